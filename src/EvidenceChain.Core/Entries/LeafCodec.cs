@@ -1,0 +1,217 @@
+using System.Buffers;
+using System.Globalization;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+
+namespace EvidenceChain.Entries;
+
+/// <summary>
+/// Writes and reads leaf bytes: a UTF-8 JSON object with a fixed member order and no white space
+/// (docs/formats.md). The node writes a leaf once and stores it verbatim; verifiers hash the stored bytes.
+/// <see cref="Parse"/> accepts only the canonical form that <see cref="Encode"/> writes, so one entry has
+/// exactly one leaf encoding (no duplicate members, no reordering, no alternative escapes).
+/// </summary>
+/// <remarks>Stateless and thread-safe.</remarks>
+public static class LeafCodec
+{
+    /// <summary>The largest leaf: entry bundles prefix each leaf with a 16-bit length (C2SP tlog-tiles).</summary>
+    public const int MaxLeafSize = ushort.MaxValue;
+
+    private const string TimeFormat = "yyyy-MM-dd'T'HH:mm:ss.fff'Z'";
+
+    private static readonly JsonWriterOptions WriterOptions = new()
+    {
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        Indented = false,
+        SkipValidation = false,
+    };
+
+    /// <summary>Encodes an entry as leaf bytes.</summary>
+    /// <exception cref="ArgumentException">A field breaks the format's rules, or the leaf exceeds <see cref="MaxLeafSize"/>.</exception>
+    public static byte[] Encode(LedgerEntry entry)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        Validate(entry);
+        var buffer = new ArrayBufferWriter<byte>(512);
+        using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
+        {
+            writer.WriteStartObject();
+            writer.WriteNumber("v", LedgerEntry.FormatVersion);
+            writer.WriteString("origin", entry.Origin);
+            writer.WriteNumber("index", entry.Index);
+            writer.WriteString("prev", entry.Prev.ToString());
+            writer.WriteString("kind", entry.Draft.Kind);
+            writer.WriteString("time", entry.Time.UtcDateTime.ToString(TimeFormat, CultureInfo.InvariantCulture));
+            writer.WriteString("submitter", entry.Draft.Submitter);
+            writer.WriteStartArray("artefacts");
+            foreach (var a in entry.Draft.Artefacts)
+            {
+                writer.WriteStartObject();
+                writer.WriteString("name", a.Name);
+                writer.WriteString("mediaType", a.MediaType);
+                writer.WriteNumber("size", a.Size);
+                writer.WriteString("sha256", a.Sha256.ToString());
+                if (a.Sm3 is { } sm3)
+                {
+                    writer.WriteString("sm3", sm3.ToString());
+                }
+
+                writer.WriteEndObject();
+            }
+
+            writer.WriteEndArray();
+            writer.WriteStartObject("attributes");
+            foreach (var (key, value) in entry.Draft.Attributes.OrderBy(p => p.Key, StringComparer.Ordinal))
+            {
+                writer.WriteString(key, value);
+            }
+
+            writer.WriteEndObject();
+            writer.WriteEndObject();
+        }
+
+        if (buffer.WrittenCount > MaxLeafSize)
+        {
+            throw new ArgumentException(
+                $"The leaf would be {buffer.WrittenCount} bytes; the limit is {MaxLeafSize}.", nameof(entry));
+        }
+
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    /// <summary>Parses canonical leaf bytes.</summary>
+    /// <exception cref="LeafFormatException">The bytes are not a canonical version-1 leaf; the message says why.</exception>
+    public static LedgerEntry Parse(ReadOnlySpan<byte> leaf)
+    {
+        if (leaf.Length > MaxLeafSize)
+        {
+            throw new LeafFormatException($"leaf is {leaf.Length} bytes; the limit is {MaxLeafSize}");
+        }
+
+        LedgerEntry entry;
+        try
+        {
+            var reader = new Utf8JsonReader(leaf, new JsonReaderOptions { MaxDepth = 4 });
+            using var doc = JsonDocument.ParseValue(ref reader);
+            entry = Read(doc.RootElement);
+        }
+        catch (JsonException e)
+        {
+            throw new LeafFormatException($"leaf is not valid JSON: {e.Message}", e);
+        }
+        catch (InvalidOperationException e)
+        {
+            throw new LeafFormatException($"leaf has a member of the wrong type: {e.Message}", e);
+        }
+        catch (ArgumentException e)
+        {
+            throw new LeafFormatException($"leaf breaks a format rule: {e.Message}", e);
+        }
+
+        if (!leaf.SequenceEqual(Encode(entry)))
+        {
+            throw new LeafFormatException(
+                "leaf is not in canonical form (member order, white space, escapes or duplicate members differ from the encoding)");
+        }
+
+        return entry;
+    }
+
+    private static LedgerEntry Read(JsonElement root)
+    {
+        if (root.ValueKind != JsonValueKind.Object)
+        {
+            throw new LeafFormatException("leaf must be a JSON object");
+        }
+
+        var version = Required(root, "v").GetInt32();
+        if (version != LedgerEntry.FormatVersion)
+        {
+            throw new LeafFormatException($"leaf format version {version} is not supported (this reads {LedgerEntry.FormatVersion})");
+        }
+
+        var prevText = Required(root, "prev").GetString();
+        if (!Hash.TryParse(prevText, out var prev))
+        {
+            throw new LeafFormatException("\"prev\" must be 64 lowercase hex digits");
+        }
+
+        var timeText = Required(root, "time").GetString() ?? string.Empty;
+        if (!DateTime.TryParseExact(
+                timeText, TimeFormat, CultureInfo.InvariantCulture,
+                DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var time))
+        {
+            throw new LeafFormatException($"\"time\" must be RFC 3339 UTC with milliseconds ({TimeFormat}); got \"{timeText}\"");
+        }
+
+        var artefacts = new List<Artefact>();
+        foreach (var a in Required(root, "artefacts").EnumerateArray())
+        {
+            artefacts.Add(new Artefact(
+                Required(a, "name").GetString()!,
+                Required(a, "mediaType").GetString()!,
+                Required(a, "size").GetInt64(),
+                ParseHash(Required(a, "sha256"), "sha256"),
+                a.TryGetProperty("sm3", out var sm3) ? ParseHash(sm3, "sm3") : null));
+        }
+
+        var attributes = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        foreach (var p in Required(root, "attributes").EnumerateObject())
+        {
+            attributes[p.Name] = p.Value.GetString()!;
+        }
+
+        var draft = new EntryDraft(
+            Required(root, "kind").GetString()!,
+            Required(root, "submitter").GetString()!,
+            artefacts,
+            attributes);
+        return new LedgerEntry(
+            Required(root, "origin").GetString()!,
+            Required(root, "index").GetUInt64(),
+            prev,
+            new DateTimeOffset(time, TimeSpan.Zero),
+            draft);
+    }
+
+    private static JsonElement Required(JsonElement obj, string name) =>
+        obj.ValueKind == JsonValueKind.Object && obj.TryGetProperty(name, out var value)
+            ? value
+            : throw new LeafFormatException($"leaf is missing \"{name}\"");
+
+    private static Hash ParseHash(JsonElement value, string name) =>
+        Hash.TryParse(value.GetString(), out var hash)
+            ? hash
+            : throw new LeafFormatException($"\"{name}\" must be 64 lowercase hex digits");
+
+    private static void Validate(LedgerEntry entry)
+    {
+        if (string.IsNullOrEmpty(entry.Origin))
+        {
+            throw new ArgumentException("The log origin must not be empty.", nameof(entry));
+        }
+
+        var kind = entry.Draft.Kind;
+        if (kind.Length is 0 or > 64 || !kind.All(c => c is (>= 'a' and <= 'z') or (>= '0' and <= '9') or '-'))
+        {
+            throw new ArgumentException(
+                $"Entry kind \"{kind}\" must be 1 to 64 characters of a-z, 0-9 and '-'.", nameof(entry));
+        }
+
+        foreach (var a in entry.Draft.Artefacts)
+        {
+            if (string.IsNullOrEmpty(a.Name))
+            {
+                throw new ArgumentException("Every artefact needs a name.", nameof(entry));
+            }
+
+            ArgumentOutOfRangeException.ThrowIfNegative(a.Size, nameof(entry));
+        }
+
+        var time = entry.Time.UtcDateTime;
+        if (time.Ticks % TimeSpan.TicksPerMillisecond != 0)
+        {
+            throw new ArgumentException("Entry time must be whole milliseconds (truncate it first).", nameof(entry));
+        }
+    }
+}

@@ -1,0 +1,16 @@
+namespace EvidenceChain.Entries;
+
+/// <summary>
+/// A leaf of the ledger, parsed. The stored bytes (<see cref="LeafCodec"/>) are what is hashed; this is a view
+/// of them. Immutable.
+/// </summary>
+/// <param name="Origin">The log's origin line (its name).</param>
+/// <param name="Index">Position in the log, from 0.</param>
+/// <param name="Prev">The leaf hash of entry <c>Index - 1</c>; the zero hash for entry 0.</param>
+/// <param name="Time">The node's time of receipt, UTC, millisecond precision.</param>
+/// <param name="Draft">Kind, submitter, artefacts and attributes.</param>
+public sealed record LedgerEntry(string Origin, ulong Index, Hash Prev, DateTimeOffset Time, EntryDraft Draft)
+{
+    /// <summary>The format version this code writes and reads.</summary>
+    public const int FormatVersion = 1;
+}

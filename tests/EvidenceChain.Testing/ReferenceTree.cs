@@ -152,6 +152,31 @@ public sealed class ReferenceTree
         return shape.ToString();
     }
 
+    /// <summary>
+    /// MTH of <paramref name="size"/> leaves that all hash to <paramref name="leafHash"/>, by the RFC recursion
+    /// memoised on the size. Any subtree of such a tree is again uniform, so this gives the root and every proof
+    /// element of trees far too big to build (up to 2^64 - 1 leaves), for checking size arithmetic.
+    /// </summary>
+    public static Hash UniformRoot(Hash leafHash, ulong size, Dictionary<ulong, Hash>? memo = null)
+    {
+        ArgumentOutOfRangeException.ThrowIfZero(size);
+        if (size == 1)
+        {
+            return leafHash;
+        }
+
+        memo ??= [];
+        if (memo.TryGetValue(size, out var cached))
+        {
+            return cached;
+        }
+
+        var k = Split(size);
+        var hash = Rfc6962.HashChildren(UniformRoot(leafHash, k, memo), UniformRoot(leafHash, size - k, memo));
+        memo[size] = hash;
+        return hash;
+    }
+
     /// <summary>The largest power of two strictly less than <paramref name="n"/>, for n &gt;= 2 (RFC 9162's k).</summary>
     public static int Split(int n) => checked((int)Split((ulong)n));
 

@@ -82,7 +82,7 @@ public sealed class MerkleMathTests
 
     [Property]
     public Property Decompose_AnyRange_CoversItExactlyWithMaximalAlignedPerfectSubtrees() =>
-        Prop.ForAll(RangeGen.ToArbitrary(), range =>
+        Prop.ForAll(Gens.ULongRange.ToArbitrary(), range =>
         {
             var (begin, end) = range;
             var parts = MerkleMath.Decompose(begin, end);
@@ -120,7 +120,7 @@ public sealed class MerkleMathTests
 
     [Property]
     public Property Decompose_PrefixOfTree_GivesStrictlyShrinkingFringe() =>
-        Prop.ForAll(RangeGen.Select(r => r.End).ToArbitrary(), size =>
+        Prop.ForAll(Gens.ULongRange.Select(r => r.End).ToArbitrary(), size =>
         {
             var parts = MerkleMath.Decompose(0, size);
 
@@ -149,16 +149,4 @@ public sealed class MerkleMathTests
         Assert.Equal(Enumerable.Range(0, 64).Reverse(), parts.Select(p => p.Level));
         Assert.Equal(ulong.MaxValue, parts[^1].EndLeaf);
     }
-
-    // Ranges anywhere in the ulong space, often small or next to powers of two.
-    private static Gen<(ulong Begin, ulong End)> RangeGen { get; } =
-        Gen.Zip(ULongGen, ULongGen)
-            .Where(t => t.Item1 != t.Item2)
-            .Select(t => t.Item1 < t.Item2 ? (t.Item1, t.Item2) : (t.Item2, t.Item1));
-
-    private static Gen<ulong> ULongGen => Gen.Frequency(
-        (3, Gen.Choose(0, 1000).Select(i => (ulong)i)),
-        (2, Gen.Zip(Gen.Choose(0, 63), Gen.Choose(-2, 2)).Select(t => unchecked((1UL << t.Item1) + (ulong)(long)t.Item2))),
-        (2, Gen.Zip(Gen.Choose(int.MinValue, int.MaxValue), Gen.Choose(int.MinValue, int.MaxValue))
-            .Select(t => unchecked(((ulong)(uint)t.Item1 << 32) | (uint)t.Item2))));
 }

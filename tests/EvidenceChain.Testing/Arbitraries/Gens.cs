@@ -98,6 +98,19 @@ public static class Gens
                 return text.ToString();
             });
 
+    /// <summary>A ulong anywhere in its range: often small, often next to a power of two, otherwise uniform.</summary>
+    public static Gen<ulong> AnyULong { get; } = Gen.Frequency(
+        (3, Gen.Choose(0, 1000).Select(i => (ulong)i)),
+        (2, Gen.Zip(Gen.Choose(0, 63), Gen.Choose(-2, 2)).Select(t => unchecked((1UL << t.Item1) + (ulong)(long)t.Item2))),
+        (2, Gen.Zip(Gen.Choose(int.MinValue, int.MaxValue), Gen.Choose(int.MinValue, int.MaxValue))
+            .Select(t => unchecked(((ulong)(uint)t.Item1 << 32) | (uint)t.Item2))));
+
+    /// <summary>A non-empty range [Begin, End) of ulongs (see <see cref="AnyULong"/>).</summary>
+    public static Gen<(ulong Begin, ulong End)> ULongRange { get; } =
+        Gen.Zip(AnyULong, AnyULong)
+            .Where(t => t.Item1 != t.Item2)
+            .Select(t => t.Item1 < t.Item2 ? (t.Item1, t.Item2) : (t.Item2, t.Item1));
+
     /// <summary>A Unicode scalar value (never a surrogate).</summary>
     public static Gen<int> CodePoint { get; } = Gen.Frequency(
         (8, Gen.Choose(0x20, 0x7e)),

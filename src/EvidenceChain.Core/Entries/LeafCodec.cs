@@ -88,27 +88,40 @@ public static class LeafCodec
             throw new LeafFormatException($"leaf is {leaf.Length} bytes; the limit is {MaxLeafSize}");
         }
 
+        if (!System.Text.Unicode.Utf8.IsValid(leaf))
+        {
+            throw new LeafFormatException("leaf is not valid UTF-8");
+        }
+
         LedgerEntry entry;
+        byte[] canonical;
         try
         {
             var reader = new Utf8JsonReader(leaf, new JsonReaderOptions { MaxDepth = 4 });
             using var doc = JsonDocument.ParseValue(ref reader);
+            if (reader.BytesConsumed != leaf.Length)
+            {
+                throw new LeafFormatException("leaf has bytes after its JSON object");
+            }
+
             entry = Read(doc.RootElement);
+            canonical = Encode(entry);
         }
         catch (JsonException e)
         {
             throw new LeafFormatException($"leaf is not valid JSON: {e.Message}", e);
         }
-        catch (InvalidOperationException e)
-        {
-            throw new LeafFormatException($"leaf has a member of the wrong type: {e.Message}", e);
-        }
         catch (ArgumentException e)
         {
             throw new LeafFormatException($"leaf breaks a format rule: {e.Message}", e);
         }
+        catch (InvalidOperationException e)
+        {
+            // System.Text.Json's answer to an escaped lone surrogate (\uD800) in a string.
+            throw new LeafFormatException($"leaf has a string that is not valid Unicode: {e.Message}", e);
+        }
 
-        if (!leaf.SequenceEqual(Encode(entry)))
+        if (!leaf.SequenceEqual(canonical))
         {
             throw new LeafFormatException(
                 "leaf is not in canonical form (member order, white space, escapes or duplicate members differ from the encoding)");
@@ -124,19 +137,19 @@ public static class LeafCodec
             throw new LeafFormatException("leaf must be a JSON object");
         }
 
-        var version = Required(root, "v").GetInt32();
+        var versionElement = Required(root, "v");
+        if (versionElement.ValueKind != JsonValueKind.Number || !versionElement.TryGetInt32(out var version))
+        {
+            throw new LeafFormatException("\"v\" must be an integer");
+        }
+
         if (version != LedgerEntry.FormatVersion)
         {
             throw new LeafFormatException($"leaf format version {version} is not supported (this reads {LedgerEntry.FormatVersion})");
         }
 
-        var prevText = Required(root, "prev").GetString();
-        if (!Hash.TryParse(prevText, out var prev))
-        {
-            throw new LeafFormatException("\"prev\" must be 64 lowercase hex digits");
-        }
-
-        var timeText = Required(root, "time").GetString() ?? string.Empty;
+        var prev = ParseHash(Required(root, "prev"), "prev");
+        var timeText = String(root, "time");
         if (!DateTime.TryParseExact(
                 timeText, TimeFormat, CultureInfo.InvariantCulture,
                 DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var time))
@@ -144,34 +157,51 @@ public static class LeafCodec
             throw new LeafFormatException($"\"time\" must be RFC 3339 UTC with milliseconds ({TimeFormat}); got \"{timeText}\"");
         }
 
-        var artefacts = new List<Artefact>();
-        foreach (var a in Required(root, "artefacts").EnumerateArray())
+        var artefactsElement = Required(root, "artefacts");
+        if (artefactsElement.ValueKind != JsonValueKind.Array)
         {
+            throw new LeafFormatException("\"artefacts\" must be an array");
+        }
+
+        var artefacts = new List<Artefact>();
+        foreach (var a in artefactsElement.EnumerateArray())
+        {
+            var sizeElement = Required(a, "size");
+            if (sizeElement.ValueKind != JsonValueKind.Number || !sizeElement.TryGetInt64(out var size))
+            {
+                throw new LeafFormatException("artefact \"size\" must be an integer");
+            }
+
             artefacts.Add(new Artefact(
-                Required(a, "name").GetString()!,
-                Required(a, "mediaType").GetString()!,
-                Required(a, "size").GetInt64(),
+                String(a, "name"),
+                String(a, "mediaType"),
+                size,
                 ParseHash(Required(a, "sha256"), "sha256"),
                 a.TryGetProperty("sm3", out var sm3) ? ParseHash(sm3, "sm3") : null));
         }
 
-        var attributes = new SortedDictionary<string, string>(StringComparer.Ordinal);
-        foreach (var p in Required(root, "attributes").EnumerateObject())
+        var attributesElement = Required(root, "attributes");
+        if (attributesElement.ValueKind != JsonValueKind.Object)
         {
-            attributes[p.Name] = p.Value.GetString()!;
+            throw new LeafFormatException("\"attributes\" must be an object");
         }
 
-        var draft = new EntryDraft(
-            Required(root, "kind").GetString()!,
-            Required(root, "submitter").GetString()!,
-            artefacts,
-            attributes);
-        return new LedgerEntry(
-            Required(root, "origin").GetString()!,
-            Required(root, "index").GetUInt64(),
-            prev,
-            new DateTimeOffset(time, TimeSpan.Zero),
-            draft);
+        var attributes = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        foreach (var p in attributesElement.EnumerateObject())
+        {
+            attributes[p.Name] = p.Value.ValueKind == JsonValueKind.String
+                ? p.Value.GetString()!
+                : throw new LeafFormatException($"attribute \"{p.Name}\" must be a string");
+        }
+
+        var indexElement = Required(root, "index");
+        if (indexElement.ValueKind != JsonValueKind.Number || !indexElement.TryGetUInt64(out var index))
+        {
+            throw new LeafFormatException("\"index\" must be an integer from 0 to 2^64-1");
+        }
+
+        var draft = new EntryDraft(String(root, "kind"), String(root, "submitter"), artefacts, attributes);
+        return new LedgerEntry(String(root, "origin"), index, prev, new DateTimeOffset(time, TimeSpan.Zero), draft);
     }
 
     private static JsonElement Required(JsonElement obj, string name) =>
@@ -179,8 +209,16 @@ public static class LeafCodec
             ? value
             : throw new LeafFormatException($"leaf is missing \"{name}\"");
 
+    private static string String(JsonElement obj, string name)
+    {
+        var value = Required(obj, name);
+        return value.ValueKind == JsonValueKind.String
+            ? value.GetString()!
+            : throw new LeafFormatException($"\"{name}\" must be a string");
+    }
+
     private static Hash ParseHash(JsonElement value, string name) =>
-        Hash.TryParse(value.GetString(), out var hash)
+        value.ValueKind == JsonValueKind.String && Hash.TryParse(value.GetString(), out var hash)
             ? hash
             : throw new LeafFormatException($"\"{name}\" must be 64 lowercase hex digits");
 

@@ -62,6 +62,11 @@ public static class ConsistencyProof
         Hash fr = seed, sr = seed;
         foreach (var c in rest)
         {
+            if (sn == 0)
+            {
+                return ProofResult.Fail(ProofFailure.WrongProofLength, "proof is too long for the sizes");
+            }
+
             if ((fn & 1) == 1 || fn == sn)
             {
                 fr = Rfc6962.HashChildren(c, fr);
@@ -98,7 +103,7 @@ public static class ConsistencyProof
     public static int ExpectedLength(ulong size1, ulong size2)
     {
         var inner = 64 - BitOperations.LeadingZeroCount((size1 - 1) ^ (size2 - 1));
-        var border = BitOperations.PopCount((size1 - 1) >> inner);
+        var border = BitOperations.PopCount(InclusionProof.ShiftRight(size1 - 1, inner));
         var shift = BitOperations.TrailingZeroCount(size1);
         var seed = BitOperations.IsPow2(size1) ? 0 : 1;
         return seed + (inner - shift) + border;

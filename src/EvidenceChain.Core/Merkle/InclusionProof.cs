@@ -52,6 +52,12 @@ public static class InclusionProof
         var r = leafHash;
         foreach (var p in proof)
         {
+            if (sn == 0)
+            {
+                failure = ProofResult.Fail(ProofFailure.WrongProofLength, "proof is too long for the tree size");
+                return default;
+            }
+
             if ((fn & 1) == 1 || fn == sn)
             {
                 r = Rfc6962.HashChildren(p, r);
@@ -85,7 +91,9 @@ public static class InclusionProof
         // Levels where the index's path has a sibling: the common-prefix depth with the last leaf, plus the
         // levels below where the path leaves the right border.
         var inner = 64 - System.Numerics.BitOperations.LeadingZeroCount(index ^ (size - 1));
-        var border = System.Numerics.BitOperations.PopCount(index >> inner);
-        return inner + border;
+        return inner + System.Numerics.BitOperations.PopCount(ShiftRight(index, inner));
     }
+
+    /// <summary><c>value &gt;&gt; shift</c> for shifts up to 64 (C# masks the count, so a shift by 64 would be a no-op).</summary>
+    internal static ulong ShiftRight(ulong value, int shift) => shift >= 64 ? 0 : value >> shift;
 }

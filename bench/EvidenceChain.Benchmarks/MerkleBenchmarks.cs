@@ -1,0 +1,58 @@
+using System.Security.Cryptography;
+using BenchmarkDotNet.Attributes;
+using EvidenceChain.Merkle;
+
+namespace EvidenceChain.Benchmarks;
+
+/// <summary>
+/// W1: the RFC 6962 root of 2^20 leaves from their data (2^20 leaf hashes and 2^20 - 1 node hashes), on one core
+/// and on all cores; and the reference line: the same number of raw SHA-256 calls (2^21 - 1) on 65-byte inputs.
+/// </summary>
+[MemoryDiagnoser]
+[SimpleJob(launchCount: 1, warmupCount: 2, iterationCount: 9)]
+public class MerkleBenchmarks
+{
+    private byte[] _data = [];
+    private byte[] _messages = [];
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        _data = Workload.LeafData();
+        _messages = new byte[65 * 1024];
+        RandomNumberGenerator.Fill(_messages);
+    }
+
+    [Benchmark(Baseline = true, Description = "reference: 2^21-1 x SHA256.HashData(65 B)")]
+    public byte RawSha256Calls()
+    {
+        Span<byte> digest = stackalloc byte[32];
+        const int calls = (2 * Workload.Leaves) - 1;
+        for (var i = 0; i < calls; i++)
+        {
+            SHA256.HashData(_messages.AsSpan((i & 1023) * 65, 65), digest);
+        }
+
+        return digest[0];
+    }
+
+    [Benchmark(Description = "W1 root of 2^20 leaves, 1 core")]
+    public Hash Root() => MerkleMath.Root(Workload.LeafHashes(_data));
+
+    [Benchmark(Description = "W1 root of 2^20 leaves, all cores")]
+    public Hash RootParallel()
+    {
+        var hashes = new Hash[Workload.Leaves];
+        var data = _data;
+        Parallel.For(0, Environment.ProcessorCount, w =>
+        {
+            var chunk = Workload.Leaves / Environment.ProcessorCount;
+            var end = w == Environment.ProcessorCount - 1 ? Workload.Leaves : (w + 1) * chunk;
+            for (var i = w * chunk; i < end; i++)
+            {
+                hashes[i] = Rfc6962.HashLeaf(data.AsSpan(i * 32, 32));
+            }
+        });
+        return MerkleMath.Root(hashes, parallel: true);
+    }
+}

@@ -1,0 +1,486 @@
+using System.Threading.Channels;
+using EvidenceChain.Entries;
+using EvidenceChain.Ledger.Internal;
+using EvidenceChain.Merkle;
+using EvidenceChain.Notes;
+using EvidenceChain.Tiles;
+using Microsoft.Extensions.Logging;
+
+namespace EvidenceChain.Ledger;
+
+/// <summary>
+/// One append-only log: the single writer (sequencer) and the readers of its entries, proofs and checkpoints.
+/// Appends queue up and are committed in batches (group commit): each batch writes its entry bundle and tiles,
+/// checks the new checkpoint consistent with the last, publishes it, and only then acknowledges its appends.
+/// </summary>
+/// <remarks>
+/// Thread-safe: any number of callers may append and read concurrently. Reads use the latest published
+/// checkpoint. Dispose drains the queue: appends already accepted are committed before it returns.
+/// </remarks>
+public sealed class EvidenceLedger : IAsyncDisposable
+{
+    private readonly ILedgerStore _store;
+    private readonly IEntryIndex _index;
+    private readonly CheckpointCodec _checkpoints;
+    private readonly LedgerOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly TileCache _cache;
+    private readonly TreeReader _reader;
+    private readonly Channel<PendingAppend> _queue;
+    private Task _loop = Task.CompletedTask;
+    private volatile TreeState _state = null!;
+    private MerkleAppender _appender = new();
+    private volatile Exception? _fault;
+    private volatile bool _stopping;
+
+    private EvidenceLedger(
+        ILedgerStore store, IEntryIndex index, NoteSigner signer, LedgerOptions options, TimeProvider time, ILogger logger)
+    {
+        _store = store;
+        _index = index;
+        _checkpoints = new CheckpointCodec(signer);
+        _options = options;
+        _time = time;
+        _logger = logger;
+        _cache = new TileCache(options.TileCacheSize);
+        _reader = new TreeReader(store, _cache);
+        _queue = Channel.CreateBounded<PendingAppend>(new BoundedChannelOptions(options.MaxPendingAppends)
+        {
+            FullMode = BoundedChannelFullMode.Wait,
+        });
+    }
+
+    /// <summary>The log's origin (its name, and the checkpoint key's name).</summary>
+    public string Origin => _checkpoints.Origin;
+
+    /// <summary>Number of entries in the latest published checkpoint.</summary>
+    public ulong Size => _state.Size;
+
+    /// <summary>The root hash of the latest published checkpoint.</summary>
+    public Hash Root => _state.Root;
+
+    /// <summary>The latest published checkpoint, as a signed note.</summary>
+    public string LatestCheckpoint => _state.SignedCheckpoint;
+
+    /// <summary>
+    /// Opens the ledger in <paramref name="store"/> (creating an empty one, with a signed size-0 checkpoint, if the
+    /// store has none), checks that its checkpoint verifies and matches its tiles, brings the index up to date and
+    /// starts the sequencer.
+    /// </summary>
+    /// <exception cref="LedgerCorruptException">The stored ledger is inconsistent; the message says where.</exception>
+    public static async Task<EvidenceLedger> OpenAsync(
+        ILedgerStore store,
+        IEntryIndex index,
+        NoteSigner signer,
+        LedgerOptions options,
+        TimeProvider time,
+        ILogger<EvidenceLedger> logger,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(index);
+        ArgumentNullException.ThrowIfNull(signer);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(time);
+        ArgumentNullException.ThrowIfNull(logger);
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxBatchSize, 1, nameof(options));
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxPendingAppends, 1, nameof(options));
+
+        var ledger = new EvidenceLedger(store, index, signer, options, time, logger);
+        await ledger.LoadAsync(cancellationToken);
+        await ledger.CatchUpIndexAsync(cancellationToken);
+        ledger._loop = Task.Run(ledger.RunAsync, CancellationToken.None);
+        LedgerLog.Opened(logger, ledger.Origin, ledger.Size);
+        return ledger;
+    }
+
+    /// <summary>
+    /// Appends an entry and completes once it is durable and covered by a published checkpoint. Cancelling stops
+    /// the wait, not the append: an append that was queued may still be committed.
+    /// </summary>
+    /// <exception cref="ArgumentException">The draft breaks the leaf format (kind, names, size limit).</exception>
+    /// <exception cref="LedgerBusyException">The queue is full; retry later.</exception>
+    /// <exception cref="ObjectDisposedException">The ledger is shutting down.</exception>
+    public Task<AppendResult> AppendAsync(EntryDraft draft, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(draft);
+        if (_fault is { } fault)
+        {
+            throw new InvalidOperationException("The ledger could not recover from a storage failure; restart it.", fault);
+        }
+
+        var now = _time.GetUtcNow();
+        var time = new DateTimeOffset(now.UtcTicks - (now.UtcTicks % TimeSpan.TicksPerMillisecond), TimeSpan.Zero);
+
+        // Encode once with the largest index to reject drafts that could never fit before they take a place in the queue.
+        _ = LeafCodec.Encode(new LedgerEntry(Origin, ulong.MaxValue, default, time, draft));
+
+        var pending = new PendingAppend(draft, time, new TaskCompletionSource<AppendResult>(TaskCreationOptions.RunContinuationsAsynchronously));
+        if (!_queue.Writer.TryWrite(pending))
+        {
+            if (_queue.Reader.Completion.IsCompleted || _stopping)
+            {
+                throw new ObjectDisposedException(nameof(EvidenceLedger), "The ledger is shutting down.");
+            }
+
+            throw new LedgerBusyException(
+                $"The ledger's queue is full ({_options.MaxPendingAppends} appends waiting); retry shortly.");
+        }
+
+        return pending.Completion.Task.WaitAsync(cancellationToken);
+    }
+
+    /// <summary>Reads entry <paramref name="index"/>.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">No such entry in the latest checkpoint.</exception>
+    public async Task<StoredEntry> GetEntryAsync(ulong index, CancellationToken cancellationToken = default)
+    {
+        var leaf = await _reader.LeafAsync(index, _state, cancellationToken);
+        return new StoredEntry(index, Rfc6962.HashLeaf(leaf), leaf, LeafCodec.Parse(leaf));
+    }
+
+    /// <summary>
+    /// The inclusion proof of entry <paramref name="index"/> in the tree of <paramref name="treeSize"/> entries.
+    /// Requires index &lt; treeSize &lt;= <see cref="Size"/>.
+    /// </summary>
+    public async Task<Hash[]> InclusionProofAsync(ulong index, ulong treeSize, CancellationToken cancellationToken = default)
+    {
+        var state = _state;
+        CheckSize(treeSize, state);
+        if (index >= treeSize)
+        {
+            throw new ArgumentOutOfRangeException(nameof(index), $"Index {index} is out of bounds for tree size {treeSize}.");
+        }
+
+        return await _reader.ProofAsync(ProofPlan.Inclusion(index, treeSize), state, cancellationToken);
+    }
+
+    /// <summary>
+    /// The consistency proof from the tree of <paramref name="size1"/> entries to that of <paramref name="size2"/>.
+    /// Requires 0 &lt; size1 &lt;= size2 &lt;= <see cref="Size"/>.
+    /// </summary>
+    public async Task<Hash[]> ConsistencyProofAsync(ulong size1, ulong size2, CancellationToken cancellationToken = default)
+    {
+        var state = _state;
+        CheckSize(size2, state);
+        if (size1 == 0 || size1 > size2)
+        {
+            throw new ArgumentOutOfRangeException(nameof(size1), $"Need 0 < size1 <= size2; got size1 {size1}, size2 {size2}.");
+        }
+
+        return await _reader.ProofAsync(ProofPlan.Consistency(size1, size2), state, cancellationToken);
+    }
+
+    /// <summary>The root hash of the tree of <paramref name="treeSize"/> entries (at most <see cref="Size"/>).</summary>
+    public async Task<Hash> RootAtAsync(ulong treeSize, CancellationToken cancellationToken = default)
+    {
+        var state = _state;
+        CheckSize(treeSize, state);
+        return treeSize == 0 ? Rfc6962.EmptyRoot : await _reader.RangeHashAsync(new LeafRange(0, treeSize), state, cancellationToken);
+    }
+
+    /// <summary>The index of the entry with this leaf hash, if it is in the ledger.</summary>
+    public ulong? FindByLeafHash(Hash leafHash) => _index.FindByLeafHash(leafHash) is { } i && i < _state.Size ? i : null;
+
+    /// <summary>Indices of entries listing an artefact with this SHA-256 or SM3 digest, ascending.</summary>
+    public IReadOnlyList<ulong> FindByDigest(Hash digest, int limit = 1000)
+    {
+        var size = _state.Size;
+        return [.. _index.FindByDigest(digest, limit).Where(i => i < size)];
+    }
+
+    /// <summary>Stops accepting appends, commits those already queued, and stops the sequencer.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        _stopping = true;
+        _queue.Writer.TryComplete();
+        await _loop;
+    }
+
+    private static void CheckSize(ulong treeSize, TreeState state)
+    {
+        if (treeSize > state.Size)
+        {
+            throw new ArgumentOutOfRangeException(
+                nameof(treeSize), $"Tree size {treeSize} is beyond the latest checkpoint ({state.Size}).");
+        }
+    }
+
+    private async Task RunAsync()
+    {
+        try
+        {
+            await SequenceAsync();
+        }
+        catch (Exception e)
+        {
+            // A bug, not a storage failure (those fail their batch and reload): stop taking appends and fail the waiters.
+            LedgerLog.SequencerFailed(_logger, e);
+            _fault = e;
+            _queue.Writer.TryComplete(e);
+            while (_queue.Reader.TryRead(out var pending))
+            {
+                pending.Completion.TrySetException(new InvalidOperationException("The ledger's sequencer failed; restart it.", e));
+            }
+
+            throw;
+        }
+    }
+
+    private async Task SequenceAsync()
+    {
+        var batch = new List<PendingAppend>(_options.MaxBatchSize);
+        var reader = _queue.Reader;
+        while (await reader.WaitToReadAsync())
+        {
+            batch.Clear();
+            while (batch.Count < _options.MaxBatchSize && reader.TryRead(out var item))
+            {
+                batch.Add(item);
+            }
+
+            if (batch.Count < _options.MaxBatchSize && _options.MaxBatchDelay > TimeSpan.Zero)
+            {
+                await FillAsync(batch, reader);
+            }
+
+            await CommitAsync(batch);
+        }
+    }
+
+    /// <summary>Adds appends that arrive within <see cref="LedgerOptions.MaxBatchDelay"/> of the batch's start, up to the batch size.</summary>
+    private async Task FillAsync(List<PendingAppend> batch, ChannelReader<PendingAppend> reader)
+    {
+        var deadline = _time.GetTimestamp() + (long)(_options.MaxBatchDelay.TotalSeconds * _time.TimestampFrequency);
+        while (batch.Count < _options.MaxBatchSize)
+        {
+            while (batch.Count < _options.MaxBatchSize && reader.TryRead(out var item))
+            {
+                batch.Add(item);
+            }
+
+            var remaining = _time.GetElapsedTime(_time.GetTimestamp(), deadline);
+            if (batch.Count >= _options.MaxBatchSize || remaining <= TimeSpan.Zero)
+            {
+                return;
+            }
+
+            var more = reader.WaitToReadAsync().AsTask();
+            if (await Task.WhenAny(more, Task.Delay(remaining, _time)) != more || !await more)
+            {
+                return;
+            }
+        }
+    }
+
+    private async Task CommitAsync(List<PendingAppend> batch)
+    {
+        if (_fault is { } fault)
+        {
+            foreach (var p in batch)
+            {
+                p.Completion.TrySetException(new InvalidOperationException("The ledger is faulted; restart it.", fault));
+            }
+
+            return;
+        }
+
+        var state = _state;
+        var accepted = new List<(PendingAppend Pending, byte[] Leaf, LedgerEntry Entry)>(batch.Count);
+        var leafHashes = new Hash[batch.Count];
+        var prev = state.LastLeafHash;
+        var index = state.Size;
+        foreach (var pending in batch)
+        {
+            try
+            {
+                var entry = new LedgerEntry(Origin, index, prev, pending.Time, pending.Draft);
+                var leaf = LeafCodec.Encode(entry);
+                prev = Rfc6962.HashLeaf(leaf);
+                leafHashes[accepted.Count] = prev;
+                accepted.Add((pending, leaf, entry));
+                index++;
+            }
+            catch (ArgumentException e)
+            {
+                pending.Completion.TrySetException(e);
+            }
+        }
+
+        if (accepted.Count == 0)
+        {
+            return;
+        }
+
+        try
+        {
+            var builder = new BatchBuilder(state, _cache);
+            foreach (var a in accepted)
+            {
+                builder.AddLeaf(a.Leaf);
+            }
+
+            _appender.Append(leafHashes.AsSpan(0, accepted.Count), builder);
+            var (partialTiles, partialBundle) = builder.Finish();
+            var size = _appender.Size;
+            var root = _appender.Root();
+            var note = _checkpoints.Sign(size, root);
+            var next = new TreeState(size, root, note, partialTiles, partialBundle, prev);
+
+            await _store.WriteTilesAsync(builder.Writes, CancellationToken.None);
+            await CheckConsistentAsync(state, next);
+            await _store.PublishCheckpointAsync(note, CancellationToken.None);
+            _state = next;
+            LedgerLog.Committed(_logger, accepted.Count, size);
+        }
+        catch (Exception e)
+        {
+            LedgerLog.BatchFailed(_logger, accepted.Count, e);
+            foreach (var a in accepted)
+            {
+                a.Pending.Completion.TrySetException(e);
+            }
+
+            await ReloadAsync();
+            return;
+        }
+
+        var indexed = new IndexedEntry[accepted.Count];
+        for (var i = 0; i < accepted.Count; i++)
+        {
+            indexed[i] = IndexedEntry.FromLeaf(accepted[i].Entry.Index, leafHashes[i], accepted[i].Entry);
+        }
+
+        try
+        {
+            _index.Add(indexed);
+        }
+        catch (Exception e)
+        {
+            // The entries are durable and published; only look-ups lag. The index catches up when the ledger reopens.
+            LedgerLog.IndexFailed(_logger, indexed[0].Index, e);
+        }
+
+        var published = _state;
+        for (var i = 0; i < accepted.Count; i++)
+        {
+            var (pending, leaf, entry) = accepted[i];
+            pending.Completion.TrySetResult(new AppendResult(entry.Index, leafHashes[i], leaf, published.Size, published.SignedCheckpoint));
+        }
+    }
+
+    private async Task CheckConsistentAsync(TreeState previous, TreeState next)
+    {
+        if (previous.Size == 0)
+        {
+            return;
+        }
+
+        var proof = await _reader.ProofAsync(ProofPlan.Consistency(previous.Size, next.Size), next, CancellationToken.None);
+        var result = ConsistencyProof.Verify(previous.Size, next.Size, previous.Root, next.Root, proof);
+        if (!result.IsValid)
+        {
+            throw new LedgerCorruptException(
+                $"New checkpoint at size {next.Size} is not consistent with size {previous.Size}: {result.Message}.");
+        }
+    }
+
+    private async Task ReloadAsync()
+    {
+        try
+        {
+            await LoadAsync(CancellationToken.None);
+        }
+        catch (Exception e)
+        {
+            LedgerLog.Faulted(_logger, e);
+            _fault = e;
+        }
+    }
+
+    private async Task LoadAsync(CancellationToken cancellationToken)
+    {
+        var note = await _store.ReadCheckpointAsync(cancellationToken);
+        if (note is null)
+        {
+            note = _checkpoints.Sign(0, Rfc6962.EmptyRoot);
+            await _store.PublishCheckpointAsync(note, cancellationToken);
+        }
+
+        var checkpoint = _checkpoints.Open(note, "checkpoint");
+        var size = checkpoint.Size;
+        await _store.DiscardBeyondAsync(size, cancellationToken);
+        var levels = TileMath.TileLevels(size);
+        var partials = new Hash[levels][];
+        for (var level = 0; level < levels; level++)
+        {
+            var width = TileMath.PartialWidth(level, size);
+            partials[level] = width == 0
+                ? []
+                : await ReadTileAsync(TileId.Hashes(level, TileMath.FullTiles(level, size), width), cancellationToken);
+        }
+
+        var bundleWidth = TileMath.PartialWidth(0, size);
+        var bundle = bundleWidth == 0
+            ? []
+            : await _store.ReadTileAsync(TileId.Entries(TileMath.FullTiles(0, size), bundleWidth), cancellationToken)
+                ?? throw new LedgerCorruptException($"Entry bundle {TileId.Entries(TileMath.FullTiles(0, size), bundleWidth)} is missing.");
+
+        var partialState = new TreeState(size, checkpoint.Root, note, partials, bundle, default);
+        var fringe = MerkleAppender.Fringe(size);
+        var roots = new Hash[fringe.Length];
+        for (var i = 0; i < fringe.Length; i++)
+        {
+            roots[i] = await _reader.NodeHashAsync(fringe[i], partialState, cancellationToken);
+        }
+
+        var appender = MerkleAppender.FromFringe(size, roots);
+        if (appender.Root() != checkpoint.Root)
+        {
+            throw new LedgerCorruptException(
+                $"The tiles give root {appender.Root()} at size {size}, but the checkpoint says {checkpoint.Root}.");
+        }
+
+        var last = size == 0 ? default : await _reader.NodeHashAsync(new NodeId(0, size - 1), partialState, cancellationToken);
+        _appender = appender;
+        _state = new TreeState(size, checkpoint.Root, note, partials, bundle, last);
+    }
+
+    private async Task<Hash[]> ReadTileAsync(TileId id, CancellationToken cancellationToken)
+    {
+        var bytes = await _store.ReadTileAsync(id, cancellationToken)
+            ?? throw new LedgerCorruptException($"Tile {id} is missing.");
+        return TreeReader.ParseTile(id, bytes);
+    }
+
+    private async Task CatchUpIndexAsync(CancellationToken cancellationToken)
+    {
+        var size = _state.Size;
+        if (_index.IndexedSize > size)
+        {
+            LedgerLog.IndexAhead(_logger, _index.IndexedSize, size);
+            _index.Reset();
+        }
+
+        if (_index.IndexedSize == size)
+        {
+            return;
+        }
+
+        LedgerLog.IndexCatchUp(_logger, _index.IndexedSize, size - 1);
+        var state = _state;
+        while (_index.IndexedSize < size)
+        {
+            var from = _index.IndexedSize;
+            var bundle = await _reader.BundleLeavesAsync(from / TileId.FullWidth, state, cancellationToken);
+            var batch = new List<IndexedEntry>(TileId.FullWidth);
+            for (var i = from; i < size && i / TileId.FullWidth == from / TileId.FullWidth; i++)
+            {
+                var leaf = bundle[(int)(i % TileId.FullWidth)];
+                batch.Add(IndexedEntry.FromLeaf(i, Rfc6962.HashLeaf(leaf), LeafCodec.Parse(leaf)));
+            }
+
+            _index.Add(batch);
+        }
+    }
+}

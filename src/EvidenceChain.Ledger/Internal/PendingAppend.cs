@@ -1,0 +1,5 @@
+using EvidenceChain.Entries;
+
+namespace EvidenceChain.Ledger.Internal;
+
+internal sealed record PendingAppend(EntryDraft Draft, DateTimeOffset Time, TaskCompletionSource<AppendResult> Completion);

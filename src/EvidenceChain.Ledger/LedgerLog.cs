@@ -1,0 +1,30 @@
+using Microsoft.Extensions.Logging;
+
+namespace EvidenceChain.Ledger;
+
+internal static partial class LedgerLog
+{
+    [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "Ledger {Origin} opened at size {Size}")]
+    public static partial void Opened(ILogger logger, string origin, ulong size);
+
+    [LoggerMessage(EventId = 2, Level = LogLevel.Information, Message = "Index behind the ledger: indexing entries {From} to {To}")]
+    public static partial void IndexCatchUp(ILogger logger, ulong from, ulong to);
+
+    [LoggerMessage(EventId = 3, Level = LogLevel.Warning, Message = "Index is ahead of the ledger ({Indexed} > {Size}); rebuilding it")]
+    public static partial void IndexAhead(ILogger logger, ulong indexed, ulong size);
+
+    [LoggerMessage(EventId = 4, Level = LogLevel.Error, Message = "Batch of {Count} appends failed; reloading the ledger state from storage")]
+    public static partial void BatchFailed(ILogger logger, int count, Exception exception);
+
+    [LoggerMessage(EventId = 5, Level = LogLevel.Debug, Message = "Committed batch of {Count}; size {Size}")]
+    public static partial void Committed(ILogger logger, int count, ulong size);
+
+    [LoggerMessage(EventId = 6, Level = LogLevel.Critical, Message = "Ledger state could not be reloaded; appends are refused until restart")]
+    public static partial void Faulted(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 7, Level = LogLevel.Error, Message = "Indexing entries from {From} failed; look-ups miss them until the ledger reopens")]
+    public static partial void IndexFailed(ILogger logger, ulong from, Exception exception);
+
+    [LoggerMessage(EventId = 8, Level = LogLevel.Critical, Message = "The sequencer stopped on an unexpected error; appends are refused until restart")]
+    public static partial void SequencerFailed(ILogger logger, Exception exception);
+}

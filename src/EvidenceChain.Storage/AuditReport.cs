@@ -1,0 +1,52 @@
+namespace EvidenceChain.Storage;
+
+/// <summary>
+/// The outcome of <see cref="LedgerAuditor"/>: the problems found (the first is the first in ledger order), the
+/// harmless things noticed, and what was checked.
+/// </summary>
+public sealed class AuditReport
+{
+    private readonly List<AuditProblem> _problems = [];
+    private readonly List<string> _notes = [];
+
+    /// <summary>True when no problem was found.</summary>
+    public bool IsClean => _problems.Count == 0;
+
+    /// <summary>Problems, in the order found; capped by the audit's limit.</summary>
+    public IReadOnlyList<AuditProblem> Problems => _problems;
+
+    /// <summary>Harmless findings (files beyond the published checkpoint, temporary files, an index that lags).</summary>
+    public IReadOnlyList<string> Notes => _notes;
+
+    /// <summary>Entries re-derived.</summary>
+    public ulong Entries { get; internal set; }
+
+    /// <summary>Tile and bundle files compared.</summary>
+    public int Tiles { get; internal set; }
+
+    /// <summary>Checkpoints verified (signature, and root against the entries).</summary>
+    public int Checkpoints { get; internal set; }
+
+    /// <summary>Blobs re-hashed.</summary>
+    public int Blobs { get; internal set; }
+
+    /// <summary>The verified root at the latest checkpoint, when the audit got that far.</summary>
+    public Hash? Root { get; internal set; }
+
+    /// <summary>The log origin.</summary>
+    public string? Origin { get; internal set; }
+
+    internal int Limit { get; init; } = 20;
+
+    internal bool Full => _problems.Count >= Limit;
+
+    internal void Problem(string where, string what)
+    {
+        if (!Full)
+        {
+            _problems.Add(new AuditProblem(where, what));
+        }
+    }
+
+    internal void Note(string note) => _notes.Add(note);
+}

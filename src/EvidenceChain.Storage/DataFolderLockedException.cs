@@ -1,0 +1,22 @@
+namespace EvidenceChain.Storage;
+
+/// <summary>Another process (or another open in this one) holds the data folder's lock.</summary>
+public sealed class DataFolderLockedException : IOException
+{
+    /// <summary>Creates the exception.</summary>
+    public DataFolderLockedException(string message, Exception inner)
+        : base(message, inner)
+    {
+    }
+
+    /// <summary>Creates the exception.</summary>
+    public DataFolderLockedException(string message)
+        : base(message)
+    {
+    }
+
+    /// <summary>Creates the exception.</summary>
+    public DataFolderLockedException()
+    {
+    }
+}

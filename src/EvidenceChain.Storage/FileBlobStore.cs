@@ -1,0 +1,132 @@
+using System.Security.Cryptography;
+using EvidenceChain.Digests;
+using EvidenceChain.Storage.Internal;
+
+namespace EvidenceChain.Storage;
+
+/// <summary>
+/// Content-addressed artefact storage: <c>sha256/ab/cd/&lt;64 hex&gt;</c>. Content streams into a temporary file while
+/// it is hashed (SHA-256, and SM3 when asked); the file is fsync'd, renamed to its digest's path, and the
+/// folder fsync'd. Storing the same content twice keeps one copy.
+/// </summary>
+/// <remarks>Thread-safe.</remarks>
+public sealed class FileBlobStore
+{
+    private const int BufferSize = 1 << 16;
+    private readonly string _root;
+
+    /// <summary>
+    /// Opens the store in <paramref name="root"/>; with <paramref name="cleanTemporary"/> (the writer) it creates the
+    /// folder and removes temporary files left by a crash.
+    /// </summary>
+    public FileBlobStore(string root, bool cleanTemporary = true)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(root);
+        _root = Path.GetFullPath(root);
+        if (cleanTemporary)
+        {
+            Directory.CreateDirectory(TempPath);
+            foreach (var leftover in Directory.EnumerateFiles(TempPath))
+            {
+                File.Delete(leftover);
+            }
+        }
+    }
+
+    private string TempPath => Path.Combine(_root, "tmp");
+
+    /// <summary>
+    /// Stores <paramref name="content"/> and returns its size and digests. Content longer than
+    /// <paramref name="maxSize"/> is refused and nothing is kept.
+    /// </summary>
+    /// <exception cref="BlobTooLargeException">The content exceeds <paramref name="maxSize"/>.</exception>
+    public async Task<ArtefactDigests> PutAsync(Stream content, bool withSm3, long maxSize, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(content);
+        var temp = Path.Combine(TempPath, Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)));
+        ArtefactDigests digests;
+        try
+        {
+            using var hasher = new ArtefactHasher(withSm3);
+            await using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, BufferSize, useAsync: true))
+            {
+                var buffer = new byte[BufferSize];
+                int read;
+                while ((read = await content.ReadAsync(buffer, cancellationToken)) > 0)
+                {
+                    if (hasher.Length + read > maxSize)
+                    {
+                        throw new BlobTooLargeException($"Content exceeds the limit of {maxSize} bytes.");
+                    }
+
+                    hasher.Append(buffer.AsSpan(0, read));
+                    await file.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
+                }
+
+                file.Flush(flushToDisk: true);
+            }
+
+            digests = hasher.Finish();
+            Commit(temp, digests.Sha256);
+        }
+        finally
+        {
+            File.Delete(temp);
+        }
+
+        return digests;
+    }
+
+    /// <summary>True when a blob with this SHA-256 is stored.</summary>
+    public bool Contains(Hash sha256) => File.Exists(PathOf(sha256));
+
+    /// <summary>Opens a stored blob for reading, or returns null.</summary>
+    public Stream? OpenRead(Hash sha256)
+    {
+        var path = PathOf(sha256);
+        return File.Exists(path) ? new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, BufferSize, useAsync: true) : null;
+    }
+
+    /// <summary>Every stored blob's path and the SHA-256 its name claims, for audits; names that are not digests are reported as null.</summary>
+    public IEnumerable<(string Path, Hash? Claimed)> Enumerate()
+    {
+        var root = Path.Combine(_root, "sha256");
+        if (!Directory.Exists(root))
+        {
+            yield break;
+        }
+
+        foreach (var path in Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories))
+        {
+            var name = Path.GetFileName(path);
+            var ok = Hash.TryParse(name, out var claimed) && name == claimed.ToString() && path == PathOf(claimed);
+            yield return (path, ok ? claimed : null);
+        }
+    }
+
+    /// <summary>The path a blob with this SHA-256 is stored at.</summary>
+    public string PathOf(Hash sha256)
+    {
+        var hex = sha256.ToString();
+        return Path.Combine(_root, "sha256", hex[..2], hex[2..4], hex);
+    }
+
+    private void Commit(string temp, Hash sha256)
+    {
+        var path = PathOf(sha256);
+        if (File.Exists(path))
+        {
+            return;
+        }
+
+        var changed = new HashSet<string>(StringComparer.Ordinal);
+        var folder = Path.GetDirectoryName(path)!;
+        Durable.CreateDirectory(folder, changed);
+        File.Move(temp, path, overwrite: false);
+        changed.Add(folder);
+        foreach (var f in changed)
+        {
+            Durable.SyncDirectory(f);
+        }
+    }
+}

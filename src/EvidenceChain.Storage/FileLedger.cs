@@ -1,0 +1,82 @@
+using EvidenceChain.Ledger;
+using Microsoft.Extensions.Logging;
+
+namespace EvidenceChain.Storage;
+
+/// <summary>
+/// A ledger opened on a data folder: the folder lock, the tile store, the LiteDB index, the blob store, the log
+/// key and the running <see cref="EvidenceLedger"/>, disposed together in the right order.
+/// </summary>
+public sealed class FileLedger : IAsyncDisposable
+{
+    private FileLedger(DataFolder folder, LiteDbEntryIndex index, FileBlobStore blobs, EvidenceLedger ledger)
+    {
+        Folder = folder;
+        Index = index;
+        Blobs = blobs;
+        Ledger = ledger;
+    }
+
+    /// <summary>The data folder (locked while this is open).</summary>
+    public DataFolder Folder { get; }
+
+    /// <summary>The look-up index.</summary>
+    public LiteDbEntryIndex Index { get; }
+
+    /// <summary>Artefact storage.</summary>
+    public FileBlobStore Blobs { get; }
+
+    /// <summary>The running ledger.</summary>
+    public EvidenceLedger Ledger { get; }
+
+    /// <summary>
+    /// Opens (creating when needed) the ledger in <paramref name="path"/>. With a null <paramref name="origin"/> an
+    /// existing log keeps its origin and a new one gets a generated unique origin. With <paramref name="rebuildIndex"/>
+    /// the index file is deleted and rebuilt from the ledger files.
+    /// </summary>
+    /// <exception cref="DataFolderLockedException">Another process holds the folder.</exception>
+    /// <exception cref="LedgerCorruptException">The stored ledger is inconsistent; run <c>evidencectl audit</c>.</exception>
+    public static async Task<FileLedger> OpenAsync(
+        string path,
+        string? origin,
+        LedgerOptions options,
+        TimeProvider time,
+        ILoggerFactory loggers,
+        bool rebuildIndex = false,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(loggers);
+        var folder = DataFolder.Open(path, create: true);
+        LiteDbEntryIndex? index = null;
+        try
+        {
+            var signer = LogKeyFiles.LoadOrCreate(folder.KeysPath, origin);
+            var store = new FileLedgerStore(folder.LogPath);
+            store.RepairHistory();
+            if (rebuildIndex)
+            {
+                LiteDbEntryIndex.Delete(folder.IndexPath);
+            }
+
+            index = new LiteDbEntryIndex(folder.IndexPath);
+            var blobs = new FileBlobStore(folder.BlobsPath);
+            var ledger = await EvidenceLedger.OpenAsync(
+                store, index, signer, options, time, loggers.CreateLogger<EvidenceLedger>(), cancellationToken);
+            return new FileLedger(folder, index, blobs, ledger);
+        }
+        catch
+        {
+            index?.Dispose();
+            folder.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Drains the sequencer, checkpoints the index and releases the folder.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        await Ledger.DisposeAsync();
+        Index.Dispose();
+        Folder.Dispose();
+    }
+}

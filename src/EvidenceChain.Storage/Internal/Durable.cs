@@ -1,0 +1,93 @@
+using System.Runtime.InteropServices;
+
+namespace EvidenceChain.Storage.Internal;
+
+/// <summary>
+/// Writes that survive a crash or power loss: data is fsync'd before it is renamed into place, and the folders
+/// whose entries changed are fsync'd after.
+/// </summary>
+internal static partial class Durable
+{
+    private const int ORdonly = 0;
+    private const int ODirectory = 0x10000;
+
+    /// <summary>Writes <paramref name="bytes"/> to a temporary file, fsyncs it and renames it over <paramref name="path"/>.
+    /// The caller fsyncs the folder (<see cref="SyncDirectory"/>).</summary>
+    public static async Task WriteFileAsync(string path, ReadOnlyMemory<byte> bytes, CancellationToken cancellationToken)
+    {
+        var temp = path + ".tmp";
+        var options = new FileStreamOptions
+        {
+            Mode = FileMode.Create,
+            Access = FileAccess.Write,
+            Share = FileShare.None,
+            Options = FileOptions.Asynchronous,
+            PreallocationSize = bytes.Length,
+        };
+        if (!OperatingSystem.IsWindows())
+        {
+            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
+        }
+
+        var stream = new FileStream(temp, options);
+        await using (stream)
+        {
+            await stream.WriteAsync(bytes, cancellationToken);
+            stream.Flush(flushToDisk: true);
+        }
+
+        File.Move(temp, path, overwrite: true);
+    }
+
+    /// <summary>Creates <paramref name="directory"/> and any missing parents; returns the folders whose entries changed.</summary>
+    public static void CreateDirectory(string directory, ISet<string> changed)
+    {
+        var missing = new Stack<string>();
+        for (var d = directory; !Directory.Exists(d); d = Path.GetDirectoryName(d)!)
+        {
+            missing.Push(d);
+        }
+
+        while (missing.TryPop(out var d))
+        {
+            Directory.CreateDirectory(d);
+            changed.Add(Path.GetDirectoryName(d)!);
+        }
+    }
+
+    /// <summary>fsyncs a folder so that entries created or renamed in it are durable. A no-op on Windows.</summary>
+    public static void SyncDirectory(string directory)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return;
+        }
+
+        var fd = Open(directory, ORdonly | ODirectory);
+        if (fd < 0)
+        {
+            throw new IOException($"Cannot open folder {directory} to sync it (errno {Marshal.GetLastPInvokeError()}).");
+        }
+
+        try
+        {
+            if (Fsync(fd) != 0)
+            {
+                throw new IOException($"fsync of folder {directory} failed (errno {Marshal.GetLastPInvokeError()}).");
+            }
+        }
+        finally
+        {
+            _ = Close(fd);
+        }
+    }
+
+    [LibraryImport("libc", EntryPoint = "open", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int Open(string path, int flags);
+
+    [LibraryImport("libc", EntryPoint = "fsync", SetLastError = true)]
+    private static partial int Fsync(int fd);
+
+    [LibraryImport("libc", EntryPoint = "close", SetLastError = true)]
+    private static partial int Close(int fd);
+}

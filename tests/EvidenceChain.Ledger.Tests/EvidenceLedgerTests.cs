@@ -1,0 +1,139 @@
+using System.Globalization;
+using EvidenceChain.Entries;
+using EvidenceChain.Merkle;
+using EvidenceChain.Notes;
+using EvidenceChain.Testing;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
+
+namespace EvidenceChain.Ledger.Tests;
+
+public sealed class EvidenceLedgerTests
+{
+    private static readonly NoteSigner Signer = NoteSigner.FromSeed("ledger.test/log", new byte[32]);
+
+    private static EntryDraft Draft(int n) =>
+        new("file", "t", [], new Dictionary<string, string> { ["n"] = n.ToString(CultureInfo.InvariantCulture) });
+
+    private static Task<EvidenceLedger> OpenAsync(ILedgerStore store, LedgerOptions? options = null, TimeProvider? time = null) =>
+        EvidenceLedger.OpenAsync(
+            store, new MemoryEntryIndex(), Signer, options ?? new LedgerOptions { MaxBatchDelay = TimeSpan.Zero },
+            time ?? TimeProvider.System, NullLogger<EvidenceLedger>.Instance);
+
+    [Fact]
+    public async Task Open_EmptyStore_PublishesSignedSizeZeroCheckpoint()
+    {
+        var store = new MemoryLedgerStore();
+        await using var ledger = await OpenAsync(store);
+
+        var opened = CheckpointNote.Open(Assert.Single(store.History), Signer.VerifierKey);
+        Assert.True(opened.IsValid, opened.Message);
+        Assert.Equal(0UL, opened.Checkpoint!.Size);
+        Assert.Equal(Rfc6962.EmptyRoot, opened.Checkpoint.Root);
+    }
+
+    [Fact]
+    public async Task Append_StampsTimeFromTheTimeProviderInMilliseconds()
+    {
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 24, 10, 0, 0, TimeSpan.Zero).AddTicks(12_345_678));
+        await using var ledger = await OpenAsync(new MemoryLedgerStore(), time: time);
+
+        var result = await ledger.AppendAsync(Draft(0));
+
+        var entry = LeafCodec.Parse(result.Leaf.Span);
+        Assert.Equal(new DateTimeOffset(2026, 11, 24, 10, 0, 1, 234, TimeSpan.Zero), entry.Time);
+    }
+
+    [Fact]
+    public async Task Append_QueueFull_ThrowsLedgerBusy()
+    {
+        var store = new MemoryLedgerStore();
+        await using var ledger = await OpenAsync(store, new LedgerOptions { MaxPendingAppends = 2, MaxBatchSize = 1, MaxBatchDelay = TimeSpan.Zero });
+        store.Gate = new TaskCompletionSource();
+
+        // The first append is taken by the sequencer and held at the gate; two more fill the queue.
+        var first = ledger.AppendAsync(Draft(0));
+        while (store.Writes == 0)
+        {
+            await Task.Yield();
+        }
+
+        var queued = new[] { ledger.AppendAsync(Draft(1)), ledger.AppendAsync(Draft(2)) };
+        Assert.Throws<LedgerBusyException>(() => { _ = ledger.AppendAsync(Draft(3)); });
+
+        store.Gate.SetResult();
+        await first;
+        await Task.WhenAll(queued);
+        Assert.Equal(3UL, ledger.Size);
+    }
+
+    [Fact]
+    public async Task Append_WriteFails_WaitersFailAndLedgerRecovers()
+    {
+        var store = new MemoryLedgerStore();
+        await using var ledger = await OpenAsync(store);
+        await ledger.AppendAsync(Draft(0));
+        store.FailNextWrite = true;
+
+        await Assert.ThrowsAsync<IOException>(() => ledger.AppendAsync(Draft(1)));
+        Assert.Equal(1UL, ledger.Size);
+
+        var next = await ledger.AppendAsync(Draft(2));
+        Assert.Equal(1UL, next.Index);
+        var entry0 = await ledger.GetEntryAsync(0);
+        Assert.Equal(entry0.LeafHash, LeafCodec.Parse(next.Leaf.Span).Prev);
+    }
+
+    [Fact]
+    public async Task Dispose_DrainsQueuedAppends()
+    {
+        var store = new MemoryLedgerStore();
+        var ledger = await OpenAsync(store, new LedgerOptions { MaxBatchSize = 3, MaxBatchDelay = TimeSpan.Zero });
+        var appends = Enumerable.Range(0, 50).Select(n => ledger.AppendAsync(Draft(n))).ToArray();
+
+        await ledger.DisposeAsync();
+
+        Assert.All(appends, a => Assert.True(a.IsCompletedSuccessfully));
+        Assert.Throws<ObjectDisposedException>(() => { _ = ledger.AppendAsync(Draft(99)); });
+    }
+
+    [Fact]
+    public async Task Proofs_AtEveryPublishedSize_Verify()
+    {
+        var store = new MemoryLedgerStore();
+        await using var ledger = await OpenAsync(store, new LedgerOptions { MaxBatchSize = 7, MaxBatchDelay = TimeSpan.Zero });
+        var results = await Task.WhenAll(Enumerable.Range(0, 600).Select(n => ledger.AppendAsync(Draft(n))));
+        var checkpoints = store.History.Select(n => CheckpointNote.Open(n, Signer.VerifierKey).Checkpoint!).ToList();
+
+        for (var c = 1; c < checkpoints.Count; c++)
+        {
+            var (older, newer) = (checkpoints[c - 1], checkpoints[c]);
+            if (older.Size > 0)
+            {
+                var proof = await ledger.ConsistencyProofAsync(older.Size, newer.Size);
+                Assert.True(ConsistencyProof.Verify(older.Size, newer.Size, older.Root, newer.Root, proof).IsValid);
+            }
+
+            Assert.Equal(newer.Root, await ledger.RootAtAsync(newer.Size));
+        }
+
+        foreach (var r in results.Where(r => r.Index % 13 == 0))
+        {
+            var proof = await ledger.InclusionProofAsync(r.Index, r.TreeSize);
+            var at = CheckpointNote.Open(r.SignedCheckpoint, Signer.VerifierKey).Checkpoint!;
+            Assert.True(InclusionProof.Verify(r.Index, at.Size, r.LeafHash, proof, at.Root).IsValid);
+        }
+    }
+
+    [Fact]
+    public async Task Proofs_BeyondTheTree_ThrowOutOfRange()
+    {
+        await using var ledger = await OpenAsync(new MemoryLedgerStore());
+        await ledger.AppendAsync(Draft(0));
+
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => ledger.InclusionProofAsync(0, 2));
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => ledger.InclusionProofAsync(1, 1));
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => ledger.ConsistencyProofAsync(0, 1));
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => ledger.GetEntryAsync(1));
+    }
+}

@@ -1,0 +1,14 @@
+namespace EvidenceChain.Cli;
+
+/// <summary>The CLI's exit codes.</summary>
+internal static class ExitCode
+{
+    /// <summary>Everything checked out.</summary>
+    public const int Verified = 0;
+
+    /// <summary>A verification failed; the reason was printed.</summary>
+    public const int Failed = 1;
+
+    /// <summary>Bad usage or malformed input.</summary>
+    public const int Usage = 2;
+}

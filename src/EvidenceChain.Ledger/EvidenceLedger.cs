@@ -28,7 +28,9 @@ public sealed class EvidenceLedger : IAsyncDisposable
     private readonly TileCache _cache;
     private readonly TreeReader _reader;
     private readonly Channel<PendingAppend> _queue;
+    private readonly Channel<CommittedBatch> _committed;
     private Task _loop = Task.CompletedTask;
+    private Task _indexer = Task.CompletedTask;
     private volatile TreeState _state = null!;
     private MerkleAppender _appender = new();
     private volatile Exception? _fault;
@@ -47,6 +49,14 @@ public sealed class EvidenceLedger : IAsyncDisposable
         _reader = new TreeReader(store, _cache);
         _queue = Channel.CreateBounded<PendingAppend>(new BoundedChannelOptions(options.MaxPendingAppends)
         {
+            FullMode = BoundedChannelFullMode.Wait,
+        });
+
+        // Indexing runs one batch behind the sequencer, so it overlaps the next batch's writes and fsyncs.
+        _committed = Channel.CreateBounded<CommittedBatch>(new BoundedChannelOptions(4)
+        {
+            SingleReader = true,
+            SingleWriter = true,
             FullMode = BoundedChannelFullMode.Wait,
         });
     }
@@ -90,6 +100,7 @@ public sealed class EvidenceLedger : IAsyncDisposable
         var ledger = new EvidenceLedger(store, index, signer, options, time, logger);
         await ledger.LoadAsync(cancellationToken);
         await ledger.CatchUpIndexAsync(cancellationToken);
+        ledger._indexer = Task.Run(ledger.IndexAsync, CancellationToken.None);
         ledger._loop = Task.Run(ledger.RunAsync, CancellationToken.None);
         LedgerLog.Opened(logger, ledger.Origin, ledger.Size);
         return ledger;
@@ -194,7 +205,15 @@ public sealed class EvidenceLedger : IAsyncDisposable
     {
         _stopping = true;
         _queue.Writer.TryComplete();
-        await _loop;
+        try
+        {
+            await _loop;
+        }
+        finally
+        {
+            _committed.Writer.TryComplete();
+            await _indexer;
+        }
     }
 
     private static void CheckSize(ulong treeSize, TreeState state)
@@ -345,27 +364,58 @@ public sealed class EvidenceLedger : IAsyncDisposable
             return;
         }
 
-        var indexed = new IndexedEntry[accepted.Count];
-        for (var i = 0; i < accepted.Count; i++)
-        {
-            indexed[i] = IndexedEntry.FromLeaf(accepted[i].Entry.Index, leafHashes[i], accepted[i].Entry);
-        }
-
-        try
-        {
-            _index.Add(indexed);
-        }
-        catch (Exception e)
-        {
-            // The entries are durable and published; only look-ups lag. The index catches up when the ledger reopens.
-            LedgerLog.IndexFailed(_logger, indexed[0].Index, e);
-        }
-
         var published = _state;
+        var committed = new CommittedBatch(new IndexedEntry[accepted.Count], new AppendResult[accepted.Count], new PendingAppend[accepted.Count]);
         for (var i = 0; i < accepted.Count; i++)
         {
             var (pending, leaf, entry) = accepted[i];
-            pending.Completion.TrySetResult(new AppendResult(entry.Index, leafHashes[i], leaf, published.Size, published.SignedCheckpoint));
+            committed.Indexed[i] = IndexedEntry.FromLeaf(entry.Index, leafHashes[i], entry);
+            committed.Results[i] = new AppendResult(entry.Index, leafHashes[i], leaf, published.Size, published.SignedCheckpoint);
+            committed.Waiters[i] = pending;
+        }
+
+        await _committed.Writer.WriteAsync(committed);
+    }
+
+    /// <summary>
+    /// Indexes committed batches and then acknowledges their appends, so an acknowledged entry is durable and can
+    /// be looked up by leaf hash and digest.
+    /// </summary>
+    private async Task IndexAsync()
+    {
+        var indexBroken = false;
+        var batches = new List<CommittedBatch>();
+        var reader = _committed.Reader;
+        while (await reader.WaitToReadAsync())
+        {
+            // Everything that has queued up goes into one index transaction.
+            batches.Clear();
+            while (reader.TryRead(out var batch))
+            {
+                batches.Add(batch);
+            }
+
+            if (!indexBroken)
+            {
+                try
+                {
+                    _index.Add(batches.Count == 1 ? batches[0].Indexed : [.. batches.SelectMany(b => b.Indexed)]);
+                }
+                catch (Exception e)
+                {
+                    // The entries are durable and published; only look-ups lag, until the ledger reopens and catches up.
+                    LedgerLog.IndexFailed(_logger, batches[0].Indexed[0].Index, e);
+                    indexBroken = true;
+                }
+            }
+
+            foreach (var batch in batches)
+            {
+                for (var i = 0; i < batch.Waiters.Length; i++)
+                {
+                    batch.Waiters[i].Completion.TrySetResult(batch.Results[i]);
+                }
+            }
         }
     }
 

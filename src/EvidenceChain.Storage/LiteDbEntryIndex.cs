@@ -1,12 +1,14 @@
+using System.Buffers.Binary;
 using EvidenceChain.Ledger;
 using LiteDB;
 
 namespace EvidenceChain.Storage;
 
 /// <summary>
-/// The look-up index in one LiteDB file: collection <c>entries</c> ({_id: index, l: leaf hash, d: [digests]})
-/// with indexes on the leaf hash and on each digest, and <c>meta</c> holding how far it has indexed.
-/// Everything here is derived from the ledger files and can be rebuilt (<c>evidencectl reindex</c>).
+/// The look-up index in one LiteDB file. Every collection is keyed by its primary key alone (the cheapest
+/// index LiteDB has): <c>leaves</c> {_id: leaf hash, i: entry index}, <c>digests</c> {_id: digest || index as
+/// 8 big-endian bytes} so that one digest's entries are a key range, and <c>meta</c> holding how far it has
+/// indexed. Everything here is derived from the ledger files and can be rebuilt (<c>evidencectl reindex</c>).
 /// </summary>
 /// <remarks>
 /// Thread-safe (LiteDB serialises access). LiteDB 5 does not fsync its commits, so after a power loss the index
@@ -17,7 +19,8 @@ public sealed class LiteDbEntryIndex : IEntryIndex, IDisposable
 {
     private const string SizeKey = "indexedSize";
     private readonly LiteDatabase _db;
-    private readonly ILiteCollection<BsonDocument> _entries;
+    private readonly ILiteCollection<BsonDocument> _leaves;
+    private readonly ILiteCollection<BsonDocument> _digests;
     private readonly ILiteCollection<BsonDocument> _meta;
     private long _indexedSize;
 
@@ -26,10 +29,9 @@ public sealed class LiteDbEntryIndex : IEntryIndex, IDisposable
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         _db = new LiteDatabase(new ConnectionString { Filename = path, Connection = ConnectionType.Direct });
-        _entries = _db.GetCollection("entries");
+        _leaves = _db.GetCollection("leaves");
+        _digests = _db.GetCollection("digests");
         _meta = _db.GetCollection("meta");
-        _entries.EnsureIndex("l", "$.l", unique: true);
-        _entries.EnsureIndex("d", "$.d[*]", unique: false);
         _indexedSize = _meta.FindById(SizeKey)?["v"].AsInt64 ?? 0;
     }
 
@@ -46,7 +48,8 @@ public sealed class LiteDbEntryIndex : IEntryIndex, IDisposable
         }
 
         var next = IndexedSize;
-        var docs = new List<BsonDocument>(entries.Count);
+        var leaves = new List<BsonDocument>(entries.Count);
+        var digests = new List<BsonDocument>(entries.Count * 2);
         foreach (var e in entries)
         {
             if (e.Index != next)
@@ -54,19 +57,22 @@ public sealed class LiteDbEntryIndex : IEntryIndex, IDisposable
                 throw new ArgumentException($"Expected entry {next} next; got {e.Index}.", nameof(entries));
             }
 
-            docs.Add(new BsonDocument
+            leaves.Add(new BsonDocument { ["_id"] = new BsonValue(e.LeafHash.ToArray()), ["i"] = checked((long)e.Index) });
+            foreach (var d in e.Digests.Distinct())
             {
-                ["_id"] = checked((long)e.Index),
-                ["l"] = new BsonValue(e.LeafHash.ToArray()),
-                ["d"] = new BsonArray(e.Digests.Distinct().Select(d => new BsonValue(d.ToArray()))),
-            });
+                digests.Add(new BsonDocument { ["_id"] = new BsonValue(DigestKey(d, e.Index)) });
+            }
+
             next++;
         }
 
         _db.BeginTrans();
         try
         {
-            _entries.InsertBulk(docs, docs.Count);
+            // A leaf hash seen before (the same leaf bytes twice cannot happen: each leaf holds its own index) would
+            // throw on the primary key, which is the right outcome for a corrupt input.
+            _leaves.InsertBulk(leaves, leaves.Count);
+            _digests.InsertBulk(digests, Math.Max(1, digests.Count));
             _meta.Upsert(new BsonDocument { ["_id"] = SizeKey, ["v"] = checked((long)next) });
             _db.Commit();
         }
@@ -83,7 +89,8 @@ public sealed class LiteDbEntryIndex : IEntryIndex, IDisposable
     public void Reset()
     {
         _db.BeginTrans();
-        _entries.DeleteAll();
+        _leaves.DeleteAll();
+        _digests.DeleteAll();
         _meta.Delete(SizeKey);
         _db.Commit();
         Interlocked.Exchange(ref _indexedSize, 0);
@@ -92,26 +99,60 @@ public sealed class LiteDbEntryIndex : IEntryIndex, IDisposable
     /// <inheritdoc/>
     public ulong? FindByLeafHash(Hash leafHash)
     {
-        var doc = _entries.FindOne(Query.EQ("l", new BsonValue(leafHash.ToArray())));
-        return doc is null ? null : (ulong)doc["_id"].AsInt64;
+        var doc = _leaves.FindById(new BsonValue(leafHash.ToArray()));
+        return doc is null ? null : (ulong)doc["i"].AsInt64;
     }
 
     /// <inheritdoc/>
     public IReadOnlyList<ulong> FindByDigest(Hash digest, int limit)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
-        return [.. _entries.Find(BsonExpression.Create("d[*] ANY = @0", new BsonValue(digest.ToArray())))
-            .Select(d => (ulong)d["_id"].AsInt64)
-            .Order()
-            .Take(limit)];
+        var from = new BsonValue(DigestKey(digest, 0));
+        var to = new BsonValue(DigestKey(digest, ulong.MaxValue));
+        return [.. _digests.Find(Query.Between("_id", from, to), limit: limit)
+            .Select(d => BinaryPrimitives.ReadUInt64BigEndian(d["_id"].AsBinary.AsSpan(Hash.Size)))];
     }
 
-    /// <summary>Every entry in the index, ascending, for audits.</summary>
-    public IEnumerable<IndexedEntry> All() =>
-        _entries.FindAll().Select(d => new IndexedEntry(
-            (ulong)d["_id"].AsInt64,
-            new Hash(d["l"].AsBinary),
-            [.. d["d"].AsArray.Select(v => new Hash(v.AsBinary))]));
+    /// <summary>Every entry in the index, ascending, for audits (holds the whole index in memory).</summary>
+    public IReadOnlyList<IndexedEntry> All()
+    {
+        var size = checked((int)IndexedSize);
+        var leafHashes = new Hash?[size];
+        foreach (var doc in _leaves.FindAll())
+        {
+            var index = doc["i"].AsInt64;
+            if (index < 0 || index >= size || leafHashes[index] is not null)
+            {
+                throw new InvalidDataException($"leaves: entry {index} is out of range or listed twice");
+            }
+
+            leafHashes[index] = new Hash(doc["_id"].AsBinary);
+        }
+
+        var digests = new List<Hash>[size];
+        foreach (var doc in _digests.FindAll())
+        {
+            var key = doc["_id"].AsBinary;
+            var index = key.Length == Hash.Size + 8 ? BinaryPrimitives.ReadUInt64BigEndian(key.AsSpan(Hash.Size)) : ulong.MaxValue;
+            if (index >= (ulong)size)
+            {
+                throw new InvalidDataException("digests: a key is malformed or names an entry beyond the index");
+            }
+
+            (digests[index] ??= []).Add(new Hash(key.AsSpan(0, Hash.Size)));
+        }
+
+        var all = new IndexedEntry[size];
+        for (var i = 0; i < size; i++)
+        {
+            all[i] = new IndexedEntry(
+                (ulong)i,
+                leafHashes[i] ?? throw new InvalidDataException($"leaves: entry {i} is missing"),
+                digests[i] ?? []);
+        }
+
+        return all;
+    }
 
     /// <summary>Deletes the index file at <paramref name="path"/> and LiteDB's log beside it.</summary>
     public static void Delete(string path)
@@ -129,5 +170,13 @@ public sealed class LiteDbEntryIndex : IEntryIndex, IDisposable
     {
         _db.Checkpoint();
         _db.Dispose();
+    }
+
+    private static byte[] DigestKey(Hash digest, ulong index)
+    {
+        var key = new byte[Hash.Size + 8];
+        digest.CopyTo(key);
+        BinaryPrimitives.WriteUInt64BigEndian(key.AsSpan(Hash.Size), index);
+        return key;
     }
 }

@@ -1,60 +1,34 @@
-using System.Security.Cryptography;
 using EvidenceChain.Merkle;
 
 namespace EvidenceChain.Internal;
 
 /// <summary>
 /// The one place where Merkle tree hashing calls SHA-256. Every hashing site (roots, tiles, proofs, audit,
-/// verification) goes through here, so a faster kernel lands everywhere at once.
+/// verification) goes through here, so a faster kernel lands everywhere at once. The kernel is chosen once:
+/// OpenSSL's block function where libcrypto can be loaded and passes a self-test against .NET's SHA-256,
+/// otherwise .NET's SHA-256.
 /// </summary>
 internal static class Sha256Kernel
 {
-    private const int NodeInputSize = 1 + (2 * Hash.Size);
-    private const int MaxStackLeaf = 2048;
+    /// <summary>The kernel in use.</summary>
+    public static ISha256Kernel Current { get; } = (ISha256Kernel?)LibCryptoSha256Kernel.TryCreate() ?? ManagedSha256Kernel.Instance;
 
-    public static Hash HashLeaf(ReadOnlySpan<byte> leaf)
+    public static Hash HashLeaf(ReadOnlySpan<byte> leaf) => HashLeaf(Current, leaf);
+
+    public static Hash HashLeaf(ISha256Kernel kernel, ReadOnlySpan<byte> leaf)
     {
-        if (leaf.Length <= MaxStackLeaf)
-        {
-            Span<byte> input = stackalloc byte[leaf.Length + 1];
-            input[0] = Rfc6962.LeafPrefix;
-            leaf.CopyTo(input[1..]);
-            return HashOnce(input);
-        }
-
-        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        sha.AppendData([Rfc6962.LeafPrefix]);
-        sha.AppendData(leaf);
         Span<byte> digest = stackalloc byte[Hash.Size];
-        sha.GetHashAndReset(digest);
+        kernel.HashPrefixed(Rfc6962.LeafPrefix, leaf, digest);
         return new Hash(digest);
     }
 
     public static Hash HashChildren(in Hash left, in Hash right)
     {
-        Span<byte> input = stackalloc byte[NodeInputSize];
-        input[0] = Rfc6962.NodePrefix;
-        left.CopyTo(input[1..]);
-        right.CopyTo(input[(1 + Hash.Size)..]);
-        return HashOnce(input);
+        ReadOnlySpan<Hash> pair = [left, right];
+        Span<Hash> parent = stackalloc Hash[1];
+        Current.HashPairs(pair, parent);
+        return parent[0];
     }
 
-    public static void HashPairs(ReadOnlySpan<Hash> children, Span<Hash> parents)
-    {
-        Span<byte> input = stackalloc byte[NodeInputSize];
-        input[0] = Rfc6962.NodePrefix;
-        var childBytes = Hash.AsBytes(children);
-        for (var i = 0; i < parents.Length; i++)
-        {
-            childBytes.Slice(i * 2 * Hash.Size, 2 * Hash.Size).CopyTo(input[1..]);
-            parents[i] = HashOnce(input);
-        }
-    }
-
-    private static Hash HashOnce(ReadOnlySpan<byte> input)
-    {
-        Span<byte> digest = stackalloc byte[Hash.Size];
-        SHA256.HashData(input, digest);
-        return new Hash(digest);
-    }
+    public static void HashPairs(ReadOnlySpan<Hash> children, Span<Hash> parents) => Current.HashPairs(children, parents);
 }

@@ -1,0 +1,20 @@
+namespace EvidenceChain.Internal;
+
+/// <summary>
+/// SHA-256 of the small fixed-shape messages a Merkle tree hashes: leaves of any length, and 65-byte nodes
+/// (prefix, left, right). Implementations are stateless and thread-safe.
+/// </summary>
+internal interface ISha256Kernel
+{
+    /// <summary>A short name for benchmarks and diagnostics.</summary>
+    string Name { get; }
+
+    /// <summary>SHA-256 of <paramref name="message"/> into <paramref name="digest"/> (32 bytes).</summary>
+    void Hash(ReadOnlySpan<byte> message, Span<byte> digest);
+
+    /// <summary>SHA-256(<paramref name="prefix"/> || <paramref name="message"/>) into <paramref name="digest"/> (32 bytes).</summary>
+    void HashPrefixed(byte prefix, ReadOnlySpan<byte> message, Span<byte> digest);
+
+    /// <summary>SHA-256(0x01 || children[2i] || children[2i+1]) into parents[i], for every pair.</summary>
+    void HashPairs(ReadOnlySpan<Hash> children, Span<Hash> parents);
+}

@@ -1,0 +1,45 @@
+using System.Security.Cryptography;
+using EvidenceChain.Merkle;
+
+namespace EvidenceChain.Internal;
+
+/// <summary>The portable kernel: .NET's <see cref="SHA256.HashData(ReadOnlySpan{byte}, Span{byte})"/>, one call per message.</summary>
+internal sealed class ManagedSha256Kernel : ISha256Kernel
+{
+    public static ManagedSha256Kernel Instance { get; } = new();
+
+    public string Name => "dotnet-SHA256.HashData";
+
+    public void Hash(ReadOnlySpan<byte> message, Span<byte> digest) => SHA256.HashData(message, digest);
+
+    public void HashPrefixed(byte prefix, ReadOnlySpan<byte> message, Span<byte> digest)
+    {
+        if (message.Length < 1024)
+        {
+            Span<byte> buffer = stackalloc byte[message.Length + 1];
+            buffer[0] = prefix;
+            message.CopyTo(buffer[1..]);
+            SHA256.HashData(buffer, digest);
+            return;
+        }
+
+        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        sha.AppendData([prefix]);
+        sha.AppendData(message);
+        sha.GetHashAndReset(digest);
+    }
+
+    public void HashPairs(ReadOnlySpan<Hash> children, Span<Hash> parents)
+    {
+        Span<byte> input = stackalloc byte[1 + (2 * EvidenceChain.Hash.Size)];
+        Span<byte> digest = stackalloc byte[EvidenceChain.Hash.Size];
+        input[0] = Rfc6962.NodePrefix;
+        var bytes = EvidenceChain.Hash.AsBytes(children);
+        for (var i = 0; i < parents.Length; i++)
+        {
+            bytes.Slice(i * 2 * EvidenceChain.Hash.Size, 2 * EvidenceChain.Hash.Size).CopyTo(input[1..]);
+            SHA256.HashData(input, digest);
+            parents[i] = new Hash(digest);
+        }
+    }
+}

@@ -197,6 +197,12 @@ public sealed class FileLedgerStore : ILedgerStore
         var historyPath = Path.Combine(_root, HistoryFile);
         if (!File.Exists(checkpointPath))
         {
+            // Nothing was ever published, so nothing in the history was either (a first publish that crashed).
+            if (File.Exists(historyPath))
+            {
+                File.Delete(historyPath);
+            }
+
             return;
         }
 

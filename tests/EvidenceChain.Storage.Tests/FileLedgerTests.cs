@@ -151,4 +151,21 @@ public sealed class FileLedgerTests
 
     internal static NoteVerifier Key(string dataPath) =>
         NoteVerifier.Parse(System.IO.File.ReadAllText(System.IO.Path.Combine(dataPath, "keys", "log.vkey")).Trim());
+
+    [Fact]
+    public async Task Open_TornFirstPublish_StartsCleanAndAuditsClean()
+    {
+        using var temp = new TempFolder();
+        Directory.CreateDirectory(System.IO.Path.Combine(temp.Path, "log"));
+        await System.IO.File.WriteAllBytesAsync(System.IO.Path.Combine(temp.Path, "log", "checkpoints"), [0, 0, 1, 0, 42]);
+
+        await using (var opened = await Open(temp.Path))
+        {
+            await opened.Ledger.AppendAsync(Drafts.File(0));
+        }
+
+        using var folder = DataFolder.Open(temp.Path, create: false);
+        var report = await LedgerAuditor.RunAsync(folder, pinnedKey: null);
+        Assert.True(report.IsClean, string.Join("\n", report.Problems));
+    }
 }

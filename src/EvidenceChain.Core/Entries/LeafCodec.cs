@@ -1,6 +1,6 @@
 using System.Buffers;
 using System.Globalization;
-using System.Text.Encodings.Web;
+using System.Text;
 using System.Text.Json;
 
 namespace EvidenceChain.Entries;
@@ -17,11 +17,14 @@ public static class LeafCodec
     /// <summary>The largest leaf: entry bundles prefix each leaf with a 16-bit length (C2SP tlog-tiles).</summary>
     public const int MaxLeafSize = ushort.MaxValue;
 
+    /// <summary>The longest artefact name, in UTF-8 bytes.</summary>
+    public const int MaxNameBytes = 1024;
+
     private const string TimeFormat = "yyyy-MM-dd'T'HH:mm:ss.fff'Z'";
 
     private static readonly JsonWriterOptions WriterOptions = new()
     {
-        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        Encoder = MinimalJsonEncoder.Instance,
         Indented = false,
         SkipValidation = false,
     };
@@ -224,9 +227,27 @@ public static class LeafCodec
 
     private static void Validate(LedgerEntry entry)
     {
-        if (string.IsNullOrEmpty(entry.Origin))
+        if (string.IsNullOrEmpty(entry.Origin) || entry.Origin.Any(char.IsControl))
         {
-            throw new ArgumentException("The log origin must not be empty.", nameof(entry));
+            throw new ArgumentException("The log origin must be non-empty, without control characters.", nameof(entry));
+        }
+
+        CheckText(entry.Origin, "origin");
+        CheckText(entry.Draft.Submitter, "submitter");
+        foreach (var a in entry.Draft.Artefacts)
+        {
+            CheckText(a.Name, "artefact name");
+            CheckText(a.MediaType, "artefact media type");
+            if (Encoding.UTF8.GetByteCount(a.Name) > MaxNameBytes)
+            {
+                throw new ArgumentException($"Artefact name is longer than {MaxNameBytes} UTF-8 bytes.", nameof(entry));
+            }
+        }
+
+        foreach (var (key, value) in entry.Draft.Attributes)
+        {
+            CheckText(key, "attribute name");
+            CheckText(value, $"attribute \"{key}\"");
         }
 
         var kind = entry.Draft.Kind;
@@ -250,6 +271,28 @@ public static class LeafCodec
         if (time.Ticks % TimeSpan.TicksPerMillisecond != 0)
         {
             throw new ArgumentException("Entry time must be whole milliseconds (truncate it first).", nameof(entry));
+        }
+    }
+
+    /// <summary>Refuses text with unpaired surrogates, which UTF-8 cannot carry (they would be silently replaced).</summary>
+    private static void CheckText(string? text, string what)
+    {
+        if (text is null)
+        {
+            throw new ArgumentException($"The {what} must not be null.", nameof(text));
+        }
+
+        for (var i = 0; i < text.Length; i++)
+        {
+            var paired = char.IsHighSurrogate(text[i]) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]);
+            if (paired)
+            {
+                i++;
+            }
+            else if (char.IsSurrogate(text[i]))
+            {
+                throw new ArgumentException($"The {what} is not valid Unicode (it has an unpaired surrogate at {i}).", nameof(text));
+            }
         }
     }
 }

@@ -1,5 +1,4 @@
 using System.Text;
-using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using EvidenceChain.Entries;
@@ -20,7 +19,7 @@ public sealed partial class LeafCodecTests
 
     private static readonly JsonSerializerOptions RewriteOptions = new()
     {
-        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        Encoder = MinimalJsonEncoder.Instance,
         WriteIndented = false,
     };
 
@@ -207,12 +206,33 @@ public sealed partial class LeafCodecTests
     // non-canonical leaf under the size limit that spells them raw re-encodes to more than MaxLeafSize, and the
     // ArgumentException from Encode escapes from Parse instead of LeafFormatException.
     [Fact]
-    public void Parse_RawEmojiThatReencodesOverMaxLeafSize_ThrowsLeafFormatException()
+    public void Parse_RawEmoji_AreCanonicalAndRoundTrip()
     {
+        // Characters outside the BMP are written as raw UTF-8 (4 bytes each), never as 12-byte \u escapes.
         var leaf = Edit(LeafCodec.Encode(SampleEntry()), "\"submitter\":\"key-7\"", "\"submitter\":\"" + string.Concat(Enumerable.Repeat("😀", 16_000)) + "\"");
         Assert.True(leaf.Length <= LeafCodec.MaxLeafSize);
 
+        var entry = LeafCodec.Parse(leaf);
+
+        Assert.Equal(string.Concat(Enumerable.Repeat("😀", 16_000)), entry.Draft.Submitter);
+        Assert.Equal(leaf, LeafCodec.Encode(entry));
+    }
+
+    [Fact]
+    public void Parse_EscapedNonAsciiCharacter_IsNotCanonical()
+    {
+        // Only '"', '\\' and U+0000..U+001F are escaped; "\u00e9" for é is a second spelling of the same leaf.
+        var leaf = Edit(LeafCodec.Encode(SampleEntry()), "\"submitter\":\"key-7\"", "\"submitter\":\"caf\\u00e9\"");
+
         AssertRejected(leaf);
+    }
+
+    [Fact]
+    public void Encode_UnpairedSurrogate_IsRefused()
+    {
+        var draft = SampleEntry().Draft with { Submitter = "a\uD800b" };
+
+        Assert.Throws<ArgumentException>(() => LeafCodec.Encode(SampleEntry() with { Draft = draft }));
     }
 
     [Fact]

@@ -18,7 +18,7 @@ public static class EntryArbitraries
 
     /// <summary>The generator behind <see cref="LedgerEntry()"/>.</summary>
     public static Gen<LedgerEntry> EntryGen { get; } =
-        from origin in Gens.Text(1, 40)
+        from origin in Gens.Text(1, 40).Where(o => !o.Any(char.IsControl))
         from index in Gen.Frequency(
             (1, Gen.Elements(0UL, 1UL, ulong.MaxValue, (ulong)long.MaxValue + 1)),
             (3, Gen.Zip(Gen.Choose(0, int.MaxValue), Gen.Choose(0, int.MaxValue)).Select(t => ((ulong)(uint)t.Item1 << 33) ^ (uint)t.Item2)))

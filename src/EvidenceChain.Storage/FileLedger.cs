@@ -50,6 +50,14 @@ public sealed class FileLedger : IAsyncDisposable
         LiteDbEntryIndex? index = null;
         try
         {
+            var published = File.Exists(Path.Combine(folder.LogPath, "checkpoint"));
+            if (published && !File.Exists(Path.Combine(folder.KeysPath, LogKeyFiles.PrivateKeyFile)))
+            {
+                // A new key could never sign a checkpoint consistent with the old ones: refuse, and write nothing.
+                throw new LedgerCorruptException(
+                    $"The log's key {Path.Combine(folder.KeysPath, LogKeyFiles.PrivateKeyFile)} is missing but the log has published checkpoints; restore the key from a backup.");
+            }
+
             var signer = LogKeyFiles.LoadOrCreate(folder.KeysPath, origin);
             var store = new FileLedgerStore(folder.LogPath);
             store.RepairHistory();

@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Runs the C + OpenSSL reference (../shared/bench-reference) and EvidenceChain's BenchmarkDotNet benchmarks for
+# W1 (root of 2^20 leaves, 1 core and 2 cores) and W2 (100,000 inclusion proofs at size 2^20) in the same run,
+# and prints each EvidenceChain figure as a ratio to the reference's openssl-SHA256_lowlevel line.
+# Usage: bench/compare.sh            (about 4 minutes on the 2-core machine)
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/.." && pwd)
+reference=${REFERENCE:-$root/../shared/bench-reference/run.sh}
+out=$(mktemp -d)
+
+echo "== reference: $reference"
+bash "$reference" > "$out/reference.txt"
+grep -E '^RESULT openssl-SHA256_lowlevel (W1|W1_2threads|W2) ' "$out/reference.txt"
+
+echo "== EvidenceChain (BenchmarkDotNet)"
+(cd "$out" && dotnet run -c Release --project "$root/bench/EvidenceChain.Benchmarks" -- \
+  --filter '*MerkleBenchmarks.Root*' '*ProofBenchmarks.VerifyInclusion*' --exporters json > "$out/bdn.txt")
+grep -E '^\|' "$out/bdn.txt" | grep -E 'Method|W1|W2' || true
+
+python3 - "$out" <<'PY'
+import glob, json, re, sys
+out = sys.argv[1]
+ref = {}
+for line in open(f"{out}/reference.txt"):
+    m = re.match(r"RESULT openssl-SHA256_lowlevel (\S+) (\S+) ms", line)
+    if m:
+        ref[m.group(1)] = float(m.group(2))
+ours = {}
+for path in glob.glob(f"{out}/BenchmarkDotNet.Artifacts/results/*-report-full.json"):
+    for b in json.load(open(path))["Benchmarks"]:
+        median_ms = b["Statistics"]["Median"] / 1e6
+        name = b["Method"]
+        if name == "Root":
+            ours["W1"] = median_ms
+        elif name == "RootParallel":
+            ours["W1_2threads"] = median_ms
+        elif name == "VerifyInclusion":
+            ours["W2"] = median_ms * 100_000  # reported per proof (OperationsPerInvoke)
+print()
+print(f"{'workload':<14}{'reference ms':>14}{'EvidenceChain ms':>18}{'ratio':>8}")
+for w in ("W1", "W1_2threads", "W2"):
+    if w in ref and w in ours:
+        print(f"{w:<14}{ref[w]:>14.1f}{ours[w]:>18.1f}{ours[w] / ref[w]:>8.2f}")
+if "W1" in ours and "W1_2threads" in ours:
+    print(f"EvidenceChain W1 on 2 cores / W1 on 1 core: {ours['W1_2threads'] / ours['W1']:.2f}")
+PY

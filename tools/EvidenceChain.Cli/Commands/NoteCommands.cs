@@ -82,7 +82,17 @@ internal static class NoteCommands
         }
         else
         {
-            var info = new FileInfo(file);
+            FileInfo info;
+            try
+            {
+                info = new FileInfo(file);
+            }
+            catch (ArgumentException)
+            {
+                // An empty name, or one holding a NUL character.
+                throw new UsageException($"\"{file}\" is not a file name");
+            }
+
             if (!info.Exists)
             {
                 throw new UsageException($"{file}: no such file");

@@ -1,7 +1,7 @@
 namespace EvidenceChain.Cli.Tests;
 
 /// <summary>Command dispatch, help, and the README's example commands.</summary>
-public sealed class ProgramTests
+public sealed partial class ProgramTests
 {
     public static TheoryData<string[], string> Commands => new()
     {

@@ -218,6 +218,16 @@ public sealed class NoteCommandsTests : IDisposable
         Cli.AssertUsage(result, $"{missing}: no such file");
     }
 
+    [Theory]
+    [InlineData("")]
+    [InlineData("a\0b")]
+    public async Task Verify_FileNameNotAPath_ExitsTwo(string file)
+    {
+        var result = await Cli.RunAsync("note", "verify", "--key", Key(Signer), file);
+
+        Cli.AssertUsage(result, $"\"{file}\" is not a file name");
+    }
+
     [Fact]
     public async Task Verify_EmptyFile_ExitsTwo()
     {

@@ -128,5 +128,10 @@ internal static class DataCommands
         {
             throw new UsageException(e.Message);
         }
+        catch (ArgumentException)
+        {
+            // Empty, white space, or a NUL character.
+            throw new UsageException($"--data \"{path}\" is not a folder name");
+        }
     }
 }

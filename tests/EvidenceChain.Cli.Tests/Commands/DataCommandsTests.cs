@@ -73,6 +73,18 @@ public sealed class DataCommandsTests : IDisposable
     }
 
     [Fact]
+    public async Task NoteVerify_LedgerCheckpointWithItsVerifierKey_ExitsZero()
+    {
+        // The README's: evidencectl note verify --key "$(cat keys/log.vkey)" data/log/checkpoint
+        await BuildLedgerAsync();
+
+        var result = await Cli.RunAsync("note", "verify", "--key", LogVerifierKey(), Path.Combine(Data, "log", "checkpoint"));
+
+        Cli.AssertVerified(result);
+        Assert.StartsWith($"verified: signed by {Origin}+", result.OutLines[0], StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Audit_FlippedByteInEntryBundle_ExitsOneNamingFile()
     {
         await BuildLedgerAsync();
@@ -144,6 +156,28 @@ public sealed class DataCommandsTests : IDisposable
 
         Cli.AssertUsage(result, $"{missing}: no such data folder");
         Assert.False(Directory.Exists(missing));
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData(" ")]
+    [InlineData("a\0b")]
+    public async Task Audit_DataNotAPath_ExitsTwo(string data)
+    {
+        var result = await Cli.RunAsync("audit", "--data", data);
+
+        Cli.AssertUsage(result, $"--data \"{data}\" is not a folder name");
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData(" ")]
+    [InlineData("a\0b")]
+    public async Task Reindex_DataNotAPath_ExitsTwo(string data)
+    {
+        var result = await Cli.RunAsync("reindex", "--data", data);
+
+        Assert.True(result.ExitCode == 2, result.ToString());
     }
 
     [Fact]

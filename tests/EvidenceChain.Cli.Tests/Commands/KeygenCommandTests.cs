@@ -147,6 +147,16 @@ public sealed class KeygenCommandTests : IDisposable
         Cli.AssertUsage(result, $"cannot write keys to {file}");
     }
 
+    [Theory]
+    [InlineData("")]
+    [InlineData("a\0b")]
+    public async Task Keygen_OutNotAPath_ExitsTwo(string dir)
+    {
+        var result = await Cli.RunAsync("keygen", "--name", "example.org/log", "--out", dir);
+
+        Cli.AssertUsage(result, $"cannot write keys to {dir}");
+    }
+
     [Fact]
     public async Task Keygen_ExtraPositional_ExitsTwo()
     {

@@ -112,6 +112,12 @@ internal static class DataCommands
             await console.Out.WriteLineAsync($"FAILED: the ledger is damaged, so the index cannot be rebuilt: {e.Message} (run evidencectl audit)");
             return ExitCode.Failed;
         }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // For example a folder where a tile or index.db should be.
+            await console.Out.WriteLineAsync($"FAILED: the index cannot be rebuilt: {e.Message} (run evidencectl audit)");
+            return ExitCode.Failed;
+        }
     }
 
     private static DataFolder OpenFolder(string path)

@@ -272,6 +272,31 @@ public sealed class DataCommandsTests : IDisposable
     }
 
     [Fact]
+    public async Task Reindex_FolderWhereBundleShouldBe_ExitsOne()
+    {
+        await BuildLedgerAsync();
+        var bundle = EntryBundle();
+        File.Delete(bundle);
+        Directory.CreateDirectory(bundle);
+
+        var result = await Cli.RunAsync("reindex", "--data", Data);
+
+        Cli.AssertFailed(result, "the index cannot be rebuilt");
+    }
+
+    [Fact]
+    public async Task Reindex_FolderWhereIndexShouldBe_ExitsOne()
+    {
+        await BuildLedgerAsync();
+        File.Delete(Path.Combine(Data, "index.db"));
+        Directory.CreateDirectory(Path.Combine(Data, "index.db"));
+
+        var result = await Cli.RunAsync("reindex", "--data", Data);
+
+        Cli.AssertFailed(result, "the index cannot be rebuilt");
+    }
+
+    [Fact]
     public async Task Reindex_KeyFileGarbled_ExitsOne()
     {
         await BuildLedgerAsync();

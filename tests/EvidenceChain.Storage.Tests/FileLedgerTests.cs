@@ -138,6 +138,25 @@ public sealed class FileLedgerTests
         Assert.Equal(last.Index, rebuilt.Ledger.FindByLeafHash(last.LeafHash));
     }
 
+    // Known bug, found by the evidencectl reindex tests (the CLI now checks for keys/log.key itself): an existing
+    // ledger whose keys/ was lost gets a freshly minted log key (LogKeyFiles.LoadOrCreate) before the checkpoint
+    // check rejects it, so the failed open leaves a wrong keys/log.key and keys/log.vkey in the ledger's folder.
+    [Fact]
+    public async Task Open_ExistingLedgerWithoutKeys_ThrowsAndWritesNoKey()
+    {
+        using var temp = new TempFolder();
+        await using (var first = await Open(temp.Path))
+        {
+            await first.Ledger.AppendAsync(Drafts.File(0));
+        }
+
+        var keys = System.IO.Path.Combine(temp.Path, "keys");
+        Directory.Delete(keys, recursive: true);
+
+        await Assert.ThrowsAsync<LedgerCorruptException>(() => Open(temp.Path));
+        Assert.False(Directory.Exists(keys), "opening a ledger without its key wrote a new key into keys/");
+    }
+
     [Fact]
     public async Task Append_LeafOverLimit_RejectedAndNothingWritten()
     {

@@ -32,12 +32,12 @@ internal static class Program
             return args switch
             {
                 [] or ["help" or "--help" or "-h"] => Help(console, ExitCode.Verified),
-                ["proof", "inclusion", .. var rest] => ProofCommands.Inclusion(Arguments.Parse(rest), console),
-                ["proof", "consistency", .. var rest] => ProofCommands.Consistency(Arguments.Parse(rest), console),
-                ["note", "verify", .. var rest] => await NoteCommands.VerifyAsync(Arguments.Parse(rest), console),
-                ["keygen", .. var rest] => KeygenCommand.Run(Arguments.Parse(rest), console),
-                ["audit", .. var rest] => await DataCommands.AuditAsync(Arguments.Parse(rest), console),
-                ["reindex", .. var rest] => await DataCommands.ReindexAsync(Arguments.Parse(rest), console),
+                ["proof", "inclusion", .. var rest] => ProofCommands.Inclusion(Parse(rest), console),
+                ["proof", "consistency", .. var rest] => ProofCommands.Consistency(Parse(rest), console),
+                ["note", "verify", .. var rest] => await NoteCommands.VerifyAsync(Parse(rest), console),
+                ["keygen", .. var rest] => KeygenCommand.Run(Parse(rest), console),
+                ["audit", .. var rest] => await DataCommands.AuditAsync(Parse(rest), console),
+                ["reindex", .. var rest] => await DataCommands.ReindexAsync(Parse(rest), console),
                 _ => throw new UsageException($"unknown command \"{string.Join(' ', args.Take(2))}\"; run evidencectl --help"),
             };
         }
@@ -47,6 +47,9 @@ internal static class Program
             return ExitCode.Usage;
         }
     }
+
+    // Every command answers --help, which takes no value.
+    private static Arguments Parse(string[] rest) => Arguments.Parse(rest, "help");
 
     private static int Help(CliConsole console, int code)
     {

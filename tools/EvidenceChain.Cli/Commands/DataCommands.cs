@@ -82,6 +82,20 @@ internal static class DataCommands
             throw new UsageException($"{path}: no such data folder");
         }
 
+        // FileLedger.OpenAsync creates whatever is missing: a fresh ledger in any folder, and a fresh log key
+        // beside a ledger whose key was lost. Reindex only rebuilds the index, so it needs both to exist.
+        if (!File.Exists(Path.Combine(path, "log", "checkpoint")))
+        {
+            throw new UsageException($"{path} is not a ledger data folder (it has no log/checkpoint)");
+        }
+
+        if (!File.Exists(Path.Combine(path, "keys", LogKeyFiles.PrivateKeyFile)))
+        {
+            await console.Out.WriteLineAsync(
+                $"FAILED: keys/{LogKeyFiles.PrivateKeyFile} is missing, so the ledger cannot be opened to rebuild its index (run evidencectl audit)");
+            return ExitCode.Failed;
+        }
+
         try
         {
             await using var ledger = await FileLedger.OpenAsync(
@@ -93,9 +107,15 @@ internal static class DataCommands
         {
             throw new UsageException(e.Message);
         }
-        catch (LedgerCorruptException e)
+        catch (Exception e) when (e is LedgerCorruptException or InvalidDataException)
         {
             await console.Out.WriteLineAsync($"FAILED: the ledger is damaged, so the index cannot be rebuilt: {e.Message} (run evidencectl audit)");
+            return ExitCode.Failed;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // For example a folder where a tile or index.db should be.
+            await console.Out.WriteLineAsync($"FAILED: the index cannot be rebuilt: {e.Message} (run evidencectl audit)");
             return ExitCode.Failed;
         }
     }
@@ -113,6 +133,11 @@ internal static class DataCommands
         catch (DataFolderLockedException e)
         {
             throw new UsageException(e.Message);
+        }
+        catch (ArgumentException)
+        {
+            // Empty, white space, or a NUL character.
+            throw new UsageException($"--data \"{path}\" is not a folder name");
         }
     }
 }

@@ -42,7 +42,7 @@ internal static class KeygenCommand
         {
             LogKeyFiles.Write(dir, signer);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException)
         {
             throw new UsageException($"cannot write keys to {dir}: {e.Message}");
         }

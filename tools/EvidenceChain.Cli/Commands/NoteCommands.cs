@@ -28,6 +28,15 @@ internal static class NoteCommands
         }
 
         args.EnsureAllUsed(1);
+
+        // SignedNote.Open throws for two different keys with one name and key ID (32 bits, so they can be made).
+        var clash = keys.GroupBy(k => (k.Name, k.KeyId)).FirstOrDefault(g => g.Distinct().Skip(1).Any());
+        if (clash is not null)
+        {
+            throw new UsageException(
+                $"two different --key values share the name and key ID {clash.Key.Name}+{clash.Key.KeyId:x8}; give only the right one");
+        }
+
         var note = await ReadNoteAsync(args.Positional.FirstOrDefault() ?? "-", console);
         var result = SignedNote.Open(note, keys);
         if (result.IsValid)
@@ -73,7 +82,17 @@ internal static class NoteCommands
         }
         else
         {
-            var info = new FileInfo(file);
+            FileInfo info;
+            try
+            {
+                info = new FileInfo(file);
+            }
+            catch (ArgumentException)
+            {
+                // An empty name, or one holding a NUL character.
+                throw new UsageException($"\"{file}\" is not a file name");
+            }
+
             if (!info.Exists)
             {
                 throw new UsageException($"{file}: no such file");

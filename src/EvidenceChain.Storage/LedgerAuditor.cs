@@ -374,32 +374,41 @@ public static class LedgerAuditor
             return;
         }
 
+        LiteDbEntryIndex? index = null;
         try
         {
-            using var index = new LiteDbEntryIndex(folder.IndexPath);
-            if (index.IndexedSize > size)
+            index = new LiteDbEntryIndex(folder.IndexPath, readOnly: true);
+            CompareIndex(index, fingerprints, size, report);
+            index.Dispose();
+        }
+        catch (Exception e) when (e is not OperationCanceledException and not OutOfMemoryException)
+        {
+            // Whatever a damaged LiteDB file makes LiteDB throw, the finding is the same: the derived index is unusable.
+            index?.Abandon();
+            report.Problem("index.db", $"unreadable: {e.Message} (run evidencectl reindex)");
+        }
+    }
+
+    private static void CompareIndex(LiteDbEntryIndex index, List<Hash> fingerprints, ulong size, AuditReport report)
+    {
+        if (index.IndexedSize > size)
+        {
+            report.Problem("index.db", $"claims {index.IndexedSize} entries; the ledger has {size} (run evidencectl reindex)");
+            return;
+        }
+
+        if (index.IndexedSize < size)
+        {
+            report.Note($"index.db covers {index.IndexedSize} of {size} entries; it catches up when the ledger opens");
+        }
+
+        foreach (var entry in index.All())
+        {
+            if (Fingerprint(entry) != fingerprints[(int)entry.Index])
             {
-                report.Problem("index.db", $"claims {index.IndexedSize} entries; the ledger has {size} (run evidencectl reindex)");
+                report.Problem("index.db", $"entry {entry.Index} does not match the ledger (run evidencectl reindex)");
                 return;
             }
-
-            if (index.IndexedSize < size)
-            {
-                report.Note($"index.db covers {index.IndexedSize} of {size} entries; it catches up when the ledger opens");
-            }
-
-            foreach (var entry in index.All())
-            {
-                if (Fingerprint(entry) != fingerprints[(int)entry.Index])
-                {
-                    report.Problem("index.db", $"entry {entry.Index} does not match the ledger (run evidencectl reindex)");
-                    return;
-                }
-            }
-        }
-        catch (Exception e) when (e is LiteDB.LiteException or IOException or InvalidCastException or ArgumentException or InvalidOperationException or InvalidDataException)
-        {
-            report.Problem("index.db", $"unreadable: {e.Message} (run evidencectl reindex)");
         }
     }
 

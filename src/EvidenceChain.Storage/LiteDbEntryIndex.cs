@@ -22,17 +22,29 @@ public sealed class LiteDbEntryIndex : IEntryIndex, IDisposable
     private readonly ILiteCollection<BsonDocument> _leaves;
     private readonly ILiteCollection<BsonDocument> _digests;
     private readonly ILiteCollection<BsonDocument> _meta;
+    private readonly bool _readOnly;
+    private bool _abandoned;
     private long _indexedSize;
 
-    /// <summary>Opens or creates the index file at <paramref name="path"/>.</summary>
-    public LiteDbEntryIndex(string path)
+    /// <summary>Opens or creates the index file at <paramref name="path"/>; <paramref name="readOnly"/> for audits.</summary>
+    /// <exception cref="LiteException">The file is not a readable LiteDB index.</exception>
+    public LiteDbEntryIndex(string path, bool readOnly = false)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
-        _db = new LiteDatabase(new ConnectionString { Filename = path, Connection = ConnectionType.Direct });
-        _leaves = _db.GetCollection("leaves");
-        _digests = _db.GetCollection("digests");
-        _meta = _db.GetCollection("meta");
-        _indexedSize = _meta.FindById(SizeKey)?["v"].AsInt64 ?? 0;
+        _readOnly = readOnly;
+        _db = new LiteDatabase(new ConnectionString { Filename = path, Connection = ConnectionType.Direct, ReadOnly = readOnly });
+        try
+        {
+            _leaves = _db.GetCollection("leaves");
+            _digests = _db.GetCollection("digests");
+            _meta = _db.GetCollection("meta");
+            _indexedSize = _meta.FindById(SizeKey)?["v"].AsInt64 ?? 0;
+        }
+        catch
+        {
+            Internal.LiteDbQuirks.Abandon(_db);
+            throw;
+        }
     }
 
     /// <inheritdoc/>
@@ -154,6 +166,16 @@ public sealed class LiteDbEntryIndex : IEntryIndex, IDisposable
         return all;
     }
 
+    /// <summary>
+    /// Gives up on an index whose file turned out damaged (a query threw): releases it without running LiteDB's
+    /// clean-up, which would fail on the same damage. The object is unusable afterwards.
+    /// </summary>
+    public void Abandon()
+    {
+        _abandoned = true;
+        Internal.LiteDbQuirks.Abandon(_db);
+    }
+
     /// <summary>Deletes the index file at <paramref name="path"/> and LiteDB's log beside it.</summary>
     public static void Delete(string path)
     {
@@ -168,8 +190,22 @@ public sealed class LiteDbEntryIndex : IEntryIndex, IDisposable
     /// <inheritdoc/>
     public void Dispose()
     {
-        _db.Checkpoint();
-        _db.Dispose();
+        if (_abandoned)
+        {
+            return;
+        }
+
+        try
+        {
+            if (!_readOnly)
+            {
+                _db.Checkpoint();
+            }
+        }
+        finally
+        {
+            _db.Dispose();
+        }
     }
 
     private static byte[] DigestKey(Hash digest, ulong index)

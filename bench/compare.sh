@@ -14,8 +14,9 @@ bash "$reference" > "$out/reference.txt"
 grep -E '^RESULT openssl-SHA256_lowlevel (W1|W1_2threads|W2) ' "$out/reference.txt"
 
 echo "== EvidenceChain (BenchmarkDotNet)"
-(cd "$out" && dotnet run -c Release --project "$root/bench/EvidenceChain.Benchmarks" -- \
-  --filter '*MerkleBenchmarks.Root*' '*ProofBenchmarks.VerifyInclusion*' --exporters json > "$out/bdn.txt")
+(cd "$root" && dotnet run -c Release --project bench/EvidenceChain.Benchmarks -- \
+  --filter '*MerkleBenchmarks.Root*' '*ProofBenchmarks.VerifyInclusion*' --exporters json \
+  --artifacts "$out/artifacts" > "$out/bdn.txt")
 grep -E '^\|' "$out/bdn.txt" | grep -E 'Method|W1|W2' || true
 
 python3 - "$out" <<'PY'
@@ -27,8 +28,10 @@ for line in open(f"{out}/reference.txt"):
     if m:
         ref[m.group(1)] = float(m.group(2))
 ours = {}
-for path in glob.glob(f"{out}/BenchmarkDotNet.Artifacts/results/*-report-full.json"):
+for path in glob.glob(f"{out}/artifacts/results/*-report-full*.json"):
     for b in json.load(open(path))["Benchmarks"]:
+        if not b.get("Statistics"):
+            continue  # the benchmark failed; BenchmarkDotNet's output above says why
         median_ms = b["Statistics"]["Median"] / 1e6
         name = b["Method"]
         if name == "Root":

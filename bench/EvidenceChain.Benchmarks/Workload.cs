@@ -43,11 +43,15 @@ internal static class Workload
         var state = 42UL;
         for (var i = 0; i < Proofs; i++)
         {
-            state += 0x9E3779B97F4A7C15UL;
-            var z = state;
-            z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
-            z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
-            indices[i] = (z ^ (z >> 31)) % Leaves;
+            // splitmix64 wraps by definition.
+            unchecked
+            {
+                state += 0x9E3779B97F4A7C15UL;
+                var z = state;
+                z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
+                z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
+                indices[i] = (z ^ (z >> 31)) % Leaves;
+            }
         }
 
         return indices;

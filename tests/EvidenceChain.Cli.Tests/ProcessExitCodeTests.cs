@@ -5,6 +5,7 @@ using EvidenceChain.Merkle;
 using EvidenceChain.Notes;
 using EvidenceChain.Storage;
 using Microsoft.Extensions.Logging.Abstractions;
+using EvidenceChain.Testing;
 
 namespace EvidenceChain.Cli.Tests;
 

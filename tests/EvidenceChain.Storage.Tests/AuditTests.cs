@@ -2,6 +2,7 @@ using EvidenceChain.Entries;
 using EvidenceChain.Ledger;
 using Microsoft.Extensions.Logging.Abstractions;
 using Xunit.Abstractions;
+using EvidenceChain.Testing;
 
 namespace EvidenceChain.Storage.Tests;
 

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using EvidenceChain.Ledger;
 using Microsoft.Extensions.Logging.Abstractions;
 using Xunit.Abstractions;
+using EvidenceChain.Testing;
 
 namespace EvidenceChain.Storage.Tests;
 

@@ -3,6 +3,7 @@ using EvidenceChain.Ledger;
 using EvidenceChain.Merkle;
 using EvidenceChain.Notes;
 using Microsoft.Extensions.Logging.Abstractions;
+using EvidenceChain.Testing;
 
 namespace EvidenceChain.Storage.Tests;
 

@@ -4,6 +4,7 @@ using EvidenceChain.Ledger;
 using EvidenceChain.Notes;
 using EvidenceChain.Storage;
 using Microsoft.Extensions.Logging.Abstractions;
+using EvidenceChain.Testing;
 
 namespace EvidenceChain.Cli.Tests.Commands;
 

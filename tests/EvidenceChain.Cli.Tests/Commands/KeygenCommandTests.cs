@@ -1,5 +1,6 @@
 using EvidenceChain.Notes;
 using EvidenceChain.Storage;
+using EvidenceChain.Testing;
 
 namespace EvidenceChain.Cli.Tests.Commands;
 

@@ -1,4 +1,5 @@
 using EvidenceChain.Notes;
+using EvidenceChain.Testing;
 
 namespace EvidenceChain.Cli.Tests.Commands;
 

@@ -34,11 +34,12 @@ public static class LedgerAuditor
         ArgumentNullException.ThrowIfNull(folder);
         var report = new AuditReport { Limit = maxProblems };
         var key = CheckKeys(folder, pinnedKey, report);
-        var store = new FileLedgerStore(folder.LogPath);
         if (key is null)
         {
             return report;
         }
+
+        var store = new FileLedgerStore(folder.LogPath);
 
         var checkpointPath = Path.Combine(folder.LogPath, "checkpoint");
         if (!File.Exists(checkpointPath))

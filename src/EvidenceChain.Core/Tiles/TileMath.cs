@@ -26,26 +26,6 @@ public static class TileMath
         return levels;
     }
 
-    /// <summary>
-    /// Every tile (hash tiles at all levels and entry bundles) that a tree of <paramref name="size"/> publishes:
-    /// the full ones and, per level, the partial one.
-    /// </summary>
-    public static IEnumerable<TileId> AllTiles(ulong size)
-    {
-        for (var level = 0; level < TileLevels(size); level++)
-        {
-            foreach (var tile in LevelTiles(level, size, entries: false))
-            {
-                yield return tile;
-            }
-        }
-
-        foreach (var tile in LevelTiles(0, size, entries: true))
-        {
-            yield return tile;
-        }
-    }
-
     /// <summary>The tile of <paramref name="tileLevel"/> with index <paramref name="index"/> as it is at tree <paramref name="size"/>, or null when it is empty.</summary>
     public static TileId? TileAt(int tileLevel, ulong index, ulong size, bool entries)
     {
@@ -62,17 +42,5 @@ public static class TileMath
         }
 
         return null;
-    }
-
-    private static IEnumerable<TileId> LevelTiles(int level, ulong size, bool entries)
-    {
-        var full = FullTiles(level, size);
-        for (ulong i = 0; i <= full; i++)
-        {
-            if (TileAt(level, i, size, entries) is { } tile)
-            {
-                yield return tile;
-            }
-        }
     }
 }

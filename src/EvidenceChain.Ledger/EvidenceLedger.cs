@@ -190,6 +190,36 @@ public sealed class EvidenceLedger : IAsyncDisposable
         return treeSize == 0 ? Rfc6962.EmptyRoot : await _reader.RangeHashAsync(new LeafRange(0, treeSize), state, cancellationToken);
     }
 
+    /// <summary>The latest published checkpoint: size, root and signed note, read together.</summary>
+    public PublishedCheckpoint Latest
+    {
+        get
+        {
+            var state = _state;
+            return new PublishedCheckpoint(state.Size, state.Root, state.SignedCheckpoint);
+        }
+    }
+
+    /// <summary>
+    /// Reads a tile or entry bundle that the latest checkpoint covers, as the C2SP tlog-tiles file; null when the
+    /// checkpoint does not cover it or it is not stored (an older partial tile). Tiles a batch wrote before its
+    /// checkpoint was published are never returned, so a full tile once served never changes.
+    /// </summary>
+    public async Task<byte[]?> ReadPublishedTileAsync(TileId tile, CancellationToken cancellationToken = default)
+    {
+        var size = _state.Size;
+        var covered = tile.IsEntryBundle ? size : TileMath.NodesAtTileLevel(tile.Level, size);
+        if (tile.Index > covered / TileId.FullWidth || (tile.Index * TileId.FullWidth) + (ulong)tile.Width > covered)
+        {
+            return null;
+        }
+
+        return await _store.ReadTileAsync(tile, cancellationToken);
+    }
+
+    /// <summary>True once a storage failure could not be recovered from: appends are refused until restart.</summary>
+    public bool IsFaulted => _fault is not null;
+
     /// <summary>The index of the entry with this leaf hash, if it is in the ledger.</summary>
     public ulong? FindByLeafHash(Hash leafHash) => _index.FindByLeafHash(leafHash) is { } i && i < _state.Size ? i : null;
 

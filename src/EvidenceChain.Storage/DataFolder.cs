@@ -4,7 +4,7 @@ namespace EvidenceChain.Storage;
 /// A node's data folder, held exclusively: <c>LOCK</c> is locked for as long as this object lives, so a second
 /// process gets <see cref="DataFolderLockedException"/> instead of corrupting the LiteDB file. Layout:
 /// <c>log/</c> (tlog-tiles: <c>checkpoint</c>, <c>checkpoints</c> history, <c>tile/</c>), <c>blobs/</c>,
-/// <c>index.db</c>, <c>keys/</c>. See the project README.
+/// <c>index.db</c>, <c>node.db</c>, <c>keys/</c>. See the project README.
 /// </summary>
 /// <remarks>Thread-safe. Dispose releases the lock.</remarks>
 public sealed class DataFolder : IDisposable
@@ -29,6 +29,9 @@ public sealed class DataFolder : IDisposable
 
     /// <summary>The LiteDB index file.</summary>
     public string IndexPath => System.IO.Path.Combine(Path, "index.db");
+
+    /// <summary>The LiteDB file of the node's own state (API keys): not derived from the ledger, never rebuilt.</summary>
+    public string StatePath => System.IO.Path.Combine(Path, "node.db");
 
     /// <summary>Key files (0600).</summary>
     public string KeysPath => System.IO.Path.Combine(Path, "keys");

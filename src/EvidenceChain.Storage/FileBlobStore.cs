@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using EvidenceChain.Digests;
+using EvidenceChain.Ledger;
 using EvidenceChain.Storage.Internal;
 
 namespace EvidenceChain.Storage;
@@ -10,7 +11,7 @@ namespace EvidenceChain.Storage;
 /// folder fsync'd. Storing the same content twice keeps one copy.
 /// </summary>
 /// <remarks>Thread-safe.</remarks>
-public sealed class FileBlobStore
+public sealed class FileBlobStore : IBlobStore
 {
     private const int BufferSize = 1 << 16;
     private readonly string _root;
@@ -43,44 +44,32 @@ public sealed class FileBlobStore
     public async Task<ArtefactDigests> PutAsync(Stream content, bool withSm3, long maxSize, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(content);
-        var temp = Path.Combine(TempPath, Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)));
-        ArtefactDigests digests;
-        try
+        await using var upload = BeginUpload(withSm3);
+        var buffer = new byte[BufferSize];
+        int read;
+        while ((read = await content.ReadAsync(buffer, cancellationToken)) > 0)
         {
-            using var hasher = new ArtefactHasher(withSm3);
-            await using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, BufferSize, useAsync: true))
+            if (upload.Length + read > maxSize)
             {
-                var buffer = new byte[BufferSize];
-                int read;
-                while ((read = await content.ReadAsync(buffer, cancellationToken)) > 0)
-                {
-                    if (hasher.Length + read > maxSize)
-                    {
-                        throw new BlobTooLargeException($"Content exceeds the limit of {maxSize} bytes.");
-                    }
-
-                    hasher.Append(buffer.AsSpan(0, read));
-                    await file.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
-                }
-
-                file.Flush(flushToDisk: true);
+                throw new BlobTooLargeException($"Content exceeds the limit of {maxSize} bytes.");
             }
 
-            digests = hasher.Finish();
-            Commit(temp, digests.Sha256);
-        }
-        finally
-        {
-            File.Delete(temp);
+            await upload.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
         }
 
+        var digests = await upload.CompleteAsync(cancellationToken);
+        await upload.CommitAsync(cancellationToken);
         return digests;
     }
+
+    /// <inheritdoc/>
+    public IBlobUpload BeginUpload(bool withSm3) =>
+        new FileBlobUpload(this, Path.Combine(TempPath, Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16))), withSm3);
 
     /// <summary>True when a blob with this SHA-256 is stored.</summary>
     public bool Contains(Hash sha256) => File.Exists(PathOf(sha256));
 
-    /// <summary>Opens a stored blob for reading, or returns null.</summary>
+    /// <inheritdoc/>
     public Stream? OpenRead(Hash sha256)
     {
         var path = PathOf(sha256);
@@ -111,7 +100,7 @@ public sealed class FileBlobStore
         return Path.Combine(_root, "sha256", hex[..2], hex[2..4], hex);
     }
 
-    private void Commit(string temp, Hash sha256)
+    internal void Commit(string temp, Hash sha256)
     {
         var path = PathOf(sha256);
         if (File.Exists(path))
@@ -122,7 +111,16 @@ public sealed class FileBlobStore
         var changed = new HashSet<string>(StringComparer.Ordinal);
         var folder = Path.GetDirectoryName(path)!;
         Durable.CreateDirectory(folder, changed);
-        File.Move(temp, path, overwrite: false);
+        try
+        {
+            File.Move(temp, path, overwrite: false);
+        }
+        catch (IOException) when (File.Exists(path))
+        {
+            // The same content was committed by a concurrent upload; one copy is enough.
+            return;
+        }
+
         changed.Add(folder);
         foreach (var f in changed)
         {

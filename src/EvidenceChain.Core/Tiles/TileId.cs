@@ -43,6 +43,67 @@ public readonly record struct TileId(bool IsEntryBundle, int Level, ulong Index,
         return path.ToString();
     }
 
+    /// <summary>
+    /// Parses a path as <see cref="ToPath"/> writes it (e.g. <c>tile/entries/x001/234.p/7</c>). Only the canonical form
+    /// is accepted, so that each tile has exactly one name.
+    /// </summary>
+    public static bool TryParsePath(string? path, out TileId tile)
+    {
+        tile = default;
+        if (path is null || path.Length > 256 || !path.StartsWith("tile/", StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        var segments = path.Split('/');
+        if (segments.Length < 3)
+        {
+            return false;
+        }
+
+        var width = FullWidth;
+        var last = segments.Length - 1;
+        if (segments.Length >= 4 && segments[^2].EndsWith(".p", StringComparison.Ordinal))
+        {
+            if (!int.TryParse(segments[^1], NumberStyles.None, CultureInfo.InvariantCulture, out width) || width is < 1 or >= FullWidth)
+            {
+                return false;
+            }
+
+            segments[^2] = segments[^2][..^2];
+            last--;
+        }
+
+        var entries = segments[1] == "entries";
+        var level = 0;
+        if (!entries && (!int.TryParse(segments[1], NumberStyles.None, CultureInfo.InvariantCulture, out level) || level > 63))
+        {
+            return false;
+        }
+
+        ulong index = 0;
+        for (var i = 2; i <= last; i++)
+        {
+            var group = i < last ? (segments[i].StartsWith('x') ? segments[i][1..] : string.Empty) : segments[i];
+            if (group.Length != 3 || !ulong.TryParse(group, NumberStyles.None, CultureInfo.InvariantCulture, out var digits)
+                || index > (ulong.MaxValue - digits) / 1000)
+            {
+                return false;
+            }
+
+            index = (index * 1000) + digits;
+        }
+
+        var candidate = new TileId(entries, level, index, width);
+        if (candidate.ToPath() != path)
+        {
+            return false;
+        }
+
+        tile = candidate;
+        return true;
+    }
+
     /// <inheritdoc/>
     public override string ToString() => ToPath();
 

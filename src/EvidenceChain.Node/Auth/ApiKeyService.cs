@@ -1,0 +1,122 @@
+using System.Security.Cryptography;
+using System.Text;
+using EvidenceChain.Storage;
+using Grpc.Core;
+
+namespace EvidenceChain.Node.Auth;
+
+/// <summary>
+/// Issues, checks and revokes API keys. A key is <c>&lt;id&gt;.&lt;secret&gt;</c>: the id (<c>k</c> + 16 hex digits) is
+/// public and names the key in entries and logs; the secret is 256 random bits in base64url, of which only the
+/// SHA-256 is stored. Secrets are never logged.
+/// </summary>
+/// <remarks>Thread-safe.</remarks>
+public sealed class ApiKeyService
+{
+    private const int SecretBytes = 32;
+    private readonly ApiKeyStore _store;
+    private readonly TimeProvider _time;
+
+    /// <summary>Creates the service over the node's key store.</summary>
+    public ApiKeyService(ApiKeyStore store, TimeProvider time)
+    {
+        _store = store;
+        _time = time;
+    }
+
+    /// <summary>True when no key exists yet (a new node).</summary>
+    public bool IsEmpty => _store.Count == 0;
+
+    /// <summary>Every key, oldest first.</summary>
+    public IReadOnlyList<ApiKeyRecord> List() => _store.List();
+
+    /// <summary>Creates a key and returns it with its bearer token (shown once).</summary>
+    public (ApiKeyRecord Key, string Token) Create(Role role, string description)
+    {
+        var id = "k" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));
+        var secret = Base64Url(RandomNumberGenerator.GetBytes(SecretBytes));
+        var key = new ApiKeyRecord(id, Roles.Name(role), description, HashSecret(secret), _time.GetUtcNow(), null);
+        _store.Add(key);
+        return (key, id + "." + secret);
+    }
+
+    /// <summary>Revokes a key.</summary>
+    /// <exception cref="RpcException">NotFound, or FailedPrecondition when it is revoked already or the last valid admin key.</exception>
+    public ApiKeyRecord Revoke(string id)
+    {
+        var key = _store.Find(id) ?? throw new RpcException(new Status(StatusCode.NotFound, $"There is no API key {id}."));
+        if (key.Revoked is null && key.Role == Roles.Name(Role.Admin)
+            && !_store.List().Any(k => k.Id != id && k.Revoked is null && k.Role == key.Role))
+        {
+            throw new RpcException(new Status(StatusCode.FailedPrecondition,
+                $"API key {id} is the last valid admin key; create another admin key before revoking it."));
+        }
+
+        try
+        {
+            return _store.Revoke(id, _time.GetUtcNow())!;
+        }
+        catch (InvalidOperationException e)
+        {
+            throw new RpcException(new Status(StatusCode.FailedPrecondition, e.Message));
+        }
+    }
+
+    /// <summary>
+    /// Checks the <c>authorization</c> header of a call that needs one of <paramref name="allowed"/>.
+    /// </summary>
+    /// <exception cref="RpcException">Unauthenticated (no, malformed, unknown, wrong or revoked key) or PermissionDenied (wrong role).</exception>
+    public Caller Authenticate(string? authorization, IReadOnlyList<Role> allowed)
+    {
+        var roles = string.Join(" or ", allowed.Select(Roles.Name));
+        if (string.IsNullOrEmpty(authorization))
+        {
+            throw Unauthenticated($"This call needs an API key with role {roles}: send the header \"authorization: Bearer <key>\".");
+        }
+
+        const string Scheme = "Bearer ";
+        if (!authorization.StartsWith(Scheme, StringComparison.OrdinalIgnoreCase))
+        {
+            throw Unauthenticated("The authorization header must be \"Bearer <key>\".");
+        }
+
+        var token = authorization.AsSpan(Scheme.Length).Trim();
+        var dot = token.IndexOf('.');
+        if (dot <= 0 || dot == token.Length - 1)
+        {
+            throw Unauthenticated("The API key is malformed: expected <id>.<secret>, as \"evidencectl keys create\" prints it.");
+        }
+
+        var id = token[..dot].ToString();
+        var key = _store.Find(id);
+        if (key is null || !CryptographicOperations.FixedTimeEquals(HashSecret(token[(dot + 1)..]).ToArray(), key.SecretHash.ToArray()))
+        {
+            throw Unauthenticated($"API key {Printable(id)} is unknown or its secret is wrong.");
+        }
+
+        if (key.Revoked is { } revoked)
+        {
+            throw Unauthenticated($"API key {id} was revoked at {revoked.UtcDateTime:yyyy-MM-ddTHH:mm:ssZ}.");
+        }
+
+        if (!Roles.TryParse(key.Role, out var role) || !allowed.Contains(role))
+        {
+            throw new RpcException(new Status(StatusCode.PermissionDenied, $"This call needs role {roles}; API key {id} has role {key.Role}."));
+        }
+
+        return new Caller(id, role);
+    }
+
+    private static Hash HashSecret(ReadOnlySpan<char> secret)
+    {
+        Span<byte> utf8 = stackalloc byte[Encoding.UTF8.GetMaxByteCount(Math.Min(secret.Length, 256))];
+        var n = Encoding.UTF8.GetBytes(secret[..Math.Min(secret.Length, 256)], utf8);
+        return new Hash(SHA256.HashData(utf8[..n]));
+    }
+
+    private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+
+    private static string Printable(string id) => id.Length <= 40 && id.All(char.IsAsciiLetterOrDigit) ? id : "(malformed id)";
+
+    private static RpcException Unauthenticated(string message) => new(new Status(StatusCode.Unauthenticated, message));
+}

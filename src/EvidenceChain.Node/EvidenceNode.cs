@@ -1,0 +1,182 @@
+using EvidenceChain.Ledger;
+using EvidenceChain.Node.Auth;
+using EvidenceChain.Node.Http;
+using EvidenceChain.Node.Internal;
+using EvidenceChain.Node.Services;
+using EvidenceChain.Storage;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+
+namespace EvidenceChain.Node;
+
+/// <summary>
+/// A running node: the ledger on its data folder, the API key store, and the Kestrel host serving gRPC (HTTP/2) on
+/// one address and JSON, tlog-tiles and raw file transfer (HTTP/1.1) on another. The composition root.
+/// </summary>
+public sealed class EvidenceNode : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly FileLedger _ledger;
+    private readonly ApiKeyStore _keys;
+    private readonly ListenOptions _grpc;
+    private readonly ListenOptions _http;
+
+    private EvidenceNode(WebApplication app, FileLedger ledger, ApiKeyStore keys, ListenOptions grpc, ListenOptions http, string? adminKeyPath)
+    {
+        _app = app;
+        _ledger = ledger;
+        _keys = keys;
+        _grpc = grpc;
+        _http = http;
+        AdminKeyPath = adminKeyPath;
+    }
+
+    /// <summary>The gRPC address, e.g. <c>http://127.0.0.1:5080</c> (the bound port when configured as 0).</summary>
+    public Uri GrpcAddress => ToUri(_grpc);
+
+    /// <summary>The HTTP/1.1 address (JSON, tiles, raw files).</summary>
+    public Uri HttpAddress => ToUri(_http);
+
+    /// <summary>The data folder's full path.</summary>
+    public string DataPath => _ledger.Folder.Path;
+
+    /// <summary>Where this start wrote the first admin key's secret; null when the node already had keys.</summary>
+    public string? AdminKeyPath { get; }
+
+    /// <summary>The running ledger.</summary>
+    public EvidenceLedger Ledger => _ledger.Ledger;
+
+    /// <summary>The host's services.</summary>
+    public IServiceProvider Services => _app.Services;
+
+    /// <summary>
+    /// Starts a node configured from appsettings.json, <c>EVIDENCECHAIN__*</c> environment variables and
+    /// <paramref name="args"/> (<c>--data DIR --grpc URL --http URL</c>, or any setting as <c>--Section:Key value</c>).
+    /// </summary>
+    /// <param name="args">Command-line arguments.</param>
+    /// <param name="configure">Changes to the builder before it is built (tests add logging providers here).</param>
+    /// <param name="cancellationToken">Cancels the start.</param>
+    public static async Task<EvidenceNode> StartAsync(
+        string[] args, Action<WebApplicationBuilder>? configure = null, CancellationToken cancellationToken = default)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+        builder.Configuration.AddEnvironmentVariables("EVIDENCECHAIN__");
+        builder.Configuration.AddCommandLine(args);
+        configure?.Invoke(builder);
+
+        var options = builder.Configuration.Get<NodeOptions>() ?? new NodeOptions();
+        var limits = builder.Configuration.GetSection("Limits").Get<NodeLimits>() ?? new NodeLimits();
+        var intakeOptions = builder.Configuration.GetSection("Limits").Get<IntakeOptions>() ?? new IntakeOptions();
+        intakeOptions.Sm3 = builder.Configuration.GetValue<bool>("NationalCrypto");
+        var ledgerOptions = builder.Configuration.GetSection("Ledger").Get<LedgerOptions>() ?? new LedgerOptions();
+        var grpcEndPoint = ListenAddress.Parse(options.Grpc, "Grpc");
+        var httpEndPoint = ListenAddress.Parse(options.Http, "Http");
+        if (grpcEndPoint.Equals(httpEndPoint) && grpcEndPoint.Port != 0)
+        {
+            throw new ArgumentException($"Grpc and Http must listen on different addresses; both are {options.Grpc}.");
+        }
+
+        using var bootLoggers = LoggerFactory.Create(b => b.AddConfiguration(builder.Configuration.GetSection("Logging")).AddSimpleConsole());
+        var bootLog = bootLoggers.CreateLogger<EvidenceNode>();
+        var time = TimeProvider.System;
+        var dataPath = Path.GetFullPath(options.Data);
+        var ledger = await FileLedger.OpenAsync(dataPath, options.Origin, ledgerOptions, time, bootLoggers, cancellationToken: cancellationToken);
+        ApiKeyStore? keyStore = null;
+        try
+        {
+            NodeLog.DataFolder(bootLog, ledger.Folder.Path);
+            keyStore = new ApiKeyStore(ledger.Folder.StatePath);
+            var keys = new ApiKeyService(keyStore, time);
+            var adminKeyPath = keys.IsEmpty ? WriteFirstAdminKey(keys, ledger.Folder, bootLog) : null;
+
+            ListenOptions? grpc = null, http = null;
+            builder.WebHost.ConfigureKestrel(k =>
+            {
+                k.Listen(grpcEndPoint, o => { o.Protocols = HttpProtocols.Http2; grpc = o; });
+                k.Listen(httpEndPoint, o => { o.Protocols = HttpProtocols.Http1; http = o; });
+            });
+
+            var services = builder.Services;
+            services.AddSingleton(time);
+            services.AddSingleton(ledger.Ledger);
+            services.AddSingleton<IBlobStore>(ledger.Blobs);
+            services.AddSingleton(keys);
+            services.AddSingleton(new FileIntake(ledger.Ledger, ledger.Blobs, intakeOptions));
+            services.AddSingleton<UploadSlots>();
+            services.Configure<NodeOptions>(builder.Configuration);
+            services.Configure<NodeLimits>(builder.Configuration.GetSection("Limits"));
+            services.AddSingleton<AuthInterceptor>();
+            services.AddGrpc(o =>
+            {
+                o.Interceptors.Add<ErrorInterceptor>();
+                o.Interceptors.Add<AuthInterceptor>();
+                o.MaxReceiveMessageSize = limits.MaxChunkSize + (64 * 1024);
+                o.EnableDetailedErrors = options.DetailedErrors;
+            }).AddJsonTranscoding(o => o.JsonSettings.WriteInt64sAsStrings = true); // proto3 JSON: 64-bit integers are strings
+            services.AddGrpcReflection();
+            services.AddGrpcHealthChecks().AddCheck<LedgerHealthCheck>("ledger");
+
+            var app = builder.Build();
+            app.MapGrpcService<EvidenceApi>();
+            app.MapGrpcService<LogApi>();
+            app.MapGrpcService<AdminApi>();
+            app.MapGrpcHealthChecksService();
+            app.MapGrpcReflectionService();
+            app.MapTiles();
+            app.MapFiles();
+
+            await app.StartAsync(cancellationToken);
+            var node = new EvidenceNode(app, ledger, keyStore, grpc!, http!, adminKeyPath);
+            var logger = app.Services.GetRequiredService<ILogger<EvidenceNode>>();
+            string grpcAddress = node.GrpcAddress.ToString(), httpAddress = node.HttpAddress.ToString();
+            NodeLog.Listening(logger, grpcAddress, httpAddress);
+            return node;
+        }
+        catch
+        {
+            keyStore?.Dispose();
+            await ledger.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>Completes when the host is asked to stop (Ctrl+C, SIGTERM).</summary>
+    public Task WaitForShutdownAsync() => _app.WaitForShutdownAsync();
+
+    /// <summary>Stops accepting calls, lets those in flight finish, drains the sequencer, and releases the data folder.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        var logger = _app.Services.GetRequiredService<ILogger<EvidenceNode>>();
+        NodeLog.Stopping(logger);
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+        await _ledger.DisposeAsync();
+        _keys.Dispose();
+    }
+
+    private static string WriteFirstAdminKey(ApiKeyService keys, DataFolder folder, ILogger log)
+    {
+        var (key, token) = keys.Create(Role.Admin, "first admin key, created at first start");
+        var path = Path.Combine(folder.KeysPath, "admin.apikey");
+        var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write, Share = FileShare.None };
+        if (!OperatingSystem.IsWindows())
+        {
+            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        }
+
+        File.Delete(path); // a leftover from an earlier state file would keep its mode; start afresh at 0600
+        using (var file = new StreamWriter(path, options))
+        {
+            file.Write(token + "\n");
+        }
+
+        NodeLog.AdminKeyCreated(log, key.Id, path);
+        return path;
+    }
+
+    private static Uri ToUri(ListenOptions listen)
+    {
+        var endPoint = listen.IPEndPoint ?? throw new InvalidOperationException("Not an IP listener.");
+        var host = endPoint.Address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? $"[{endPoint.Address}]" : endPoint.Address.ToString();
+        return new Uri($"http://{host}:{endPoint.Port.ToString(System.Globalization.CultureInfo.InvariantCulture)}");
+    }
+}

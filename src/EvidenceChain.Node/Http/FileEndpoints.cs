@@ -1,0 +1,115 @@
+using System.Runtime.CompilerServices;
+using EvidenceChain.Digests;
+using EvidenceChain.Ledger;
+using EvidenceChain.Node.Auth;
+using EvidenceChain.Node.Services;
+using Google.Protobuf;
+using Grpc.Core;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Options;
+
+namespace EvidenceChain.Node.Http;
+
+/// <summary>
+/// Raw-bytes HTTP for what JSON transcoding cannot stream: <c>POST /v1/files</c> preserves the request body (metadata
+/// in the query string), <c>GET /v1/entries/{index}/artefacts/{name}</c> downloads an artefact. Same auth, limits
+/// and errors as the gRPC calls.
+/// </summary>
+internal static class FileEndpoints
+{
+    private const int BufferSize = 256 * 1024;
+
+    // Proto3 JSON as the transcoded calls write it: every field, 64-bit integers as strings.
+    private static readonly JsonFormatter Json = new(JsonFormatter.Settings.Default.WithFormatDefaultValues(true));
+
+    public static void MapFiles(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/v1/files", (HttpContext http, FileIntake intake, EvidenceLedger ledger, ApiKeyService keys, UploadSlots uploads,
+            ILogger<FileIntake> logger, IOptions<NodeOptions> options) =>
+            HttpErrors.GuardAsync(http, logger, options.Value.DetailedErrors, async () =>
+            {
+                var caller = keys.Authenticate(http.Request.Headers.Authorization.ToString(), [Role.Submitter]);
+                using var slot = uploads.Acquire(caller.KeyId);
+                var file = intake.Check(Describe(http.Request));
+                if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } bodyLimit)
+                {
+                    bodyLimit.MaxRequestBodySize = null; // the intake enforces Limits:MaxFileSize itself, with a clear error
+                }
+
+                var result = await intake.PreserveAsync(file, BodyChunksAsync(http.Request.Body, http.RequestAborted), caller.KeyId, http.RequestAborted);
+                var stored = await ledger.GetEntryAsync(result.Index, http.RequestAborted);
+                var response = new Api.V1.PreserveFileResponse
+                {
+                    Entry = Wire.ToProto(stored), TreeSize = result.TreeSize, SignedCheckpoint = result.SignedCheckpoint,
+                };
+                http.Response.ContentType = "application/json; charset=utf-8";
+                await http.Response.WriteAsync(Json.Format(response), http.RequestAborted);
+            }));
+
+        app.MapGet("/v1/entries/{index}/artefacts/{name}", (HttpContext http, string index, string name, EvidenceLedger ledger, IBlobStore blobs,
+            ApiKeyService keys, ILogger<FileIntake> logger, IOptions<NodeOptions> options) =>
+            HttpErrors.GuardAsync(http, logger, options.Value.DetailedErrors, async () =>
+            {
+                var caller = keys.Authenticate(http.Request.Headers.Authorization.ToString(), [Role.Submitter, Role.CaseManager, Role.Admin]);
+                if (!ulong.TryParse(index, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var i))
+                {
+                    throw new RpcException(new Status(StatusCode.InvalidArgument, $"index: expected a decimal entry index, got \"{index}\"."));
+                }
+
+                var (artefact, content) = await ArtefactAccess.OpenAsync(ledger, blobs, caller, i, name, http.RequestAborted);
+                await using (content)
+                {
+                    http.Response.ContentType = artefact.MediaType;
+                    http.Response.ContentLength = artefact.Size;
+                    http.Response.Headers.ContentDisposition = new Microsoft.Net.Http.Headers.ContentDispositionHeaderValue("attachment")
+                    {
+                        FileNameStar = artefact.Name,
+                    }.ToString();
+                    http.Response.Headers.ETag = $"\"{artefact.Sha256}\"";
+                    http.Response.Headers["Repr-Digest"] = $"sha-256=:{Convert.ToBase64String(artefact.Sha256.ToArray())}:";
+                    http.Response.Headers.CacheControl = "private, max-age=31536000, immutable";
+                    var buffer = new byte[BufferSize];
+                    using var hasher = new ArtefactHasher(withSm3: false);
+                    int read;
+                    while ((read = await content.ReadAsync(buffer, http.RequestAborted)) > 0)
+                    {
+                        hasher.Append(buffer.AsSpan(0, read));
+                        await http.Response.Body.WriteAsync(buffer.AsMemory(0, read), http.RequestAborted);
+                    }
+
+                    // Headers are gone by now: a mismatch can only abort the response, which the client sees as truncated.
+                    var served = hasher.Finish();
+                    if (served.Sha256 != artefact.Sha256)
+                    {
+                        http.Abort();
+                    }
+                }
+            }));
+    }
+
+    private static FileDescription Describe(HttpRequest request)
+    {
+        string Param(string snake, string camel) => (request.Query[snake].FirstOrDefault() ?? request.Query[camel].FirstOrDefault()) ?? string.Empty;
+
+        var mediaType = Param("media_type", "mediaType");
+        if (mediaType.Length == 0 && request.ContentType is { } contentType
+            && !contentType.StartsWith("application/x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase))
+        {
+            mediaType = contentType; // curl sends form-urlencoded unless told otherwise; that is never the file's type
+        }
+
+        var expectedText = Param("expected_sha256", "expectedSha256");
+        var expected = expectedText.Length == 0 ? (Hash?)null : Wire.ParseHash(expectedText, "expected_sha256");
+        return new FileDescription(Param("file_name", "fileName"), mediaType, Param("title", "title"), Param("description", "description"), expected);
+    }
+
+    private static async IAsyncEnumerable<ReadOnlyMemory<byte>> BodyChunksAsync(Stream body, [EnumeratorCancellation] CancellationToken ct)
+    {
+        var buffer = new byte[BufferSize];
+        int read;
+        while ((read = await body.ReadAsync(buffer, ct)) > 0)
+        {
+            yield return buffer.AsMemory(0, read);
+        }
+    }
+}

@@ -1,0 +1,39 @@
+using EvidenceChain.Node.Internal;
+using Grpc.Core;
+
+namespace EvidenceChain.Node.Http;
+
+/// <summary>
+/// Errors of the plain HTTP endpoints, in the shape gRPC JSON transcoding uses (<c>{"code":N,"message":"..."}</c>
+/// with the matching HTTP status), so that clients handle every endpoint alike.
+/// </summary>
+internal static class HttpErrors
+{
+    public static Task WriteAsync(HttpContext http, Status status)
+    {
+        http.Response.StatusCode = StatusMapping.ToHttp(status.StatusCode);
+        return http.Response.WriteAsJsonAsync(new ErrorBody((int)status.StatusCode, status.Detail, []));
+    }
+
+    /// <summary>Runs <paramref name="handler"/>, turning exceptions into error responses as the gRPC interceptor does.</summary>
+    public static async Task GuardAsync(HttpContext http, ILogger logger, bool detailed, Func<Task> handler)
+    {
+        try
+        {
+            await handler();
+        }
+        catch (Exception e) when (!http.Response.HasStarted)
+        {
+            var status = StatusMapping.ToStatus(e, http.RequestAborted.IsCancellationRequested);
+            if (status is null)
+            {
+                NodeLog.UnexpectedError(logger, http.Request.Path, e);
+                status = new Status(StatusCode.Internal, detailed ? $"Internal error: {e.GetType().Name}: {e.Message}" : "Internal error; the node's log has the details.");
+            }
+
+            await WriteAsync(http, status.Value);
+        }
+    }
+
+    private sealed record ErrorBody(int Code, string Message, object[] Details);
+}

@@ -1,0 +1,43 @@
+using EvidenceChain.Ledger;
+using EvidenceChain.Storage;
+using Grpc.Core;
+
+namespace EvidenceChain.Node.Internal;
+
+/// <summary>The one mapping from exceptions to gRPC statuses, and from statuses to HTTP status codes.</summary>
+internal static class StatusMapping
+{
+    /// <summary>
+    /// The status for a known exception, or null for an unexpected one (a bug or an environment failure), which the
+    /// caller logs and reports as <see cref="StatusCode.Internal"/>.
+    /// </summary>
+    public static Status? ToStatus(Exception exception, bool cancelled) => exception switch
+    {
+        RpcException rpc => rpc.Status,
+        EvidenceRejectedException e => new Status(StatusCode.InvalidArgument, e.Message),
+        LimitExceededException e => new Status(StatusCode.ResourceExhausted, e.Message),
+        BlobTooLargeException e => new Status(StatusCode.ResourceExhausted, e.Message),
+        LedgerBusyException e => new Status(StatusCode.Unavailable, e.Message),
+        ObjectDisposedException => new Status(StatusCode.Unavailable, "The node is shutting down; retry against it once it is back."),
+        OperationCanceledException or IOException when cancelled => new Status(StatusCode.Cancelled, "The call was cancelled by the client."),
+        ArgumentException e => new Status(StatusCode.InvalidArgument, e.Message),
+        _ => null,
+    };
+
+    /// <summary>The HTTP status code gRPC JSON transcoding uses for <paramref name="code"/>.</summary>
+    public static int ToHttp(StatusCode code) => code switch
+    {
+        StatusCode.OK => StatusCodes.Status200OK,
+        StatusCode.Cancelled => 499,
+        StatusCode.InvalidArgument or StatusCode.FailedPrecondition or StatusCode.OutOfRange => StatusCodes.Status400BadRequest,
+        StatusCode.Unauthenticated => StatusCodes.Status401Unauthorized,
+        StatusCode.PermissionDenied => StatusCodes.Status403Forbidden,
+        StatusCode.NotFound => StatusCodes.Status404NotFound,
+        StatusCode.AlreadyExists or StatusCode.Aborted => StatusCodes.Status409Conflict,
+        StatusCode.ResourceExhausted => StatusCodes.Status429TooManyRequests,
+        StatusCode.Unimplemented => StatusCodes.Status501NotImplemented,
+        StatusCode.Unavailable => StatusCodes.Status503ServiceUnavailable,
+        StatusCode.DeadlineExceeded => StatusCodes.Status504GatewayTimeout,
+        _ => StatusCodes.Status500InternalServerError,
+    };
+}

@@ -1,0 +1,50 @@
+using EvidenceChain.Digests;
+using EvidenceChain.Ledger;
+using EvidenceChain.Node.Auth;
+using Grpc.Core;
+
+namespace EvidenceChain.Node.Services;
+
+/// <summary>Who may download which artefact, and the check that what was served is what the ledger lists.</summary>
+internal static class ArtefactAccess
+{
+    /// <summary>
+    /// Opens artefact <paramref name="name"/> of entry <paramref name="index"/> for <paramref name="caller"/>: a submitter
+    /// only for its own entries, case managers and admins for any.
+    /// </summary>
+    /// <exception cref="RpcException">NotFound or PermissionDenied, with the reason.</exception>
+    public static async Task<(Entries.Artefact Artefact, Stream Content)> OpenAsync(
+        EvidenceLedger ledger, IBlobStore blobs, Caller caller, ulong index, string name, CancellationToken cancellationToken)
+    {
+        var size = ledger.Latest.Size;
+        if (index >= size)
+        {
+            throw Wire.NoSuchEntry(index, size);
+        }
+
+        var entry = (await ledger.GetEntryAsync(index, cancellationToken)).Entry;
+        if (caller.Role == Role.Submitter && entry.Draft.Submitter != caller.KeyId)
+        {
+            throw new RpcException(new Status(StatusCode.PermissionDenied,
+                $"Entry {index} was submitted by another key; a submitter key may download only its own artefacts."));
+        }
+
+        var artefact = entry.Draft.Artefacts.FirstOrDefault(a => a.Name == name)
+            ?? throw new RpcException(new Status(StatusCode.NotFound,
+                $"Entry {index} has no artefact named \"{name}\"; it lists: {string.Join(", ", entry.Draft.Artefacts.Select(a => a.Name).DefaultIfEmpty("(none)"))}."));
+        var content = blobs.OpenRead(artefact.Sha256)
+            ?? throw new RpcException(new Status(StatusCode.NotFound,
+                $"The content of {artefact.Name} (SHA-256 {artefact.Sha256}) is not stored on this node."));
+        return (artefact, content);
+    }
+
+    /// <summary>Fails the call with DATA_LOSS when the content served does not hash to the listed digest.</summary>
+    public static void CheckIntact(Entries.Artefact artefact, ArtefactDigests served)
+    {
+        if (served.Sha256 != artefact.Sha256 || served.Size != artefact.Size)
+        {
+            throw new RpcException(new Status(StatusCode.DataLoss,
+                $"The stored content of {artefact.Name} does not match the ledger (SHA-256 {served.Sha256}, {served.Size} bytes; the entry lists {artefact.Sha256}, {artefact.Size} bytes). The blob store is damaged: run evidencectl audit; discard what was received."));
+        }
+    }
+}

@@ -1,0 +1,138 @@
+using System.Runtime.CompilerServices;
+using EvidenceChain.Api.V1;
+using EvidenceChain.Digests;
+using EvidenceChain.Ledger;
+using EvidenceChain.Node.Auth;
+using EvidenceChain.Node.Internal;
+using Google.Protobuf;
+using Grpc.Core;
+using Microsoft.Extensions.Options;
+
+namespace EvidenceChain.Node.Services;
+
+/// <summary>The evidence API: preserve files, read and find entries, download artefacts.</summary>
+internal sealed class EvidenceApi : EvidenceService.EvidenceServiceBase
+{
+    private const int MaxFindLimit = 1000;
+    private const int DownloadChunkSize = 256 * 1024;
+    private readonly EvidenceLedger _ledger;
+    private readonly FileIntake _intake;
+    private readonly IBlobStore _blobs;
+    private readonly UploadSlots _uploads;
+    private readonly NodeLimits _limits;
+    private readonly ILogger<EvidenceApi> _logger;
+
+    public EvidenceApi(
+        EvidenceLedger ledger, FileIntake intake, IBlobStore blobs, UploadSlots uploads, IOptions<NodeLimits> limits, ILogger<EvidenceApi> logger)
+    {
+        _ledger = ledger;
+        _intake = intake;
+        _blobs = blobs;
+        _uploads = uploads;
+        _limits = limits.Value;
+        _logger = logger;
+    }
+
+    [RequireRole(Role.Submitter)]
+    public override async Task<PreserveFileResponse> PreserveFile(IAsyncStreamReader<PreserveFileRequest> requestStream, ServerCallContext context)
+    {
+        var caller = context.GetCaller();
+        using var slot = _uploads.Acquire(caller.KeyId);
+        var ct = context.CancellationToken;
+        if (!await requestStream.MoveNext(ct))
+        {
+            throw new RpcException(new Status(StatusCode.InvalidArgument, "No metadata: the stream ended before its first message."));
+        }
+
+        if (requestStream.Current.PartCase != PreserveFileRequest.PartOneofCase.Metadata)
+        {
+            throw new RpcException(new Status(StatusCode.InvalidArgument,
+                "The first message must carry the metadata (file_name, media_type, ...); it carried a chunk."));
+        }
+
+        var file = _intake.Check(ToDescription(requestStream.Current.Metadata));
+        var result = await _intake.PreserveAsync(file, ChunksAsync(requestStream, ct), caller.KeyId, ct);
+        var stored = await _ledger.GetEntryAsync(result.Index, ct);
+        NodeLog.Preserved(_logger, file.FileName, stored.Entry.Draft.Artefacts[0].Size, result.Index, caller.KeyId);
+        return new PreserveFileResponse { Entry = Wire.ToProto(stored), TreeSize = result.TreeSize, SignedCheckpoint = result.SignedCheckpoint };
+    }
+
+    public override async Task<Entry> GetEntry(GetEntryRequest request, ServerCallContext context)
+    {
+        var size = _ledger.Latest.Size;
+        if (request.Index >= size)
+        {
+            throw Wire.NoSuchEntry(request.Index, size);
+        }
+
+        return Wire.ToProto(await _ledger.GetEntryAsync(request.Index, context.CancellationToken));
+    }
+
+    public override async Task<FindEntriesResponse> FindEntries(FindEntriesRequest request, ServerCallContext context)
+    {
+        var limit = Wire.Limit(request.Limit, 100, MaxFindLimit);
+        var digest = (request.Sha256.Length > 0, request.Sm3.Length > 0) switch
+        {
+            (true, false) => Wire.ParseHash(request.Sha256, "sha256"),
+            (false, true) => Wire.ParseHash(request.Sm3, "sm3"),
+            _ => throw new RpcException(new Status(StatusCode.InvalidArgument, "Give exactly one of sha256 and sm3.")),
+        };
+
+        var response = new FindEntriesResponse();
+        foreach (var index in _ledger.FindByDigest(digest, limit))
+        {
+            response.Entries.Add(Wire.ToProto(await _ledger.GetEntryAsync(index, context.CancellationToken)));
+        }
+
+        return response;
+    }
+
+    [RequireRole(Role.Submitter, Role.CaseManager, Role.Admin)]
+    public override async Task DownloadArtefact(
+        DownloadArtefactRequest request, IServerStreamWriter<DownloadArtefactResponse> responseStream, ServerCallContext context)
+    {
+        var ct = context.CancellationToken;
+        var (artefact, content) = await ArtefactAccess.OpenAsync(_ledger, _blobs, context.GetCaller(), request.Index, request.Name, ct);
+        await using (content)
+        {
+            await responseStream.WriteAsync(new DownloadArtefactResponse { Artefact = Wire.ToProto(artefact) }, ct);
+            var buffer = new byte[DownloadChunkSize];
+            using var hasher = new ArtefactHasher(withSm3: false);
+            int read;
+            while ((read = await content.ReadAsync(buffer, ct)) > 0)
+            {
+                hasher.Append(buffer.AsSpan(0, read));
+                await responseStream.WriteAsync(new DownloadArtefactResponse { Chunk = ByteString.CopyFrom(buffer, 0, read) }, ct);
+            }
+
+            ArtefactAccess.CheckIntact(artefact, hasher.Finish());
+        }
+    }
+
+    private static FileDescription ToDescription(FileMetadata m)
+    {
+        var expected = m.ExpectedSha256.Length == 0 ? (Hash?)null : Wire.ParseHash(m.ExpectedSha256, "metadata.expected_sha256");
+        return new FileDescription(m.FileName, m.MediaType, m.Title, m.Description, expected);
+    }
+
+    private async IAsyncEnumerable<ReadOnlyMemory<byte>> ChunksAsync(
+        IAsyncStreamReader<PreserveFileRequest> requestStream, [EnumeratorCancellation] CancellationToken ct)
+    {
+        while (await requestStream.MoveNext(ct))
+        {
+            var message = requestStream.Current;
+            if (message.PartCase != PreserveFileRequest.PartOneofCase.Chunk)
+            {
+                throw new RpcException(new Status(StatusCode.InvalidArgument, "Metadata may only be sent once, in the first message; nothing was kept."));
+            }
+
+            if (message.Chunk.Length > _limits.MaxChunkSize)
+            {
+                throw new LimitExceededException(
+                    $"A chunk of {message.Chunk.Length} bytes exceeds the chunk limit of {_limits.MaxChunkSize} bytes (Limits:MaxChunkSize); nothing was kept.");
+            }
+
+            yield return message.Chunk.Memory;
+        }
+    }
+}

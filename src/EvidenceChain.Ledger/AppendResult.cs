@@ -1,3 +1,5 @@
+using EvidenceChain.Entries;
+
 namespace EvidenceChain.Ledger;
 
 /// <summary>What an acknowledged append returns: the entry is durable and covered by the checkpoint.</summary>
@@ -6,4 +8,9 @@ namespace EvidenceChain.Ledger;
 /// <param name="Leaf">The stored leaf bytes.</param>
 /// <param name="TreeSize">The size of the checkpoint that first includes it.</param>
 /// <param name="SignedCheckpoint">That checkpoint, as a signed note.</param>
-public sealed record AppendResult(ulong Index, Hash LeafHash, ReadOnlyMemory<byte> Leaf, ulong TreeSize, string SignedCheckpoint);
+/// <param name="Entry">The entry the leaf encodes.</param>
+public sealed record AppendResult(ulong Index, Hash LeafHash, ReadOnlyMemory<byte> Leaf, ulong TreeSize, string SignedCheckpoint, LedgerEntry Entry)
+{
+    /// <summary>The entry as <see cref="EvidenceLedger.GetEntryAsync"/> would read it back.</summary>
+    public StoredEntry ToStoredEntry() => new(Index, LeafHash, Leaf, Entry);
+}

@@ -400,7 +400,7 @@ public sealed class EvidenceLedger : IAsyncDisposable
         {
             var (pending, leaf, entry) = accepted[i];
             committed.Indexed[i] = IndexedEntry.FromLeaf(entry.Index, leafHashes[i], entry);
-            committed.Results[i] = new AppendResult(entry.Index, leafHashes[i], leaf, published.Size, published.SignedCheckpoint);
+            committed.Results[i] = new AppendResult(entry.Index, leafHashes[i], leaf, published.Size, published.SignedCheckpoint, entry);
             committed.Waiters[i] = pending;
         }
 

@@ -19,6 +19,7 @@ public sealed class EvidenceNode : IAsyncDisposable
     private readonly ApiKeyStore _keys;
     private readonly ListenOptions _grpc;
     private readonly ListenOptions _http;
+    private int _disposed;
 
     private EvidenceNode(WebApplication app, FileLedger ledger, ApiKeyStore keys, ListenOptions grpc, ListenOptions http, string? adminKeyPath)
     {
@@ -145,6 +146,11 @@ public sealed class EvidenceNode : IAsyncDisposable
     /// <summary>Stops accepting calls, lets those in flight finish, drains the sequencer, and releases the data folder.</summary>
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
         var logger = _app.Services.GetRequiredService<ILogger<EvidenceNode>>();
         NodeLog.Stopping(logger);
         await _app.StopAsync();

@@ -24,6 +24,7 @@ public sealed class FileBlobStore : IBlobStore
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(root);
         _root = Path.GetFullPath(root);
+        Barrier = new SyncBarrier(_root);
         if (cleanTemporary)
         {
             Directory.CreateDirectory(TempPath);
@@ -100,11 +101,13 @@ public sealed class FileBlobStore : IBlobStore
         return Path.Combine(_root, "sha256", hex[..2], hex[2..4], hex);
     }
 
-    internal void Commit(string temp, Hash sha256)
+    /// <summary>Makes a completed temporary file durable under its digest's name.</summary>
+    internal async Task CommitAsync(string temp, Hash sha256, CancellationToken cancellationToken)
     {
         var path = PathOf(sha256);
         if (File.Exists(path))
         {
+            // Renamed into place only after its content was durable, so the stored copy is whole.
             return;
         }
 
@@ -122,9 +125,18 @@ public sealed class FileBlobStore : IBlobStore
         }
 
         changed.Add(folder);
+        if (SyncBarrier.IsGrouped)
+        {
+            await Barrier.WaitAsync(cancellationToken);
+            return;
+        }
+
         foreach (var f in changed)
         {
             Durable.SyncDirectory(f);
         }
     }
+
+    /// <summary>Group durability for uploads (see <see cref="SyncBarrier"/>).</summary>
+    internal SyncBarrier Barrier { get; }
 }

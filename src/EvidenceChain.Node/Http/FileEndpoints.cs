@@ -37,7 +37,7 @@ internal static class FileEndpoints
                 }
 
                 var result = await intake.PreserveAsync(file, BodyChunksAsync(http.Request.Body, http.RequestAborted), caller.KeyId, http.RequestAborted);
-                var stored = await ledger.GetEntryAsync(result.Index, http.RequestAborted);
+                var stored = result.ToStoredEntry();
                 var response = new Api.V1.PreserveFileResponse
                 {
                     Entry = Wire.ToProto(stored), TreeSize = result.TreeSize, SignedCheckpoint = result.SignedCheckpoint,

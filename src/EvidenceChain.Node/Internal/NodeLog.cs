@@ -25,6 +25,6 @@ internal static partial class NodeLog
     [LoggerMessage(EventId = 106, Level = LogLevel.Information, Message = "Stopping: draining the sequencer")]
     public static partial void Stopping(ILogger logger);
 
-    [LoggerMessage(EventId = 107, Level = LogLevel.Information, Message = "Preserved {Name} ({Size} bytes) as entry {Index} for {KeyId}")]
+    [LoggerMessage(EventId = 107, Level = LogLevel.Debug, Message = "Preserved {Name} ({Size} bytes) as entry {Index} for {KeyId}")]
     public static partial void Preserved(ILogger logger, string name, long size, ulong index, string keyId);
 }

@@ -52,7 +52,7 @@ internal sealed class EvidenceApi : EvidenceService.EvidenceServiceBase
 
         var file = _intake.Check(ToDescription(requestStream.Current.Metadata));
         var result = await _intake.PreserveAsync(file, ChunksAsync(requestStream, ct), caller.KeyId, ct);
-        var stored = await _ledger.GetEntryAsync(result.Index, ct);
+        var stored = result.ToStoredEntry();
         NodeLog.Preserved(_logger, file.FileName, stored.Entry.Draft.Artefacts[0].Size, result.Index, caller.KeyId);
         return new PreserveFileResponse { Entry = Wire.ToProto(stored), TreeSize = result.TreeSize, SignedCheckpoint = result.SignedCheckpoint };
     }

@@ -82,6 +82,34 @@ internal static partial class Durable
         }
     }
 
+    /// <summary>
+    /// Linux <c>syncfs</c>: writes every dirty page and metadata change of the file system holding
+    /// <paramref name="path"/> to disk, in one call however many files changed.
+    /// </summary>
+    public static void SyncFileSystem(string path)
+    {
+        var fd = Open(path, ORdonly | ODirectory);
+        if (fd < 0)
+        {
+            throw new IOException($"Cannot open folder {path} to sync its file system (errno {Marshal.GetLastPInvokeError()}).");
+        }
+
+        try
+        {
+            if (SyncFs(fd) != 0)
+            {
+                throw new IOException($"syncfs of the file system of {path} failed (errno {Marshal.GetLastPInvokeError()}).");
+            }
+        }
+        finally
+        {
+            _ = Close(fd);
+        }
+    }
+
+    [LibraryImport("libc", EntryPoint = "syncfs", SetLastError = true)]
+    private static partial int SyncFs(int fd);
+
     [LibraryImport("libc", EntryPoint = "open", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     private static partial int Open(string path, int flags);
 

@@ -33,19 +33,29 @@ internal sealed class FileBlobUpload : IBlobUpload
     {
         var file = _file ?? throw new InvalidOperationException("The upload is already complete.");
         await file.FlushAsync(cancellationToken);
-        file.Flush(flushToDisk: true);
+        if (!SyncBarrier.IsGrouped)
+        {
+            file.Flush(flushToDisk: true);
+        }
+
         await file.DisposeAsync();
         _file = null;
-        _digests = _hasher.Finish();
-        return _digests;
+        var digests = _hasher.Finish();
+        if (SyncBarrier.IsGrouped)
+        {
+            // The content must be on disk before the file takes its digest's name: a name that outlived a crash
+            // while its content did not would pass for stored evidence.
+            await _store.Barrier.WaitAsync(cancellationToken);
+        }
+
+        _digests = digests;
+        return digests;
     }
 
     public Task CommitAsync(CancellationToken cancellationToken)
     {
         var digests = _digests ?? throw new InvalidOperationException("Complete the upload before committing it.");
-        cancellationToken.ThrowIfCancellationRequested();
-        _store.Commit(_temp, digests.Sha256);
-        return Task.CompletedTask;
+        return _store.CommitAsync(_temp, digests.Sha256, cancellationToken);
     }
 
     public async ValueTask DisposeAsync()

@@ -1,0 +1,179 @@
+using System.Diagnostics;
+using System.Globalization;
+using EvidenceChain.Api.V1;
+using EvidenceChain.LoadTest;
+using EvidenceChain.Node;
+using Google.Protobuf;
+using Grpc.Core;
+using Grpc.Net.Client;
+using Microsoft.Extensions.Logging;
+
+// End-to-end load harness (see bench/README.md):
+//   ingest: N concurrent gRPC clients preserve 1 KiB files; acknowledged = durable. Reports entries/s and latency.
+//   proofs: inclusion proofs over gRPC from N concurrent clients against a ledger of --entries entries.
+// The node runs in this process on 127.0.0.1 with a fresh data folder (or --data DIR to reuse one), so client and
+// node share the machine's cores, as they would on one box.
+var options = ParseOptions(args);
+var mode = args.Length > 0 ? args[0] : "ingest";
+var clients = options.GetValueOrDefault("clients", 64);
+var seconds = options.GetValueOrDefault("seconds", 20);
+var warmup = options.GetValueOrDefault("warmup", 5);
+var entries = options.GetValueOrDefault("entries", 1_000_000);
+var dataPath = args.SkipWhile(a => a != "--data").Skip(1).FirstOrDefault() ?? Path.Combine(Path.GetTempPath(), "ec-load-" + Guid.NewGuid().ToString("N"));
+var keep = args.Contains("--data");
+
+await using var node = await EvidenceNode.StartAsync(
+    ["--data", dataPath, "--grpc", "http://127.0.0.1:0", "--http", "http://127.0.0.1:0", "--Limits:MaxConcurrentUploadsPerKey", "100000"],
+    b => b.Logging.SetMinimumLevel(LogLevel.Warning));
+using var channel = GrpcChannel.ForAddress(node.GrpcAddress, new GrpcChannelOptions
+{
+    HttpHandler = new SocketsHttpHandler { EnableMultipleHttp2Connections = true },
+});
+Console.WriteLine($"node {node.GrpcAddress}, data {dataPath}, {Environment.ProcessorCount} cores, {clients} clients, {warmup} s warm-up + {seconds} s");
+
+try
+{
+    return mode switch
+    {
+        "ingest" => await IngestAsync(),
+        "proofs" => await ProofsAsync(),
+        _ => Usage(),
+    };
+}
+finally
+{
+    if (!keep)
+    {
+        await node.DisposeAsync();
+        Directory.Delete(dataPath, recursive: true);
+    }
+}
+
+async Task<int> IngestAsync()
+{
+    var adminKey = (await File.ReadAllTextAsync(node.AdminKeyPath ?? throw new InvalidOperationException("Use a fresh data folder for ingest."))).Trim();
+    var admin = new AdminService.AdminServiceClient(channel);
+    var key = (await admin.CreateApiKeyAsync(new CreateApiKeyRequest { Role = "submitter" }, Auth(adminKey))).Secret;
+    var evidence = new EvidenceService.EvidenceServiceClient(channel);
+    var auth = Auth(key);
+    var (count, errors, recorder, elapsed) = await RunAsync(clients, async (worker, random) =>
+    {
+        var content = new byte[1024];
+        random.NextBytes(content);
+        using var call = evidence.PreserveFile(auth);
+        await call.RequestStream.WriteAsync(new PreserveFileRequest
+        {
+            Metadata = new FileMetadata { FileName = "page.html", MediaType = "text/html", Title = "load test" },
+        });
+        await call.RequestStream.WriteAsync(new PreserveFileRequest { Chunk = ByteString.CopyFrom(content) });
+        await call.RequestStream.CompleteAsync();
+        await call;
+    });
+    Report("preservations", count, errors, recorder, elapsed);
+    return 0;
+}
+
+async Task<int> ProofsAsync()
+{
+    var ledger = node.Ledger;
+    if (ledger.Size < (ulong)entries)
+    {
+        Console.WriteLine($"filling the ledger to {entries} entries (direct appends)...");
+        var fill = Stopwatch.StartNew();
+        var draft = new EvidenceChain.Entries.EntryDraft("file", "load", [new EvidenceChain.Entries.Artefact("a", "text/plain", 1, default)], new Dictionary<string, string>());
+        var pending = new List<Task>();
+        while (ledger.Size + (ulong)pending.Count < (ulong)entries)
+        {
+            pending.Add(ledger.AppendAsync(draft));
+            if (pending.Count == 8192)
+            {
+                await Task.WhenAll(pending);
+                pending.Clear();
+            }
+        }
+
+        await Task.WhenAll(pending);
+        Console.WriteLine($"filled in {fill.Elapsed.TotalSeconds:F0} s");
+    }
+
+    var log = new LogService.LogServiceClient(channel);
+    var size = ledger.Latest.Size;
+    var (count, errors, recorder, elapsed) = await RunAsync(clients, async (worker, random) =>
+    {
+        var index = (ulong)random.NextInt64((long)size);
+        var proof = await log.GetInclusionProofAsync(new GetInclusionProofRequest { Index = index, TreeSize = size });
+        if (proof.Hashes.Count == 0 && size > 1)
+        {
+            throw new InvalidOperationException("empty proof");
+        }
+    });
+    Report($"inclusion proofs at size {size}", count, errors, recorder, elapsed);
+    return 0;
+}
+
+async Task<(long Count, long Errors, LatencyRecorder Recorder, TimeSpan Elapsed)> RunAsync(int workers, Func<int, Random, Task> operation)
+{
+    var recorder = new LatencyRecorder(workers);
+    long errors = 0;
+    var measuring = false;
+    var stop = false;
+    var tasks = Enumerable.Range(0, workers).Select(worker => Task.Run(async () =>
+    {
+        var random = new Random(worker);
+        while (!Volatile.Read(ref stop))
+        {
+            var start = Stopwatch.GetTimestamp();
+            try
+            {
+                await operation(worker, random);
+                if (Volatile.Read(ref measuring))
+                {
+                    recorder.Record(worker, start);
+                }
+            }
+            catch (RpcException e)
+            {
+                if (Interlocked.Increment(ref errors) <= 3)
+                {
+                    Console.WriteLine($"error: {e.Status}");
+                }
+            }
+        }
+    })).ToArray();
+
+    await Task.Delay(TimeSpan.FromSeconds(warmup));
+    Volatile.Write(ref measuring, true);
+    var clock = Stopwatch.StartNew();
+    await Task.Delay(TimeSpan.FromSeconds(seconds));
+    Volatile.Write(ref measuring, false);
+    var elapsed = clock.Elapsed;
+    Volatile.Write(ref stop, true);
+    await Task.WhenAll(tasks);
+    return (recorder.Count, errors, recorder, elapsed);
+}
+
+static void Report(string what, long count, long errors, LatencyRecorder recorder, TimeSpan elapsed) =>
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+        $"{what}: {count} in {elapsed.TotalSeconds:F1} s = {count / elapsed.TotalSeconds:F0}/s; errors {errors}; latency {recorder.Summary()}"));
+
+static CallOptions Auth(string key) => new(new Metadata { { "authorization", "Bearer " + key } });
+
+static int Usage()
+{
+    Console.Error.WriteLine("usage: EvidenceChain.LoadTest ingest|proofs [--clients N] [--seconds S] [--warmup S] [--entries N] [--data DIR]");
+    return 2;
+}
+
+static Dictionary<string, int> ParseOptions(string[] args)
+{
+    var result = new Dictionary<string, int>(StringComparer.Ordinal);
+    for (var i = 1; i + 1 < args.Length; i++)
+    {
+        if (args[i].StartsWith("--", StringComparison.Ordinal) && int.TryParse(args[i + 1], CultureInfo.InvariantCulture, out var value))
+        {
+            result[args[i][2..]] = value;
+        }
+    }
+
+    return result;
+}

@@ -110,7 +110,8 @@ public sealed class EvidenceNode : IAsyncDisposable
             {
                 o.Interceptors.Add<ErrorInterceptor>();
                 o.Interceptors.Add<AuthInterceptor>();
-                o.MaxReceiveMessageSize = limits.MaxChunkSize + (64 * 1024);
+                // Room above the chunk limit, so that a chunk somewhat too large gets the clear Limits:MaxChunkSize error.
+                o.MaxReceiveMessageSize = Math.Max(4 << 20, 2 * limits.MaxChunkSize) + (64 * 1024);
                 o.EnableDetailedErrors = options.DetailedErrors;
             }).AddJsonTranscoding(o => o.JsonSettings.WriteInt64sAsStrings = true); // proto3 JSON: 64-bit integers are strings
             services.AddGrpcReflection();

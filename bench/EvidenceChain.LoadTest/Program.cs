@@ -21,10 +21,11 @@ var warmup = options.GetValueOrDefault("warmup", 5);
 var entries = options.GetValueOrDefault("entries", 1_000_000);
 var dataPath = args.SkipWhile(a => a != "--data").Skip(1).FirstOrDefault() ?? Path.Combine(Path.GetTempPath(), "ec-load-" + Guid.NewGuid().ToString("N"));
 var keep = args.Contains("--data");
+var cpuPerOperation = TimeSpan.Zero;
 
 await using var node = await EvidenceNode.StartAsync(
     ["--data", dataPath, "--grpc", "http://127.0.0.1:0", "--http", "http://127.0.0.1:0", "--Limits:MaxConcurrentUploadsPerKey", "100000"],
-    b => b.Logging.SetMinimumLevel(LogLevel.Warning));
+    b => b.Logging.AddFilter(level => level >= LogLevel.Warning));
 using var channel = GrpcChannel.ForAddress(node.GrpcAddress, new GrpcChannelOptions
 {
     HttpHandler = new SocketsHttpHandler { EnableMultipleHttp2Connections = true },
@@ -144,17 +145,19 @@ async Task<(long Count, long Errors, LatencyRecorder Recorder, TimeSpan Elapsed)
     await Task.Delay(TimeSpan.FromSeconds(warmup));
     Volatile.Write(ref measuring, true);
     var clock = Stopwatch.StartNew();
+    var cpu = Process.GetCurrentProcess().TotalProcessorTime;
     await Task.Delay(TimeSpan.FromSeconds(seconds));
     Volatile.Write(ref measuring, false);
     var elapsed = clock.Elapsed;
+    cpuPerOperation = (Process.GetCurrentProcess().TotalProcessorTime - cpu) / Math.Max(1, recorder.Count);
     Volatile.Write(ref stop, true);
     await Task.WhenAll(tasks);
     return (recorder.Count, errors, recorder, elapsed);
 }
 
-static void Report(string what, long count, long errors, LatencyRecorder recorder, TimeSpan elapsed) =>
+void Report(string what, long count, long errors, LatencyRecorder recorder, TimeSpan elapsed) =>
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-        $"{what}: {count} in {elapsed.TotalSeconds:F1} s = {count / elapsed.TotalSeconds:F0}/s; errors {errors}; latency {recorder.Summary()}"));
+        $"{what}: {count} in {elapsed.TotalSeconds:F1} s = {count / elapsed.TotalSeconds:F0}/s; errors {errors}; latency {recorder.Summary()}; CPU (client + node) {cpuPerOperation.TotalMicroseconds:F0} µs per operation"));
 
 static CallOptions Auth(string key) => new(new Metadata { { "authorization", "Bearer " + key } });
 

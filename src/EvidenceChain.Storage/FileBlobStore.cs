@@ -101,30 +101,32 @@ public sealed class FileBlobStore : IBlobStore
         return Path.Combine(_root, "sha256", hex[..2], hex[2..4], hex);
     }
 
-    /// <summary>Makes a completed temporary file durable under its digest's name.</summary>
+    /// <summary>
+    /// Stores a completed temporary file under its digest's name and makes that durable. On Linux the rename comes
+    /// first and one group sync (<see cref="SyncBarrier"/>) then covers content and name together; a crash before that
+    /// sync can leave a file whose content is not whole under a digest's name, but no entry lists it (the entry is
+    /// appended only after this returns), and a later upload of the same content finds the mismatch and replaces it.
+    /// </summary>
     internal async Task CommitAsync(string temp, Hash sha256, CancellationToken cancellationToken)
     {
         var path = PathOf(sha256);
-        if (File.Exists(path))
-        {
-            // Renamed into place only after its content was durable, so the stored copy is whole.
-            return;
-        }
-
         var changed = new HashSet<string>(StringComparer.Ordinal);
         var folder = Path.GetDirectoryName(path)!;
         Durable.CreateDirectory(folder, changed);
+        changed.Add(folder);
         try
         {
             File.Move(temp, path, overwrite: false);
         }
         catch (IOException) when (File.Exists(path))
         {
-            // The same content was committed by a concurrent upload; one copy is enough.
-            return;
+            // Stored before (or by a concurrent upload): keep that copy if it is whole, else replace it with ours.
+            if (!await HoldsAsync(path, sha256, cancellationToken))
+            {
+                File.Move(temp, path, overwrite: true);
+            }
         }
 
-        changed.Add(folder);
         if (SyncBarrier.IsGrouped)
         {
             await Barrier.WaitAsync(cancellationToken);
@@ -135,6 +137,12 @@ public sealed class FileBlobStore : IBlobStore
         {
             Durable.SyncDirectory(f);
         }
+    }
+
+    private static async Task<bool> HoldsAsync(string path, Hash sha256, CancellationToken cancellationToken)
+    {
+        await using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, BufferSize, useAsync: false);
+        return new Hash(await SHA256.HashDataAsync(file, cancellationToken)) == sha256;
     }
 
     /// <summary>Group durability for uploads (see <see cref="SyncBarrier"/>).</summary>

@@ -1,0 +1,69 @@
+using EvidenceChain.Node.IntegrationTests.Infrastructure;
+using Grpc.Core;
+using Grpc.Health.V1;
+using Grpc.Reflection.V1Alpha;
+
+namespace EvidenceChain.Node.IntegrationTests;
+
+/// <summary>The standard services beside the API: grpc.health.v1 and server reflection.</summary>
+public sealed class DiscoveryTests(NodeFixture fixture) : IClassFixture<NodeFixture>
+{
+    private readonly NodeFixture _fixture = fixture;
+
+    [Fact]
+    public async Task HealthCheck_RunningNode_Serving()
+    {
+        var health = new Health.HealthClient(_fixture.Node.Channel);
+
+        var reply = await health.CheckAsync(new HealthCheckRequest());
+
+        Assert.Equal(HealthCheckResponse.Types.ServingStatus.Serving, reply.Status);
+        _fixture.Node.AssertNoErrors();
+    }
+
+    [Fact]
+    public async Task HealthCheck_UnknownService_NotFound()
+    {
+        var health = new Health.HealthClient(_fixture.Node.Channel);
+
+        var e = await Assert.ThrowsAsync<RpcException>(() => health.CheckAsync(new HealthCheckRequest { Service = "no.such.Service" }).ResponseAsync);
+
+        Assert.Equal(StatusCode.NotFound, e.StatusCode);
+        _fixture.Node.AssertNoErrors();
+    }
+
+    [Fact]
+    public async Task Reflection_ListServices_IncludesApiHealthAndReflection()
+    {
+        var reply = await AskAsync(new ServerReflectionRequest { ListServices = string.Empty });
+
+        var names = reply.ListServicesResponse.Service.Select(s => s.Name).ToList();
+        Assert.Contains("evidencechain.v1.EvidenceService", names);
+        Assert.Contains("evidencechain.v1.LogService", names);
+        Assert.Contains("evidencechain.v1.AdminService", names);
+        Assert.Contains("grpc.health.v1.Health", names);
+        _fixture.Node.AssertNoErrors();
+    }
+
+    [Fact]
+    public async Task Reflection_FileContainingSymbol_DescribesEvidenceService()
+    {
+        var reply = await AskAsync(new ServerReflectionRequest { FileContainingSymbol = "evidencechain.v1.EvidenceService" });
+
+        var files = reply.FileDescriptorResponse.FileDescriptorProto.Select(b => Google.Protobuf.Reflection.FileDescriptorProto.Parser.ParseFrom(b)).ToList();
+        var service = files.SelectMany(f => f.Service).Single(s => s.Name == "EvidenceService");
+        Assert.Contains(service.Method, m => m.Name == "PreserveFile" && m.ClientStreaming && !m.ServerStreaming);
+        _fixture.Node.AssertNoErrors();
+    }
+
+    private async Task<ServerReflectionResponse> AskAsync(ServerReflectionRequest request)
+    {
+        var client = new ServerReflection.ServerReflectionClient(_fixture.Node.Channel);
+        using var call = client.ServerReflectionInfo();
+        await call.RequestStream.WriteAsync(request);
+        await call.RequestStream.CompleteAsync();
+        Assert.True(await call.ResponseStream.MoveNext(), "no reflection reply");
+        Assert.NotEqual(ServerReflectionResponse.MessageResponseOneofCase.ErrorResponse, call.ResponseStream.Current.MessageResponseCase);
+        return call.ResponseStream.Current;
+    }
+}

@@ -214,7 +214,7 @@ public sealed class AuthTests(AuthTests.OneEntryNode fixture) : IClassFixture<Au
 
             await call.RequestStream.CompleteAsync();
         }
-        catch (Exception e) when (e is RpcException or InvalidOperationException or IOException)
+        catch (Exception e) when (e is RpcException or InvalidOperationException or IOException or HttpRequestException)
         {
             // The node has answered already.
         }

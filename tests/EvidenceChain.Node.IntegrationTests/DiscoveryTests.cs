@@ -56,14 +56,38 @@ public sealed class DiscoveryTests(NodeFixture fixture) : IClassFixture<NodeFixt
         _fixture.Node.AssertNoErrors();
     }
 
+    [Fact(Skip = "node bug: a client that drops a streaming call (here: disposes it after the first reply) makes ErrorInterceptor log "
+        + "'Unexpected error' at Error level (EventId 103, IOException 'The client reset the request stream') and answer INTERNAL, "
+        + "because StatusMapping maps IOException to CANCELLED only once context.CancellationToken is already cancelled; intermittent")]
+    public async Task Reflection_ClientDropsCallAfterFirstReply_NoErrorLogged()
+    {
+        var client = new ServerReflection.ServerReflectionClient(_fixture.Node.Channel);
+        for (var i = 0; i < 20; i++)
+        {
+            using var call = client.ServerReflectionInfo();
+            await call.RequestStream.WriteAsync(new ServerReflectionRequest { FileContainingSymbol = "evidencechain.v1.EvidenceService" });
+            Assert.True(await call.ResponseStream.MoveNext());
+        }
+
+        // The node handles the resets after the calls are gone; a health check on the same connection comes after them.
+        await new Health.HealthClient(_fixture.Node.Channel).CheckAsync(new HealthCheckRequest());
+        _fixture.Node.AssertNoErrors();
+    }
+
     private async Task<ServerReflectionResponse> AskAsync(ServerReflectionRequest request)
     {
         var client = new ServerReflection.ServerReflectionClient(_fixture.Node.Channel);
         using var call = client.ServerReflectionInfo();
         await call.RequestStream.WriteAsync(request);
         await call.RequestStream.CompleteAsync();
-        Assert.True(await call.ResponseStream.MoveNext(), "no reflection reply");
-        Assert.NotEqual(ServerReflectionResponse.MessageResponseOneofCase.ErrorResponse, call.ResponseStream.Current.MessageResponseCase);
-        return call.ResponseStream.Current;
+        var replies = new List<ServerReflectionResponse>();
+        await foreach (var reply in call.ResponseStream.ReadAllAsync())
+        {
+            replies.Add(reply); // read to the end: the call completes normally instead of being reset
+        }
+
+        var only = Assert.Single(replies);
+        Assert.NotEqual(ServerReflectionResponse.MessageResponseOneofCase.ErrorResponse, only.MessageResponseCase);
+        return only;
     }
 }

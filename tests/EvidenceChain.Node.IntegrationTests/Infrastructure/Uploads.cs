@@ -37,7 +37,7 @@ public static class Uploads
 
             await call.RequestStream.CompleteAsync();
         }
-        catch (Exception e) when (e is RpcException or InvalidOperationException or IOException)
+        catch (Exception e) when (e is RpcException or InvalidOperationException or IOException or HttpRequestException)
         {
             // The node has answered already; its status comes with the response below.
         }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using EvidenceChain.Cli.Client;
 using EvidenceChain.Notes;
 
@@ -41,7 +42,10 @@ internal static class LogKeyOption
         if (key is not null)
         {
             var opened = CheckpointNote.Open(signedNote, key);
-            return report.Add("checkpoint signature", opened.IsValid, opened.IsValid ? $"{opened.Checkpoint}, signed by {key.Name}+{key.KeyId:x8}" : opened.Message)
+            var detail = opened.IsValid
+                ? string.Create(CultureInfo.InvariantCulture, $"size {opened.Checkpoint.Size} root {opened.Checkpoint.Root}, signed by {key.Name}+{key.KeyId:x8}")
+                : opened.Message;
+            return report.Add("checkpoint signature", opened.IsValid, detail)
                 ? opened.Checkpoint
                 : null;
         }

@@ -14,12 +14,27 @@ internal static class Cli
 {
     public static Task<CliResult> RunAsync(params string[] args) => RunWithInputAsync(string.Empty, args);
 
-    public static async Task<CliResult> RunWithInputAsync(string stdin, params string[] args)
+    public static Task<CliResult> RunWithInputAsync(string stdin, params string[] args) => RunAsync(new CliOptions(stdin), args);
+
+    /// <summary>Runs with <paramref name="environment"/> as the only environment variables.</summary>
+    public static Task<CliResult> RunWithEnvironmentAsync(IReadOnlyDictionary<string, string> environment, params string[] args) =>
+        RunAsync(new CliOptions(Environment: environment), args);
+
+    /// <summary>
+    /// Runs with stdin <see cref="CliOptions.Stdin"/>, no environment variables but <see cref="CliOptions.Environment"/>
+    /// (so the machine's EVIDENCECHAIN_* variables cannot change a test), and stderr a terminal when asked.
+    /// </summary>
+    public static async Task<CliResult> RunAsync(CliOptions options, params string[] args)
     {
         using var output = new StringWriter { NewLine = "\n" };
         using var error = new StringWriter { NewLine = "\n" };
-        using var input = new StringReader(stdin);
-        var code = await Program.RunAsync(args, new CliConsole(output, error, input));
+        using var input = new StringReader(options.Stdin);
+        var console = new CliConsole(output, error, input)
+        {
+            Environment = name => options.Environment?.GetValueOrDefault(name),
+            ErrorIsTerminal = options.ErrorIsTerminal,
+        };
+        var code = await Program.RunAsync(args, console);
         return new CliResult(code, output.ToString(), error.ToString());
     }
 
@@ -47,6 +62,16 @@ internal static class Cli
         Assert.Equal(string.Empty, result.Out);
         var line = Assert.Single(result.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
         Assert.StartsWith("evidencectl: ", line, StringComparison.Ordinal);
+        Assert.Contains(message, line, StringComparison.Ordinal);
+    }
+
+    /// <summary>Asserts exit <paramref name="exitCode"/>, nothing on stdout, and one stderr line "evidencectl: STATUS: ..." holding <paramref name="message"/>.</summary>
+    public static void AssertNodeError(CliResult result, string status, string message, int exitCode = 1)
+    {
+        Assert.True(result.ExitCode == exitCode, result.ToString());
+        Assert.Equal(string.Empty, result.Out);
+        var line = Assert.Single(result.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith($"evidencectl: {status}: ", line, StringComparison.Ordinal);
         Assert.Contains(message, line, StringComparison.Ordinal);
     }
 }

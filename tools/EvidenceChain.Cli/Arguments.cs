@@ -9,6 +9,8 @@ namespace EvidenceChain.Cli;
 /// </summary>
 internal sealed class Arguments
 {
+    // The only short option: -o FILE, as in curl and cc.
+    private static readonly Dictionary<string, string> ShortNames = new(StringComparer.Ordinal) { ["-o"] = "output" };
     private readonly Dictionary<string, List<string>> _options = new(StringComparer.Ordinal);
     private readonly HashSet<string> _flags = new(StringComparer.Ordinal);
     private readonly HashSet<string> _used = new(StringComparer.Ordinal);
@@ -27,6 +29,11 @@ internal sealed class Arguments
         while (e.MoveNext())
         {
             var arg = e.Current;
+            if (!onlyPositional && ShortNames.TryGetValue(arg, out var longName))
+            {
+                arg = "--" + longName;
+            }
+
             if (onlyPositional || !arg.StartsWith("--", StringComparison.Ordinal) || arg == "-")
             {
                 positional.Add(arg);
@@ -117,6 +124,12 @@ internal sealed class Arguments
             ? value
             : throw new UsageException($"--{name} must be a whole number from 0 to {ulong.MaxValue}; got \"{text}\"");
     }
+
+    /// <summary>Parses a positional whole number such as an entry index; <paramref name="what"/> names it in errors.</summary>
+    public static ulong ParseUInt64(string what, string text) =>
+        ulong.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value)
+            ? value
+            : throw new UsageException($"{what} must be a whole number from 0 to {ulong.MaxValue}; got \"{Shorten(text)}\"");
 
     public Hash RequiredHash(string name) => ParseHash(name, Required(name));
 

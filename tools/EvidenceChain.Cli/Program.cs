@@ -6,9 +6,27 @@ namespace EvidenceChain.Cli;
 internal static class Program
 {
     private const string Usage = """
-        evidencectl: verify EvidenceChain proofs and manage a ledger's data folder.
+        evidencectl: preserve evidence on an EvidenceChain node, verify proofs, and manage a ledger's data folder.
 
-        Offline verification (exit 0 = verified, 1 = failed with the reason, 2 = bad usage or input):
+        Node client (public reads need no key; the role a call needs is in brackets):
+          evidencectl preserve FILE... [--title T] [--description D] [--media-type M]     [submitter]
+          evidencectl entry INDEX
+          evidencectl find FILE | --sha256 HEX | --sm3 HEX           exit 1 when no entry lists the digest
+          evidencectl download INDEX NAME -o FILE [--force]          [any role] checks the SHA-256 before FILE appears
+          evidencectl checkpoint [--key VKEY]                        the latest signed checkpoint
+          evidencectl proof INDEX [--size N] [--key VKEY]            fetch an entry's proofs and verify them here
+          evidencectl consistency OLD NEW|latest [--key VKEY]        fetch and verify a consistency proof
+          evidencectl keys create --role ROLE [--description D]      [admin] ROLE: submitter, case-manager, admin
+          evidencectl keys list                                      [admin]
+          evidencectl keys revoke ID                                 [admin]
+        Options for these, before or after the command:
+          --node URL           the node's gRPC address (default $EVIDENCECHAIN_NODE, else http://127.0.0.1:5080)
+          --api-key KEY        the API key <id>.<secret> (default $EVIDENCECHAIN_API_KEY); never printed
+          --api-key-file PATH  read the key from a file, such as the node's keys/admin.apikey
+          --json               print one JSON document on stdout instead of text
+        VKEY is the log's verifier key (the node's keys/log.vkey): pin it to check signatures.
+
+        Offline verification:
           evidencectl proof inclusion --leaf-hash H --index I --size N --root R [--proof H1,H2,...]
           evidencectl proof consistency --size1 M --size2 N --root1 R1 --root2 R2 [--proof H1,H2,...]
           evidencectl note verify --key VKEY [--key VKEY ...] [FILE]     (signed note from FILE or stdin)
@@ -18,26 +36,54 @@ internal static class Program
           evidencectl audit --data DIR [--key VKEY]      re-derive and check the whole ledger
           evidencectl reindex --data DIR                 rebuild the LiteDB index from the ledger files
 
-        Hashes are 64 lowercase hex digits. Run a command with --help for its details.
+        Exit codes: 0 = done or verified; 1 = failed with the reason: a verification, a node that cannot be reached,
+        or the node's error "evidencectl: <status>: <message>"; 2 = bad usage or input, including a request the node
+        rejects as INVALID_ARGUMENT. Hashes are 64 hex digits. Run a command with --help for its details.
         """;
 
-    public static async Task<int> Main(string[] args) =>
-        await RunAsync(args, new CliConsole(Console.Out, Console.Error, Console.In));
+    private static readonly string[] GlobalOptionsWithValue = ["--node", "--api-key", "--api-key-file"];
+
+    public static async Task<int> Main(string[] args)
+    {
+        using var interrupted = new CancellationTokenSource();
+        Console.CancelKeyPress += (_, e) =>
+        {
+            // Let a download delete its temporary file rather than die mid-write.
+            e.Cancel = true;
+            interrupted.Cancel();
+        };
+        return await RunAsync(args, new CliConsole(Console.Out, Console.Error, Console.In)
+        {
+            ErrorIsTerminal = !Console.IsErrorRedirected,
+            Cancellation = interrupted.Token,
+        });
+    }
 
     /// <summary>Runs one command; never throws for bad input.</summary>
     public static async Task<int> RunAsync(string[] args, CliConsole console)
     {
         try
         {
-            return args switch
+            return MoveGlobalOptions(args) switch
             {
                 [] or ["help" or "--help" or "-h"] => Help(console, ExitCode.Verified),
                 ["proof", "inclusion", .. var rest] => ProofCommands.Inclusion(Parse(rest), console),
                 ["proof", "consistency", .. var rest] => ProofCommands.Consistency(Parse(rest), console),
+                ["proof", .. var rest] when rest is [] || rest[0].StartsWith('-') || rest[0].All(char.IsAsciiDigit) =>
+                    await LogProofCommand.RunAsync(Parse(rest), console),
                 ["note", "verify", .. var rest] => await NoteCommands.VerifyAsync(Parse(rest), console),
                 ["keygen", .. var rest] => KeygenCommand.Run(Parse(rest), console),
                 ["audit", .. var rest] => await DataCommands.AuditAsync(Parse(rest), console),
                 ["reindex", .. var rest] => await DataCommands.ReindexAsync(Parse(rest), console),
+                ["preserve", .. var rest] => await PreserveCommand.RunAsync(Parse(rest), console),
+                ["entry", .. var rest] => await EntryCommands.EntryAsync(Parse(rest), console),
+                ["find", .. var rest] => await EntryCommands.FindAsync(Parse(rest), console),
+                ["download", .. var rest] => await DownloadCommand.RunAsync(Parse(rest), console),
+                ["checkpoint", .. var rest] => await CheckpointCommand.RunAsync(Parse(rest), console),
+                ["consistency", .. var rest] => await LogConsistencyCommand.RunAsync(Parse(rest), console),
+                ["keys", "create", .. var rest] => await KeysCommands.CreateAsync(Parse(rest), console),
+                ["keys", "list", .. var rest] => await KeysCommands.ListAsync(Parse(rest), console),
+                ["keys", "revoke", .. var rest] => await KeysCommands.RevokeAsync(Parse(rest), console),
                 _ => throw new UsageException($"unknown command \"{string.Join(' ', args.Take(2))}\"; run evidencectl --help"),
             };
         }
@@ -48,8 +94,42 @@ internal static class Program
         }
     }
 
-    // Every command answers --help, which takes no value.
-    private static Arguments Parse(string[] rest) => Arguments.Parse(rest, "help");
+    // Every command answers --help; node commands also take --json, and download --force. None takes a value.
+    private static Arguments Parse(string[] rest) => Arguments.Parse(rest, "help", "json", "force");
+
+    /// <summary>
+    /// Moves the node options given before the command (<c>evidencectl --node URL entry 3</c>) after it, ahead of any
+    /// <c>--</c>, where the command reads them.
+    /// </summary>
+    private static string[] MoveGlobalOptions(string[] args)
+    {
+        var i = 0;
+        while (i < args.Length)
+        {
+            var name = args[i].Split('=')[0];
+            if (args[i] == "--json" || (GlobalOptionsWithValue.Contains(name) && args[i].Contains('=', StringComparison.Ordinal)))
+            {
+                i++;
+            }
+            else if (GlobalOptionsWithValue.Contains(name) && i + 1 < args.Length)
+            {
+                i += 2;
+            }
+            else
+            {
+                break;
+            }
+        }
+
+        if (i == 0 || i == args.Length)
+        {
+            return args;
+        }
+
+        var rest = args[i..];
+        var end = Array.IndexOf(rest, "--");
+        return end < 0 ? [.. rest, .. args[..i]] : [.. rest[..end], .. args[..i], .. rest[end..]];
+    }
 
     private static int Help(CliConsole console, int code)
     {

@@ -1,0 +1,55 @@
+using System.Text.Json.Nodes;
+using EvidenceChain.Api.V1;
+using EvidenceChain.Cli.Client;
+using EvidenceChain.Notes;
+
+namespace EvidenceChain.Cli.Commands;
+
+/// <summary><c>checkpoint [--key VKEY]</c>: the node's latest signed checkpoint, verified when a key is pinned.</summary>
+internal static class CheckpointCommand
+{
+    public static async Task<int> RunAsync(Arguments args, CliConsole console)
+    {
+        if (args.Flag("help"))
+        {
+            await console.Out.WriteLineAsync("""
+                evidencectl checkpoint [--key VKEY]
+                Prints the node's latest checkpoint, a C2SP signed note (origin, tree size, root hash, signatures), on
+                stdout, ready for evidencectl note verify. With --key the signature is checked too: "verified: ..." on
+                stderr and exit 0, or "FAILED: ..." and exit 1 (the note is still printed, for the record).
+                """);
+            return ExitCode.Verified;
+        }
+
+        var settings = NodeSettings.Read(args, console);
+        var key = LogKeyOption.Read(args);
+        args.EnsureAllUsed(0);
+        return await NodeClient.RunAsync(settings, console, async node =>
+        {
+            var checkpoint = await node.Log.GetCheckpointAsync(new GetCheckpointRequest(), node.Options);
+            var opened = key is null ? null : CheckpointNote.Open(checkpoint.SignedNote, key);
+            if (settings.Json)
+            {
+                await JsonOutput.WriteAsync(console, new JsonObject
+                {
+                    ["signedNote"] = checkpoint.SignedNote,
+                    ["origin"] = checkpoint.Origin,
+                    ["treeSize"] = checkpoint.TreeSize,
+                    ["rootHash"] = checkpoint.RootHash,
+                    ["verified"] = opened?.IsValid,
+                    ["detail"] = opened?.Message,
+                });
+            }
+            else
+            {
+                await console.Out.WriteAsync(checkpoint.SignedNote);
+                if (opened is not null)
+                {
+                    await console.Error.WriteLineAsync(opened.IsValid ? $"verified: {opened.Checkpoint}" : $"FAILED: {opened.Message}");
+                }
+            }
+
+            return opened is null || opened.IsValid ? ExitCode.Verified : ExitCode.Failed;
+        });
+    }
+}

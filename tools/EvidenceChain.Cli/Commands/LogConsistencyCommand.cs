@@ -1,0 +1,106 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using EvidenceChain.Api.V1;
+using EvidenceChain.Cli.Client;
+
+namespace EvidenceChain.Cli.Commands;
+
+/// <summary>
+/// <c>consistency OLD NEW [--key VKEY]</c>: fetches the consistency proof between two tree sizes and checks it
+/// offline, tying the newer root to the latest checkpoint (a second proof when NEW is not the latest size).
+/// </summary>
+internal static class LogConsistencyCommand
+{
+    public static async Task<int> RunAsync(Arguments args, CliConsole console)
+    {
+        if (args.Flag("help"))
+        {
+            await console.Out.WriteLineAsync("""
+                evidencectl consistency OLD NEW [--key VKEY]
+                Fetches and verifies the consistency proof that the tree of OLD entries is a prefix of the tree of NEW
+                entries (NEW may be "latest"; 1 <= OLD <= NEW), and ties NEW's root to the latest checkpoint, whose
+                signature is checked under VKEY (SKIP without --key). Prints the roots and each step, then
+                "verified: ..." (exit 0) or "FAILED: ..." (exit 1). Compare the OLD root printed with one you kept.
+                """);
+            return ExitCode.Verified;
+        }
+
+        var settings = NodeSettings.Read(args, console);
+        var key = LogKeyOption.Read(args);
+        args.EnsureAllUsed(2);
+        if (args.Positional.Count < 2)
+        {
+            throw new UsageException("consistency needs OLD and NEW tree sizes (NEW may be \"latest\")");
+        }
+
+        var size1 = Arguments.ParseUInt64("OLD", args.Positional[0]);
+        var size2 = args.Positional[1] == "latest" ? (ulong?)null : Arguments.ParseUInt64("NEW", args.Positional[1]);
+        if (size2 == 0)
+        {
+            throw new UsageException("NEW must be at least 1 (or \"latest\")");
+        }
+
+        return await NodeClient.RunAsync(settings, console, async node =>
+        {
+            var checkpoint = await node.Log.GetCheckpointAsync(new GetCheckpointRequest(), node.Options);
+            var newSize = size2 ?? checkpoint.TreeSize;
+            var proof = await node.Log.GetConsistencyProofAsync(
+                new GetConsistencyProofRequest { Size1 = size1, Size2 = newSize }, node.Options);
+            if (newSize > checkpoint.TreeSize)
+            {
+                // The log grew after the checkpoint was fetched; the newer one covers NEW.
+                checkpoint = await node.Log.GetCheckpointAsync(new GetCheckpointRequest(), node.Options);
+            }
+
+            var report = new StepReport();
+            var signed = LogKeyOption.Open(checkpoint.SignedNote, key, report);
+            var root1 = NodeHashes.Parse(proof.Root1, "root1");
+            var root2 = NodeHashes.Parse(proof.Root2, "root2");
+            if (signed is not null)
+            {
+                Check(report, size1, newSize, root1, root2, proof.Hashes);
+            }
+
+            if (signed is not null && report.IsValid)
+            {
+                if (newSize == signed.Size)
+                {
+                    report.Add("checkpoint root", root2 == signed.Root, root2 == signed.Root
+                        ? string.Create(CultureInfo.InvariantCulture, $"the root of size {signed.Size} is the checkpoint's")
+                        : $"the node's root {root2} is not the checkpoint's root {signed.Root}");
+                }
+                else
+                {
+                    var toLatest = await node.Log.GetConsistencyProofAsync(
+                        new GetConsistencyProofRequest { Size1 = newSize, Size2 = signed.Size }, node.Options);
+                    Check(report, newSize, signed.Size, root2, signed.Root, toLatest.Hashes);
+                }
+            }
+
+            var document = new JsonObject
+            {
+                ["size1"] = size1,
+                ["root1"] = proof.Root1,
+                ["size2"] = newSize,
+                ["root2"] = proof.Root2,
+                ["checkpoint"] = checkpoint.SignedNote,
+            };
+            if (!settings.Json)
+            {
+                await console.Out.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"size {size1} root {proof.Root1}"));
+                await console.Out.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"size {newSize} root {proof.Root2}"));
+            }
+
+            return await report.WriteAsync(console, settings.Json, string.Create(CultureInfo.InvariantCulture,
+                $"the tree of size {size1} is a prefix of the tree of size {newSize}{(key is null ? ", signature NOT checked" : string.Empty)}"), document);
+        });
+    }
+
+    private static void Check(StepReport report, ulong size1, ulong size2, Hash root1, Hash root2, IEnumerable<string> hashes)
+    {
+        var result = Merkle.ConsistencyProof.Verify(size1, size2, root1, root2, NodeHashes.Parse(hashes, "consistency proof"));
+        report.Add($"consistency {size1} -> {size2}", result.IsValid, result.IsValid
+            ? string.Create(CultureInfo.InvariantCulture, $"the tree of size {size1} (root {root1}) is a prefix of the tree of size {size2} (root {root2})")
+            : result.Message);
+    }
+}

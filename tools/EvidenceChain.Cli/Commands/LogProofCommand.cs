@@ -1,0 +1,121 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using EvidenceChain.Cli.Client;
+using EvidenceChain.Merkle;
+using EvidenceChain.Verification;
+using Wire = EvidenceChain.Api.V1;
+
+namespace EvidenceChain.Cli.Commands;
+
+/// <summary>
+/// <c>proof INDEX [--size N] [--key VKEY]</c>: fetches an entry, its inclusion proof and the latest checkpoint from a
+/// node and checks them offline with <see cref="EntryVerifier"/>; for an older size N also the inclusion in tree N
+/// and the consistency of tree N with the latest checkpoint.
+/// </summary>
+internal static class LogProofCommand
+{
+    public static async Task<int> RunAsync(Arguments args, CliConsole console)
+    {
+        if (args.Flag("help"))
+        {
+            await console.Out.WriteLineAsync("""
+                evidencectl proof INDEX [--size N] [--key VKEY]
+                Fetches entry INDEX, its inclusion proof and the latest checkpoint from the node and verifies them here,
+                trusting nothing the node says: the checkpoint's signature under VKEY, the leaf's format and identity,
+                and the inclusion of the leaf's hash under the checkpoint's root. With --size N below the latest size,
+                also the inclusion in the tree of size N and the consistency proof from N to the signed checkpoint.
+                Prints each step as PASS, FAIL or SKIP, then "verified: ..." (exit 0) or "FAILED: ..." (exit 1).
+                Without --key the signature is not checked (SKIP) and the result only shows that the node's answers
+                agree with each other; pin the log's verifier key (the node's keys/log.vkey) for a real check.
+                (proof inclusion and proof consistency check proofs given on the command line, without a node.)
+                """);
+            return ExitCode.Verified;
+        }
+
+        var settings = NodeSettings.Read(args, console);
+        var key = LogKeyOption.Read(args);
+        var sizeText = args.Optional("size");
+        args.EnsureAllUsed(1);
+        var index = Arguments.ParseUInt64("INDEX", args.Positional.FirstOrDefault()
+            ?? throw new UsageException("proof needs an entry INDEX (or: proof inclusion, proof consistency)"));
+        var size = sizeText is null ? (ulong?)null : Arguments.ParseUInt64("--size", sizeText);
+        if (size == 0)
+        {
+            throw new UsageException("--size must be at least 1: the tree of size N holds entries 0 to N-1");
+        }
+        return await NodeClient.RunAsync(settings, console, async node =>
+        {
+            var checkpoint = await node.Log.GetCheckpointAsync(new Wire.GetCheckpointRequest(), node.Options);
+            var entry = await node.Evidence.GetEntryAsync(new Wire.GetEntryRequest { Index = index }, node.Options);
+            var atSize = size is { } n ? await node.Log.GetInclusionProofAsync(new Wire.GetInclusionProofRequest { Index = index, TreeSize = n }, node.Options) : null;
+            if (atSize is not null && atSize.TreeSize > checkpoint.TreeSize)
+            {
+                // The log grew after the checkpoint was fetched; the newer one covers N.
+                checkpoint = await node.Log.GetCheckpointAsync(new Wire.GetCheckpointRequest(), node.Options);
+            }
+
+            var latest = atSize is not null && atSize.TreeSize == checkpoint.TreeSize
+                ? atSize
+                : await node.Log.GetInclusionProofAsync(new Wire.GetInclusionProofRequest { Index = index, TreeSize = checkpoint.TreeSize }, node.Options);
+
+            var report = new StepReport();
+            var signed = Verify(report, index, entry, latest, checkpoint.SignedNote, key);
+            if (signed is not null && atSize is not null && !ReferenceEquals(atSize, latest) && report.IsValid)
+            {
+                var consistency = await node.Log.GetConsistencyProofAsync(
+                    new Wire.GetConsistencyProofRequest { Size1 = atSize.TreeSize, Size2 = signed.Size }, node.Options);
+                VerifyOlderSize(report, index, entry, atSize, consistency, signed);
+            }
+
+            var document = new JsonObject { ["index"] = index, ["treeSize"] = atSize?.TreeSize ?? checkpoint.TreeSize, ["checkpoint"] = checkpoint.SignedNote };
+            return await report.WriteAsync(console, settings.Json, string.Create(CultureInfo.InvariantCulture,
+                $"entry {index} (leaf hash {Rfc6962.HashLeaf(entry.Leaf.Span)}) is in the tree of size {atSize?.TreeSize ?? checkpoint.TreeSize}{(key is null ? ", signature NOT checked" : string.Empty)}"), document);
+        });
+    }
+
+    /// <summary>The entry against the latest checkpoint; returns that checkpoint when every step passed.</summary>
+    private static Notes.Checkpoint? Verify(StepReport report, ulong index, Wire.Entry entry, Wire.InclusionProof proof, string signedNote, Notes.NoteVerifier? key)
+    {
+        var path = NodeHashes.Parse(proof.Hashes, "inclusion proof");
+        if (key is not null)
+        {
+            return report.Add(EntryVerifier.Verify(entry.Leaf.Span, index, path, signedNote, key))
+                ? Notes.CheckpointNote.Open(signedNote, key).Checkpoint
+                : null;
+        }
+
+        var checkpoint = LogKeyOption.Open(signedNote, null, report);
+        if (checkpoint is null)
+        {
+            return null;
+        }
+
+        var leafHash = Rfc6962.HashLeaf(entry.Leaf.Span);
+        var result = InclusionProof.Verify(index, checkpoint.Size, leafHash, path, checkpoint.Root);
+        return report.Add("inclusion", result.IsValid, result.IsValid
+            ? string.Create(CultureInfo.InvariantCulture, $"leaf hash {leafHash} is entry {index} of the tree of size {checkpoint.Size}, root {checkpoint.Root}")
+            : result.Message)
+            ? checkpoint
+            : null;
+    }
+
+    /// <summary>Inclusion in the older tree, whose root the consistency proof ties to the checked checkpoint.</summary>
+    private static void VerifyOlderSize(StepReport report, ulong index, Wire.Entry entry, Wire.InclusionProof atSize, Wire.ConsistencyProof consistency, Notes.Checkpoint signed)
+    {
+        var size = atSize.TreeSize;
+        var root = NodeHashes.Parse(atSize.RootHash, "inclusion proof root");
+        var leafHash = Rfc6962.HashLeaf(entry.Leaf.Span);
+        var inclusion = InclusionProof.Verify(index, size, leafHash, NodeHashes.Parse(atSize.Hashes, "inclusion proof"), root);
+        if (!report.Add($"inclusion at size {size}", inclusion.IsValid, inclusion.IsValid
+                ? string.Create(CultureInfo.InvariantCulture, $"entry {index} is in the tree of size {size} with root {root}")
+                : inclusion.Message))
+        {
+            return;
+        }
+
+        var result = ConsistencyProof.Verify(size, signed.Size, root, signed.Root, NodeHashes.Parse(consistency.Hashes, "consistency proof"));
+        report.Add("consistency", result.IsValid, result.IsValid
+            ? string.Create(CultureInfo.InvariantCulture, $"the tree of size {size} is a prefix of the checkpoint's tree of size {signed.Size}")
+            : result.Message);
+    }
+}

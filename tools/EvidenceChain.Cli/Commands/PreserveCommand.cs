@@ -1,0 +1,164 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using EvidenceChain.Api.V1;
+using EvidenceChain.Cli.Client;
+using EvidenceChain.Digests;
+using Google.Protobuf;
+using Grpc.Core;
+
+namespace EvidenceChain.Cli.Commands;
+
+/// <summary><c>preserve FILE...</c>: streams each file to the node and reports the entry it became.</summary>
+internal static class PreserveCommand
+{
+    /// <summary>The node's default chunk limit (Limits:MaxChunkSize).</summary>
+    private const int ChunkSize = 1 << 20;
+
+    public static async Task<int> RunAsync(Arguments args, CliConsole console)
+    {
+        if (args.Flag("help"))
+        {
+            await console.Out.WriteLineAsync("""
+                evidencectl preserve FILE... [--title T] [--description D] [--media-type M]
+                Preserves each FILE as a new ledger entry (needs a submitter key). The SHA-256 is computed first and sent
+                with the metadata, so the node refuses the upload, keeping nothing, if the file changed while it was sent.
+                The content streams in 1 MiB chunks, with a progress bar on a terminal for files of 8 MiB or more.
+                Prints each file's entry index and leaf hash once the entry is durable. The media type is guessed
+                from the extension unless given (default application/octet-stream); --title, --description and
+                --media-type apply to every FILE. Stops at the first file that fails.
+                """);
+            return ExitCode.Verified;
+        }
+
+        var settings = NodeSettings.Read(args, console);
+        var title = args.Optional("title") ?? string.Empty;
+        var description = args.Optional("description") ?? string.Empty;
+        var mediaType = args.Optional("media-type");
+        args.EnsureAllUsed(int.MaxValue);
+        if (args.Positional.Count == 0)
+        {
+            throw new UsageException("preserve needs at least one FILE");
+        }
+
+        var files = args.Positional.Select(path => (Path: path, Info: LocalFiles.Existing(path))).ToList();
+        return await NodeClient.RunAsync(settings, console, async node =>
+        {
+            var preserved = new JsonArray();
+            try
+            {
+                foreach (var (path, info) in files)
+                {
+                    var metadata = new FileMetadata
+                    {
+                        FileName = info.Name,
+                        MediaType = mediaType ?? MediaTypes.Guess(info.Name),
+                        Title = title,
+                        Description = description,
+                    };
+                    var response = await PreserveAsync(node, console, path, info, metadata);
+                    var entry = response.Entry;
+                    preserved.Add(new JsonObject
+                    {
+                        ["file"] = path,
+                        ["entry"] = EntryFormat.ToJson(entry),
+                        ["treeSize"] = response.TreeSize,
+                        ["signedCheckpoint"] = response.SignedCheckpoint,
+                    });
+                    if (!settings.Json)
+                    {
+                        await console.Out.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                            $"{Text.Printable(path)}: entry {entry.Index}, leaf hash {entry.LeafHash}"));
+                        await console.Out.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                            $"  sha256 {metadata.ExpectedSha256}, {info.Length} bytes, {metadata.MediaType}; in the checkpoint of size {response.TreeSize}"));
+                    }
+                }
+            }
+            finally
+            {
+                // Scripts learn which files were preserved before a failure too.
+                if (settings.Json && preserved.Count > 0)
+                {
+                    await JsonOutput.WriteAsync(console, new JsonObject { ["preserved"] = preserved });
+                }
+            }
+
+            return ExitCode.Verified;
+        });
+    }
+
+    private static async Task<PreserveFileResponse> PreserveAsync(
+        NodeClient node, CliConsole console, string path, FileInfo info, FileMetadata metadata)
+    {
+        var ct = node.Cancellation;
+        await using var content = Open(path, info);
+        using (var hasher = new ArtefactHasher(withSm3: false))
+        {
+            await CopyAsync(path, content, chunk =>
+            {
+                hasher.Append(chunk.Span);
+                return Task.CompletedTask;
+            }, null, ct);
+            metadata.ExpectedSha256 = hasher.Finish().Sha256.ToString();
+        }
+
+        content.Position = 0;
+        using var call = node.Evidence.PreserveFile(node.Options);
+        try
+        {
+            await call.RequestStream.WriteAsync(new PreserveFileRequest { Metadata = metadata }, ct);
+            var progress = ProgressBar.Start(console, $"preserving {path}", info.Length);
+            await CopyAsync(
+                path, content, chunk => call.RequestStream.WriteAsync(new PreserveFileRequest { Chunk = ByteString.CopyFrom(chunk.Span) }, ct), progress, ct);
+            progress?.Finish();
+            await call.RequestStream.CompleteAsync();
+        }
+        catch (Exception e) when (e is RpcException or InvalidOperationException or IOException)
+        {
+            // A node that refused the call (no key, a limit) ends it while we write: its status says why.
+            await call.ResponseAsync;
+            throw;
+        }
+
+        return await call.ResponseAsync;
+    }
+
+    private static FileStream Open(string path, FileInfo info)
+    {
+        try
+        {
+            return new FileStream(info.FullName, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.Asynchronous | FileOptions.SequentialScan);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new UsageException($"cannot read {path}: {e.Message}");
+        }
+    }
+
+    private static async Task CopyAsync(
+        string path, Stream content, Func<ReadOnlyMemory<byte>, Task> sink, ProgressBar? progress, CancellationToken ct)
+    {
+        var buffer = new byte[ChunkSize];
+        long done = 0;
+        while (true)
+        {
+            int read;
+            try
+            {
+                read = await content.ReadAtLeastAsync(buffer, buffer.Length, throwOnEndOfStream: false, ct);
+            }
+            catch (IOException e)
+            {
+                throw new UsageException($"cannot read {path}: {e.Message}");
+            }
+
+            if (read == 0)
+            {
+                return;
+            }
+
+            await sink(buffer.AsMemory(0, read));
+            done += read;
+            progress?.Report(done);
+        }
+    }
+}

@@ -76,48 +76,62 @@ public sealed class EvidenceNode : IAsyncDisposable
             throw new ArgumentException($"Grpc and Http must listen on different addresses; both are {options.Grpc}.");
         }
 
-        using var bootLoggers = LoggerFactory.Create(b => b.AddConfiguration(builder.Configuration.GetSection("Logging")).AddSimpleConsole());
-        var bootLog = bootLoggers.CreateLogger<EvidenceNode>();
+        ListenOptions? grpc = null, http = null;
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            k.Listen(grpcEndPoint, o => { o.Protocols = HttpProtocols.Http2; grpc = o; });
+            k.Listen(httpEndPoint, o => { o.Protocols = HttpProtocols.Http1; http = o; });
+        });
+
+        // The ledger opens after the host is built, so that it logs through the host's logging like everything else;
+        // the services below are resolved on first use, once it is open.
+        var parts = new Parts();
         var time = TimeProvider.System;
-        var dataPath = Path.GetFullPath(options.Data);
-        var ledger = await FileLedger.OpenAsync(dataPath, options.Origin, ledgerOptions, time, bootLoggers, cancellationToken: cancellationToken);
+        var services = builder.Services;
+        services.AddSingleton(time);
+        services.AddSingleton(_ => parts.Ledger.Ledger);
+        services.AddSingleton<IBlobStore>(_ => parts.Ledger.Blobs);
+        services.AddSingleton(_ => parts.Keys);
+        services.AddSingleton(_ => new FileIntake(parts.Ledger.Ledger, parts.Ledger.Blobs, intakeOptions));
+        services.AddSingleton<UploadSlots>();
+        services.Configure<NodeOptions>(builder.Configuration);
+        services.Configure<NodeLimits>(builder.Configuration.GetSection("Limits"));
+        services.AddSingleton<AuthInterceptor>();
+        services.AddGrpc(o =>
+        {
+            o.Interceptors.Add<ErrorInterceptor>();
+            o.Interceptors.Add<AuthInterceptor>();
+            // Room above the chunk limit, so that a chunk somewhat too large gets the clear Limits:MaxChunkSize error.
+            o.MaxReceiveMessageSize = Math.Max(4 << 20, 2 * limits.MaxChunkSize) + (64 * 1024);
+            o.EnableDetailedErrors = options.DetailedErrors;
+        }).AddJsonTranscoding(o => o.JsonSettings.WriteInt64sAsStrings = true); // proto3 JSON: 64-bit integers are strings
+        services.AddGrpcReflection();
+        services.AddGrpcHealthChecks().AddCheck<LedgerHealthCheck>("ledger");
+
+        var app = builder.Build();
+        var loggers = app.Services.GetRequiredService<ILoggerFactory>();
+        var log = loggers.CreateLogger<EvidenceNode>();
+        FileLedger ledger;
+        try
+        {
+            ledger = await FileLedger.OpenAsync(Path.GetFullPath(options.Data), options.Origin, ledgerOptions, time, loggers, cancellationToken: cancellationToken);
+        }
+        catch
+        {
+            await app.DisposeAsync();
+            throw;
+        }
+
         ApiKeyStore? keyStore = null;
         try
         {
-            NodeLog.DataFolder(bootLog, ledger.Folder.Path);
+            NodeLog.DataFolder(log, ledger.Folder.Path);
             keyStore = new ApiKeyStore(ledger.Folder.StatePath);
             var keys = new ApiKeyService(keyStore, time);
-            var adminKeyPath = keys.IsEmpty ? WriteFirstAdminKey(keys, ledger.Folder, bootLog) : null;
+            var adminKeyPath = keys.IsEmpty ? WriteFirstAdminKey(keys, ledger.Folder, log) : null;
+            parts.Ledger = ledger;
+            parts.Keys = keys;
 
-            ListenOptions? grpc = null, http = null;
-            builder.WebHost.ConfigureKestrel(k =>
-            {
-                k.Listen(grpcEndPoint, o => { o.Protocols = HttpProtocols.Http2; grpc = o; });
-                k.Listen(httpEndPoint, o => { o.Protocols = HttpProtocols.Http1; http = o; });
-            });
-
-            var services = builder.Services;
-            services.AddSingleton(time);
-            services.AddSingleton(ledger.Ledger);
-            services.AddSingleton<IBlobStore>(ledger.Blobs);
-            services.AddSingleton(keys);
-            services.AddSingleton(new FileIntake(ledger.Ledger, ledger.Blobs, intakeOptions));
-            services.AddSingleton<UploadSlots>();
-            services.Configure<NodeOptions>(builder.Configuration);
-            services.Configure<NodeLimits>(builder.Configuration.GetSection("Limits"));
-            services.AddSingleton<AuthInterceptor>();
-            services.AddGrpc(o =>
-            {
-                o.Interceptors.Add<ErrorInterceptor>();
-                o.Interceptors.Add<AuthInterceptor>();
-                // Room above the chunk limit, so that a chunk somewhat too large gets the clear Limits:MaxChunkSize error.
-                o.MaxReceiveMessageSize = Math.Max(4 << 20, 2 * limits.MaxChunkSize) + (64 * 1024);
-                o.EnableDetailedErrors = options.DetailedErrors;
-            }).AddJsonTranscoding(o => o.JsonSettings.WriteInt64sAsStrings = true); // proto3 JSON: 64-bit integers are strings
-            services.AddGrpcReflection();
-            services.AddGrpcHealthChecks().AddCheck<LedgerHealthCheck>("ledger");
-
-            var app = builder.Build();
             app.MapGrpcService<EvidenceApi>();
             app.MapGrpcService<LogApi>();
             app.MapGrpcService<AdminApi>();
@@ -128,13 +142,13 @@ public sealed class EvidenceNode : IAsyncDisposable
 
             await app.StartAsync(cancellationToken);
             var node = new EvidenceNode(app, ledger, keyStore, grpc!, http!, adminKeyPath);
-            var logger = app.Services.GetRequiredService<ILogger<EvidenceNode>>();
             string grpcAddress = node.GrpcAddress.ToString(), httpAddress = node.HttpAddress.ToString();
-            NodeLog.Listening(logger, grpcAddress, httpAddress);
+            NodeLog.Listening(log, grpcAddress, httpAddress);
             return node;
         }
         catch
         {
+            await app.DisposeAsync();
             keyStore?.Dispose();
             await ledger.DisposeAsync();
             throw;
@@ -178,6 +192,13 @@ public sealed class EvidenceNode : IAsyncDisposable
 
         NodeLog.AdminKeyCreated(log, key.Id, path);
         return path;
+    }
+
+    private sealed class Parts
+    {
+        public FileLedger Ledger { get; set; } = null!;
+
+        public ApiKeyService Keys { get; set; } = null!;
     }
 
     private static Uri ToUri(ListenOptions listen)

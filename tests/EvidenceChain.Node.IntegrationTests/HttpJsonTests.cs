@@ -42,8 +42,7 @@ public sealed class HttpJsonTests(HttpJsonTests.TwoEntryNode fixture) : IClassFi
         Node.AssertNoErrors();
     }
 
-    [Fact(Skip = "node bug: GET /v1/entries/abc answers 400 {code 3, \"The input string 'abc' was not in a correct format.\"} from JSON "
-        + "transcoding's binder; the message does not name the index field (the raw artefact endpoint does: 'index: expected a decimal entry index')")]
+    [Fact]
     public async Task GetEntryJson_NonNumericIndex_Http400NamesIndex()
     {
         using var response = await Node.Http.GetAsync("/v1/entries/abc");

@@ -51,8 +51,7 @@ public sealed class LimitsTests(LimitsTests.SmallLimitsNode fixture) : IClassFix
         node.AssertNoErrors();
     }
 
-    [Fact(Skip = "node bug: a chunk above MaxChunkSize + 64 KiB (the gRPC MaxReceiveMessageSize the node sets) is refused by the transport "
-        + "with RESOURCE_EXHAUSTED 'Received message exceeds the maximum configured message size.', which names neither the chunk nor Limits:MaxChunkSize")]
+    [Fact]
     public async Task PreserveFile_ChunkOverTransportLimit_ResourceExhaustedNamesChunkLimit()
     {
         // The node's gRPC message limit is MaxChunkSize + 64 KiB; a chunk beyond it is refused by the transport.
@@ -60,6 +59,19 @@ public sealed class LimitsTests(LimitsTests.SmallLimitsNode fixture) : IClassFix
 
         await RpcAssert.FailsAsync(
             StatusCode.ResourceExhausted, () => PreserveAsync(_fixture.Node, _fixture.SubmitterKey, content, chunkSize: content.Length), "MaxChunkSize");
+
+        _fixture.Node.AssertNothingKept(Sha256Hex(content));
+        _fixture.Node.AssertNoErrors();
+    }
+
+    [Fact]
+    public async Task PreserveFile_MessageAboveTheTransportLimit_ResourceExhaustedNamesChunkLimit()
+    {
+        // Far above what the transport accepts (4 MiB + 64 KiB at least): refused before the node sees the chunk.
+        var content = Bytes((5 << 20) + 1, seed: 29);
+
+        await RpcAssert.FailsAsync(
+            StatusCode.ResourceExhausted, () => PreserveAsync(_fixture.Node, _fixture.SubmitterKey, content, chunkSize: content.Length), "Limits:MaxChunkSize");
 
         _fixture.Node.AssertNothingKept(Sha256Hex(content));
         _fixture.Node.AssertNoErrors();

@@ -14,6 +14,7 @@ namespace EvidenceChain.Node.Auth;
 public sealed class ApiKeyService
 {
     private const int SecretBytes = 32;
+    private const int MaxTokenLength = 128;
     private readonly ApiKeyStore _store;
     private readonly TimeProvider _time;
 
@@ -82,7 +83,7 @@ public sealed class ApiKeyService
 
         var token = authorization.AsSpan(Scheme.Length).Trim();
         var dot = token.IndexOf('.');
-        if (dot <= 0 || dot == token.Length - 1)
+        if (dot <= 0 || dot == token.Length - 1 || token.Length > MaxTokenLength)
         {
             throw Unauthenticated("The API key is malformed: expected <id>.<secret>, as \"evidencectl keys create\" prints it.");
         }
@@ -109,8 +110,8 @@ public sealed class ApiKeyService
 
     private static Hash HashSecret(ReadOnlySpan<char> secret)
     {
-        Span<byte> utf8 = stackalloc byte[Encoding.UTF8.GetMaxByteCount(Math.Min(secret.Length, 256))];
-        var n = Encoding.UTF8.GetBytes(secret[..Math.Min(secret.Length, 256)], utf8);
+        Span<byte> utf8 = stackalloc byte[Encoding.UTF8.GetMaxByteCount(MaxTokenLength)];
+        var n = Encoding.UTF8.GetBytes(secret, utf8);
         return new Hash(SHA256.HashData(utf8[..n]));
     }
 

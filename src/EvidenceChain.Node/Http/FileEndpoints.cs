@@ -24,6 +24,11 @@ internal static class FileEndpoints
 
     public static void MapFiles(this IEndpointRouteBuilder app)
     {
+        // JSON transcoding's own binder would answer "The input string 'abc' was not in a correct format." without
+        // naming the field; this route wins over the transcoded GET /v1/entries/{index} for non-numeric indices.
+        app.MapGet("/v1/entries/{index:regex(\\D)}", (HttpContext http, string index) =>
+            HttpErrors.WriteAsync(http, new Status(StatusCode.InvalidArgument, $"index: expected a decimal entry index, got \"{index}\".")));
+
         app.MapPost("/v1/files", (HttpContext http, FileIntake intake, EvidenceLedger ledger, ApiKeyService keys, UploadSlots uploads,
             ILogger<FileIntake> logger, IOptions<NodeOptions> options) =>
             HttpErrors.GuardAsync(http, logger, options.Value.DetailedErrors, async () =>

@@ -19,10 +19,16 @@ internal static class StatusMapping
         BlobTooLargeException e => new Status(StatusCode.ResourceExhausted, e.Message),
         LedgerBusyException e => new Status(StatusCode.Unavailable, e.Message),
         ObjectDisposedException => new Status(StatusCode.Unavailable, "The node is shutting down; retry against it once it is back."),
-        OperationCanceledException or IOException when cancelled => new Status(StatusCode.Cancelled, "The call was cancelled by the client."),
+        OperationCanceledException or IOException when cancelled || IsClientReset(exception) =>
+            new Status(StatusCode.Cancelled, "The call was cancelled by the client."),
         ArgumentException e => new Status(StatusCode.InvalidArgument, e.Message),
         _ => null,
     };
+
+    // A client that resets its stream surfaces as an IOException that can arrive before the call's token is cancelled.
+    private static bool IsClientReset(Exception e) =>
+        e is Microsoft.AspNetCore.Connections.ConnectionResetException
+        || (e is IOException && e.Message.Contains("reset", StringComparison.OrdinalIgnoreCase) && e.Message.Contains("client", StringComparison.OrdinalIgnoreCase));
 
     /// <summary>The HTTP status code gRPC JSON transcoding uses for <paramref name="code"/>.</summary>
     public static int ToHttp(StatusCode code) => code switch

@@ -39,7 +39,7 @@ internal sealed class EvidenceApi : EvidenceService.EvidenceServiceBase
         var caller = context.GetCaller();
         using var slot = _uploads.Acquire(caller.KeyId);
         var ct = context.CancellationToken;
-        if (!await requestStream.MoveNext(ct))
+        if (!await NextAsync(requestStream, ct))
         {
             throw new RpcException(new Status(StatusCode.InvalidArgument, "No metadata: the stream ended before its first message."));
         }
@@ -109,6 +109,20 @@ internal sealed class EvidenceApi : EvidenceService.EvidenceServiceBase
         }
     }
 
+    // The transport refuses a message above MaxReceiveMessageSize before we see it; say which limit that is.
+    private async Task<bool> NextAsync(IAsyncStreamReader<PreserveFileRequest> requestStream, CancellationToken ct)
+    {
+        try
+        {
+            return await requestStream.MoveNext(ct);
+        }
+        catch (RpcException e) when (e.StatusCode == StatusCode.ResourceExhausted)
+        {
+            throw new LimitExceededException(
+                $"A message was larger than the node accepts: chunks must be at most {_limits.MaxChunkSize} bytes (Limits:MaxChunkSize); nothing was kept.", e);
+        }
+    }
+
     private static FileDescription ToDescription(FileMetadata m)
     {
         var expected = m.ExpectedSha256.Length == 0 ? (Hash?)null : Wire.ParseHash(m.ExpectedSha256, "metadata.expected_sha256");
@@ -118,7 +132,7 @@ internal sealed class EvidenceApi : EvidenceService.EvidenceServiceBase
     private async IAsyncEnumerable<ReadOnlyMemory<byte>> ChunksAsync(
         IAsyncStreamReader<PreserveFileRequest> requestStream, [EnumeratorCancellation] CancellationToken ct)
     {
-        while (await requestStream.MoveNext(ct))
+        while (await NextAsync(requestStream, ct))
         {
             var message = requestStream.Current;
             if (message.PartCase != PreserveFileRequest.PartOneofCase.Chunk)

@@ -150,6 +150,19 @@ public sealed class EvidenceLedger : IAsyncDisposable
         return new StoredEntry(index, Rfc6962.HashLeaf(leaf), leaf, LeafCodec.Parse(leaf));
     }
 
+    /// <summary>The leaf hash of entry <paramref name="index"/>, read from the hash tiles (no entry bundle is read).</summary>
+    /// <exception cref="ArgumentOutOfRangeException">No such entry in the latest checkpoint.</exception>
+    public async Task<Hash> LeafHashAsync(ulong index, CancellationToken cancellationToken = default)
+    {
+        var state = _state;
+        if (index >= state.Size)
+        {
+            throw new ArgumentOutOfRangeException(nameof(index), $"Entry {index} does not exist; the log has {state.Size} entries.");
+        }
+
+        return await _reader.NodeHashAsync(new NodeId(0, index), state, cancellationToken);
+    }
+
     /// <summary>
     /// The inclusion proof of entry <paramref name="index"/> in the tree of <paramref name="treeSize"/> entries.
     /// Requires index &lt; treeSize &lt;= <see cref="Size"/>.

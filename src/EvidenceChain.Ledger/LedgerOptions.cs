@@ -12,6 +12,6 @@ public sealed class LedgerOptions
     /// <summary>Appends waiting for a batch beyond this are refused with <see cref="LedgerBusyException"/>. Default 65,536.</summary>
     public int MaxPendingAppends { get; set; } = 65_536;
 
-    /// <summary>Full tiles kept in memory for proofs and reads. Default 4,096 (about 32 MiB).</summary>
+    /// <summary>Full tiles kept in memory for proofs and reads. Default 4,096 (about 64 MiB: each tile is kept with the levels it spans).</summary>
     public int TileCacheSize { get; set; } = 4096;
 }

@@ -126,6 +126,44 @@ public sealed class EvidenceLedgerTests
     }
 
     [Fact]
+    public async Task Proofs_AcrossAFullLevelOneTile_MatchTheReferenceTree_WarmAndCold()
+    {
+        // 2^16 + 300 entries: a full level-1 tile (the cached tile trees are used for nodes up to level 16) and partial ones.
+        const int Count = (1 << 16) + 300;
+        var store = new MemoryLedgerStore();
+        Hash[] leafHashes;
+        await using (var ledger = await OpenAsync(store, new LedgerOptions { MaxBatchSize = 8192, MaxBatchDelay = TimeSpan.Zero }))
+        {
+            var results = await Task.WhenAll(Enumerable.Range(0, Count).Select(n => ledger.AppendAsync(Draft(n))));
+            leafHashes = [.. results.OrderBy(r => r.Index).Select(r => r.LeafHash)];
+            await AssertProofsAsync(ledger, leafHashes);
+        }
+
+        // A ledger reopened on the same store starts with an empty tile cache: every tile tree is rebuilt from the files.
+        await using var reopened = await OpenAsync(store);
+        await AssertProofsAsync(reopened, leafHashes);
+    }
+
+    private static async Task AssertProofsAsync(EvidenceLedger ledger, Hash[] leafHashes)
+    {
+        var reference = new ReferenceTree(leafHashes);
+        var size = (ulong)leafHashes.Length;
+        Assert.Equal(reference.Root(), ledger.Root);
+        var random = new Random(7);
+        ulong[] indices = [0, 255, 256, 65_535, 65_536, size - 1, .. Enumerable.Range(0, 40).Select(_ => (ulong)random.NextInt64((long)size))];
+        foreach (var index in indices)
+        {
+            Assert.Equal(leafHashes[index], await ledger.LeafHashAsync(index));
+            Assert.Equal(reference.Path((int)index), await ledger.InclusionProofAsync(index, size));
+        }
+
+        foreach (var size1 in new ulong[] { 1, 256, 65_536, 65_537, size - 1 })
+        {
+            Assert.Equal(reference.ConsistencyProof((int)size1), await ledger.ConsistencyProofAsync(size1, size));
+        }
+    }
+
+    [Fact]
     public async Task Proofs_BeyondTheTree_ThrowOutOfRange()
     {
         await using var ledger = await OpenAsync(new MemoryLedgerStore());

@@ -23,9 +23,13 @@ internal sealed class TreeReader(ILedgerStore store, TileCache cache)
         var count = 1 << below;
         var tileIndex = first / TileId.FullWidth;
         var offset = (int)(first % TileId.FullWidth);
-        var hashes = state.IsFullTile(tileLevel, tileIndex)
-            ? await FullTileAsync(tileLevel, tileIndex, cancellationToken)
-            : state.PartialTile(tileLevel);
+        if (state.IsFullTile(tileLevel, tileIndex))
+        {
+            var tree = await FullTileAsync(tileLevel, tileIndex, cancellationToken);
+            return tree[TileCache.LevelStart(below) + (offset >> below)];
+        }
+
+        var hashes = state.PartialTile(tileLevel);
         if (offset + count > hashes.Length)
         {
             throw new LedgerCorruptException(
@@ -86,6 +90,7 @@ internal sealed class TreeReader(ILedgerStore store, TileCache cache)
         return [.. spans.Select(s => bundle.AsSpan(s.Offset, s.Length).ToArray())];
     }
 
+    /// <summary>A full tile's tree (<see cref="TileCache"/>): its 256 hashes first, then the levels above them.</summary>
     public async ValueTask<Hash[]> FullTileAsync(int level, ulong index, CancellationToken cancellationToken)
     {
         if (cache.TryGet(level, index, out var cached))
@@ -96,9 +101,7 @@ internal sealed class TreeReader(ILedgerStore store, TileCache cache)
         var id = TileId.Hashes(level, index, TileId.FullWidth);
         var bytes = await store.ReadTileAsync(id, cancellationToken)
             ?? throw new LedgerCorruptException($"Tile {id} is missing.");
-        var hashes = ParseTile(id, bytes);
-        cache.Add(level, index, hashes);
-        return hashes;
+        return cache.Add(level, index, ParseTile(id, bytes));
     }
 
     public static Hash[] ParseTile(TileId id, byte[] bytes)

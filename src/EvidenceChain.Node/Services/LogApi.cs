@@ -55,12 +55,12 @@ internal sealed class LogApi : LogService.LogServiceBase
         }
 
         var path = await _ledger.InclusionProofAsync(index, treeSize, context.CancellationToken);
-        var entry = await _ledger.GetEntryAsync(index, context.CancellationToken);
+        var provenLeaf = await _ledger.LeafHashAsync(index, context.CancellationToken);
         var proof = new InclusionProof
         {
             Index = index,
             TreeSize = treeSize,
-            LeafHash = entry.LeafHash.ToString(),
+            LeafHash = provenLeaf.ToString(),
             RootHash = (treeSize == latest.Size ? latest.Root : await _ledger.RootAtAsync(treeSize, context.CancellationToken)).ToString(),
             SignedCheckpoint = treeSize == latest.Size ? latest.SignedNote : string.Empty,
         };

@@ -38,6 +38,7 @@ try
     {
         "ingest" => await IngestAsync(),
         "proofs" => await ProofsAsync(),
+        "append" => await AppendAsync(),
         _ => Usage(),
     };
 }
@@ -71,6 +72,22 @@ async Task<int> IngestAsync()
         await call;
     });
     Report("preservations", count, errors, recorder, elapsed);
+    return 0;
+}
+
+// The ledger alone (no gRPC, no blobs): what the sequencer sustains with this many appenders.
+async Task<int> AppendAsync()
+{
+    var (count, errors, recorder, elapsed) = await RunAsync(clients, async (worker, random) =>
+    {
+        var digest = new byte[32];
+        random.NextBytes(digest);
+        var draft = new EvidenceChain.Entries.EntryDraft(
+            "file", "load", [new EvidenceChain.Entries.Artefact("page.html", "text/html", 1024, new EvidenceChain.Hash(digest))],
+            new Dictionary<string, string> { ["title"] = "load test" });
+        await node.Ledger.AppendAsync(draft);
+    });
+    Report("appends", count, errors, recorder, elapsed);
     return 0;
 }
 
@@ -163,7 +180,7 @@ static CallOptions Auth(string key) => new(new Metadata { { "authorization", "Be
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: EvidenceChain.LoadTest ingest|proofs [--clients N] [--seconds S] [--warmup S] [--entries N] [--data DIR]");
+    Console.Error.WriteLine("usage: EvidenceChain.LoadTest ingest|proofs|append [--clients N] [--seconds S] [--warmup S] [--entries N] [--data DIR]");
     return 2;
 }
 

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Security.Cryptography;
 using EvidenceChain.Digests;
 using EvidenceChain.Ledger;
@@ -14,6 +15,10 @@ namespace EvidenceChain.Storage;
 public sealed class FileBlobStore : IBlobStore
 {
     private const int BufferSize = 1 << 16;
+
+    // Uploads in progress are spread over this many folders: creating a file locks its folder, and one folder for
+    // every concurrent upload serialises them all.
+    private const int TempFolders = 64;
     private readonly string _root;
 
     /// <summary>
@@ -28,7 +33,12 @@ public sealed class FileBlobStore : IBlobStore
         if (cleanTemporary)
         {
             Directory.CreateDirectory(TempPath);
-            foreach (var leftover in Directory.EnumerateFiles(TempPath))
+            for (var i = 0; i < TempFolders; i++)
+            {
+                Directory.CreateDirectory(Path.Combine(TempPath, i.ToString("x2", CultureInfo.InvariantCulture)));
+            }
+
+            foreach (var leftover in Directory.EnumerateFiles(TempPath, "*", SearchOption.AllDirectories))
             {
                 File.Delete(leftover);
             }
@@ -65,7 +75,10 @@ public sealed class FileBlobStore : IBlobStore
 
     /// <inheritdoc/>
     public IBlobUpload BeginUpload(bool withSm3) =>
-        new FileBlobUpload(this, Path.Combine(TempPath, Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16))), withSm3);
+        new FileBlobUpload(
+            this,
+            Path.Combine(TempPath, RandomNumberGenerator.GetInt32(TempFolders).ToString("x2", CultureInfo.InvariantCulture), Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16))),
+            withSm3);
 
     /// <summary>True when a blob with this SHA-256 is stored.</summary>
     public bool Contains(Hash sha256) => File.Exists(PathOf(sha256));

@@ -9,8 +9,11 @@ namespace EvidenceChain.Storage;
 /// </summary>
 public sealed class FileLedger : IAsyncDisposable
 {
-    private FileLedger(DataFolder folder, LiteDbEntryIndex index, FileBlobStore blobs, EvidenceLedger ledger)
+    private readonly Internal.BufferedEntryIndex _buffered;
+
+    private FileLedger(DataFolder folder, LiteDbEntryIndex index, Internal.BufferedEntryIndex buffered, FileBlobStore blobs, EvidenceLedger ledger)
     {
+        _buffered = buffered;
         Folder = folder;
         Index = index;
         Blobs = blobs;
@@ -20,7 +23,7 @@ public sealed class FileLedger : IAsyncDisposable
     /// <summary>The data folder (locked while this is open).</summary>
     public DataFolder Folder { get; }
 
-    /// <summary>The look-up index.</summary>
+    /// <summary>The look-up index file; entries reach it in the background, a fraction of a second after they are acknowledged.</summary>
     public LiteDbEntryIndex Index { get; }
 
     /// <summary>Artefact storage.</summary>
@@ -48,6 +51,7 @@ public sealed class FileLedger : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(loggers);
         var folder = DataFolder.Open(path, create: true);
         LiteDbEntryIndex? index = null;
+        Internal.BufferedEntryIndex? buffered = null;
         try
         {
             var published = File.Exists(Path.Combine(folder.LogPath, "checkpoint"));
@@ -67,13 +71,16 @@ public sealed class FileLedger : IAsyncDisposable
             }
 
             index = new LiteDbEntryIndex(folder.IndexPath);
+            buffered = new Internal.BufferedEntryIndex(index);
             var blobs = new FileBlobStore(folder.BlobsPath);
             var ledger = await EvidenceLedger.OpenAsync(
-                store, index, signer, options, time, loggers.CreateLogger<EvidenceLedger>(), cancellationToken);
-            return new FileLedger(folder, index, blobs, ledger);
+                store, buffered, signer, options, time, loggers.CreateLogger<EvidenceLedger>(), cancellationToken);
+            buffered.Flush(); // whatever opening indexed (a catch-up or a rebuild) is in the index file when this returns
+            return new FileLedger(folder, index, buffered, blobs, ledger);
         }
         catch
         {
+            buffered?.Dispose();
             index?.Dispose();
             folder.Dispose();
             throw;
@@ -84,6 +91,7 @@ public sealed class FileLedger : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await Ledger.DisposeAsync();
+        _buffered.Dispose();
         Index.Dispose();
         Folder.Dispose();
     }

@@ -132,7 +132,7 @@ public sealed class EvidenceLedgerTests
         const int Count = (1 << 16) + 300;
         var store = new MemoryLedgerStore();
         Hash[] leafHashes;
-        await using (var ledger = await OpenAsync(store, new LedgerOptions { MaxBatchSize = 8192, MaxBatchDelay = TimeSpan.Zero }))
+        await using (var ledger = await OpenAsync(store, new LedgerOptions { MaxBatchSize = 8192, MaxBatchDelay = TimeSpan.Zero, MaxPendingAppends = 1 << 17 }))
         {
             var results = await Task.WhenAll(Enumerable.Range(0, Count).Select(n => ledger.AppendAsync(Draft(n))));
             leafHashes = [.. results.OrderBy(r => r.Index).Select(r => r.LeafHash)];

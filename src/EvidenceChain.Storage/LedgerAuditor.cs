@@ -449,7 +449,7 @@ public static class LedgerAuditor
         }
 
         var temp = Path.Combine(folder.BlobsPath, "tmp");
-        if (Directory.Exists(temp) && Directory.EnumerateFiles(temp).Any())
+        if (Directory.Exists(temp) && Directory.EnumerateFiles(temp, "*", SearchOption.AllDirectories).Any())
         {
             report.Note("blobs/tmp holds unfinished uploads; they are removed when the ledger opens");
         }

@@ -15,6 +15,13 @@ internal interface ISha256Kernel
     /// <summary>SHA-256(<paramref name="prefix"/> || <paramref name="message"/>) into <paramref name="digest"/> (32 bytes).</summary>
     void HashPrefixed(byte prefix, ReadOnlySpan<byte> message, Span<byte> digest);
 
-    /// <summary>SHA-256(0x01 || children[2i] || children[2i+1]) into parents[i], for every pair.</summary>
+    /// <summary>SHA-256(0x01 || <paramref name="left"/> || <paramref name="right"/>): one node, as in a proof chain.</summary>
+    Hash HashNode(in Hash left, in Hash right);
+
+    /// <summary>
+    /// SHA-256(0x01 || children[2i] || children[2i+1]) into parents[i], for every pair. Requires
+    /// <c>children.Length &gt;= 2 * parents.Length</c>; <paramref name="parents"/> may start at the same place as
+    /// <paramref name="children"/> (a level hashed in place), but must not otherwise overlap it.
+    /// </summary>
     void HashPairs(ReadOnlySpan<Hash> children, Span<Hash> parents);
 }

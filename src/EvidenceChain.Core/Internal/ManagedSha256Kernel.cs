@@ -29,6 +29,17 @@ internal sealed class ManagedSha256Kernel : ISha256Kernel
         sha.GetHashAndReset(digest);
     }
 
+    public Hash HashNode(in Hash left, in Hash right)
+    {
+        Span<byte> input = stackalloc byte[1 + (2 * EvidenceChain.Hash.Size)];
+        Span<byte> digest = stackalloc byte[EvidenceChain.Hash.Size];
+        input[0] = Rfc6962.NodePrefix;
+        left.CopyTo(input[1..]);
+        right.CopyTo(input[(1 + EvidenceChain.Hash.Size)..]);
+        SHA256.HashData(input, digest);
+        return new Hash(digest);
+    }
+
     public void HashPairs(ReadOnlySpan<Hash> children, Span<Hash> parents)
     {
         Span<byte> input = stackalloc byte[1 + (2 * EvidenceChain.Hash.Size)];

@@ -15,6 +15,13 @@ internal interface ISha256Kernel
     /// <summary>SHA-256(<paramref name="prefix"/> || <paramref name="message"/>) into <paramref name="digest"/> (32 bytes).</summary>
     void HashPrefixed(byte prefix, ReadOnlySpan<byte> message, Span<byte> digest);
 
+    /// <summary>
+    /// <c>digests[i] = SHA-256(prefix || messages[length i .. length (i + 1)))</c> for every i below
+    /// <c>digests.Length</c>; requires <c>messages.Length &gt;= length * digests.Length</c>. A batch of
+    /// equal-length leaves.
+    /// </summary>
+    void HashPrefixedBatch(byte prefix, ReadOnlySpan<byte> messages, int length, Span<Hash> digests);
+
     /// <summary>SHA-256(0x01 || <paramref name="left"/> || <paramref name="right"/>): one node, as in a proof chain.</summary>
     Hash HashNode(in Hash left, in Hash right);
 

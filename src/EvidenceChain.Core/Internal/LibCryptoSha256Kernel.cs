@@ -119,6 +119,16 @@ internal sealed unsafe class LibCryptoSha256Kernel : ISha256Kernel
         }
     }
 
+    public void HashPrefixedBatch(byte prefix, ReadOnlySpan<byte> messages, int length, Span<Hash> digests)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(messages.Length, length * digests.Length, nameof(messages));
+        var output = MemoryMarshal.AsBytes(digests);
+        for (var i = 0; i < digests.Length; i++)
+        {
+            HashPrefixed(prefix, messages.Slice(i * length, length), output.Slice(i * EvidenceChain.Hash.Size, EvidenceChain.Hash.Size));
+        }
+    }
+
     public Hash HashNode(in Hash left, in Hash right)
     {
         byte* buffer = stackalloc byte[(2 * BlockSize) + ContextSize];

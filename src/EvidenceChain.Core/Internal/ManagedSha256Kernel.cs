@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using EvidenceChain.Merkle;
 
@@ -27,6 +28,16 @@ internal sealed class ManagedSha256Kernel : ISha256Kernel
         sha.AppendData([prefix]);
         sha.AppendData(message);
         sha.GetHashAndReset(digest);
+    }
+
+    public void HashPrefixedBatch(byte prefix, ReadOnlySpan<byte> messages, int length, Span<Hash> digests)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(messages.Length, length * digests.Length, nameof(messages));
+        var output = MemoryMarshal.AsBytes(digests);
+        for (var i = 0; i < digests.Length; i++)
+        {
+            HashPrefixed(prefix, messages.Slice(i * length, length), output.Slice(i * EvidenceChain.Hash.Size, EvidenceChain.Hash.Size));
+        }
     }
 
     public Hash HashNode(in Hash left, in Hash right)

@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
@@ -54,6 +55,75 @@ internal static class MultiBufferSha256<TLanes, TVector>
         w[15] = TLanes.Broadcast(NodeBits);
         Compress(ref state, ref w);
         TLanes.StoreDigests(ref state[0], ref parents);
+    }
+
+    /// <summary>
+    /// <c>digests[i] = SHA-256(prefix || messages[length i .. length (i + 1)))</c> for the <c>TLanes.Count</c>
+    /// messages of <paramref name="length"/> bytes each at <paramref name="messages"/>.
+    /// </summary>
+    public static void HashPrefixed(byte prefix, ReadOnlySpan<byte> messages, int length, Span<byte> digests)
+    {
+        var lanes = TLanes.Count;
+        var total = length + 1;
+        var blocks = ((total + 8) / 64) + 1;
+        Span<byte> rows = stackalloc byte[lanes * 64];
+        Unsafe.SkipInit(out VectorBlock<TVector> w);
+        Unsafe.SkipInit(out VectorState<TVector> state);
+        var iv = Sha256Constants.InitialState;
+        for (var i = 0; i < 8; i++)
+        {
+            state[i] = TLanes.Broadcast(iv[i]);
+        }
+
+        for (var b = 0; b < blocks; b++)
+        {
+            for (var lane = 0; lane < lanes; lane++)
+            {
+                WritePaddedBlock(rows.Slice(lane * 64, 64), prefix, messages.Slice(lane * length, length), b, blocks);
+            }
+
+            TLanes.LoadBlocks(ref MemoryMarshal.GetReference(rows), ref w[0]);
+            Compress(ref state, ref w);
+        }
+
+        TLanes.StoreDigests(ref state[0], ref MemoryMarshal.GetReference(digests));
+    }
+
+    /// <summary>Block <paramref name="index"/> of the padded message prefix || message (FIPS 180-4 §5.1.1).</summary>
+    private static void WritePaddedBlock(Span<byte> row, byte prefix, ReadOnlySpan<byte> message, int index, int blocks)
+    {
+        var start = index * 64;
+        var written = 0;
+        if (index == 0)
+        {
+            row[0] = prefix;
+            written = 1;
+        }
+
+        // Padded-message position p holds message[p - 1].
+        var from = start + written - 1;
+        if (from < message.Length)
+        {
+            var count = Math.Min(message.Length - from, 64 - written);
+            message.Slice(from, count).CopyTo(row[written..]);
+            written += count;
+        }
+
+        if (written == 64)
+        {
+            return;
+        }
+
+        row[written..].Clear();
+        if (start + written == message.Length + 1)
+        {
+            row[written] = 0x80;
+        }
+
+        if (index == blocks - 1)
+        {
+            BinaryPrimitives.WriteUInt64BigEndian(row[56..], (ulong)(message.Length + 1) * 8);
+        }
     }
 
     /// <summary>One application of the compression function to every lane; <paramref name="w"/> is consumed.</summary>

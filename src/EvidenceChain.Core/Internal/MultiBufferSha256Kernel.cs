@@ -45,6 +45,25 @@ internal sealed class MultiBufferSha256Kernel<TLanes, TVector> : ISha256Kernel
     public void HashPrefixed(byte prefix, ReadOnlySpan<byte> message, Span<byte> digest) =>
         Single.HashPrefixed(prefix, message, digest);
 
+    public void HashPrefixedBatch(byte prefix, ReadOnlySpan<byte> messages, int length, Span<Hash> digests)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(messages.Length, length * digests.Length, nameof(messages));
+        var lanes = TLanes.Count;
+        var output = MemoryMarshal.AsBytes(digests);
+        var done = 0;
+        for (; done + lanes <= digests.Length; done += lanes)
+        {
+            MultiBufferSha256<TLanes, TVector>.HashPrefixed(
+                prefix,
+                messages.Slice(done * length, lanes * length),
+                length,
+                output.Slice(done * EvidenceChain.Hash.Size, lanes * EvidenceChain.Hash.Size));
+        }
+
+        // A batch's last few messages: not worth padding a vector pass with copies of arbitrary length.
+        Single.HashPrefixedBatch(prefix, messages[(done * length)..], length, digests[done..]);
+    }
+
     public Hash HashNode(in Hash left, in Hash right) => Single.HashNode(left, right);
 
     public void HashPairs(ReadOnlySpan<Hash> children, Span<Hash> parents)

@@ -41,6 +41,9 @@ internal static class Sha256Kernel
         return new Hash(digest);
     }
 
+    public static void HashLeaves(ReadOnlySpan<byte> leaves, int leafSize, Span<Hash> leafHashes) =>
+        Current.HashPrefixedBatch(Rfc6962.LeafPrefix, leaves, leafSize, leafHashes);
+
     public static Hash HashChildren(in Hash left, in Hash right) => Current.HashNode(left, right);
 
     public static void HashPairs(ReadOnlySpan<Hash> children, Span<Hash> parents) => Current.HashPairs(children, parents);

@@ -153,6 +153,44 @@ public sealed class Sha256KernelTests
             return digest.SequenceEqual(SHA256.HashData([prefix, .. message]));
         });
 
+    [Property(MaxTest = 300)]
+    public Property HashPrefixedBatch_RandomLengthsAndCounts_MatchDotNet(byte prefix, byte[] seed) =>
+        Prop.ForAll(
+            Gen.Elements(TestKernels.Available()).ToArbitrary(),
+            Gen.OneOf(Gen.Choose(0, 140), Gen.Choose(0, 1100)).ToArbitrary(),
+            Gen.OneOf(Gen.Choose(0, 40), Gen.Elements(16, 32, 48)).ToArbitrary(),
+            (name, length, count) =>
+            {
+                // Lengths cover 0, every padding boundary of one to three blocks, and long leaves; counts cover
+                // empty, fewer than a vector's lanes, whole groups and groups with a tail.
+                var messages = new byte[length * count];
+                new Random(seed.Aggregate(5, (h, b) => unchecked((h * 31) + b))).NextBytes(messages);
+                var digests = new Hash[count];
+                Kernel(name).HashPrefixedBatch(prefix, messages, length, digests);
+                return Enumerable.Range(0, count).All(i =>
+                    digests[i] == new Hash(SHA256.HashData([prefix, .. messages.AsSpan(i * length, length)])));
+            });
+
+    [Theory]
+    [MemberData(nameof(Kernels))]
+    public void HashPrefixedBatch_EveryLengthUpTo200_MatchesDotNet(string name)
+    {
+        var kernel = Kernel(name);
+        var random = new Random(13);
+        for (var length = 0; length <= 200; length++)
+        {
+            var messages = new byte[length * 17];
+            random.NextBytes(messages);
+            var digests = new Hash[17];
+            kernel.HashPrefixedBatch(0x00, messages, length, digests);
+            for (var i = 0; i < digests.Length; i++)
+            {
+                var expected = new Hash(SHA256.HashData([0x00, .. messages.AsSpan(i * length, length)]));
+                Assert.True(expected == digests[i], $"length {length}, message {i}");
+            }
+        }
+    }
+
     private static Hash ToHash(byte[] bytes)
     {
         var padded = new byte[32];

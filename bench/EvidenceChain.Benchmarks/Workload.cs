@@ -26,7 +26,16 @@ internal static class Workload
         return data;
     }
 
+    /// <summary>The leaf hashes, through the batch API (the leaves are all 32 bytes).</summary>
     public static Hash[] LeafHashes(byte[] data)
+    {
+        var hashes = new Hash[Leaves];
+        Rfc6962.HashLeaves(data, 32, hashes);
+        return hashes;
+    }
+
+    /// <summary>The leaf hashes, one <see cref="Rfc6962.HashLeaf(ReadOnlySpan{byte})"/> call per leaf.</summary>
+    public static Hash[] LeafHashesOneByOne(byte[] data)
     {
         var hashes = new Hash[Leaves];
         for (var i = 0; i < Leaves; i++)

@@ -45,7 +45,7 @@ internal readonly struct Avx2Lanes : ISha256Lanes<Vector256<uint>>
     public static Vector256<uint> Majority(Vector256<uint> a, Vector256<uint> b, Vector256<uint> c) =>
         ((a ^ b) & c) ^ (a & b);
 
-    public static void LoadBlocks(ref byte source, ref Vector256<uint> words)
+    public static void LoadBlocks(ref byte source, nint stride, ref Vector256<uint> words)
     {
         // Words 0..7 of the eight blocks, then words 8..15.
         Unsafe.SkipInit(out VectorState<Vector256<uint>> rows);
@@ -53,7 +53,7 @@ internal readonly struct Avx2Lanes : ISha256Lanes<Vector256<uint>>
         {
             for (var i = 0; i < 8; i++)
             {
-                var row = Vector256.LoadUnsafe(ref source, (nuint)((i * 64) + (half * 32)));
+                var row = Vector256.LoadUnsafe(ref source, (nuint)((i * stride) + (half * 32)));
                 rows[i] = Avx2.Shuffle(row, s_byteSwap).AsUInt32();
             }
 

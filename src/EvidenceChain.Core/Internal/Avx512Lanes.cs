@@ -53,12 +53,12 @@ internal readonly struct Avx512Lanes : ISha256Lanes<Vector512<uint>>
     public static Vector512<uint> Majority(Vector512<uint> a, Vector512<uint> b, Vector512<uint> c) =>
         Avx512F.TernaryLogic(a, b, c, Majority3);
 
-    public static void LoadBlocks(ref byte source, ref Vector512<uint> words)
+    public static void LoadBlocks(ref byte source, nint stride, ref Vector512<uint> words)
     {
         Unsafe.SkipInit(out VectorBlock<Vector512<uint>> rows);
         for (var i = 0; i < 16; i++)
         {
-            var row = Vector512.LoadUnsafe(ref source, (nuint)(i * 64));
+            var row = Vector512.LoadUnsafe(ref source, (nuint)(i * stride));
             rows[i] = Avx512BW.Shuffle(row, s_byteSwap).AsUInt32();
         }
 

@@ -46,10 +46,11 @@ internal interface ISha256Lanes<TVector>
     static abstract TVector Majority(TVector a, TVector b, TVector c);
 
     /// <summary>
-    /// Reads <see cref="Count"/> rows of 64 bytes (row i at <paramref name="source"/> + 64 i) as sixteen big-endian
-    /// words each, and writes word j of every row into <c>words[j]</c> (sixteen vectors from <paramref name="words"/>).
+    /// Reads <see cref="Count"/> rows of 64 bytes (row i at <paramref name="source"/> + <paramref name="stride"/> i)
+    /// as sixteen big-endian words each, and writes word j of every row into <c>words[j]</c> (sixteen vectors from
+    /// <paramref name="words"/>).
     /// </summary>
-    static abstract void LoadBlocks(ref byte source, ref TVector words);
+    static abstract void LoadBlocks(ref byte source, nint stride, ref TVector words);
 
     /// <summary>
     /// Writes the eight state words of every lane as a big-endian 32-byte digest, lane i at

@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
@@ -16,6 +15,8 @@ internal static class MultiBufferSha256<TLanes, TVector>
     /// <summary>The RFC 6962 node message 0x01 || left || right is 65 bytes: 520 bits.</summary>
     private const uint NodeBits = 520;
 
+    private const int PairBytes = 2 * Hash.Size;
+
     /// <summary>
     /// <c>parents[i] = SHA-256(0x01 || pairs[64 i .. 64 i + 64))</c> for the <c>TLanes.Count</c> pairs at
     /// <paramref name="pairs"/>, written at <paramref name="parents"/> (32 bytes each). Every input is read
@@ -24,17 +25,10 @@ internal static class MultiBufferSha256<TLanes, TVector>
     public static void HashNodes(ref byte pairs, ref byte parents)
     {
         Unsafe.SkipInit(out VectorBlock<TVector> w);
-        TLanes.LoadBlocks(ref pairs, ref w[0]);
+        TLanes.LoadBlocks(ref pairs, PairBytes, ref w[0]);
 
-        // The prefix byte shifts the 64 pair bytes one byte right: block 1 is 0x01 and the first 63 bytes, and
-        // the last byte opens block 2, followed by the padding.
-        var last = w[15];
-        for (var j = 15; j > 0; j--)
-        {
-            w[j] = TLanes.Or(TLanes.ShiftLeft(w[j - 1], 24), TLanes.ShiftRight(w[j], 8));
-        }
-
-        w[0] = TLanes.Or(TLanes.Broadcast(0x01000000), TLanes.ShiftRight(w[0], 8));
+        // Block 1 is 0x01 and the first 63 pair bytes; the last byte opens block 2, followed by the padding.
+        var last = ShiftIn(ref w, TLanes.Broadcast(0x01));
 
         Unsafe.SkipInit(out VectorState<TVector> state);
         var iv = Sha256Constants.InitialState;
@@ -58,15 +52,15 @@ internal static class MultiBufferSha256<TLanes, TVector>
     }
 
     /// <summary>
-    /// <c>digests[i] = SHA-256(prefix || messages[length i .. length (i + 1)))</c> for the <c>TLanes.Count</c>
-    /// messages of <paramref name="length"/> bytes each at <paramref name="messages"/>.
+    /// <c>digests[i] = SHA-256(prefix || message i)</c> for <c>TLanes.Count</c> messages of <paramref name="length"/>
+    /// bytes, message i at <paramref name="messages"/> + <paramref name="length"/> i. Whole 64-byte blocks of the
+    /// messages are read in place; what follows them (the last <c>length % 64</c> message bytes and the padding)
+    /// is read from <paramref name="tails"/>: one row of <paramref name="tailBytes"/> (64 or 128) per message, holding
+    /// those bytes then 0x80, zeros and the 64-bit bit length, all one byte early (the prefix shifts the message
+    /// one byte right, so the byte before each block comes from the block before).
     /// </summary>
-    public static void HashPrefixed(byte prefix, ReadOnlySpan<byte> messages, int length, Span<byte> digests)
+    public static void HashPrefixed(byte prefix, ref byte messages, int length, ref byte tails, int tailBytes, ref byte digests)
     {
-        var lanes = TLanes.Count;
-        var total = length + 1;
-        var blocks = ((total + 8) / 64) + 1;
-        Span<byte> rows = stackalloc byte[lanes * 64];
         Unsafe.SkipInit(out VectorBlock<TVector> w);
         Unsafe.SkipInit(out VectorState<TVector> state);
         var iv = Sha256Constants.InitialState;
@@ -75,55 +69,40 @@ internal static class MultiBufferSha256<TLanes, TVector>
             state[i] = TLanes.Broadcast(iv[i]);
         }
 
-        for (var b = 0; b < blocks; b++)
+        var carry = TLanes.Broadcast(prefix);
+        for (var offset = 0; offset + 64 <= length; offset += 64)
         {
-            for (var lane = 0; lane < lanes; lane++)
-            {
-                WritePaddedBlock(rows.Slice(lane * 64, 64), prefix, messages.Slice(lane * length, length), b, blocks);
-            }
-
-            TLanes.LoadBlocks(ref MemoryMarshal.GetReference(rows), ref w[0]);
+            TLanes.LoadBlocks(ref Unsafe.Add(ref messages, offset), length, ref w[0]);
+            carry = ShiftIn(ref w, carry);
             Compress(ref state, ref w);
         }
 
-        TLanes.StoreDigests(ref state[0], ref MemoryMarshal.GetReference(digests));
+        for (var offset = 0; offset < tailBytes; offset += 64)
+        {
+            TLanes.LoadBlocks(ref Unsafe.Add(ref tails, offset), tailBytes, ref w[0]);
+            carry = ShiftIn(ref w, carry);
+            Compress(ref state, ref w);
+        }
+
+        TLanes.StoreDigests(ref state[0], ref digests);
     }
 
-    /// <summary>Block <paramref name="index"/> of the padded message prefix || message (FIPS 180-4 §5.1.1).</summary>
-    private static void WritePaddedBlock(Span<byte> row, byte prefix, ReadOnlySpan<byte> message, int index, int blocks)
+    /// <summary>
+    /// Turns sixteen words read at message offset 64 k into block k of the message behind a one-byte prefix: every
+    /// word moves one byte later, the low byte of <paramref name="carry"/> (the byte before) comes first, and the
+    /// last word is returned as the next block's carry.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TVector ShiftIn(ref VectorBlock<TVector> w, TVector carry)
     {
-        var start = index * 64;
-        var written = 0;
-        if (index == 0)
+        var last = w[15];
+        for (var j = 15; j > 0; j--)
         {
-            row[0] = prefix;
-            written = 1;
+            w[j] = TLanes.Or(TLanes.ShiftLeft(w[j - 1], 24), TLanes.ShiftRight(w[j], 8));
         }
 
-        // Padded-message position p holds message[p - 1].
-        var from = start + written - 1;
-        if (from < message.Length)
-        {
-            var count = Math.Min(message.Length - from, 64 - written);
-            message.Slice(from, count).CopyTo(row[written..]);
-            written += count;
-        }
-
-        if (written == 64)
-        {
-            return;
-        }
-
-        row[written..].Clear();
-        if (start + written == message.Length + 1)
-        {
-            row[written] = 0x80;
-        }
-
-        if (index == blocks - 1)
-        {
-            BinaryPrimitives.WriteUInt64BigEndian(row[56..], (ulong)(message.Length + 1) * 8);
-        }
+        w[0] = TLanes.Or(TLanes.ShiftLeft(carry, 24), TLanes.ShiftRight(w[0], 8));
+        return last;
     }
 
     /// <summary>One application of the compression function to every lane; <paramref name="w"/> is consumed.</summary>

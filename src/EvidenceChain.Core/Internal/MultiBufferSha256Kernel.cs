@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Runtime.InteropServices;
 
 namespace EvidenceChain.Internal;
@@ -49,18 +50,44 @@ internal sealed class MultiBufferSha256Kernel<TLanes, TVector> : ISha256Kernel
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(messages.Length, length * digests.Length, nameof(messages));
         var lanes = TLanes.Count;
-        var output = MemoryMarshal.AsBytes(digests);
-        var done = 0;
-        for (; done + lanes <= digests.Length; done += lanes)
+        var groups = digests.Length / lanes;
+        if (groups > 0)
         {
-            MultiBufferSha256<TLanes, TVector>.HashPrefixed(
-                prefix,
-                messages.Slice(done * length, lanes * length),
-                length,
-                output.Slice(done * EvidenceChain.Hash.Size, lanes * EvidenceChain.Hash.Size));
+            // Each lane's tail row: the message bytes after its last whole block, then the padding (FIPS 180-4
+            // §5.1.1) of prefix || message, one byte early (see MultiBufferSha256.HashPrefixed). Only the
+            // message bytes change from group to group.
+            var rest = length % 64;
+            var tailBytes = rest + 10 <= 64 ? 64 : 128;
+            Span<byte> tails = stackalloc byte[16 * 128];
+            tails.Clear();
+            for (var lane = 0; lane < lanes; lane++)
+            {
+                var row = tails.Slice(lane * tailBytes, tailBytes);
+                row[rest] = 0x80;
+                BinaryPrimitives.WriteUInt64BigEndian(row[(tailBytes - 9)..], ((ulong)length + 1) * 8);
+            }
+
+            var output = MemoryMarshal.AsBytes(digests);
+            for (var group = 0; group < groups; group++)
+            {
+                var first = messages.Slice(group * lanes * length, lanes * length);
+                for (var lane = 0; lane < lanes; lane++)
+                {
+                    first.Slice((lane * length) + length - rest, rest).CopyTo(tails[(lane * tailBytes)..]);
+                }
+
+                MultiBufferSha256<TLanes, TVector>.HashPrefixed(
+                    prefix,
+                    ref MemoryMarshal.GetReference(first),
+                    length,
+                    ref MemoryMarshal.GetReference(tails),
+                    tailBytes,
+                    ref MemoryMarshal.GetReference(output[(group * lanes * EvidenceChain.Hash.Size)..]));
+            }
         }
 
-        // A batch's last few messages: not worth padding a vector pass with copies of arbitrary length.
+        // A batch's last few messages: not worth a vector pass.
+        var done = groups * lanes;
         Single.HashPrefixedBatch(prefix, messages[(done * length)..], length, digests[done..]);
     }
 

@@ -4,9 +4,9 @@ using System.Runtime.InteropServices;
 namespace EvidenceChain.Internal;
 
 /// <summary>
-/// Hashes tree levels with <see cref="MultiBufferSha256{TLanes, TVector}"/>, <c>TLanes.Count</c> nodes at a time,
-/// and leaves everything a single stream does better (one message, or a short tail of a level) to
-/// <see cref="Single"/>. Stateless and thread-safe.
+/// Hashes tree levels and leaf batches with <see cref="MultiBufferSha256{TLanes, TVector}"/>, <c>TLanes.Count</c>
+/// messages at a time, and leaves everything a single stream does better (one message, or a short tail of a
+/// batch) to <see cref="Single"/>. Stateless and thread-safe.
 /// </summary>
 internal sealed class MultiBufferSha256Kernel<TLanes, TVector> : ISha256Kernel
     where TLanes : struct, ISha256Lanes<TVector>
@@ -38,7 +38,9 @@ internal sealed class MultiBufferSha256Kernel<TLanes, TVector> : ISha256Kernel
         }
 
         var kernel = new MultiBufferSha256Kernel<TLanes, TVector>(single, minimumTail);
-        return Sha256SelfTest.HashPairsMatchesManaged(kernel) ? kernel : null;
+        return Sha256SelfTest.HashPairsMatchesManaged(kernel) && Sha256SelfTest.HashPrefixedBatchMatchesManaged(kernel)
+            ? kernel
+            : null;
     }
 
     public void Hash(ReadOnlySpan<byte> message, Span<byte> digest) => Single.Hash(message, digest);

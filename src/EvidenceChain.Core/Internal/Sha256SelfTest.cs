@@ -45,4 +45,35 @@ internal static class Sha256SelfTest
 
         return true;
     }
+
+    /// <summary>
+    /// Hashes batches of 17 equal-length messages (a whole vector group and a tail) at lengths around every
+    /// padding boundary, and compares each digest with SHA-256 of prefix || message.
+    /// </summary>
+    public static bool HashPrefixedBatchMatchesManaged(ISha256Kernel kernel)
+    {
+        const int count = 17;
+        var messages = new byte[count * 200];
+        for (var i = 0; i < messages.Length; i++)
+        {
+            messages[i] = unchecked((byte)((i * 167) + 3));
+        }
+
+        var expected = new byte[EvidenceChain.Hash.Size];
+        foreach (var length in (int[])[0, 1, 32, 54, 55, 62, 63, 64, 65, 118, 119, 127, 128, 200])
+        {
+            var digests = new Hash[count];
+            kernel.HashPrefixedBatch(0x5A, messages, length, digests);
+            for (var i = 0; i < count; i++)
+            {
+                SHA256.HashData([0x5A, .. messages.AsSpan(i * length, length)], expected);
+                if (digests[i] != new Hash(expected))
+                {
+                    return false;
+                }
+            }
+        }
+
+        return true;
+    }
 }

@@ -8,6 +8,10 @@ namespace EvidenceChain.Internal;
 /// messages at once, one message per vector lane, so that a tree level's nodes are hashed with plain vector
 /// arithmetic instead of one SHA-NI call each. Stateless and thread-safe.
 /// </summary>
+/// <remarks>
+/// The entry points are compiled fully optimised straight away: unoptimised (tier-0) code for vector intrinsics
+/// is several times slower, and a short-lived process such as the offline verifier would spend its run there.
+/// </remarks>
 internal static class MultiBufferSha256<TLanes, TVector>
     where TLanes : struct, ISha256Lanes<TVector>
     where TVector : struct
@@ -22,6 +26,7 @@ internal static class MultiBufferSha256<TLanes, TVector>
     /// <paramref name="pairs"/>, written at <paramref name="parents"/> (32 bytes each). Every input is read
     /// before any output is written, so the outputs may overlap the inputs when they start at the same place.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void HashNodes(ref byte pairs, ref byte parents)
     {
         Unsafe.SkipInit(out VectorBlock<TVector> w);
@@ -59,6 +64,7 @@ internal static class MultiBufferSha256<TLanes, TVector>
     /// those bytes then 0x80, zeros and the 64-bit bit length, all one byte early (the prefix shifts the message
     /// one byte right, so the byte before each block comes from the block before).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void HashPrefixed(byte prefix, ref byte messages, int length, ref byte tails, int tailBytes, ref byte digests)
     {
         Unsafe.SkipInit(out VectorBlock<TVector> w);
@@ -106,6 +112,7 @@ internal static class MultiBufferSha256<TLanes, TVector>
     }
 
     /// <summary>One application of the compression function to every lane; <paramref name="w"/> is consumed.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Compress(ref VectorState<TVector> state, ref VectorBlock<TVector> w)
     {
         var a = state[0];

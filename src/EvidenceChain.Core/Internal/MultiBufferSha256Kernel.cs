@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace EvidenceChain.Internal;
@@ -8,6 +9,10 @@ namespace EvidenceChain.Internal;
 /// messages at a time, and leaves everything a single stream does better (one message, or a short tail of a
 /// batch) to <see cref="Single"/>. Stateless and thread-safe.
 /// </summary>
+/// <remarks>
+/// The batch methods are compiled fully optimised at once: each call is one long loop, called too few times for
+/// tiered compilation to reach its optimised version soon.
+/// </remarks>
 internal sealed class MultiBufferSha256Kernel<TLanes, TVector> : ISha256Kernel
     where TLanes : struct, ISha256Lanes<TVector>
     where TVector : struct
@@ -48,6 +53,7 @@ internal sealed class MultiBufferSha256Kernel<TLanes, TVector> : ISha256Kernel
     public void HashPrefixed(byte prefix, ReadOnlySpan<byte> message, Span<byte> digest) =>
         Single.HashPrefixed(prefix, message, digest);
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void HashPrefixedBatch(byte prefix, ReadOnlySpan<byte> messages, int length, Span<Hash> digests)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(messages.Length, length * digests.Length, nameof(messages));
@@ -95,6 +101,7 @@ internal sealed class MultiBufferSha256Kernel<TLanes, TVector> : ISha256Kernel
 
     public Hash HashNode(in Hash left, in Hash right) => Single.HashNode(left, right);
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void HashPairs(ReadOnlySpan<Hash> children, Span<Hash> parents)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(children.Length, parents.Length * 2, nameof(children));

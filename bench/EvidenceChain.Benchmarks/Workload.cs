@@ -34,18 +34,6 @@ internal static class Workload
         return hashes;
     }
 
-    /// <summary>The leaf hashes, one <see cref="Rfc6962.HashLeaf(ReadOnlySpan{byte})"/> call per leaf.</summary>
-    public static Hash[] LeafHashesOneByOne(byte[] data)
-    {
-        var hashes = new Hash[Leaves];
-        for (var i = 0; i < Leaves; i++)
-        {
-            hashes[i] = Rfc6962.HashLeaf(data.AsSpan(i * 32, 32));
-        }
-
-        return hashes;
-    }
-
     public static ulong[] ProofIndices()
     {
         var indices = new ulong[Proofs];

@@ -7,8 +7,9 @@ namespace EvidenceChain.Internal;
 /// The one place where Merkle tree hashing calls SHA-256. Every hashing site (roots, tiles, proofs, audit,
 /// verification) goes through here, so a faster kernel lands everywhere at once. The kernel is chosen once, per
 /// operation, and each candidate must pass a self-test against .NET's SHA-256 first. Single messages (leaves,
-/// proof chains): OpenSSL's low-level SHA-256 where libcrypto loads, else .NET's. Batches of nodes (tree
-/// levels): a multi-buffer SIMD SHA-256, 16 lanes with AVX-512 or 8 with AVX2, else the single-message kernel.
+/// proof chains): OpenSSL's low-level SHA-256 where libcrypto loads, else .NET's. Batches (tree levels, batches of
+/// equal-size leaves): a multi-buffer SIMD SHA-256, 16 lanes with AVX-512 or 8 with AVX2, else the single-message
+/// kernel. Figures and the reasons for this split: bench/README.md.
 /// </summary>
 internal static class Sha256Kernel
 {

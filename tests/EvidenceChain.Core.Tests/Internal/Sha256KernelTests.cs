@@ -24,6 +24,7 @@ public sealed class Sha256KernelTests
         }
 
         Assert.NotNull(LibCryptoSha256Kernel.TryCreate());
+        Assert.StartsWith("libcrypto", Sha256Kernel.Single.Name, StringComparison.Ordinal);
         Assert.Contains("libcrypto", Sha256Kernel.Current.Name, StringComparison.Ordinal);
     }
 

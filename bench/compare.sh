@@ -9,6 +9,8 @@ root=$(cd "$here/.." && pwd)
 reference=${REFERENCE:-$root/../shared/bench-reference/run.sh}
 out=$(mktemp -d)
 
+# The machine is shared: show how busy it was, so that a noisy run can be recognised as one.
+echo "== load before: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "== reference: $reference"
 bash "$reference" > "$out/reference.txt"
 grep -E '^RESULT openssl-SHA256_lowlevel (W1|W1_2threads|W2) ' "$out/reference.txt"
@@ -19,6 +21,7 @@ echo "== EvidenceChain (BenchmarkDotNet)"
   --artifacts "$out/artifacts" > "$out/bdn.txt")
 grep -E '^\|' "$out/bdn.txt" | grep -E 'Method|W1|W2' || true
 
+echo "== load after: $(cut -d' ' -f1-3 /proc/loadavg)"
 python3 - "$out" <<'PY'
 import glob, json, re, sys
 out = sys.argv[1]

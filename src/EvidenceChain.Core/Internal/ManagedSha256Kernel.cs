@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using EvidenceChain.Merkle;
 
@@ -27,6 +28,27 @@ internal sealed class ManagedSha256Kernel : ISha256Kernel
         sha.AppendData([prefix]);
         sha.AppendData(message);
         sha.GetHashAndReset(digest);
+    }
+
+    public void HashPrefixedBatch(byte prefix, ReadOnlySpan<byte> messages, int length, Span<Hash> digests)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(messages.Length, length * digests.Length, nameof(messages));
+        var output = MemoryMarshal.AsBytes(digests);
+        for (var i = 0; i < digests.Length; i++)
+        {
+            HashPrefixed(prefix, messages.Slice(i * length, length), output.Slice(i * EvidenceChain.Hash.Size, EvidenceChain.Hash.Size));
+        }
+    }
+
+    public Hash HashNode(in Hash left, in Hash right)
+    {
+        Span<byte> input = stackalloc byte[1 + (2 * EvidenceChain.Hash.Size)];
+        Span<byte> digest = stackalloc byte[EvidenceChain.Hash.Size];
+        input[0] = Rfc6962.NodePrefix;
+        left.CopyTo(input[1..]);
+        right.CopyTo(input[(1 + EvidenceChain.Hash.Size)..]);
+        SHA256.HashData(input, digest);
+        return new Hash(digest);
     }
 
     public void HashPairs(ReadOnlySpan<Hash> children, Span<Hash> parents)

@@ -1,19 +1,43 @@
+using System.Runtime.Intrinsics;
 using EvidenceChain.Merkle;
 
 namespace EvidenceChain.Internal;
 
 /// <summary>
 /// The one place where Merkle tree hashing calls SHA-256. Every hashing site (roots, tiles, proofs, audit,
-/// verification) goes through here, so a faster kernel lands everywhere at once. The kernel is chosen once:
-/// OpenSSL's block function where libcrypto can be loaded and passes a self-test against .NET's SHA-256,
-/// otherwise .NET's SHA-256.
+/// verification) goes through here, so a faster kernel lands everywhere at once. The kernel is chosen once, per
+/// operation, and each candidate must pass a self-test against .NET's SHA-256 first. Single messages (leaves,
+/// proof chains): OpenSSL's low-level SHA-256 where libcrypto loads, else .NET's. Batches (tree levels, batches of
+/// equal-size leaves): a multi-buffer SIMD SHA-256, 16 lanes with AVX-512 or 8 with AVX2, else the single-message
+/// kernel. Figures and the reasons for this split: bench/README.md.
 /// </summary>
 internal static class Sha256Kernel
 {
-    /// <summary>The kernel in use.</summary>
-    public static ISha256Kernel Current { get; } = (ISha256Kernel?)LibCryptoSha256Kernel.TryCreate() ?? ManagedSha256Kernel.Instance;
+    // The fewest leftover pairs of a level that are worth a padded vector pass rather than single hashes.
+    // Measured with Sha256KernelBenchmarks on Zen 5: a 16-lane pass costs about as much as nine single node
+    // hashes through libcrypto, an 8-lane AVX2 pass about six.
+    private const int MinimumTail16 = 10;
+    private const int MinimumTail8 = 7;
 
-    public static Hash HashLeaf(ReadOnlySpan<byte> leaf) => HashLeaf(Current, leaf);
+    /// <summary>
+    /// The kernel for single messages (leaves, proof chains): libcrypto where it loads, else .NET. Calls go to it
+    /// directly rather than through <see cref="Current"/>, so the JIT sees one known type behind this read-only
+    /// static and can devirtualise them.
+    /// </summary>
+    public static ISha256Kernel Single { get; } =
+        (ISha256Kernel?)LibCryptoSha256Kernel.TryCreate() ?? ManagedSha256Kernel.Instance;
+
+    /// <summary>The kernel for batches (tree levels, leaf batches); it hands single messages to <see cref="Single"/>.</summary>
+    public static ISha256Kernel Current { get; } = Choose(Single);
+
+    private static ISha256Kernel Choose(ISha256Kernel single)
+    {
+        return (ISha256Kernel?)MultiBufferSha256Kernel<Avx512Lanes, Vector512<uint>>.TryCreate(single, MinimumTail16)
+            ?? (ISha256Kernel?)MultiBufferSha256Kernel<Avx2Lanes, Vector256<uint>>.TryCreate(single, MinimumTail8)
+            ?? single;
+    }
+
+    public static Hash HashLeaf(ReadOnlySpan<byte> leaf) => HashLeaf(Single, leaf);
 
     public static Hash HashLeaf(ISha256Kernel kernel, ReadOnlySpan<byte> leaf)
     {
@@ -22,13 +46,10 @@ internal static class Sha256Kernel
         return new Hash(digest);
     }
 
-    public static Hash HashChildren(in Hash left, in Hash right)
-    {
-        ReadOnlySpan<Hash> pair = [left, right];
-        Span<Hash> parent = stackalloc Hash[1];
-        Current.HashPairs(pair, parent);
-        return parent[0];
-    }
+    public static void HashLeaves(ReadOnlySpan<byte> leaves, int leafSize, Span<Hash> leafHashes) =>
+        Current.HashPrefixedBatch(Rfc6962.LeafPrefix, leaves, leafSize, leafHashes);
+
+    public static Hash HashChildren(in Hash left, in Hash right) => Single.HashNode(left, right);
 
     public static void HashPairs(ReadOnlySpan<Hash> children, Span<Hash> parents) => Current.HashPairs(children, parents);
 }

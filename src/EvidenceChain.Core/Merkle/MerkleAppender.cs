@@ -94,49 +94,51 @@ public sealed class MerkleAppender
 
         sink?.OnNodes(0, start, leafHashes);
 
-        // Work buffer: room for one pending left node plus the current level's nodes.
-        var buffer = ArrayPool<Hash>.Shared.Rent(leafHashes.Length + 1);
-        var next = ArrayPool<Hash>.Shared.Rent((leafHashes.Length / 2) + 1);
+        // Each level is hashed from the one below without copying: level 0 straight from the caller's span, then
+        // back and forth between two buffers (a level of n nodes makes at most n / 2 + 1 parents).
+        var even = ArrayPool<Hash>.Shared.Rent((leafHashes.Length / 2) + 2);
+        var odd = ArrayPool<Hash>.Shared.Rent((leafHashes.Length / 4) + 2);
         try
         {
-            leafHashes.CopyTo(buffer.AsSpan(1));
-            var count = leafHashes.Length;
+            ReadOnlySpan<Hash> nodes = leafHashes;
+            var target = even;
             var index = start;
-            for (var level = 0; count > 0; level++)
+            for (var level = 0; !nodes.IsEmpty; level++)
             {
-                // buffer[1 .. count] holds nodes index .. index + count - 1 of this level.
-                var offset = 1;
+                // nodes holds nodes index .. index + nodes.Length - 1 of this level.
                 var first = index;
+                var made = 0;
                 if ((index & 1) == 1)
                 {
-                    buffer[0] = _fringe[level];
-                    offset = 0;
+                    // The fringe holds this node's left sibling.
+                    target[0] = Rfc6962.HashChildren(_fringe[level], nodes[0]);
+                    nodes = nodes[1..];
                     first = index - 1;
-                    count++;
+                    made = 1;
                 }
 
-                var pairs = count / 2;
-                var work = buffer.AsSpan(offset, count);
-                HashPairs(buffer, offset, next, pairs);
-                if ((count & 1) == 1)
+                var pairs = nodes.Length / 2;
+                HashPairs(nodes[..(pairs * 2)], target.AsSpan(made, pairs));
+                if ((nodes.Length & 1) == 1)
                 {
-                    _fringe[level] = work[count - 1];
+                    _fringe[level] = nodes[^1];
                 }
 
-                if (pairs > 0)
+                made += pairs;
+                if (made > 0)
                 {
-                    sink?.OnNodes(level + 1, first / 2, next.AsSpan(0, pairs));
+                    sink?.OnNodes(level + 1, first / 2, target.AsSpan(0, made));
                 }
 
-                next.AsSpan(0, pairs).CopyTo(buffer.AsSpan(1));
-                count = pairs;
+                nodes = target.AsSpan(0, made);
                 index = first / 2;
+                target = target == even ? odd : even;
             }
         }
         finally
         {
-            ArrayPool<Hash>.Shared.Return(buffer);
-            ArrayPool<Hash>.Shared.Return(next);
+            ArrayPool<Hash>.Shared.Return(even);
+            ArrayPool<Hash>.Shared.Return(odd);
         }
 
         Size = start + (ulong)leafHashes.Length;
@@ -163,14 +165,14 @@ public sealed class MerkleAppender
         return root;
     }
 
-    private void HashPairs(Hash[] children, int childOffset, Hash[] parents, int pairs)
+    private void HashPairs(ReadOnlySpan<Hash> children, Span<Hash> parents)
     {
-        if (Parallel && pairs >= ParallelThreshold)
+        if (Parallel && parents.Length >= ParallelThreshold)
         {
-            MerkleMath.HashChildrenParallel(children, childOffset, parents, pairs);
+            MerkleMath.HashChildrenParallel(children, parents);
             return;
         }
 
-        Rfc6962.HashChildren(children.AsSpan(childOffset, pairs * 2), parents.AsSpan(0, pairs));
+        Rfc6962.HashChildren(children, parents);
     }
 }

@@ -96,21 +96,32 @@ public static class MerkleMath
         return [.. nodes];
     }
 
-    /// <summary>Hashes the pairs of a large level on all cores; same result as <see cref="Rfc6962.HashChildren(ReadOnlySpan{Hash}, Span{Hash})"/>.</summary>
-    internal static void HashChildrenParallel(Hash[] children, int childOffset, Hash[] parents, int pairs)
+    /// <summary>
+    /// Hashes the pairs of a large level on all cores; same result as
+    /// <see cref="Rfc6962.HashChildren(ReadOnlySpan{Hash}, Span{Hash})"/>. The spans must not overlap.
+    /// </summary>
+    internal static unsafe void HashChildrenParallel(ReadOnlySpan<Hash> children, Span<Hash> parents)
     {
+        var pairs = parents.Length;
         var workers = Math.Min(Environment.ProcessorCount, Math.Max(1, pairs / 1024));
         var chunk = (pairs + workers - 1) / workers;
-        System.Threading.Tasks.Parallel.For(0, workers, w =>
+
+        // The spans are pinned for the duration of the (blocking) parallel loop, which sees them as addresses.
+        fixed (Hash* input = children)
+        fixed (Hash* output = parents)
         {
-            var from = w * chunk;
-            var count = Math.Min(chunk, pairs - from);
-            if (count > 0)
+            var (from0, to0) = ((nint)input, (nint)output);
+            System.Threading.Tasks.Parallel.For(0, workers, w =>
             {
-                Rfc6962.HashChildren(
-                    children.AsSpan(childOffset + (from * 2), count * 2),
-                    parents.AsSpan(from, count));
-            }
-        });
+                var from = w * chunk;
+                var count = Math.Min(chunk, pairs - from);
+                if (count > 0)
+                {
+                    Rfc6962.HashChildren(
+                        new ReadOnlySpan<Hash>((Hash*)from0 + (from * 2), count * 2),
+                        new Span<Hash>((Hash*)to0 + from, count));
+                }
+            });
+        }
     }
 }

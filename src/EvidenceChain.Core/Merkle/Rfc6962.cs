@@ -22,6 +22,26 @@ public static class Rfc6962
     /// <summary>Hashes one leaf: SHA-256(0x00 || <paramref name="leaf"/>).</summary>
     public static Hash HashLeaf(ReadOnlySpan<byte> leaf) => Sha256Kernel.HashLeaf(leaf);
 
+    /// <summary>
+    /// Hashes a batch of equal-size leaves laid end to end: <c>leafHashes[i] = HashLeaf(leaves[leafSize i ..
+    /// leafSize (i + 1)))</c>. Requires <c>leafSize &gt; 0</c>, a length of <paramref name="leaves"/> that is a multiple
+    /// of <paramref name="leafSize"/>, and room in <paramref name="leafHashes"/> for every leaf. Faster than one
+    /// <see cref="HashLeaf(ReadOnlySpan{byte})"/> per leaf where the CPU can hash several messages at once.
+    /// </summary>
+    public static void HashLeaves(ReadOnlySpan<byte> leaves, int leafSize, Span<Hash> leafHashes)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(leafSize);
+        if (leaves.Length % leafSize != 0)
+        {
+            throw new ArgumentException(
+                $"Leaves of {leafSize} bytes need a multiple of {leafSize} bytes; got {leaves.Length}.", nameof(leaves));
+        }
+
+        var count = leaves.Length / leafSize;
+        ArgumentOutOfRangeException.ThrowIfLessThan(leafHashes.Length, count, nameof(leafHashes));
+        Sha256Kernel.HashLeaves(leaves, leafSize, leafHashes[..count]);
+    }
+
     /// <summary>Hashes two children: SHA-256(0x01 || <paramref name="left"/> || <paramref name="right"/>).</summary>
     public static Hash HashChildren(in Hash left, in Hash right) => Sha256Kernel.HashChildren(left, right);
 

@@ -9,23 +9,10 @@ namespace EvidenceChain.Tests.Internal;
 /// <summary>Every kernel the hashing can take is checked bit for bit against .NET's SHA-256.</summary>
 public sealed class Sha256KernelTests
 {
-    public static TheoryData<string> Kernels()
-    {
-        var data = new TheoryData<string> { "managed" };
-        if (LibCryptoSha256Kernel.TryCreate() is not null)
-        {
-            data.Add("libcrypto");
-        }
+    /// <summary>Every kernel this machine can run, by name: the single-message ones and each SIMD width over each of them.</summary>
+    public static TheoryData<string> Kernels() => [.. TestKernels.Available()];
 
-        return data;
-    }
-
-    private static ISha256Kernel Kernel(string name) => name switch
-    {
-        "managed" => ManagedSha256Kernel.Instance,
-        "libcrypto" => LibCryptoSha256Kernel.TryCreate()!,
-        _ => throw new ArgumentException(name),
-    };
+    private static ISha256Kernel Kernel(string name) => TestKernels.Create(name);
 
     [Fact]
     public void LibCrypto_OnLinuxWithOpenSsl_IsAvailableAndChosen()
@@ -37,7 +24,19 @@ public sealed class Sha256KernelTests
         }
 
         Assert.NotNull(LibCryptoSha256Kernel.TryCreate());
-        Assert.StartsWith("libcrypto", Sha256Kernel.Current.Name, StringComparison.Ordinal);
+        Assert.StartsWith("libcrypto", Sha256Kernel.Single.Name, StringComparison.Ordinal);
+        Assert.Contains("libcrypto", Sha256Kernel.Current.Name, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Current_OnAvx512Cpu_HashesLevelsSixteenAtATime()
+    {
+        if (!Avx512Lanes.IsSupported)
+        {
+            return;
+        }
+
+        Assert.StartsWith(Avx512Lanes.Name, Sha256Kernel.Current.Name, StringComparison.Ordinal);
     }
 
     [Theory]
@@ -73,7 +72,7 @@ public sealed class Sha256KernelTests
 
     [Property(MaxTest = 200)]
     public Property Hash_RandomMessages_MatchDotNet(byte[] message) =>
-        Prop.ForAll(Gen.Elements("managed", "libcrypto").Where(k => k == "managed" || LibCryptoSha256Kernel.TryCreate() is not null).ToArbitrary(), name =>
+        Prop.ForAll(Gen.Elements(TestKernels.Available()).ToArbitrary(), name =>
         {
             Span<byte> digest = stackalloc byte[32];
             Kernel(name).Hash(message, digest);
@@ -108,5 +107,112 @@ public sealed class Sha256KernelTests
                 Assert.Equal(new Hash(SHA256.HashData(input)), parents[i]);
             }
         }
+    }
+
+    [Property(MaxTest = 300)]
+    public Property HashNode_RandomChildren_MatchesTheDefinition(byte[] left, byte[] right) =>
+        Prop.ForAll(Gen.Elements(TestKernels.Available()).ToArbitrary(), name =>
+        {
+            var l = ToHash(left);
+            var r = ToHash(right);
+            return Kernel(name).HashNode(l, r) == NodeReference(l, r);
+        });
+
+    [Property(MaxTest = 300)]
+    public Property HashPairs_RandomBatchSizes_MatchTheDefinition(byte[] seed) =>
+        Prop.ForAll(
+            Gen.Elements(TestKernels.Available()).ToArbitrary(),
+            Gen.OneOf(Gen.Choose(0, 40), Gen.Choose(0, 300)).ToArbitrary(),
+            (name, pairs) =>
+            {
+                var children = RandomHashes(pairs * 2, seed);
+                var parents = new Hash[pairs];
+                Kernel(name).HashPairs(children, parents);
+                return Enumerable.Range(0, pairs).All(i => parents[i] == NodeReference(children[2 * i], children[(2 * i) + 1]));
+            });
+
+    [Property(MaxTest = 100)]
+    public Property HashPairs_InPlace_MatchesTheDefinition(byte[] seed) =>
+        Prop.ForAll(
+            Gen.Elements(TestKernels.Available()).ToArbitrary(),
+            Gen.Choose(0, 100).ToArbitrary(),
+            (name, pairs) =>
+            {
+                // Levels are hashed in place (MerkleMath.PerfectRoot): parents overwrite the first half of children.
+                var children = RandomHashes(pairs * 2, seed);
+                var level = (Hash[])children.Clone();
+                Kernel(name).HashPairs(level, level.AsSpan(0, pairs));
+                return Enumerable.Range(0, pairs).All(i => level[i] == NodeReference(children[2 * i], children[(2 * i) + 1]));
+            });
+
+    [Property(MaxTest = 300)]
+    public Property HashPrefixed_RandomMessages_MatchDotNet(byte prefix, byte[] message) =>
+        Prop.ForAll(Gen.Elements(TestKernels.Available()).ToArbitrary(), name =>
+        {
+            Span<byte> digest = stackalloc byte[32];
+            Kernel(name).HashPrefixed(prefix, message, digest);
+            return digest.SequenceEqual(SHA256.HashData([prefix, .. message]));
+        });
+
+    [Property(MaxTest = 300)]
+    public Property HashPrefixedBatch_RandomLengthsAndCounts_MatchDotNet(byte prefix, byte[] seed) =>
+        Prop.ForAll(
+            Gen.Elements(TestKernels.Available()).ToArbitrary(),
+            Gen.OneOf(Gen.Choose(0, 140), Gen.Choose(0, 1100)).ToArbitrary(),
+            Gen.OneOf(Gen.Choose(0, 40), Gen.Elements(16, 32, 48)).ToArbitrary(),
+            (name, length, count) =>
+            {
+                // Lengths cover 0, every padding boundary of one to three blocks, and long leaves; counts cover
+                // empty, fewer than a vector's lanes, whole groups and groups with a tail.
+                var messages = new byte[length * count];
+                new Random(seed.Aggregate(5, (h, b) => unchecked((h * 31) + b))).NextBytes(messages);
+                var digests = new Hash[count];
+                Kernel(name).HashPrefixedBatch(prefix, messages, length, digests);
+                return Enumerable.Range(0, count).All(i =>
+                    digests[i] == new Hash(SHA256.HashData([prefix, .. messages.AsSpan(i * length, length)])));
+            });
+
+    [Theory]
+    [MemberData(nameof(Kernels))]
+    public void HashPrefixedBatch_EveryLengthUpTo200_MatchesDotNet(string name)
+    {
+        var kernel = Kernel(name);
+        var random = new Random(13);
+        for (var length = 0; length <= 200; length++)
+        {
+            var messages = new byte[length * 17];
+            random.NextBytes(messages);
+            var digests = new Hash[17];
+            kernel.HashPrefixedBatch(0x00, messages, length, digests);
+            for (var i = 0; i < digests.Length; i++)
+            {
+                var expected = new Hash(SHA256.HashData([0x00, .. messages.AsSpan(i * length, length)]));
+                Assert.True(expected == digests[i], $"length {length}, message {i}");
+            }
+        }
+    }
+
+    private static Hash ToHash(byte[] bytes)
+    {
+        var padded = new byte[32];
+        bytes.AsSpan(0, Math.Min(32, bytes.Length)).CopyTo(padded);
+        return new Hash(padded);
+    }
+
+    private static Hash[] RandomHashes(int count, byte[] seed)
+    {
+        var random = new Random(seed.Aggregate(17, (h, b) => unchecked((h * 31) + b)));
+        var bytes = new byte[32 * count];
+        random.NextBytes(bytes);
+        return [.. Hash.FromConcatenated(bytes)];
+    }
+
+    private static Hash NodeReference(Hash left, Hash right)
+    {
+        var input = new byte[65];
+        input[0] = 0x01;
+        left.CopyTo(input.AsSpan(1));
+        right.CopyTo(input.AsSpan(33));
+        return new Hash(SHA256.HashData(input));
     }
 }

@@ -21,8 +21,12 @@ public sealed class MerkleMathTests
     }
 
     // The property above never reaches the parallel path (4096 pairs on one level); these sizes do, at and
-    // around the threshold and with odd counts that leave a node over on several levels.
+    // around the threshold, with odd counts that leave a node over on several levels, and larger ones with
+    // several parallel levels.
     [Theory]
+    [InlineData(65_537)]
+    [InlineData(100_000)]
+    [InlineData(262_149)]
     [InlineData(8191)]
     [InlineData(8192)]
     [InlineData(8193)]

@@ -53,6 +53,27 @@ public sealed class Rfc6962Tests
         Assert.Equal(Rfc6962.EmptyRoot, new MerkleAppender().Root());
     }
 
+    [Property(MaxTest = 200)]
+    public Property HashLeaves_EqualSizeLeaves_MatchHashLeafEach(byte[] seed) =>
+        Prop.ForAll(Gen.Choose(1, 100).ToArbitrary(), Gen.Choose(0, 70).ToArbitrary(), (leafSize, count) =>
+        {
+            var leaves = new byte[leafSize * count];
+            new Random(seed.Length + (leafSize * 7919) + count).NextBytes(leaves);
+            var hashes = new Hash[count + 1];
+            Rfc6962.HashLeaves(leaves, leafSize, hashes);
+            return Enumerable.Range(0, count).All(i => hashes[i] == Rfc6962.HashLeaf(leaves.AsSpan(i * leafSize, leafSize)))
+                && hashes[count] == default;
+        });
+
+    [Fact]
+    public void HashLeaves_BadShape_Throws()
+    {
+        var hashes = new Hash[4];
+        Assert.Throws<ArgumentOutOfRangeException>(() => Rfc6962.HashLeaves(new byte[8], 0, hashes));
+        Assert.Throws<ArgumentException>(() => Rfc6962.HashLeaves(new byte[9], 4, hashes));
+        Assert.Throws<ArgumentOutOfRangeException>(() => Rfc6962.HashLeaves(new byte[20], 4, hashes));
+    }
+
     [Fact]
     public void HashLeaf_EmptyLeaf_IsKnownAnswer()
     {

@@ -1,0 +1,79 @@
+using System.Security.Cryptography;
+using EvidenceChain.Merkle;
+
+namespace EvidenceChain.Internal;
+
+/// <summary>Start-up checks that a fast kernel agrees with .NET's SHA-256 before it is trusted.</summary>
+internal static class Sha256SelfTest
+{
+    /// <summary>
+    /// Hashes batches of every size up to 40 pairs (whole vector groups, every tail length, both tail paths)
+    /// and compares each parent with SHA-256 of the node message.
+    /// </summary>
+    public static bool HashPairsMatchesManaged(ISha256Kernel kernel)
+    {
+        var children = new Hash[80];
+        var bytes = new byte[EvidenceChain.Hash.Size];
+        for (var i = 0; i < children.Length; i++)
+        {
+            for (var j = 0; j < bytes.Length; j++)
+            {
+                bytes[j] = unchecked((byte)((i * 251) + (j * 37) + 11));
+            }
+
+            children[i] = new Hash(bytes);
+        }
+
+        var node = new byte[1 + (2 * EvidenceChain.Hash.Size)];
+        node[0] = Rfc6962.NodePrefix;
+        var expected = new byte[EvidenceChain.Hash.Size];
+        for (var pairs = 0; pairs <= children.Length / 2; pairs++)
+        {
+            var parents = new Hash[pairs];
+            kernel.HashPairs(children.AsSpan(0, pairs * 2), parents);
+            for (var i = 0; i < pairs; i++)
+            {
+                children[2 * i].CopyTo(node.AsSpan(1));
+                children[(2 * i) + 1].CopyTo(node.AsSpan(1 + EvidenceChain.Hash.Size));
+                SHA256.HashData(node, expected);
+                if (parents[i] != new Hash(expected))
+                {
+                    return false;
+                }
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// Hashes batches of 17 equal-length messages (a whole vector group and a tail) at lengths around every
+    /// padding boundary, and compares each digest with SHA-256 of prefix || message.
+    /// </summary>
+    public static bool HashPrefixedBatchMatchesManaged(ISha256Kernel kernel)
+    {
+        const int count = 17;
+        var messages = new byte[count * 200];
+        for (var i = 0; i < messages.Length; i++)
+        {
+            messages[i] = unchecked((byte)((i * 167) + 3));
+        }
+
+        var expected = new byte[EvidenceChain.Hash.Size];
+        foreach (var length in (int[])[0, 1, 32, 54, 55, 62, 63, 64, 65, 118, 119, 127, 128, 200])
+        {
+            var digests = new Hash[count];
+            kernel.HashPrefixedBatch(0x5A, messages, length, digests);
+            for (var i = 0; i < count; i++)
+            {
+                SHA256.HashData([0x5A, .. messages.AsSpan(i * length, length)], expected);
+                if (digests[i] != new Hash(expected))
+                {
+                    return false;
+                }
+            }
+        }
+
+        return true;
+    }
+}

@@ -30,7 +30,11 @@ using var channel = GrpcChannel.ForAddress(node.GrpcAddress, new GrpcChannelOpti
 {
     HttpHandler = new SocketsHttpHandler { EnableMultipleHttp2Connections = true },
 });
-Console.WriteLine($"node {node.GrpcAddress}, data {dataPath}, {Environment.ProcessorCount} cores, {clients} clients, {warmup} s warm-up + {seconds} s");
+// Several connections, as many independent clients would open: one HTTP/2 connection carries at most 100 calls at
+// once (Kestrel's default) and is read by one loop on each side.
+var connections = options.GetValueOrDefault("connections", Math.Max(1, clients / 16));
+var channels = Enumerable.Range(0, connections).Select(_ => GrpcChannel.ForAddress(node.GrpcAddress)).ToArray();
+Console.WriteLine($"node {node.GrpcAddress}, data {dataPath}, {Environment.ProcessorCount} cores, {clients} clients on {connections} connections, {warmup} s warm-up + {seconds} s");
 
 try
 {
@@ -56,10 +60,11 @@ async Task<int> IngestAsync()
     var adminKey = (await File.ReadAllTextAsync(node.AdminKeyPath ?? throw new InvalidOperationException("Use a fresh data folder for ingest."))).Trim();
     var admin = new AdminService.AdminServiceClient(channel);
     var key = (await admin.CreateApiKeyAsync(new CreateApiKeyRequest { Role = "submitter" }, Auth(adminKey))).Secret;
-    var evidence = new EvidenceService.EvidenceServiceClient(channel);
+    var clientsByChannel = channels.Select(c => new EvidenceService.EvidenceServiceClient(c)).ToArray();
     var auth = Auth(key);
     var (count, errors, recorder, elapsed) = await RunAsync(clients, async (worker, random) =>
     {
+        var evidence = clientsByChannel[worker % clientsByChannel.Length];
         var content = new byte[1024];
         random.NextBytes(content);
         using var call = evidence.PreserveFile(auth);
@@ -114,10 +119,11 @@ async Task<int> ProofsAsync()
         Console.WriteLine($"filled in {fill.Elapsed.TotalSeconds:F0} s");
     }
 
-    var log = new LogService.LogServiceClient(channel);
+    var logs = channels.Select(c => new LogService.LogServiceClient(c)).ToArray();
     var size = ledger.Latest.Size;
     var (count, errors, recorder, elapsed) = await RunAsync(clients, async (worker, random) =>
     {
+        var log = logs[worker % logs.Length];
         var index = (ulong)random.NextInt64((long)size);
         var proof = await log.GetInclusionProofAsync(new GetInclusionProofRequest { Index = index, TreeSize = size });
         if (proof.Hashes.Count == 0 && size > 1)
@@ -180,7 +186,7 @@ static CallOptions Auth(string key) => new(new Metadata { { "authorization", "Be
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: EvidenceChain.LoadTest ingest|proofs|append [--clients N] [--seconds S] [--warmup S] [--entries N] [--data DIR]");
+    Console.Error.WriteLine("usage: EvidenceChain.LoadTest ingest|proofs|append [--clients N] [--connections N] [--seconds S] [--warmup S] [--entries N] [--data DIR]");
     return 2;
 }
 

@@ -15,7 +15,7 @@ internal sealed class BufferedEntryIndex : IEntryIndex, IDisposable
 {
     public static readonly TimeSpan FlushInterval = TimeSpan.FromMilliseconds(250);
     public const int FlushThreshold = 16_384;
-    public const int MaxBuffered = 262_144;
+    public const int MaxBuffered = 131_072;
 
     private readonly IEntryIndex _inner;
     private readonly object _lock = new(); // a monitor: Add waits on it for the flusher
@@ -182,63 +182,82 @@ internal sealed class BufferedEntryIndex : IEntryIndex, IDisposable
         _flushing.Wait();
         try
         {
-            List<IndexedEntry> batch;
-            lock (_lock)
+            while (FlushChunk())
             {
-                batch = _pending;
-                _pending = [];
-            }
-
-            if (batch.Count == 0)
-            {
-                return;
-            }
-
-            try
-            {
-                _inner.Add(batch);
-            }
-            catch (Exception e)
-            {
-                lock (_lock)
-                {
-                    _failure = e;
-                    Monitor.PulseAll(_lock);
-                }
-
-                return;
-            }
-
-            var last = batch[^1].Index;
-            lock (_lock)
-            {
-                foreach (var e in batch)
-                {
-                    if (_leaves.TryGetValue(e.LeafHash, out var i) && i <= last)
-                    {
-                        _leaves.Remove(e.LeafHash);
-                    }
-
-                    foreach (var d in e.Digests)
-                    {
-                        if (_digests.TryGetValue(d, out var list))
-                        {
-                            list.RemoveAll(x => x <= last);
-                            if (list.Count == 0)
-                            {
-                                _digests.Remove(d);
-                            }
-                        }
-                    }
-                }
-
-                _buffered -= batch.Count;
-                Monitor.PulseAll(_lock);
             }
         }
         finally
         {
             _flushing.Release();
         }
+    }
+
+    // Moves at most FlushThreshold entries per transaction, so that appends waiting for room resume after each one
+    // rather than after one huge transaction. Returns whether there may be more to move.
+    private bool FlushChunk()
+    {
+        List<IndexedEntry> batch;
+        lock (_lock)
+        {
+            if (_pending.Count <= FlushThreshold)
+            {
+                batch = _pending;
+                _pending = [];
+            }
+            else
+            {
+                batch = _pending.GetRange(0, FlushThreshold);
+                _pending.RemoveRange(0, FlushThreshold);
+            }
+        }
+
+        if (batch.Count == 0)
+        {
+            return false;
+        }
+
+        try
+        {
+            _inner.Add(batch);
+        }
+        catch (Exception e)
+        {
+            lock (_lock)
+            {
+                _failure = e;
+                Monitor.PulseAll(_lock);
+            }
+
+            return false;
+        }
+
+        var last = batch[^1].Index;
+        lock (_lock)
+        {
+            foreach (var e in batch)
+            {
+                if (_leaves.TryGetValue(e.LeafHash, out var i) && i <= last)
+                {
+                    _leaves.Remove(e.LeafHash);
+                }
+
+                foreach (var d in e.Digests)
+                {
+                    if (_digests.TryGetValue(d, out var list))
+                    {
+                        list.RemoveAll(x => x <= last);
+                        if (list.Count == 0)
+                        {
+                            _digests.Remove(d);
+                        }
+                    }
+                }
+            }
+
+            _buffered -= batch.Count;
+            Monitor.PulseAll(_lock);
+        }
+
+        return true;
     }
 }

@@ -22,8 +22,12 @@ public sealed class MerkleMathTests
 
     // The property above never reaches the parallel path (4096 pairs on one level); these sizes do, at and
     // around the threshold, with odd counts that leave a node over on several levels, and larger ones with
-    // several parallel levels.
+    // several parallel levels; and sizes of 2^15 or more whose two RFC 6962 halves are similar enough to be hashed
+    // whole on separate cores (100,000; 32,768; 49,153; 98,304).
     [Theory]
+    [InlineData(32_768)]
+    [InlineData(49_153)]
+    [InlineData(98_304)]
     [InlineData(65_537)]
     [InlineData(100_000)]
     [InlineData(262_149)]

@@ -69,10 +69,9 @@ public sealed class ApiKeyService
     /// <exception cref="RpcException">Unauthenticated (no, malformed, unknown, wrong or revoked key) or PermissionDenied (wrong role).</exception>
     public Caller Authenticate(string? authorization, IReadOnlyList<Role> allowed)
     {
-        var roles = string.Join(" or ", allowed.Select(Roles.Name));
         if (string.IsNullOrEmpty(authorization))
         {
-            throw Unauthenticated($"This call needs an API key with role {roles}: send the header \"authorization: Bearer <key>\".");
+            throw Unauthenticated($"This call needs an API key with role {Describe(allowed)}: send the header \"authorization: Bearer <key>\".");
         }
 
         const string Scheme = "Bearer ";
@@ -102,11 +101,13 @@ public sealed class ApiKeyService
 
         if (!Roles.TryParse(key.Role, out var role) || !allowed.Contains(role))
         {
-            throw new RpcException(new Status(StatusCode.PermissionDenied, $"This call needs role {roles}; API key {id} has role {key.Role}."));
+            throw new RpcException(new Status(StatusCode.PermissionDenied, $"This call needs role {Describe(allowed)}; API key {id} has role {key.Role}."));
         }
 
         return new Caller(id, role);
     }
+
+    private static string Describe(IReadOnlyList<Role> roles) => string.Join(" or ", roles.Select(Roles.Name));
 
     private static Hash HashSecret(ReadOnlySpan<char> secret)
     {

@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using EvidenceChain.Digests;
 using EvidenceChain.Ledger;
 using EvidenceChain.Node.Auth;
 using EvidenceChain.Node.Services;
@@ -35,7 +34,7 @@ internal static class FileEndpoints
             {
                 var caller = keys.Authenticate(http.Request.Headers.Authorization.ToString(), [Role.Submitter]);
                 using var slot = uploads.Acquire(caller.KeyId);
-                var file = intake.Check(Describe(http.Request));
+                var file = Describe(http.Request); // PreserveAsync checks it before reading any content
                 if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } bodyLimit)
                 {
                     bodyLimit.MaxRequestBodySize = null; // the intake enforces Limits:MaxFileSize itself, with a clear error
@@ -73,17 +72,8 @@ internal static class FileEndpoints
                     http.Response.Headers.ETag = $"\"{artefact.Sha256}\"";
                     http.Response.Headers["Repr-Digest"] = $"sha-256=:{Convert.ToBase64String(artefact.Sha256.ToArray())}:";
                     http.Response.Headers.CacheControl = "private, max-age=31536000, immutable";
-                    var buffer = new byte[BufferSize];
-                    using var hasher = new ArtefactHasher(withSm3: false);
-                    int read;
-                    while ((read = await content.ReadAsync(buffer, http.RequestAborted)) > 0)
-                    {
-                        hasher.Append(buffer.AsSpan(0, read));
-                        await http.Response.Body.WriteAsync(buffer.AsMemory(0, read), http.RequestAborted);
-                    }
-
                     // Headers are gone by now: a mismatch can only abort the response, which the client sees as truncated.
-                    var served = hasher.Finish();
+                    var served = await ArtefactAccess.CopyAsync(content, http.Response.Body.WriteAsync, http.RequestAborted);
                     if (served.Sha256 != artefact.Sha256)
                     {
                         http.Abort();

@@ -38,6 +38,22 @@ internal static class ArtefactAccess
         return (artefact, content);
     }
 
+    /// <summary>Copies <paramref name="content"/> to <paramref name="write"/> in 256 KiB chunks, hashing what it serves.</summary>
+    public static async Task<ArtefactDigests> CopyAsync(
+        Stream content, Func<ReadOnlyMemory<byte>, CancellationToken, ValueTask> write, CancellationToken cancellationToken)
+    {
+        var buffer = new byte[256 * 1024];
+        using var hasher = new ArtefactHasher(withSm3: false);
+        int read;
+        while ((read = await content.ReadAsync(buffer, cancellationToken)) > 0)
+        {
+            hasher.Append(buffer.AsSpan(0, read));
+            await write(buffer.AsMemory(0, read), cancellationToken);
+        }
+
+        return hasher.Finish();
+    }
+
     /// <summary>Fails the call with DATA_LOSS when the content served does not hash to the listed digest.</summary>
     public static void CheckIntact(Entries.Artefact artefact, ArtefactDigests served)
     {

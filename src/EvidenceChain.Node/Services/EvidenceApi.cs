@@ -1,6 +1,5 @@
 using System.Runtime.CompilerServices;
 using EvidenceChain.Api.V1;
-using EvidenceChain.Digests;
 using EvidenceChain.Ledger;
 using EvidenceChain.Node.Auth;
 using EvidenceChain.Node.Internal;
@@ -14,7 +13,6 @@ namespace EvidenceChain.Node.Services;
 internal sealed class EvidenceApi : EvidenceService.EvidenceServiceBase
 {
     private const int MaxFindLimit = 1000;
-    private const int DownloadChunkSize = 256 * 1024;
     private readonly EvidenceLedger _ledger;
     private readonly FileIntake _intake;
     private readonly IBlobStore _blobs;
@@ -50,7 +48,7 @@ internal sealed class EvidenceApi : EvidenceService.EvidenceServiceBase
                 "The first message must carry the metadata (file_name, media_type, ...); it carried a chunk."));
         }
 
-        var file = _intake.Check(ToDescription(requestStream.Current.Metadata));
+        var file = ToDescription(requestStream.Current.Metadata); // PreserveAsync checks it before reading any content
         var result = await _intake.PreserveAsync(file, ChunksAsync(requestStream, ct), caller.KeyId, ct);
         var stored = result.ToStoredEntry();
         NodeLog.Preserved(_logger, file.FileName, stored.Entry.Draft.Artefacts[0].Size, result.Index, caller.KeyId);
@@ -96,16 +94,9 @@ internal sealed class EvidenceApi : EvidenceService.EvidenceServiceBase
         await using (content)
         {
             await responseStream.WriteAsync(new DownloadArtefactResponse { Artefact = Wire.ToProto(artefact) }, ct);
-            var buffer = new byte[DownloadChunkSize];
-            using var hasher = new ArtefactHasher(withSm3: false);
-            int read;
-            while ((read = await content.ReadAsync(buffer, ct)) > 0)
-            {
-                hasher.Append(buffer.AsSpan(0, read));
-                await responseStream.WriteAsync(new DownloadArtefactResponse { Chunk = ByteString.CopyFrom(buffer, 0, read) }, ct);
-            }
-
-            ArtefactAccess.CheckIntact(artefact, hasher.Finish());
+            var served = await ArtefactAccess.CopyAsync(
+                content, (chunk, token) => new ValueTask(responseStream.WriteAsync(new DownloadArtefactResponse { Chunk = ByteString.CopyFrom(chunk.Span) }, token)), ct);
+            ArtefactAccess.CheckIntact(artefact, served);
         }
     }
 

@@ -74,6 +74,12 @@ public sealed class EvidenceLedger : IAsyncDisposable
     public string LatestCheckpoint => _state.SignedCheckpoint;
 
     /// <summary>
+    /// Raised on the sequencer after each checkpoint is durable and published, in order. Handlers must return
+    /// quickly (hand the checkpoint to a queue) and must not throw; an exception is logged and ignored.
+    /// </summary>
+    public event Action<PublishedCheckpoint>? CheckpointPublished;
+
+    /// <summary>
     /// Opens the ledger in <paramref name="store"/> (creating an empty one, with a signed size-0 checkpoint, if the
     /// store has none), checks that its checkpoint verifies and matches its tiles, brings the index up to date and
     /// starts the sequencer.
@@ -394,6 +400,7 @@ public sealed class EvidenceLedger : IAsyncDisposable
             await _store.PublishCheckpointAsync(note, CancellationToken.None);
             _state = next;
             LedgerLog.Committed(_logger, accepted.Count, size);
+            RaisePublished(next);
         }
         catch (Exception e)
         {
@@ -418,6 +425,18 @@ public sealed class EvidenceLedger : IAsyncDisposable
         }
 
         await _committed.Writer.WriteAsync(committed);
+    }
+
+    private void RaisePublished(TreeState state)
+    {
+        try
+        {
+            CheckpointPublished?.Invoke(new PublishedCheckpoint(state.Size, state.Root, state.SignedCheckpoint));
+        }
+        catch (Exception e)
+        {
+            LedgerLog.PublishedHandlerFailed(_logger, state.Size, e);
+        }
     }
 
     /// <summary>

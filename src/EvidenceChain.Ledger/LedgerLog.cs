@@ -27,4 +27,7 @@ internal static partial class LedgerLog
 
     [LoggerMessage(EventId = 8, Level = LogLevel.Critical, Message = "The sequencer stopped on an unexpected error; appends are refused until restart")]
     public static partial void SequencerFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 9, Level = LogLevel.Error, Message = "A CheckpointPublished handler failed for size {Size}")]
+    public static partial void PublishedHandlerFailed(ILogger logger, ulong size, Exception exception);
 }

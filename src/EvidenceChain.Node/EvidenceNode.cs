@@ -1,4 +1,5 @@
 using EvidenceChain.Ledger;
+using EvidenceChain.Ledger.Timestamping;
 using EvidenceChain.Node.Auth;
 using EvidenceChain.Node.Http;
 using EvidenceChain.Node.Internal;
@@ -17,15 +18,18 @@ public sealed class EvidenceNode : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly FileLedger _ledger;
     private readonly ApiKeyStore _keys;
+    private readonly NodeTimestamping _timestamping;
     private readonly ListenOptions _grpc;
     private readonly ListenOptions _http;
     private int _disposed;
 
-    private EvidenceNode(WebApplication app, FileLedger ledger, ApiKeyStore keys, ListenOptions grpc, ListenOptions http, string? adminKeyPath)
+    private EvidenceNode(
+        WebApplication app, FileLedger ledger, ApiKeyStore keys, NodeTimestamping timestamping, ListenOptions grpc, ListenOptions http, string? adminKeyPath)
     {
         _app = app;
         _ledger = ledger;
         _keys = keys;
+        _timestamping = timestamping;
         _grpc = grpc;
         _http = http;
         AdminKeyPath = adminKeyPath;
@@ -69,6 +73,7 @@ public sealed class EvidenceNode : IAsyncDisposable
         var intakeOptions = builder.Configuration.GetSection("Limits").Get<IntakeOptions>() ?? new IntakeOptions();
         intakeOptions.Sm3 = builder.Configuration.GetValue<bool>("NationalCrypto");
         var ledgerOptions = builder.Configuration.GetSection("Ledger").Get<LedgerOptions>() ?? new LedgerOptions();
+        var timestampingOptions = builder.Configuration.GetSection("Timestamping").Get<TimestampingOptions>() ?? new TimestampingOptions();
         var grpcEndPoint = ListenAddress.Parse(options.Grpc, "Grpc");
         var httpEndPoint = ListenAddress.Parse(options.Http, "Http");
         if (grpcEndPoint.Equals(httpEndPoint) && grpcEndPoint.Port != 0)
@@ -92,6 +97,9 @@ public sealed class EvidenceNode : IAsyncDisposable
         services.AddSingleton(_ => parts.Ledger.Ledger);
         services.AddSingleton<IBlobStore>(_ => parts.Ledger.Blobs);
         services.AddSingleton(_ => parts.Keys);
+        services.AddSingleton(_ => parts.Time.Authority);
+        services.AddSingleton(_ => parts.Time.Timestamper);
+        services.AddSingleton(_ => parts.Time);
         services.AddSingleton(_ => new FileIntake(parts.Ledger.Ledger, parts.Ledger.Blobs, intakeOptions));
         services.AddSingleton<UploadSlots>();
         services.Configure<NodeOptions>(builder.Configuration);
@@ -106,7 +114,14 @@ public sealed class EvidenceNode : IAsyncDisposable
             o.EnableDetailedErrors = options.DetailedErrors;
         }).AddJsonTranscoding(o => o.JsonSettings.WriteInt64sAsStrings = true); // proto3 JSON: 64-bit integers are strings
         services.AddGrpcReflection();
-        services.AddGrpcHealthChecks().AddCheck<LedgerHealthCheck>("ledger");
+        services.AddGrpcHealthChecks(o =>
+        {
+            // The node serves ("") while its ledger works; an unreachable external TSA shows as the "timestamping" service.
+            o.Services.Map(string.Empty, r => r.Name == "ledger");
+            o.Services.Map("timestamping", r => r.Name == "timestamping");
+        })
+            .AddCheck<LedgerHealthCheck>("ledger")
+            .AddCheck<TimestampingHealthCheck>("timestamping");
 
         var app = builder.Build();
         var loggers = app.Services.GetRequiredService<ILoggerFactory>();
@@ -123,9 +138,12 @@ public sealed class EvidenceNode : IAsyncDisposable
         }
 
         ApiKeyStore? keyStore = null;
+        NodeTimestamping? timestamping = null;
         try
         {
             NodeLog.DataFolder(log, ledger.Folder.Path);
+            timestamping = NodeTimestamping.Start(ledger, timestampingOptions, time, loggers);
+            parts.Time = timestamping;
             keyStore = new ApiKeyStore(ledger.Folder.StatePath);
             var keys = new ApiKeyService(keyStore, time);
             var adminKeyPath = keys.IsEmpty ? WriteFirstAdminKey(keys, ledger.Folder, log) : null;
@@ -139,9 +157,10 @@ public sealed class EvidenceNode : IAsyncDisposable
             app.MapGrpcReflectionService();
             app.MapTiles();
             app.MapFiles();
+            app.MapTsa();
 
             await app.StartAsync(cancellationToken);
-            var node = new EvidenceNode(app, ledger, keyStore, grpc!, http!, adminKeyPath);
+            var node = new EvidenceNode(app, ledger, keyStore, timestamping, grpc!, http!, adminKeyPath);
             string grpcAddress = node.GrpcAddress.ToString(), httpAddress = node.HttpAddress.ToString();
             NodeLog.Listening(log, grpcAddress, httpAddress);
             return node;
@@ -150,6 +169,11 @@ public sealed class EvidenceNode : IAsyncDisposable
         {
             await app.DisposeAsync();
             keyStore?.Dispose();
+            if (timestamping is not null)
+            {
+                await timestamping.DisposeAsync();
+            }
+
             await ledger.DisposeAsync();
             throw;
         }
@@ -170,6 +194,7 @@ public sealed class EvidenceNode : IAsyncDisposable
         NodeLog.Stopping(logger);
         await _app.StopAsync();
         await _app.DisposeAsync();
+        await _timestamping.DisposeAsync();
         await _ledger.DisposeAsync();
         _keys.Dispose();
     }
@@ -199,6 +224,8 @@ public sealed class EvidenceNode : IAsyncDisposable
         public FileLedger Ledger { get; set; } = null!;
 
         public ApiKeyService Keys { get; set; } = null!;
+
+        public NodeTimestamping Time { get; set; } = null!;
     }
 
     private static Uri ToUri(ListenOptions listen)

@@ -15,6 +15,10 @@ internal static class HttpErrors
         return http.Response.WriteAsJsonAsync(new ErrorBody((int)status.StatusCode, status.Detail, []));
     }
 
+    /// <summary>An error result with an HTTP status of its own (415, 413) and the nearest gRPC code in the body.</summary>
+    public static IResult Result(int httpStatus, StatusCode code, string message) =>
+        Results.Json(new ErrorBody((int)code, message, []), statusCode: httpStatus);
+
     /// <summary>Runs <paramref name="handler"/>, turning exceptions into error responses as the gRPC interceptor does.</summary>
     public static async Task GuardAsync(HttpContext http, ILogger logger, bool detailed, Func<Task> handler)
     {

@@ -1,0 +1,110 @@
+using System.Net.Http.Headers;
+using System.Security.Cryptography;
+using Org.BouncyCastle.Cms;
+using Org.BouncyCastle.Tsp;
+using BigInteger = Org.BouncyCastle.Math.BigInteger;
+
+namespace EvidenceChain.Ledger.Timestamping;
+
+/// <summary>
+/// An external RFC 3161 TSA over HTTP (RFC 3161 §3.4): POSTs an application/timestamp-query with a fresh nonce
+/// and certReq, and accepts only a granted response whose token matches the request (imprint, nonce) and whose
+/// signature verifies under the certificate it carries. Chaining that certificate to a trusted CA is the
+/// verifier's job; the receipt carries the chain.
+/// </summary>
+/// <remarks>Thread-safe. The URL's user information, if any, is never shown in <see cref="Name"/>.</remarks>
+public sealed class HttpTimestampSource : ITimestampSource
+{
+    private const int MaxResponseBytes = 256 * 1024;
+    private readonly HttpClient _http;
+    private readonly Uri _url;
+
+    /// <summary>Creates the source; the caller owns <paramref name="http"/>.</summary>
+    /// <exception cref="ArgumentException">The URL is not absolute http or https.</exception>
+    public HttpTimestampSource(HttpClient http, Uri url)
+    {
+        ArgumentNullException.ThrowIfNull(http);
+        ArgumentNullException.ThrowIfNull(url);
+        if (!url.IsAbsoluteUri || (url.Scheme != Uri.UriSchemeHttp && url.Scheme != Uri.UriSchemeHttps))
+        {
+            throw new ArgumentException($"Timestamping:Url must be an absolute http or https URL; got \"{url}\".", nameof(url));
+        }
+
+        _http = http;
+        _url = url;
+        Name = new UriBuilder(url) { UserName = string.Empty, Password = string.Empty }.Uri.GetLeftPart(UriPartial.Path);
+    }
+
+    /// <inheritdoc/>
+    public string Name { get; }
+
+    /// <inheritdoc/>
+    public async Task<byte[]> TimestampAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
+    {
+        var generator = new TimeStampRequestGenerator();
+        generator.SetCertReq(true);
+        var request = generator.Generate(TspAlgorithms.Sha256, SHA256.HashData(data.Span), new BigInteger(1, RandomNumberGenerator.GetBytes(8)));
+        using var content = new ByteArrayContent(request.GetEncoded());
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/timestamp-query");
+        using var reply = await _http.PostAsync(_url, content, cancellationToken);
+        if (!reply.IsSuccessStatusCode)
+        {
+            throw new TimestampException($"{Name} answered HTTP {(int)reply.StatusCode} {reply.ReasonPhrase}");
+        }
+
+        if (reply.Content.Headers.ContentLength > MaxResponseBytes)
+        {
+            throw new TimestampException($"{Name} sent {reply.Content.Headers.ContentLength} bytes; a TimeStampResp is at most {MaxResponseBytes}");
+        }
+
+        var body = await ReadBoundedAsync(reply.Content, cancellationToken);
+        TimeStampResponse response;
+        try
+        {
+            response = new TimeStampResponse(body);
+        }
+        catch (Exception e) when (e is IOException or ArgumentException or InvalidCastException or TspException)
+        {
+            throw new TimestampException($"{Name} did not send a DER TimeStampResp: {e.Message}", e);
+        }
+
+        if (response.Status is not (0 or 1) || response.TimeStampToken is null)
+        {
+            throw new TimestampException($"{Name} did not grant the request: status {response.Status} {response.GetStatusString()}");
+        }
+
+        try
+        {
+            response.Validate(request);
+            var token = response.TimeStampToken;
+            var signer = token.GetCertificates().EnumerateMatches(token.SignerID).FirstOrDefault()
+                ?? throw new TimestampException($"{Name}'s token does not carry its signer's certificate although the request asked for it");
+            token.Validate(signer);
+        }
+        catch (Exception e) when (e is TspException or TspValidationException or CmsException)
+        {
+            throw new TimestampException($"{Name}'s token does not match the request or its signature: {e.Message}", e);
+        }
+
+        return body;
+    }
+
+    private static async Task<byte[]> ReadBoundedAsync(HttpContent content, CancellationToken cancellationToken)
+    {
+        await using var stream = await content.ReadAsStreamAsync(cancellationToken);
+        using var buffer = new MemoryStream();
+        var chunk = new byte[16 * 1024];
+        int read;
+        while ((read = await stream.ReadAsync(chunk, cancellationToken)) > 0)
+        {
+            if (buffer.Length + read > MaxResponseBytes)
+            {
+                throw new TimestampException($"the answer is larger than {MaxResponseBytes} bytes, too large for a TimeStampResp");
+            }
+
+            buffer.Write(chunk, 0, read);
+        }
+
+        return buffer.ToArray();
+    }
+}

@@ -1,0 +1,86 @@
+using EvidenceChain.Ledger.Timestamping;
+using EvidenceChain.Storage;
+
+namespace EvidenceChain.Node.Internal;
+
+/// <summary>
+/// The node's trusted time: the built-in TSA (always there, served at <c>POST /tsa</c>), the token store, and the
+/// timestamper that stamps checkpoints with the built-in TSA or, when <c>Timestamping:Url</c> is set, an external one.
+/// </summary>
+internal sealed class NodeTimestamping : IAsyncDisposable
+{
+    private readonly TsaCredentials _credentials;
+    private readonly FileTimestampStore _store;
+    private readonly HttpClient? _http;
+
+    private NodeTimestamping(
+        TsaCredentials credentials, TimeStampAuthority authority, FileTimestampStore store, CheckpointTimestamper timestamper, HttpClient? http, string trustPem)
+    {
+        _credentials = credentials;
+        Authority = authority;
+        _store = store;
+        Timestamper = timestamper;
+        _http = http;
+        TrustPem = trustPem;
+    }
+
+    /// <summary>The built-in TSA.</summary>
+    public TimeStampAuthority Authority { get; }
+
+    /// <summary>The checkpoint timestamper.</summary>
+    public CheckpointTimestamper Timestamper { get; }
+
+    /// <summary>
+    /// The certificates a receipt carries for the checkpoint tokens: the built-in TSA's chain, or the external TSA's
+    /// configured CA file (the token itself carries the signer certificate).
+    /// </summary>
+    public string TrustPem { get; }
+
+    public static NodeTimestamping Start(FileLedger ledger, TimestampingOptions options, TimeProvider time, ILoggerFactory loggers)
+    {
+        string? externalTrust = null;
+        if (options.Url is not null && options.TrustedCaFile is { Length: > 0 } caFile)
+        {
+            externalTrust = File.Exists(caFile)
+                ? File.ReadAllText(caFile)
+                : throw new ArgumentException($"Timestamping:TrustedCaFile {Path.GetFullPath(caFile)} does not exist.");
+        }
+
+        var credentials = TsaKeyFiles.LoadOrCreate(ledger.Folder.KeysPath, ledger.Ledger.Origin, time);
+        FileTimestampStore? store = null;
+        HttpClient? http = null;
+        try
+        {
+            var authority = new TimeStampAuthority(credentials, new TsaSerialFile(ledger.Folder.KeysPath), time, options.Accuracy);
+            store = new FileTimestampStore(ledger.Folder.LogPath);
+            ITimestampSource source = authority;
+            var mode = TimestampingMode.EveryCheckpoint;
+            if (options.Url is { } url)
+            {
+                http = new HttpClient { Timeout = Timeout.InfiniteTimeSpan }; // the timestamper bounds each request
+                source = new HttpTimestampSource(http, url);
+                mode = TimestampingMode.Cadence;
+            }
+
+            var timestamper = new CheckpointTimestamper(
+                ledger.Ledger, source, store, mode, options, time, loggers.CreateLogger<CheckpointTimestamper>());
+            timestamper.Start();
+            return new NodeTimestamping(credentials, authority, store, timestamper, http, externalTrust ?? credentials.ChainPem);
+        }
+        catch
+        {
+            store?.Dispose();
+            http?.Dispose();
+            credentials.Dispose();
+            throw;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Timestamper.DisposeAsync();
+        _store.Dispose();
+        _http?.Dispose();
+        _credentials.Dispose();
+    }
+}

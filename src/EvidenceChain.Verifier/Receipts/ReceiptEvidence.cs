@@ -1,7 +1,7 @@
 namespace EvidenceChain.Verification.Receipts;
 
 /// <summary>
-/// The untrusted evidence that <c>ReceiptVerifier</c> checks: the parts of a receipt (read from a zip by
+/// The untrusted evidence that <see cref="ReceiptVerifier"/> checks: the parts of a receipt (read from a zip by
 /// <see cref="ReceiptArchive.OpenAsync"/>, or given separately as a bare <c>.tlog-proof</c> and its entry).
 /// </summary>
 /// <remarks>Immutable.</remarks>

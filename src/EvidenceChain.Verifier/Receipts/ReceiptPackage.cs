@@ -5,7 +5,7 @@ namespace EvidenceChain.Verification.Receipts;
 /// <summary>
 /// A receipt zip opened by <see cref="ReceiptArchive.OpenAsync"/>: its small members read and size-checked, its
 /// artefacts still in the zip. Nothing in it is verified yet: pass <see cref="Evidence"/> to
-/// <c>ReceiptVerifier</c>.
+/// <see cref="ReceiptVerifier"/>.
 /// </summary>
 /// <remarks>Not thread-safe: open one artefact at a time. Dispose it before the stream it was opened from.</remarks>
 public sealed class ReceiptPackage : IAsyncDisposable, IDisposable

@@ -1,26 +1,31 @@
 namespace EvidenceChain.Verification;
 
 /// <summary>
-/// The steps of one verification, in order. Verification stops at the first failed step, because every later
-/// step depends on it; <see cref="IsValid"/> is true only when every step ran and passed.
+/// The steps of one verification, in order: each passed, failed, or was skipped (not checked, with the reason).
+/// <see cref="IsValid"/> is true when at least one step passed and none failed; callers that need a step to have
+/// run (for example the timestamp) must look for it among <see cref="Steps"/>.
 /// </summary>
 /// <remarks>Immutable once returned.</remarks>
 public sealed class VerificationReport
 {
     private readonly List<VerificationStep> _steps = [];
 
-    /// <summary>The steps that ran.</summary>
+    /// <summary>The steps, in the order they ran.</summary>
     public IReadOnlyList<VerificationStep> Steps => _steps;
 
-    /// <summary>True when every step passed.</summary>
-    public bool IsValid => _steps.Count > 0 && _steps.TrueForAll(s => s.Passed);
+    /// <summary>True when some step passed and no step failed (skipped steps are listed but are not failures).</summary>
+    public bool IsValid => _steps.Exists(s => s.Passed) && !_steps.Exists(s => s.Failed);
 
     /// <summary>The first failed step, if any.</summary>
-    public VerificationStep? FirstFailure => _steps.Find(s => !s.Passed);
+    public VerificationStep? FirstFailure => _steps.Find(s => s.Failed);
 
     internal bool Add(string name, bool passed, string detail)
     {
         _steps.Add(new VerificationStep(name, passed, detail));
         return passed;
     }
+
+    internal void Skip(string name, string reason) => _steps.Add(new VerificationStep(name, false, reason) { Skipped = true });
+
+    internal void Add(VerificationStep step) => _steps.Add(step);
 }

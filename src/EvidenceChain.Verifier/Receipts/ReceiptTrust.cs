@@ -1,0 +1,26 @@
+using System.Security.Cryptography.X509Certificates;
+using EvidenceChain.Notes;
+
+namespace EvidenceChain.Verification.Receipts;
+
+/// <summary>
+/// The trust anchors a verifier pins for <see cref="ReceiptVerifier"/>: never taken from the receipt itself.
+/// </summary>
+/// <remarks>Immutable once built; thread-safe.</remarks>
+public sealed class ReceiptTrust
+{
+    /// <summary>The log's Ed25519 verifier key (the node's keys/log.vkey).</summary>
+    public required NoteVerifier LogKey { get; init; }
+
+    /// <summary>
+    /// The pinned TSA CA certificates; the timestamp's signer must chain to one of them at genTime. Empty by default,
+    /// and then a given timestamp fails ("no TSA CA is pinned").
+    /// </summary>
+    public X509Certificate2Collection TsaCas { get; init; } = [];
+
+    /// <summary>
+    /// Further checks of the signed checkpoint note, each reported as one step after the checkpoint signature: for
+    /// example the SM2 signature line under a pinned SM2 key (national profile). None by default.
+    /// </summary>
+    public IReadOnlyList<Func<string, VerificationStep>> CheckpointChecks { get; init; } = [];
+}

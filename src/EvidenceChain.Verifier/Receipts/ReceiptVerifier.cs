@@ -1,0 +1,231 @@
+using System.Buffers;
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using System.Text;
+using EvidenceChain.Digests;
+using EvidenceChain.Entries;
+using EvidenceChain.Proofs;
+using EvidenceChain.Verification.Timestamps;
+
+namespace EvidenceChain.Verification.Receipts;
+
+/// <summary>
+/// Verifies a receipt offline under pinned trust anchors, one <see cref="VerificationStep"/> per check, in order:
+/// <c>proof format</c>; <c>checkpoint signature</c>, <c>leaf format</c>, <c>leaf identity</c>, <c>inclusion</c> (as
+/// <see cref="EntryVerifier"/>); any <see cref="ReceiptTrust.CheckpointChecks"/>; <c>timestamp</c> (the RFC 3161
+/// token over the checkpoint's note text, genTime in the detail); <c>checkpoint text</c> (checkpoint.txt is that
+/// note text); then <c>artefact NAME</c> for each artefact given.
+/// </summary>
+/// <remarks>
+/// <para>
+/// Stateless and thread-safe. Independent steps all run, so that one report shows everything that holds and
+/// everything that does not (a court wants the artefact digests even when the timestamp failed). A step whose input
+/// is missing, or that depends on a failed step, is reported as skipped with the reason: the entry steps stop at the
+/// first failure, as in <see cref="EntryVerifier"/>; the timestamp and checkpoint text need a readable proof; the
+/// artefacts need a readable leaf. Without a timestamp response the <c>timestamp</c> step is skipped, which a
+/// caller that requires trusted time must treat as a failure.
+/// </para>
+/// </remarks>
+public static class ReceiptVerifier
+{
+    private static readonly string[] EntrySteps = ["checkpoint signature", "leaf format", "leaf identity", "inclusion"];
+
+    /// <summary>Verifies <paramref name="evidence"/> under <paramref name="trust"/>.</summary>
+    /// <exception cref="OperationCanceledException">The token was cancelled while an artefact was read.</exception>
+    public static async Task<VerificationReport> VerifyAsync(ReceiptEvidence evidence, ReceiptTrust trust, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(evidence);
+        ArgumentNullException.ThrowIfNull(trust);
+        ArgumentNullException.ThrowIfNull(trust.LogKey);
+        var report = new VerificationReport();
+
+        TlogProof? proof = null;
+        try
+        {
+            proof = TlogProof.Parse(evidence.Proof.Span);
+            report.Add("proof format", true, string.Create(CultureInfo.InvariantCulture, $"C2SP tlog-proof@v1, index {proof.Index}, {proof.Hashes.Length} hashes"));
+        }
+        catch (FormatException e)
+        {
+            report.Add("proof format", false, e.Message);
+        }
+
+        VerifyEntry(report, evidence, trust, proof);
+        VerifyTimestamp(report, evidence, trust, proof);
+        VerifyCheckpointText(report, evidence, proof);
+
+        LedgerEntry? entry = null;
+        try
+        {
+            entry = LeafCodec.Parse(evidence.Entry.Span);
+        }
+        catch (LeafFormatException)
+        {
+            // Reported by the leaf format step; the artefacts are skipped below.
+        }
+
+        foreach (var artefact in evidence.Artefacts)
+        {
+            await VerifyArtefactAsync(report, artefact, entry, cancellationToken);
+        }
+
+        return report;
+    }
+
+    private static void VerifyEntry(VerificationReport report, ReceiptEvidence evidence, ReceiptTrust trust, TlogProof? proof)
+    {
+        if (proof is null)
+        {
+            foreach (var name in EntrySteps)
+            {
+                report.Skip(name, "not checked: the proof could not be read");
+            }
+
+            return;
+        }
+
+        var entryReport = EntryVerifier.Verify(evidence.Entry.Span, proof.Index, proof.Hashes, proof.Checkpoint, trust.LogKey);
+        foreach (var step in entryReport.Steps)
+        {
+            report.Add(step);
+        }
+
+        foreach (var name in EntrySteps.Where(n => !entryReport.Steps.Any(s => s.Name == n)))
+        {
+            report.Skip(name, $"not checked: {entryReport.FirstFailure?.Name} failed");
+        }
+
+        foreach (var check in trust.CheckpointChecks)
+        {
+            report.Add(check(proof.Checkpoint));
+        }
+    }
+
+    private static void VerifyTimestamp(VerificationReport report, ReceiptEvidence evidence, ReceiptTrust trust, TlogProof? proof)
+    {
+        const string Step = "timestamp";
+        if (evidence.TimestampResponse is not { } response)
+        {
+            report.Skip(Step, "no RFC 3161 timestamp response given: there is no trusted time, only the node's own clock in the leaf");
+            return;
+        }
+
+        if (proof is null)
+        {
+            report.Skip(Step, "not checked: the proof, which holds the timestamped checkpoint, could not be read");
+            return;
+        }
+
+        X509Certificate2Collection untrusted;
+        try
+        {
+            untrusted = string.IsNullOrEmpty(evidence.UntrustedTsaChainPem) ? [] : TimestampVerifier.ReadPem(evidence.UntrustedTsaChainPem);
+        }
+        catch (CryptographicException e)
+        {
+            report.Add(Step, false, $"the receipt's TSA chain is not PEM certificates: {e.Message}");
+            return;
+        }
+
+        var result = TimestampVerifier.VerifyResponse(response.Span, Encoding.UTF8.GetBytes(proof.CheckpointText), trust.TsaCas, untrusted);
+        var size = proof.CheckpointText.Split('\n')[1];
+        report.Add(
+            Step,
+            result.IsValid,
+            result.IsValid
+                ? $"{result.Info} over the checkpoint of size {size}"
+                : result.Info is { } info ? $"{result.Message} (the token claims genTime {info.GenTime.UtcDateTime:yyyy-MM-ddTHH:mm:ssZ})" : result.Message);
+    }
+
+    private static void VerifyCheckpointText(VerificationReport report, ReceiptEvidence evidence, TlogProof? proof)
+    {
+        const string Step = "checkpoint text";
+        if (evidence.CheckpointText is not { } text)
+        {
+            return;
+        }
+
+        if (proof is null)
+        {
+            report.Skip(Step, "not checked: the proof could not be read");
+            return;
+        }
+
+        var expected = Encoding.UTF8.GetBytes(proof.CheckpointText);
+        report.Add(
+            Step,
+            text.Span.SequenceEqual(expected),
+            text.Span.SequenceEqual(expected)
+                ? "checkpoint.txt is the proof's checkpoint note text (the bytes openssl ts -verify -data checks)"
+                : string.Create(CultureInfo.InvariantCulture, $"checkpoint.txt ({text.Length} bytes) is not the proof's checkpoint note text ({expected.Length} bytes)"));
+    }
+
+    private static async Task VerifyArtefactAsync(VerificationReport report, ReceiptArtefact artefact, LedgerEntry? entry, CancellationToken cancellationToken)
+    {
+        var step = $"artefact {artefact.Name}";
+        if (entry is null)
+        {
+            report.Skip(step, "not checked: the leaf, which lists the artefacts' digests, could not be read");
+            return;
+        }
+
+        var listed = entry.Draft.Artefacts.Where(a => string.Equals(a.Name, artefact.Name, StringComparison.Ordinal)).ToList();
+        if (listed.Count == 0)
+        {
+            report.Add(step, false, string.Create(CultureInfo.InvariantCulture, $"entry {entry.Index} lists no artefact named \"{artefact.Name}\" (it lists: {string.Join(", ", entry.Draft.Artefacts.Select(a => $"\"{a.Name}\""))})"));
+            return;
+        }
+
+        ArtefactDigests digests;
+        try
+        {
+            digests = await HashAsync(artefact, listed.Exists(a => a.Sm3 is not null), cancellationToken);
+        }
+        catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException)
+        {
+            report.Add(step, false, $"cannot be read: {e.Message}");
+            return;
+        }
+
+        var match = listed.Find(a => a.Size == digests.Size && a.Sha256 == digests.Sha256 && (a.Sm3 is null || a.Sm3 == digests.Sm3));
+        if (match is not null)
+        {
+            var sm3 = match.Sm3 is null ? string.Empty : $", sm3 {match.Sm3}";
+            report.Add(step, true, string.Create(CultureInfo.InvariantCulture, $"{digests.Size} bytes, sha256 {digests.Sha256}{sm3}, as entry {entry.Index} lists"));
+            return;
+        }
+
+        var expected = listed[0];
+        var why = expected.Size != digests.Size
+            ? string.Create(CultureInfo.InvariantCulture, $"{digests.Size} bytes, but entry {entry.Index} lists {expected.Size}")
+            : expected.Sha256 != digests.Sha256
+                ? $"sha256 {digests.Sha256}, but entry {entry.Index} lists {expected.Sha256}"
+                : $"sm3 {digests.Sm3}, but entry {entry.Index} lists {expected.Sm3}";
+        report.Add(step, false, why);
+    }
+
+    private static async Task<ArtefactDigests> HashAsync(ReceiptArtefact artefact, bool withSm3, CancellationToken cancellationToken)
+    {
+        using var hasher = new ArtefactHasher(withSm3);
+        var buffer = ArrayPool<byte>.Shared.Rent(1 << 16);
+        try
+        {
+            var stream = await artefact.OpenAsync(cancellationToken);
+            await using (stream.ConfigureAwait(false))
+            {
+                int read;
+                while ((read = await stream.ReadAsync(buffer, cancellationToken)) > 0)
+                {
+                    hasher.Append(buffer.AsSpan(0, read));
+                }
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+
+        return hasher.Finish();
+    }
+}

@@ -100,6 +100,8 @@ public sealed class EvidenceNode : IAsyncDisposable
         services.AddSingleton(_ => parts.Time.Authority);
         services.AddSingleton(_ => parts.Time.Timestamper);
         services.AddSingleton(_ => parts.Time);
+        services.AddSingleton(_ => LogKeys.Read(parts.Ledger.Folder));
+        services.AddSingleton<ReceiptBuilder>();
         services.AddSingleton(_ => new FileIntake(parts.Ledger.Ledger, parts.Ledger.Blobs, intakeOptions));
         services.AddSingleton<UploadSlots>();
         services.Configure<NodeOptions>(builder.Configuration);
@@ -158,6 +160,7 @@ public sealed class EvidenceNode : IAsyncDisposable
             app.MapTiles();
             app.MapFiles();
             app.MapTsa();
+            app.MapReceipts();
 
             await app.StartAsync(cancellationToken);
             var node = new EvidenceNode(app, ledger, keyStore, timestamping, grpc!, http!, adminKeyPath);

@@ -10,9 +10,12 @@ internal static class Program
 
         Node client (public reads need no key; the role a call needs is in brackets):
           evidencectl preserve FILE... [--title T] [--description D] [--media-type M]     [submitter]
+                              [--receipts DIR]                 also write each entry's receipt into DIR
           evidencectl entry INDEX
           evidencectl find FILE | --sha256 HEX | --sm3 HEX           exit 1 when no entry lists the digest
           evidencectl download INDEX NAME -o FILE [--force]          [any role] checks the SHA-256 before FILE appears
+          evidencectl receipt INDEX -o FILE.evidence.zip             the entry's receipt, to verify offline
+                              [--with-artefacts] [--no-wait] [--force]  [any role, with artefacts]
           evidencectl checkpoint [--key VKEY]                        the latest signed checkpoint
           evidencectl proof INDEX [--size N] [--key VKEY]            fetch an entry's proofs and verify them here
           evidencectl consistency OLD NEW|latest [--key VKEY]        fetch and verify a consistency proof
@@ -79,6 +82,7 @@ internal static class Program
                 ["entry", .. var rest] => await EntryCommands.EntryAsync(Parse(rest), console),
                 ["find", .. var rest] => await EntryCommands.FindAsync(Parse(rest), console),
                 ["download", .. var rest] => await DownloadCommand.RunAsync(Parse(rest), console),
+                ["receipt", .. var rest] => await ReceiptCommand.RunAsync(Parse(rest), console),
                 ["checkpoint", .. var rest] => await CheckpointCommand.RunAsync(Parse(rest), console),
                 ["consistency", .. var rest] => await LogConsistencyCommand.RunAsync(Parse(rest), console),
                 ["keys", "create", .. var rest] => await KeysCommands.CreateAsync(Parse(rest), console),
@@ -94,8 +98,9 @@ internal static class Program
         }
     }
 
-    // Every command answers --help; node commands also take --json, and download --force. None takes a value.
-    private static Arguments Parse(string[] rest) => Arguments.Parse(rest, "help", "json", "force");
+    // Every command answers --help; node commands also take --json; download and receipt --force; receipt
+    // --with-artefacts and --no-wait. None takes a value.
+    private static Arguments Parse(string[] rest) => Arguments.Parse(rest, "help", "json", "force", "with-artefacts", "no-wait");
 
     /// <summary>
     /// Moves the node options given before the command (<c>evidencectl --node URL entry 3</c>) after it, ahead of any

@@ -75,6 +75,10 @@ public sealed class CheckpointTimestamper : IAsyncDisposable
     /// <summary>The stamped checkpoint with the largest size, or null.</summary>
     public StoredTimestamp? Latest => _store.Latest;
 
+    /// <summary>The earliest stored token covering <paramref name="size"/> entries, or null when none does yet.</summary>
+    public Task<StoredTimestamp?> FindCoveringAsync(ulong size, CancellationToken cancellationToken) =>
+        _store.FindCoveringAsync(size, cancellationToken);
+
     /// <summary>The source of tokens.</summary>
     public ITimestampSource Source => _source;
 

@@ -22,6 +22,9 @@ public sealed class TimestampingOptions
     /// <summary>Time allowed for one request to the external TSA.</summary>
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>How long a call that asks to wait for a receipt may wait for its checkpoint's token.</summary>
+    public TimeSpan MaxReceiptWait { get; set; } = TimeSpan.FromMinutes(2);
+
     /// <summary>The accuracy the built-in TSA states in its tokens (how far the node's clock may be off).</summary>
     public TimeSpan Accuracy { get; set; } = TimeSpan.FromSeconds(1);
 }

@@ -14,8 +14,15 @@ internal sealed class NodeTimestamping : IAsyncDisposable
     private readonly HttpClient? _http;
 
     private NodeTimestamping(
-        TsaCredentials credentials, TimeStampAuthority authority, FileTimestampStore store, CheckpointTimestamper timestamper, HttpClient? http, string trustPem)
+        TsaCredentials credentials,
+        TimeStampAuthority authority,
+        FileTimestampStore store,
+        CheckpointTimestamper timestamper,
+        HttpClient? http,
+        string trustPem,
+        TimestampingOptions options)
     {
+        Options = options;
         _credentials = credentials;
         Authority = authority;
         _store = store;
@@ -23,6 +30,9 @@ internal sealed class NodeTimestamping : IAsyncDisposable
         _http = http;
         TrustPem = trustPem;
     }
+
+    /// <summary>The settings (section Timestamping).</summary>
+    public TimestampingOptions Options { get; }
 
     /// <summary>The built-in TSA.</summary>
     public TimeStampAuthority Authority { get; }
@@ -65,7 +75,7 @@ internal sealed class NodeTimestamping : IAsyncDisposable
             var timestamper = new CheckpointTimestamper(
                 ledger.Ledger, source, store, mode, options, time, loggers.CreateLogger<CheckpointTimestamper>());
             timestamper.Start();
-            return new NodeTimestamping(credentials, authority, store, timestamper, http, externalTrust ?? credentials.ChainPem);
+            return new NodeTimestamping(credentials, authority, store, timestamper, http, externalTrust ?? credentials.ChainPem, options);
         }
         catch
         {

@@ -18,11 +18,19 @@ internal sealed class EvidenceApi : EvidenceService.EvidenceServiceBase
     private readonly IBlobStore _blobs;
     private readonly UploadSlots _uploads;
     private readonly NodeLimits _limits;
+    private readonly ReceiptBuilder _receipts;
     private readonly ILogger<EvidenceApi> _logger;
 
     public EvidenceApi(
-        EvidenceLedger ledger, FileIntake intake, IBlobStore blobs, UploadSlots uploads, IOptions<NodeLimits> limits, ILogger<EvidenceApi> logger)
+        EvidenceLedger ledger,
+        FileIntake intake,
+        IBlobStore blobs,
+        UploadSlots uploads,
+        ReceiptBuilder receipts,
+        IOptions<NodeLimits> limits,
+        ILogger<EvidenceApi> logger)
     {
+        _receipts = receipts;
         _ledger = ledger;
         _intake = intake;
         _blobs = blobs;
@@ -48,12 +56,22 @@ internal sealed class EvidenceApi : EvidenceService.EvidenceServiceBase
                 "The first message must carry the metadata (file_name, media_type, ...); it carried a chunk."));
         }
 
-        var file = ToDescription(requestStream.Current.Metadata); // PreserveAsync checks it before reading any content
+        var metadata = requestStream.Current.Metadata;
+        var file = ToDescription(metadata); // PreserveAsync checks it before reading any content
         var result = await _intake.PreserveAsync(file, ChunksAsync(requestStream, ct), caller.KeyId, ct);
         var stored = result.ToStoredEntry();
         NodeLog.Preserved(_logger, file.FileName, stored.Entry.Draft.Artefacts[0].Size, result.Index, caller.KeyId);
-        return new PreserveFileResponse { Entry = Wire.ToProto(stored), TreeSize = result.TreeSize, SignedCheckpoint = result.SignedCheckpoint };
+        var response = new PreserveFileResponse { Entry = Wire.ToProto(stored), TreeSize = result.TreeSize, SignedCheckpoint = result.SignedCheckpoint };
+        if (metadata.WaitForReceipt)
+        {
+            response.Receipt = ReceiptBuilder.ToProto(await _receipts.BuildAsync(result.Index, wait: true, ct));
+        }
+
+        return response;
     }
+
+    public override async Task<Receipt> GetReceipt(GetReceiptRequest request, ServerCallContext context) =>
+        ReceiptBuilder.ToProto(await _receipts.BuildAsync(request.Index, request.Wait, context.CancellationToken));
 
     public override async Task<Entry> GetEntry(GetEntryRequest request, ServerCallContext context)
     {

@@ -19,13 +19,15 @@ internal static class PreserveCommand
         if (args.Flag("help"))
         {
             await console.Out.WriteLineAsync("""
-                evidencectl preserve FILE... [--title T] [--description D] [--media-type M]
+                evidencectl preserve FILE... [--title T] [--description D] [--media-type M] [--receipts DIR]
                 Preserves each FILE as a new ledger entry (needs a submitter key). The SHA-256 is computed first and sent
                 with the metadata, so the node refuses the upload, keeping nothing, if the file changed while it was sent.
                 The content streams in 1 MiB chunks, with a progress bar on a terminal for files of 8 MiB or more.
                 Prints each file's entry index and leaf hash once the entry is durable. The media type is guessed
                 from the extension unless given (default application/octet-stream); --title, --description and
                 --media-type apply to every FILE. Stops at the first file that fails.
+                With --receipts DIR the node answers only once the entry's checkpoint is timestamped, and each file's
+                receipt is written to DIR/entry-INDEX.evidence.zip in the same round trip (see evidencectl receipt).
                 """);
             return ExitCode.Verified;
         }
@@ -34,7 +36,13 @@ internal static class PreserveCommand
         var title = args.Optional("title") ?? string.Empty;
         var description = args.Optional("description") ?? string.Empty;
         var mediaType = args.Optional("media-type");
+        var receipts = args.Optional("receipts");
         args.EnsureAllUsed(int.MaxValue);
+        if (receipts is not null && !Directory.Exists(receipts))
+        {
+            throw new UsageException($"--receipts {receipts}: no such folder");
+        }
+
         if (args.Positional.Count == 0)
         {
             throw new UsageException("preserve needs at least one FILE");
@@ -54,6 +62,7 @@ internal static class PreserveCommand
                         MediaType = mediaType ?? MediaTypes.Guess(info.Name),
                         Title = title,
                         Description = description,
+                        WaitForReceipt = receipts is not null,
                     };
                     var response = await PreserveAsync(node, console, path, info, metadata);
                     var entry = response.Entry;
@@ -70,6 +79,18 @@ internal static class PreserveCommand
                             $"{Text.Printable(path)}: entry {entry.Index}, leaf hash {entry.LeafHash}"));
                         await console.Out.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
                             $"  sha256 {metadata.ExpectedSha256}, {info.Length} bytes, {metadata.MediaType}; in the checkpoint of size {response.TreeSize}"));
+                    }
+
+                    if (receipts is not null)
+                    {
+                        var receipt = response.Receipt ?? throw new BadReplyException("the node did not send the receipt it was asked for");
+                        var output = Path.Combine(receipts, string.Create(CultureInfo.InvariantCulture, $"entry-{entry.Index}.evidence.zip"));
+                        await ReceiptFiles.WriteAsync(node, receipt, LocalFiles.Target(output, replace: false), replace: false, withArtefacts: null);
+                        preserved[^1]!["receipt"] = output;
+                        if (!settings.Json)
+                        {
+                            await console.Out.WriteLineAsync($"  receipt {Text.Printable(output)}, timestamped {receipt.TimestampTime}");
+                        }
                     }
                 }
             }

@@ -1,0 +1,13 @@
+using EvidenceChain.Storage;
+
+namespace EvidenceChain.Node.Internal;
+
+/// <summary>The log's public keys, as receipts carry them (copies for convenience; verifiers pin their own).</summary>
+/// <param name="LogVerifierKey">The Ed25519 verifier key <c>name+hex8+base64</c>.</param>
+/// <param name="Sm2VerifierKey">The SM2 verifier key under the national crypto profile; null when it is off.</param>
+internal sealed record LogKeys(string LogVerifierKey, string? Sm2VerifierKey)
+{
+    /// <summary>Reads the keys from the data folder's keys folder.</summary>
+    public static LogKeys Read(DataFolder folder) =>
+        new(File.ReadAllText(Path.Combine(folder.KeysPath, LogKeyFiles.VerifierKeyFile)).TrimEnd('\n'), null);
+}

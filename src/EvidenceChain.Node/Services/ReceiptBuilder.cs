@@ -1,0 +1,109 @@
+using System.Globalization;
+using EvidenceChain.Api.V1;
+using EvidenceChain.Ledger;
+using EvidenceChain.Ledger.Timestamping;
+using EvidenceChain.Node.Internal;
+using EvidenceChain.Proofs;
+using EvidenceChain.Verification.Receipts;
+using Google.Protobuf;
+using Grpc.Core;
+using Org.BouncyCastle.Tsp;
+
+namespace EvidenceChain.Node.Services;
+
+/// <summary>
+/// Assembles an entry's receipt: the leaf, its inclusion proof at the earliest timestamped checkpoint that covers it
+/// (the earliest trusted time the entry existed by), that checkpoint's token, and copies of the trust anchors.
+/// </summary>
+internal sealed class ReceiptBuilder(EvidenceLedger ledger, NodeTimestamping time, LogKeys keys)
+{
+    /// <summary>Builds the receipt of entry <paramref name="index"/>.</summary>
+    /// <exception cref="RpcException">NOT_FOUND for an entry beyond the log; UNAVAILABLE when no token covers it (yet).</exception>
+    public async Task<ReceiptContents> BuildAsync(ulong index, bool wait, CancellationToken cancellationToken)
+    {
+        var size = ledger.Latest.Size;
+        if (index >= size)
+        {
+            throw Wire.NoSuchEntry(index, size);
+        }
+
+        var stamp = await FindStampAsync(index, wait, cancellationToken);
+        var entry = await ledger.GetEntryAsync(index, cancellationToken);
+        var proof = await ledger.InclusionProofAsync(index, stamp.Size, cancellationToken);
+        return new ReceiptContents
+        {
+            Leaf = entry.Leaf,
+            Index = index,
+            ProofHashes = proof,
+            SignedCheckpoint = stamp.SignedCheckpoint,
+            TimestampResponse = stamp.Response,
+            LogVerifierKey = keys.LogVerifierKey,
+            TsaChainPem = time.TrustPem,
+            Sm2VerifierKey = keys.Sm2VerifierKey,
+            FileName = string.Create(CultureInfo.InvariantCulture, $"entry-{index}.evidence.zip"),
+        };
+    }
+
+    /// <summary>The receipt as the API's message.</summary>
+    public static Receipt ToProto(ReceiptContents receipt)
+    {
+        var proof = new TlogProof(receipt.Index, receipt.ProofHashes, receipt.SignedCheckpoint);
+        var size = TreeSize(receipt.SignedCheckpoint);
+        return new Receipt
+        {
+            Index = receipt.Index,
+            Leaf = ByteString.CopyFrom(receipt.Leaf.Span),
+            LeafHash = Merkle.Rfc6962.HashLeaf(receipt.Leaf.Span).ToString(),
+            TlogProof = proof.Encode(),
+            TreeSize = size,
+            TimestampResponse = ByteString.CopyFrom(receipt.TimestampResponse.Span),
+            TimestampTime = GenTime(receipt.TimestampResponse.Span),
+            LogVerifierKey = receipt.LogVerifierKey,
+            TsaChainPem = receipt.TsaChainPem,
+            Sm2VerifierKey = receipt.Sm2VerifierKey ?? string.Empty,
+        };
+    }
+
+    private async Task<StoredTimestamp> FindStampAsync(ulong index, bool wait, CancellationToken cancellationToken)
+    {
+        var timestamper = time.Timestamper;
+        if (!wait)
+        {
+            var stored = await timestamper.FindCoveringAsync(index + 1, cancellationToken);
+            return stored ?? throw NotYetStamped(index, timestamper);
+        }
+
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        limit.CancelAfter(time.Options.MaxReceiptWait);
+        try
+        {
+            return await timestamper.WaitForCoverageAsync(index + 1, limit.Token);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw NotYetStamped(index, timestamper, $" after waiting {time.Options.MaxReceiptWait.TotalSeconds:0.#} s (Timestamping:MaxReceiptWait)");
+        }
+    }
+
+    private static RpcException NotYetStamped(ulong index, CheckpointTimestamper timestamper, string waited = "")
+    {
+        var status = timestamper.Status;
+        var latest = status.LastStampedSize is { } s ? string.Create(CultureInfo.InvariantCulture, $"the latest token covers {s} entries") : "no checkpoint has a token yet";
+        var failing = status.IsHealthy ? string.Empty : $"; timestamping is failing: {status.LastError}";
+        return new RpcException(new Status(
+            StatusCode.Unavailable,
+            string.Create(CultureInfo.InvariantCulture, $"Entry {index} is not yet covered by a timestamped checkpoint{waited} ({latest}{failing}); retry shortly, or ask to wait.")));
+    }
+
+    private static ulong TreeSize(string signedCheckpoint)
+    {
+        var lines = signedCheckpoint.Split('\n', 3);
+        return ulong.Parse(lines[1], NumberStyles.None, CultureInfo.InvariantCulture);
+    }
+
+    private static string GenTime(ReadOnlySpan<byte> response)
+    {
+        var token = new TimeStampResponse(response.ToArray()).TimeStampToken;
+        return token is null ? string.Empty : token.TimeStampInfo.GenTime.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
+    }
+}

@@ -1,0 +1,69 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using EvidenceChain.Api.V1;
+using EvidenceChain.Cli.Client;
+
+namespace EvidenceChain.Cli.Commands;
+
+/// <summary><c>receipt INDEX -o FILE.evidence.zip [--with-artefacts] [--no-wait] [--force]</c>: save an entry's receipt.</summary>
+internal static class ReceiptCommand
+{
+    public static async Task<int> RunAsync(Arguments args, CliConsole console)
+    {
+        if (args.Flag("help"))
+        {
+            await console.Out.WriteLineAsync("""
+                evidencectl receipt INDEX -o FILE.evidence.zip [--with-artefacts] [--no-wait] [--force]
+                Saves entry INDEX's receipt: entry.json, proof.tlog-proof (the inclusion proof at the earliest
+                timestamped checkpoint covering the entry), checkpoint.txt and checkpoint.tsr (its RFC 3161 token),
+                trust/ (copies of the log key and TSA chain) and VERIFY.txt. Check it anywhere, offline, with
+                evidencectl verify FILE --log-key VKEY --tsa-ca PEM.
+                  --with-artefacts  also put the entry's files under artefacts/ (needs a key that may download them);
+                                    each is checked against the entry's SHA-256 before FILE appears
+                  --no-wait         fail (exit 1) instead of waiting when no timestamped checkpoint covers the entry yet
+                  --force           replace an existing FILE
+                The receipt needs no key without --with-artefacts.
+                """);
+            return ExitCode.Verified;
+        }
+
+        var settings = NodeSettings.Read(args, console);
+        var output = args.Optional("output") ?? throw new UsageException("receipt needs -o FILE.evidence.zip (or --output FILE)");
+        var withArtefacts = args.Flag("with-artefacts");
+        var noWait = args.Flag("no-wait");
+        var replace = args.Flag("force");
+        args.EnsureAllUsed(1);
+        var index = Arguments.ParseUInt64("INDEX", args.Positional.FirstOrDefault() ?? throw new UsageException("receipt needs an INDEX"));
+        var target = LocalFiles.Target(output, replace);
+        return await NodeClient.RunAsync(settings, console, async node =>
+        {
+            var receipt = await node.Evidence.GetReceiptAsync(new GetReceiptRequest { Index = index, Wait = !noWait }, node.Options);
+            var entry = withArtefacts ? await node.Evidence.GetEntryAsync(new GetEntryRequest { Index = index }, node.Options) : null;
+            await ReceiptFiles.WriteAsync(node, receipt, target, replace, entry);
+            await ReportAsync(console, settings.Json, output, receipt, entry?.Artefacts.Count ?? 0);
+            return ExitCode.Verified;
+        });
+    }
+
+    /// <summary>Says what was written and how to check it.</summary>
+    public static async Task ReportAsync(CliConsole console, bool json, string output, Receipt receipt, int artefacts)
+    {
+        if (json)
+        {
+            await JsonOutput.WriteAsync(console, new JsonObject
+            {
+                ["file"] = output,
+                ["index"] = receipt.Index,
+                ["leafHash"] = receipt.LeafHash,
+                ["treeSize"] = receipt.TreeSize,
+                ["timestampTime"] = receipt.TimestampTime,
+                ["artefacts"] = artefacts,
+            });
+            return;
+        }
+
+        await console.Out.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+            $"wrote {Text.Printable(output)}: entry {receipt.Index}, proof at the checkpoint of size {receipt.TreeSize}, timestamped {receipt.TimestampTime}{(artefacts > 0 ? $", {artefacts} artefact(s)" : string.Empty)}"));
+        await console.Out.WriteLineAsync($"check it offline: evidencectl verify {Text.Printable(output)} --log-key VKEY --tsa-ca TSA-CA.pem");
+    }
+}

@@ -35,7 +35,7 @@ public sealed class TimeStampAuthority : ITimestampSource
 
     private readonly ITsaSerialNumbers _serials;
     private readonly TimeProvider _time;
-    private readonly TimeStampResponseGenerator _responses;
+    private readonly TimeStampTokenGenerator _tokens;
     private readonly Lock _lock = new();
 
     /// <summary>Creates the TSA over its credentials.</summary>
@@ -74,7 +74,7 @@ public sealed class TimeStampAuthority : ITimestampSource
             tokens.SetAccuracyMillis(accuracy.Milliseconds);
         }
 
-        _responses = new TimeStampResponseGenerator(tokens, AcceptedAlgorithms);
+        _tokens = tokens;
     }
 
     /// <summary>The signing certificate and its CA.</summary>
@@ -96,7 +96,7 @@ public sealed class TimeStampAuthority : ITimestampSource
         }
         catch (Exception e) when (e is IOException or ArgumentException or InvalidCastException or Asn1Exception)
         {
-            return _responses.GenerateFailResponse(PkiStatus.Rejection, PkiFailureInfo.BadDataFormat, "not a DER TimeStampReq").GetEncoded();
+            return NewResponseGenerator().GenerateFailResponse(PkiStatus.Rejection, PkiFailureInfo.BadDataFormat, "not a DER TimeStampReq").GetEncoded();
         }
 
         return Respond(parsed).GetEncoded();
@@ -120,7 +120,12 @@ public sealed class TimeStampAuthority : ITimestampSource
         System.Buffers.Binary.BinaryPrimitives.WriteUInt128BigEndian(bytes, serial);
         lock (_lock)
         {
-            return _responses.Generate(request, new BigInteger(1, bytes), _time.GetUtcNow().UtcDateTime);
+            return NewResponseGenerator().Generate(request, new BigInteger(1, bytes), _time.GetUtcNow().UtcDateTime);
         }
     }
+
+    // One per response: BouncyCastle's generator keeps the status text of earlier responses and would repeat a
+    // rejection's reason in the next granted response. A request naming another policy is rejected
+    // (unacceptedPolicy) rather than granted under ours.
+    private TimeStampResponseGenerator NewResponseGenerator() => new(_tokens, AcceptedAlgorithms, [PolicyOid]);
 }

@@ -114,7 +114,8 @@ public sealed class EvidenceNode : IAsyncDisposable
         FileLedger ledger;
         try
         {
-            ledger = await FileLedger.OpenAsync(Path.GetFullPath(options.Data), options.Origin, ledgerOptions, time, loggers, cancellationToken: cancellationToken);
+            ledger = await FileLedger.OpenAsync(
+                Path.GetFullPath(options.Data), options.Origin, intakeOptions.Sm3, ledgerOptions, time, loggers, cancellationToken: cancellationToken);
         }
         catch
         {
@@ -126,6 +127,11 @@ public sealed class EvidenceNode : IAsyncDisposable
         try
         {
             NodeLog.DataFolder(log, ledger.Folder.Path);
+            if (ledger.Sm2VerifierKey is { } sm2)
+            {
+                NodeLog.NationalCrypto(log, sm2, ledger.Folder.KeysPath);
+            }
+
             keyStore = new ApiKeyStore(ledger.Folder.StatePath);
             var keys = new ApiKeyService(keyStore, time);
             var adminKeyPath = keys.IsEmpty ? WriteFirstAdminKey(keys, ledger.Folder, log) : null;

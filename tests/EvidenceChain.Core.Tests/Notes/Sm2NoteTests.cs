@@ -36,6 +36,29 @@ public sealed partial class Sm2NoteTests
     }
 
     [Fact]
+    public void Sign_DocumentedTestKeys_ReproduceFormatsMdSection6a4ByteForByte()
+    {
+        // docs/formats.md §6a.4; the openssl commands there verify this line.
+        var sm2 = NoteSigner.FromSm2PrivateKey(Name, TestPrivateKey);
+        var ed = NoteSigner.Parse("PRIVATE+KEY+example.org/evidence+113fdc51+AQABAgMEBQYHCAkKCwwNDg8QERITFBUWFxgZGhscHR4f");
+
+        var note = CheckpointNote.Sign(Checkpoint.Parse(Text), ed, sm2);
+
+        Assert.Equal(
+            "example.org/evidence+88027bf2+/2V2aWRlbmNlY2hhaW4vc20yLXNtMy92MQSzEMgEu8Bq9B27sbZLVliy367nr5M82HVlgitNjlwe/B5mBcGsT69xT1XidjHMjVmtvnZUZbAsDkmSPy6w06ea",
+            sm2.VerifierKey.ToString());
+        Assert.Equal(
+            "PRIVATE+KEY+example.org/evidence+88027bf2+/2V2aWRlbmNlY2hhaW4vc20yLXNtMy92MSAhIiMkJSYnKCkqKywtLi8wMTIzNDU2Nzg5Ojs8PT4/",
+            sm2.ToPrivateKeyString());
+        Assert.Equal(
+            Text + "\n"
+            + "\u2014 example.org/evidence ET/cUbbcX1wEOHzpQFzbD3L4kMor203la0c/VmCk6QlAq7t/M5Kr48FlxYdTwk6hogJgeX6vMSixEvy8OzfSz9sBrQA=\n"
+            + "\u2014 example.org/evidence iAJ78jBEAiBQHm1IXv5txwqXbTvw0q+kzQwGg9fuieQse64tP+lckQIgFzfcVqDwU8JzDD1aSZFae7HJAHPVJrvo3t2HWvlhMPI=\n",
+            note);
+        Assert.Equal(313, Encoding.UTF8.GetByteCount(note));
+    }
+
+    [Fact]
     public void KeyId_IsSha256OfNameNewlineTypeBytesAndPublicKey()
     {
         var verifier = NoteSigner.FromSm2PrivateKey(Name, TestPrivateKey).VerifierKey;

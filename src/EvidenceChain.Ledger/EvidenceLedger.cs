@@ -37,11 +37,11 @@ public sealed class EvidenceLedger : IAsyncDisposable
     private volatile bool _stopping;
 
     private EvidenceLedger(
-        ILedgerStore store, IEntryIndex index, NoteSigner signer, LedgerOptions options, TimeProvider time, ILogger logger)
+        ILedgerStore store, IEntryIndex index, CheckpointCodec checkpoints, LedgerOptions options, TimeProvider time, ILogger logger)
     {
         _store = store;
         _index = index;
-        _checkpoints = new CheckpointCodec(signer);
+        _checkpoints = checkpoints;
         _options = options;
         _time = time;
         _logger = logger;
@@ -85,10 +85,31 @@ public sealed class EvidenceLedger : IAsyncDisposable
     /// starts the sequencer.
     /// </summary>
     /// <exception cref="LedgerCorruptException">The stored ledger is inconsistent; the message says where.</exception>
+    public static Task<EvidenceLedger> OpenAsync(
+        ILedgerStore store,
+        IEntryIndex index,
+        NoteSigner signer,
+        LedgerOptions options,
+        TimeProvider time,
+        ILogger<EvidenceLedger> logger,
+        CancellationToken cancellationToken = default) =>
+        OpenAsync(store, index, signer, null, options, time, logger, cancellationToken);
+
+    /// <summary>
+    /// Opens the ledger as <see cref="OpenAsync(ILedgerStore, IEntryIndex, NoteSigner, LedgerOptions, TimeProvider, ILogger{EvidenceLedger}, CancellationToken)"/>
+    /// does, and, when <paramref name="sm2Signer"/> is given (the national crypto profile), signs every new checkpoint
+    /// with it too: a second signature line after the log key's (docs/formats.md §6a). Stored checkpoints without an
+    /// SM2 line still open, so the profile can be turned on for an existing log.
+    /// </summary>
+    /// <exception cref="ArgumentException">
+    /// <paramref name="sm2Signer"/> is not an SM2 key with the log key's name and a key ID of its own.
+    /// </exception>
+    /// <exception cref="LedgerCorruptException">The stored ledger is inconsistent; the message says where.</exception>
     public static async Task<EvidenceLedger> OpenAsync(
         ILedgerStore store,
         IEntryIndex index,
         NoteSigner signer,
+        NoteSigner? sm2Signer,
         LedgerOptions options,
         TimeProvider time,
         ILogger<EvidenceLedger> logger,
@@ -103,7 +124,7 @@ public sealed class EvidenceLedger : IAsyncDisposable
         ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxBatchSize, 1, nameof(options));
         ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxPendingAppends, 1, nameof(options));
 
-        var ledger = new EvidenceLedger(store, index, signer, options, time, logger);
+        var ledger = new EvidenceLedger(store, index, new CheckpointCodec(signer, sm2Signer), options, time, logger);
         await ledger.LoadAsync(cancellationToken);
         await ledger.CatchUpIndexAsync(cancellationToken);
         ledger._indexer = Task.Run(ledger.IndexAsync, CancellationToken.None);

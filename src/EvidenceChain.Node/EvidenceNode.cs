@@ -100,7 +100,7 @@ public sealed class EvidenceNode : IAsyncDisposable
         services.AddSingleton(_ => parts.Time.Authority);
         services.AddSingleton(_ => parts.Time.Timestamper);
         services.AddSingleton(_ => parts.Time);
-        services.AddSingleton(_ => LogKeys.Read(parts.Ledger.Folder));
+        services.AddSingleton(_ => LogKeys.Read(parts.Ledger));
         services.AddSingleton<ReceiptBuilder>();
         services.AddSingleton(_ => new FileIntake(parts.Ledger.Ledger, parts.Ledger.Blobs, intakeOptions));
         services.AddSingleton<UploadSlots>();
@@ -131,7 +131,8 @@ public sealed class EvidenceNode : IAsyncDisposable
         FileLedger ledger;
         try
         {
-            ledger = await FileLedger.OpenAsync(Path.GetFullPath(options.Data), options.Origin, ledgerOptions, time, loggers, cancellationToken: cancellationToken);
+            ledger = await FileLedger.OpenAsync(
+                Path.GetFullPath(options.Data), options.Origin, intakeOptions.Sm3, ledgerOptions, time, loggers, cancellationToken: cancellationToken);
         }
         catch
         {
@@ -144,6 +145,11 @@ public sealed class EvidenceNode : IAsyncDisposable
         try
         {
             NodeLog.DataFolder(log, ledger.Folder.Path);
+            if (ledger.Sm2VerifierKey is { } sm2)
+            {
+                NodeLog.NationalCrypto(log, sm2, ledger.Folder.KeysPath);
+            }
+
             timestamping = NodeTimestamping.Start(ledger, timestampingOptions, time, loggers);
             parts.Time = timestamping;
             keyStore = new ApiKeyStore(ledger.Folder.StatePath);

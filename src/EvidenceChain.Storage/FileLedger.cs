@@ -1,4 +1,5 @@
 using EvidenceChain.Ledger;
+using EvidenceChain.Notes;
 using Microsoft.Extensions.Logging;
 
 namespace EvidenceChain.Storage;
@@ -11,9 +12,11 @@ public sealed class FileLedger : IAsyncDisposable
 {
     private readonly Internal.BufferedEntryIndex _buffered;
 
-    private FileLedger(DataFolder folder, LiteDbEntryIndex index, Internal.BufferedEntryIndex buffered, FileBlobStore blobs, EvidenceLedger ledger)
+    private FileLedger(
+        DataFolder folder, LiteDbEntryIndex index, Internal.BufferedEntryIndex buffered, FileBlobStore blobs, EvidenceLedger ledger, NoteVerifier? sm2Key)
     {
         _buffered = buffered;
+        Sm2VerifierKey = sm2Key;
         Folder = folder;
         Index = index;
         Blobs = blobs;
@@ -33,15 +36,41 @@ public sealed class FileLedger : IAsyncDisposable
     public EvidenceLedger Ledger { get; }
 
     /// <summary>
+    /// The log's SM2 verifier key when the ledger was opened with the national crypto profile (also in
+    /// <c>keys/log-sm2.vkey</c> and <c>keys/log-sm2.pub.pem</c>); otherwise null.
+    /// </summary>
+    public NoteVerifier? Sm2VerifierKey { get; }
+
+    /// <summary>
     /// Opens (creating when needed) the ledger in <paramref name="path"/>. With a null <paramref name="origin"/> an
     /// existing log keeps its origin and a new one gets a generated unique origin. With <paramref name="rebuildIndex"/>
     /// the index file is deleted and rebuilt from the ledger files.
     /// </summary>
     /// <exception cref="DataFolderLockedException">Another process holds the folder.</exception>
     /// <exception cref="LedgerCorruptException">The stored ledger is inconsistent; run <c>evidencectl audit</c>.</exception>
+    public static Task<FileLedger> OpenAsync(
+        string path,
+        string? origin,
+        LedgerOptions options,
+        TimeProvider time,
+        ILoggerFactory loggers,
+        bool rebuildIndex = false,
+        CancellationToken cancellationToken = default) =>
+        OpenAsync(path, origin, nationalCrypto: false, options, time, loggers, rebuildIndex, cancellationToken);
+
+    /// <summary>
+    /// Opens the ledger as the other overload does; with <paramref name="nationalCrypto"/> it also loads (creating
+    /// when needed) the log's SM2 key in <c>keys/</c> (<see cref="LogKeyFiles.Sm2PrivateKeyFile"/> and its public
+    /// files) and signs every new checkpoint with it as a second line (docs/formats.md §6a). The profile can be turned
+    /// on and off for an existing log: older checkpoints keep the lines they were signed with.
+    /// </summary>
+    /// <exception cref="DataFolderLockedException">Another process holds the folder.</exception>
+    /// <exception cref="LedgerCorruptException">The stored ledger is inconsistent; run <c>evidencectl audit</c>.</exception>
+    /// <exception cref="InvalidDataException">A key file is malformed or does not belong to this log.</exception>
     public static async Task<FileLedger> OpenAsync(
         string path,
         string? origin,
+        bool nationalCrypto,
         LedgerOptions options,
         TimeProvider time,
         ILoggerFactory loggers,
@@ -63,6 +92,7 @@ public sealed class FileLedger : IAsyncDisposable
             }
 
             var signer = LogKeyFiles.LoadOrCreate(folder.KeysPath, origin);
+            var sm2Signer = nationalCrypto ? LogKeyFiles.LoadOrCreateSm2(folder.KeysPath, signer) : null;
             var store = new FileLedgerStore(folder.LogPath);
             store.RepairHistory();
             if (rebuildIndex)
@@ -74,9 +104,9 @@ public sealed class FileLedger : IAsyncDisposable
             buffered = new Internal.BufferedEntryIndex(index);
             var blobs = new FileBlobStore(folder.BlobsPath);
             var ledger = await EvidenceLedger.OpenAsync(
-                store, buffered, signer, options, time, loggers.CreateLogger<EvidenceLedger>(), cancellationToken);
+                store, buffered, signer, sm2Signer, options, time, loggers.CreateLogger<EvidenceLedger>(), cancellationToken);
             buffered.Flush(); // whatever opening indexed (a catch-up or a rebuild) is in the index file when this returns
-            return new FileLedger(folder, index, buffered, blobs, ledger);
+            return new FileLedger(folder, index, buffered, blobs, ledger, sm2Signer?.VerifierKey);
         }
         catch
         {

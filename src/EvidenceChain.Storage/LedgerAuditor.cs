@@ -11,8 +11,9 @@ using EvidenceChain.Tiles;
 namespace EvidenceChain.Storage;
 
 /// <summary>
-/// Re-derives a whole ledger from its stored leaves and checks every file against it: the key files, every
-/// checkpoint in the history (signature, and root equal to the root of that many re-derived leaves, which also
+/// Re-derives a whole ledger from its stored leaves and checks every file against it: the key files (and the SM2 key
+/// files of the national crypto profile, when there), every checkpoint in the history (signature, SM2 line when
+/// present, no line by any other key, and root equal to the root of that many re-derived leaves, which also
 /// proves each consistent with the last), the hash chain and format of every leaf, every tile and bundle
 /// (full, partial and older partials), the LiteDB index, and every blob's digest. Read-only.
 /// </summary>
@@ -39,6 +40,7 @@ public static class LedgerAuditor
             return report;
         }
 
+        var sm2 = Sm2Audit.CheckKeys(folder, key, report);
         var store = new FileLedgerStore(folder.LogPath);
 
         var checkpointPath = Path.Combine(folder.LogPath, "checkpoint");
@@ -56,9 +58,10 @@ public static class LedgerAuditor
             return report;
         }
 
+        Sm2Audit.CheckLines(note, opened, key, sm2, "log/checkpoint", report);
         var checkpoint = opened.Checkpoint;
         report.Origin = checkpoint.Origin;
-        var roots = CheckHistory(store, key, note, checkpoint, report);
+        var roots = CheckHistory(store, key, sm2, note, checkpoint, report);
         var visited = new HashSet<string>(StringComparer.Ordinal);
         var digests = await CheckEntriesAsync(folder, store, checkpoint, roots, visited, report, cancellationToken);
         if (digests is null)
@@ -125,7 +128,7 @@ public static class LedgerAuditor
     }
 
     private static SortedDictionary<ulong, List<(string Where, Hash Root)>> CheckHistory(
-        FileLedgerStore store, NoteVerifier key, string published, Checkpoint checkpoint, AuditReport report)
+        FileLedgerStore store, NoteVerifier key, NoteVerifier? sm2, string published, Checkpoint checkpoint, AuditReport report)
     {
         var roots = new SortedDictionary<ulong, List<(string, Hash)>>();
         var records = store.ReadRecords(out var torn);
@@ -156,6 +159,7 @@ public static class LedgerAuditor
                 continue;
             }
 
+            Sm2Audit.CheckLines(records[i].Note, opened, key, sm2, where, report);
             var c = opened.Checkpoint;
             if (c.Origin != checkpoint.Origin)
             {

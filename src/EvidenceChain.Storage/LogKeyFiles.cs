@@ -6,7 +6,9 @@ namespace EvidenceChain.Storage;
 
 /// <summary>
 /// The log's checkpoint key on disk: <c>log.key</c> (the signed-note private key string, mode 0600) and
-/// <c>log.vkey</c> (the verifier key, public). Created on first use with a fresh random Ed25519 key.
+/// <c>log.vkey</c> (the verifier key, public). Created on first use with a fresh random Ed25519 key. Under the national
+/// crypto profile also the log's SM2 key: <c>log-sm2.key</c> (0600), <c>log-sm2.vkey</c> and <c>log-sm2.pub.pem</c>
+/// (the same public key as a SubjectPublicKeyInfo PEM for openssl); see docs/formats.md §6a.
 /// </summary>
 public static class LogKeyFiles
 {
@@ -18,6 +20,17 @@ public static class LogKeyFiles
 
     /// <summary>Verifier key file name.</summary>
     public const string VerifierKeyFile = "log.vkey";
+
+    /// <summary>SM2 private key file name (national crypto profile).</summary>
+    public const string Sm2PrivateKeyFile = "log-sm2.key";
+
+    /// <summary>SM2 verifier key file name: <c>name+hex8+base64(0xff || "evidencechain/sm2-sm3/v1" || 0x04 || X || Y)</c>.</summary>
+    public const string Sm2VerifierKeyFile = "log-sm2.vkey";
+
+    /// <summary>The SM2 public key as PEM SubjectPublicKeyInfo, for <c>openssl pkeyutl -verify -pubin -inkey</c>.</summary>
+    public const string Sm2PublicKeyPemFile = "log-sm2.pub.pem";
+
+    private const UnixFileMode PublicMode = SecretMode | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
 
     /// <summary>
     /// Loads the log key from <paramref name="keysPath"/>, or creates one named <paramref name="origin"/> (or a
@@ -31,6 +44,11 @@ public static class LogKeyFiles
         if (File.Exists(privatePath))
         {
             var signer = Load(privatePath);
+            if (signer.Type != NoteKeyType.Ed25519)
+            {
+                throw new InvalidDataException($"{privatePath} holds a {signer.Type} key; the log key is Ed25519.");
+            }
+
             if (origin is not null && origin != signer.Name)
             {
                 throw new InvalidDataException(
@@ -44,6 +62,48 @@ public static class LogKeyFiles
         var created = NoteSigner.FromSeed(name, RandomNumberGenerator.GetBytes(32));
         Write(keysPath, created);
         return created;
+    }
+
+    /// <summary>
+    /// Loads the log's SM2 key from <paramref name="keysPath"/>, or creates one named like <paramref name="logSigner"/>
+    /// if there is neither a private nor a verifier key file. Public files that are missing (<see cref="Sm2VerifierKeyFile"/>,
+    /// <see cref="Sm2PublicKeyPemFile"/>) are written again from the private key; ones that are there must match it.
+    /// </summary>
+    /// <exception cref="InvalidDataException">
+    /// The key file is malformed, not an SM2 key, or named differently from the log key; a public file does not match
+    /// it; or the private key is missing while its verifier key is there.
+    /// </exception>
+    public static NoteSigner LoadOrCreateSm2(string keysPath, NoteSigner logSigner)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(keysPath);
+        ArgumentNullException.ThrowIfNull(logSigner);
+        var privatePath = Path.Combine(keysPath, Sm2PrivateKeyFile);
+        NoteSigner signer;
+        if (File.Exists(privatePath))
+        {
+            signer = Load(privatePath);
+            if (signer.Type != NoteKeyType.Sm2 || signer.Name != logSigner.Name)
+            {
+                throw new InvalidDataException(
+                    $"{privatePath} holds {signer}, a {signer.Type} key; expected an SM2 key named \"{logSigner.Name}\", like the log key.");
+            }
+        }
+        else if (File.Exists(Path.Combine(keysPath, Sm2VerifierKeyFile)))
+        {
+            // Verifiers may have pinned the published key: a new one would silently stop matching it.
+            throw new InvalidDataException(
+                $"The log's SM2 key {privatePath} is missing but {Sm2VerifierKeyFile} is there; restore the key from a backup, or delete {Sm2VerifierKeyFile} and {Sm2PublicKeyPemFile} to make a new SM2 key.");
+        }
+        else
+        {
+            signer = CreateSm2(logSigner);
+            CreateKeysFolder(keysPath);
+            WriteNew(privatePath, signer.ToPrivateKeyString() + "\n", SecretMode);
+        }
+
+        WriteOrCheck(Path.Combine(keysPath, Sm2VerifierKeyFile), signer.VerifierKey + "\n");
+        WriteOrCheck(Path.Combine(keysPath, Sm2PublicKeyPemFile), signer.VerifierKey.ExportSubjectPublicKeyInfoPem());
+        return signer;
     }
 
     /// <summary>Reads a private key file.</summary>
@@ -73,6 +133,56 @@ public static class LogKeyFiles
     public static void Write(string keysPath, NoteSigner signer)
     {
         ArgumentNullException.ThrowIfNull(signer);
+        CreateKeysFolder(keysPath);
+        WriteNew(Path.Combine(keysPath, PrivateKeyFile), signer.ToPrivateKeyString() + "\n", SecretMode);
+        WriteNew(Path.Combine(keysPath, VerifierKeyFile), signer.VerifierKey.ToString() + "\n", PublicMode);
+    }
+
+    /// <summary>A fresh random SM2 key named like the log key, with a key ID of its own (both lines share the name).</summary>
+    private static NoteSigner CreateSm2(NoteSigner logSigner)
+    {
+        var d = new byte[NoteSigner.Sm2PrivateKeySize];
+        try
+        {
+            while (true)
+            {
+                // About 1 in 2^32 draws is out of range (d > n - 2), and 1 in 2^32 keys collides with the log key's ID.
+                RandomNumberGenerator.Fill(d);
+                try
+                {
+                    var signer = NoteSigner.FromSm2PrivateKey(logSigner.Name, d);
+                    if (signer.KeyId != logSigner.KeyId)
+                    {
+                        return signer;
+                    }
+                }
+                catch (ArgumentException)
+                {
+                    // Out of range: draw again.
+                }
+            }
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(d);
+        }
+    }
+
+    /// <summary>Writes a public file derived from a private key, or checks that the one there says the same.</summary>
+    private static void WriteOrCheck(string path, string text)
+    {
+        if (!File.Exists(path))
+        {
+            WriteNew(path, text, PublicMode);
+        }
+        else if (File.ReadAllText(path, Encoding.UTF8) != text)
+        {
+            throw new InvalidDataException($"{path} does not hold the public key of {Path.GetFileName(path)}'s private key; delete it to have it written again.");
+        }
+    }
+
+    private static void CreateKeysFolder(string keysPath)
+    {
         if (OperatingSystem.IsWindows())
         {
             Directory.CreateDirectory(keysPath);
@@ -81,12 +191,6 @@ public static class LogKeyFiles
         {
             Directory.CreateDirectory(keysPath, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         }
-
-        WriteNew(Path.Combine(keysPath, PrivateKeyFile), signer.ToPrivateKeyString() + "\n", SecretMode);
-        WriteNew(
-            Path.Combine(keysPath, VerifierKeyFile),
-            signer.VerifierKey.ToString() + "\n",
-            SecretMode | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
     }
 
     private static void WriteNew(string path, string text, UnixFileMode mode)

@@ -15,7 +15,7 @@ public enum CheckpointFailure
     /// <summary>The log key's signature on the note does not verify.</summary>
     InvalidSignature,
 
-    /// <summary>The note carries no signature by the log key.</summary>
+    /// <summary>The note carries no signature by the log key (or by one of the log keys that were all required).</summary>
     NoVerifiedSignature,
 
     /// <summary>The log key signed the note, but its text is not a valid checkpoint body.</summary>

@@ -6,8 +6,8 @@ using EvidenceChain.Notes.Internal;
 namespace EvidenceChain.Notes;
 
 /// <summary>
-/// Signs and opens C2SP signed notes (c2sp.org/signed-note@v1.0.0) with Ed25519 keys: text ending in a newline,
-/// a blank line, then lines <c>— name base64(key ID || signature)</c>.
+/// Signs and opens C2SP signed notes (c2sp.org/signed-note@v1.0.0) with Ed25519 and SM2 keys: text ending in a
+/// newline, a blank line, then lines <c>— name base64(key ID || signature)</c>.
 /// </summary>
 /// <remarks>Stateless and thread-safe.</remarks>
 public static class SignedNote
@@ -18,10 +18,13 @@ public static class SignedNote
     /// <summary>The most signature lines accepted or produced (the spec requires accepting at least 16).</summary>
     public const int MaxSignatures = 100;
 
-    /// <summary>Signs <paramref name="text"/> with each signer, in order, and returns the signed note.</summary>
+    /// <summary>
+    /// Signs <paramref name="text"/> with each signer, in order, one signature line each, and returns the signed
+    /// note. Signers of different types may be mixed, for example a log's Ed25519 key and its SM2 key.
+    /// </summary>
     /// <remarks>
     /// The text must be non-empty, end with a newline, be well-formed Unicode and hold no control character
-    /// below U+0020 other than newline; it may hold empty lines. Ed25519 signs its UTF-8 bytes.
+    /// below U+0020 other than newline; it may hold empty lines. Every signer signs its UTF-8 bytes.
     /// </remarks>
     /// <exception cref="ArgumentException">
     /// The text breaks a rule above; no signers, a null signer, or the same key twice; more than
@@ -40,11 +43,12 @@ public static class SignedNote
         var message = Encoding.UTF8.GetBytes(text);
         var note = new StringBuilder(text, text.Length + 1 + (signers.Length * 128));
         note.Append('\n');
-        Span<byte> field = stackalloc byte[NoteSyntax.KeyIdSize + NoteVerifier.SignatureSize];
         foreach (var signer in signers)
         {
+            var signature = signer.SignBytes(message);
+            var field = new byte[NoteSyntax.KeyIdSize + signature.Length];
             BinaryPrimitives.WriteUInt32BigEndian(field, signer.KeyId);
-            signer.SignBytes(message, field[NoteSyntax.KeyIdSize..]);
+            signature.CopyTo(field, NoteSyntax.KeyIdSize);
             note.Append(NoteSyntax.SignatureLinePrefixText)
                 .Append(signer.Name)
                 .Append(' ')

@@ -7,7 +7,7 @@ namespace EvidenceChain.Node.Internal;
 /// <param name="Sm2VerifierKey">The SM2 verifier key under the national crypto profile; null when it is off.</param>
 internal sealed record LogKeys(string LogVerifierKey, string? Sm2VerifierKey)
 {
-    /// <summary>Reads the keys from the data folder's keys folder.</summary>
-    public static LogKeys Read(DataFolder folder) =>
-        new(File.ReadAllText(Path.Combine(folder.KeysPath, LogKeyFiles.VerifierKeyFile)).TrimEnd('\n'), null);
+    /// <summary>The keys of an open ledger: the Ed25519 key from <c>keys/log.vkey</c>, the SM2 key when the profile is on.</summary>
+    public static LogKeys Read(FileLedger ledger) =>
+        new(File.ReadAllText(Path.Combine(ledger.Folder.KeysPath, LogKeyFiles.VerifierKeyFile)).TrimEnd('\n'), ledger.Sm2VerifierKey?.ToString());
 }

@@ -27,4 +27,8 @@ internal static partial class NodeLog
 
     [LoggerMessage(EventId = 107, Level = LogLevel.Debug, Message = "Preserved {Name} ({Size} bytes) as entry {Index} for {KeyId}")]
     public static partial void Preserved(ILogger logger, string name, long size, ulong index, string keyId);
+
+    [LoggerMessage(EventId = 120, Level = LogLevel.Information,
+        Message = "National crypto profile: SM3 artefact digests, and an SM2 line on every checkpoint under verifier key {VerifierKey} (log-sm2.vkey, and log-sm2.pub.pem for openssl, in {KeysPath})")]
+    public static partial void NationalCrypto(ILogger logger, EvidenceChain.Notes.NoteVerifier verifierKey, string keysPath);
 }

@@ -15,7 +15,23 @@ internal static class NoteSyntax
     /// <summary>The signature type byte of Ed25519 in key strings and key ID input.</summary>
     public const byte Ed25519Type = 0x01;
 
+    /// <summary>
+    /// The type byte signed-note reserves for signature types it does not assign; a longer identifier follows it.
+    /// </summary>
+    public const byte OtherType = 0xff;
+
     public const int KeyIdSize = 4;
+
+    private static readonly byte[] Ed25519TypeBytes = [Ed25519Type];
+
+    private static readonly byte[] Sm2TypeBytes = [OtherType, .. "evidencechain/sm2-sm3/v1"u8];
+
+    /// <summary>
+    /// The signature type bytes of <see cref="NoteKeyType.Sm2"/>: 0xff and the 24-byte ASCII identifier
+    /// <c>evidencechain/sm2-sm3/v1</c>. The identifier has a fixed length and is compared whole, so where the type
+    /// bytes end and the key starts is never ambiguous.
+    /// </summary>
+    public static ReadOnlySpan<byte> Sm2Type => Sm2TypeBytes;
 
     /// <summary>The start of every signature line: EM DASH (U+2014) and a space, in UTF-8.</summary>
     public static ReadOnlySpan<byte> SignatureLinePrefix => "\u2014 "u8;
@@ -129,15 +145,20 @@ internal static class NoteSyntax
         return true;
     }
 
-    /// <summary>SHA-256(name || 0x0A || 0x01 || public key)[:4], read big-endian.</summary>
-    public static uint ComputeKeyId(string name, ReadOnlySpan<byte> publicKey)
+    /// <summary>The signature type bytes of <paramref name="type"/>: the prefix of its key data and of its key ID input.</summary>
+    public static ReadOnlySpan<byte> TypeBytes(NoteKeyType type) =>
+        type == NoteKeyType.Sm2 ? Sm2TypeBytes : Ed25519TypeBytes;
+
+    /// <summary>SHA-256(name || 0x0A || signature type bytes || public key)[:4], read big-endian.</summary>
+    public static uint ComputeKeyId(string name, NoteKeyType type, ReadOnlySpan<byte> publicKey)
     {
+        var typeBytes = TypeBytes(type);
         var nameLength = Encoding.UTF8.GetByteCount(name);
-        var input = new byte[nameLength + 2 + publicKey.Length];
+        var input = new byte[nameLength + 1 + typeBytes.Length + publicKey.Length];
         Encoding.UTF8.GetBytes(name, input);
         input[nameLength] = (byte)'\n';
-        input[nameLength + 1] = Ed25519Type;
-        publicKey.CopyTo(input.AsSpan(nameLength + 2));
+        typeBytes.CopyTo(input.AsSpan(nameLength + 1));
+        publicKey.CopyTo(input.AsSpan(nameLength + 1 + typeBytes.Length));
         Span<byte> digest = stackalloc byte[SHA256.HashSizeInBytes];
         SHA256.HashData(input, digest);
         return BinaryPrimitives.ReadUInt32BigEndian(digest);

@@ -196,4 +196,14 @@ public sealed class ReceiptVerifierTests(ReceiptTestData data) : IClassFixture<R
         Assert.True(report.IsValid);
         Assert.Equal("extra check", report.Steps[5].Name);
     }
+
+    [Fact]
+    public async Task Verify_EmptiedToken_FailsRatherThanSkips()
+    {
+        var zip = ReceiptTestData.Rewrite(data.Zip, (name, bytes) => name == ReceiptMembers.TimestampResponse ? [] : bytes);
+
+        var report = await VerifyZipAsync(zip, data.Trust);
+
+        AssertOnlyFailure(report, "timestamp");
+    }
 }

@@ -33,6 +33,8 @@ internal static class Program
           evidencectl proof inclusion --leaf-hash H --index I --size N --root R [--proof H1,H2,...]
           evidencectl proof consistency --size1 M --size2 N --root1 R1 --root2 R2 [--proof H1,H2,...]
           evidencectl note verify --key VKEY [--key VKEY ...] [FILE]     (signed note from FILE or stdin)
+          evidencectl verify FILE.evidence.zip --log-key VKEY --tsa-ca PEM [--artefact PATH]...   a receipt, every step
+          evidencectl verify PROOF.tlog-proof --entry ENTRY.json --log-key VKEY [--tsr TSR --tsa-ca PEM] [--artefact PATH]...
 
         Keys and data folders:
           evidencectl keygen --name ORIGIN --out DIR     Ed25519 signed-note key pair (private key mode 0600)
@@ -75,6 +77,7 @@ internal static class Program
                 ["proof", .. var rest] when rest is [] || rest[0].StartsWith('-') || rest[0].All(char.IsAsciiDigit) =>
                     await LogProofCommand.RunAsync(Parse(rest), console),
                 ["note", "verify", .. var rest] => await NoteCommands.VerifyAsync(Parse(rest), console),
+                ["verify", .. var rest] => await VerifyCommand.RunAsync(Parse(rest), console),
                 ["keygen", .. var rest] => KeygenCommand.Run(Parse(rest), console),
                 ["audit", .. var rest] => await DataCommands.AuditAsync(Parse(rest), console),
                 ["reindex", .. var rest] => await DataCommands.ReindexAsync(Parse(rest), console),

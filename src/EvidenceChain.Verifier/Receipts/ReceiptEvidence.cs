@@ -19,7 +19,11 @@ public sealed record ReceiptEvidence
     /// </summary>
     public ReadOnlyMemory<byte>? CheckpointText { get; init; }
 
-    /// <summary>The DER RFC 3161 TimeStampResp over the checkpoint's note text; null when not given (step skipped).</summary>
+    /// <summary>
+    /// The DER RFC 3161 TimeStampResp over the checkpoint's note text; null when not given (step skipped). Empty bytes
+    /// are a response that was given and is malformed (step failed), so that blanking a receipt's token cannot turn a
+    /// failure into a skip. Beware: a null <c>byte[]</c> converts to empty, not to null.
+    /// </summary>
     public ReadOnlyMemory<byte>? TimestampResponse { get; init; }
 
     /// <summary>

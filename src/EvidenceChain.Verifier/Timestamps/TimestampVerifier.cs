@@ -24,6 +24,8 @@ public static class TimestampVerifier
     /// <summary>id-kp-timeStamping (RFC 3161 §2.3).</summary>
     public const string TimeStampingOid = "1.3.6.1.5.5.7.3.8";
 
+    private const string TstInfoOid = "1.2.840.113549.1.9.16.1.4";
+
     /// <summary>Checks a DER TimeStampResp (a <c>.tsr</c> file) over <paramref name="data"/>.</summary>
     /// <param name="response">The DER TimeStampResp.</param>
     /// <param name="data">The timestamped bytes (for a checkpoint: its note text).</param>
@@ -50,22 +52,43 @@ public static class TimestampVerifier
         ReadOnlySpan<byte> token, ReadOnlySpan<byte> data, X509Certificate2Collection trustedCas, X509Certificate2Collection? untrusted = null)
     {
         ArgumentNullException.ThrowIfNull(trustedCas);
-        Rfc3161TimestampToken decoded;
+        // Decoded here rather than by Rfc3161TimestampToken.TryDecode, which refuses tokens whose certificate breaks
+        // the profile without saying why; the runtime's check runs last, as a second opinion (see TokenCheck).
+        var cms = new SignedCms();
+        Rfc3161TimestampTokenInfo info;
         try
         {
-            if (!Rfc3161TimestampToken.TryDecode(token.ToArray(), out var parsed, out var consumed) || consumed != token.Length)
+            cms.Decode(token);
+
+            // RFC 5652 §5.1: version 3 whenever the content is not id-data; no signature covers it, so pin it here.
+            if (cms.Version != 3)
             {
-                return Fail(TimestampFailure.Malformed, "not a DER RFC 3161 timestamp token", null);
+                return Fail(TimestampFailure.Malformed, $"the token's SignedData version is {cms.Version}; RFC 5652 requires 3 for a TSTInfo", null);
             }
 
-            decoded = parsed;
+            if (cms.ContentInfo.ContentType.Value != TstInfoOid
+                || !Rfc3161TimestampTokenInfo.TryDecode(cms.ContentInfo.Content, out var parsed, out var consumed)
+                || consumed != cms.ContentInfo.Content.Length)
+            {
+                return Fail(TimestampFailure.Malformed, "not an RFC 3161 timestamp token (the signed content is not a TSTInfo)", null);
+            }
+
+            info = parsed;
         }
         catch (CryptographicException e)
         {
             return Fail(TimestampFailure.Malformed, $"not a DER RFC 3161 timestamp token: {e.Message}", null);
         }
 
-        return new TokenCheck(decoded, trustedCas, untrusted ?? []).Run(data);
+        try
+        {
+            return new TokenCheck(token.ToArray(), cms, info, trustedCas, untrusted ?? []).Run(data);
+        }
+        catch (CryptographicException e)
+        {
+            // For example a corrupt certificate inside the token, found only when the certificates are read.
+            return Fail(TimestampFailure.Malformed, $"the timestamp token is corrupt: {e.Message}", null);
+        }
     }
 
     /// <summary>Reads PEM CERTIFICATE blocks (a pinned CA file, or a chain); other PEM blocks are ignored.</summary>

@@ -25,12 +25,19 @@ internal sealed class StepReport
     /// <summary>Adds a step that was not checked, with the reason.</summary>
     public void Skip(string name, string reason) => _steps.Add(("skip", name, reason));
 
-    /// <summary>Adds the steps of an offline verification; true when all passed.</summary>
+    /// <summary>Adds the steps of an offline verification (skipped ones as SKIP); true when none failed.</summary>
     public bool Add(VerificationReport report)
     {
         foreach (var step in report.Steps)
         {
-            Add(step.Name, step.Passed, step.Detail);
+            if (step.Skipped)
+            {
+                Skip(step.Name, step.Detail);
+            }
+            else
+            {
+                Add(step.Name, step.Passed, step.Detail);
+            }
         }
 
         return report.IsValid;

@@ -71,11 +71,12 @@ internal static class ReceiptReader
         foreach (var member in archive.Entries)
         {
             var name = member.FullName;
-            CheckName(name);
             if (!seen.Add(name))
             {
-                throw new ReceiptFormatException($"The receipt holds \"{name}\" twice (names are compared ignoring case).");
+                throw new ReceiptFormatException($"The receipt holds \"{Printable(name)}\" twice (names are compared ignoring case).");
             }
+
+            CheckName(name);
 
             CheckSize(member, name.StartsWith(ReceiptMembers.ArtefactFolder, StringComparison.Ordinal) && name != ReceiptMembers.ArtefactFolder ? limits.MaxArtefactBytes : limits.MaxMetadataBytes);
             if (Folders.Contains(name))

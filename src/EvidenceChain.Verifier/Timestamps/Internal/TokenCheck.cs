@@ -7,14 +7,13 @@ using System.Security.Cryptography.Xml;
 namespace EvidenceChain.Verification.Timestamps.Internal;
 
 /// <summary>The checks of one decoded token, in order; the first failure ends them.</summary>
-internal sealed class TokenCheck(Rfc3161TimestampToken token, X509Certificate2Collection trustedCas, X509Certificate2Collection untrusted)
+internal sealed class TokenCheck(byte[] token, SignedCms cms, Rfc3161TimestampTokenInfo tst, X509Certificate2Collection trustedCas, X509Certificate2Collection untrusted)
 {
     private const string SigningCertificateV1Oid = "1.2.840.113549.1.9.16.2.12";
     private const string SigningCertificateV2Oid = "1.2.840.113549.1.9.16.2.47";
 
     public TimestampResult Run(ReadOnlySpan<byte> data)
     {
-        var tst = token.TokenInfo;
         var hash = ImprintHash(tst.HashAlgorithmId.Value);
         var info = new TimestampInfo(
             tst.Timestamp.ToUniversalTime(),
@@ -37,13 +36,19 @@ internal sealed class TokenCheck(Rfc3161TimestampToken token, X509Certificate2Co
                 info);
         }
 
-        var cms = token.AsSignedCms();
         if (cms.SignerInfos.Count != 1)
         {
             return TimestampVerifier.Fail(TimestampFailure.Malformed, $"the token has {cms.SignerInfos.Count} signers; RFC 3161 requires one", info);
         }
 
         var signer = cms.SignerInfos[0];
+
+        // RFC 5652 §5.3: version 1 with issuerAndSerialNumber, 3 with subjectKeyIdentifier; unsigned, so pinned here.
+        var version = signer.SignerIdentifier.Type == SubjectIdentifierType.SubjectKeyIdentifier ? 3 : 1;
+        if (signer.Version != version)
+        {
+            return TimestampVerifier.Fail(TimestampFailure.Malformed, $"the token's SignerInfo version is {signer.Version}; RFC 5652 requires {version} for its signer identifier", info);
+        }
         var certificate = FindSigner(signer, cms.Certificates);
         if (certificate is null)
         {
@@ -65,12 +70,6 @@ internal sealed class TokenCheck(Rfc3161TimestampToken token, X509Certificate2Co
             return TimestampVerifier.Fail(TimestampFailure.BadSignature, $"the token's signature does not verify: {e.Message}", info);
         }
 
-        // The runtime's own check of imprint, signature and ESS binding, as a second opinion on the ones above.
-        if (!token.VerifySignatureForData(data, out var runtimeSigner, [certificate]) || !runtimeSigner.RawDataMemory.Span.SequenceEqual(certificate.RawDataMemory.Span))
-        {
-            return TimestampVerifier.Fail(TimestampFailure.BadSignature, "the token's signature does not verify (System.Security.Cryptography.Pkcs)", info);
-        }
-
         if (!IsTimestampingOnly(certificate, out var ekuError))
         {
             return TimestampVerifier.Fail(TimestampFailure.NotATimestampingCertificate, $"the signer \"{certificate.Subject}\" {ekuError}", info);
@@ -87,6 +86,14 @@ internal sealed class TokenCheck(Rfc3161TimestampToken token, X509Certificate2Co
         if (!Chains(certificate, cms.Certificates, info.GenTime, out var chainError))
         {
             return TimestampVerifier.Fail(TimestampFailure.UntrustedChain, $"the signer \"{certificate.Subject}\" does not chain to a pinned TSA CA at genTime: {chainError}", info);
+        }
+
+        // The runtime's own check of imprint, signature, ESS binding and profile, as a second opinion on the above.
+        if (!Rfc3161TimestampToken.TryDecode(token, out var decoded, out _)
+            || !decoded.VerifySignatureForData(data, out var runtimeSigner, [certificate])
+            || !runtimeSigner.RawDataMemory.Span.SequenceEqual(certificate.RawDataMemory.Span))
+        {
+            return TimestampVerifier.Fail(TimestampFailure.BadSignature, "the token does not verify with System.Security.Cryptography.Pkcs", info);
         }
 
         return new TimestampResult(TimestampFailure.None, info.ToString(), info);

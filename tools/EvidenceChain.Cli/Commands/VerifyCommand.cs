@@ -1,0 +1,176 @@
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using System.Text.Json.Nodes;
+using EvidenceChain.Cli.Client;
+using EvidenceChain.Notes;
+using EvidenceChain.Verification;
+using EvidenceChain.Verification.Receipts;
+using EvidenceChain.Verification.Timestamps;
+
+namespace EvidenceChain.Cli.Commands;
+
+/// <summary>
+/// <c>verify FILE.evidence.zip --log-key VKEY --tsa-ca PEM [--artefact PATH]...</c>, or a bare
+/// <c>verify proof.tlog-proof --entry entry.json --log-key VKEY [--tsr TSR --tsa-ca PEM]</c>: checks a receipt offline
+/// with <see cref="ReceiptVerifier"/>, one line per step.
+/// </summary>
+internal static class VerifyCommand
+{
+    private const long MaxSmallFileBytes = 2 << 20;
+
+    public static async Task<int> RunAsync(Arguments args, CliConsole console)
+    {
+        if (args.Flag("help"))
+        {
+            await console.Out.WriteLineAsync("""
+                evidencectl verify FILE.evidence.zip --log-key VKEY --tsa-ca PEM [--artefact PATH]... [--json]
+                evidencectl verify PROOF.tlog-proof --entry ENTRY.json --log-key VKEY [--tsr TSR --tsa-ca PEM] [--artefact PATH]...
+                Verifies a receipt offline, trusting only what you pin: the entry's format and identity, its inclusion
+                under the checkpoint's root, the checkpoint's signature under VKEY (the key string or a file holding it),
+                the RFC 3161 token over the checkpoint under the CA certificate(s) in PEM (genTime is printed), that
+                checkpoint.txt is the timestamped checkpoint text, and each artefact's size, SHA-256 (and SM3) against
+                the entry: those in the zip's artefacts/ and each --artefact PATH (matched by file name).
+                The receipt's trust/ folder is never trusted. Prints PASS, FAIL or SKIP per step, then "verified: ..."
+                (exit 0: no step failed) or "FAILED: ..." (exit 1); exit 2 for bad usage or an unreadable file.
+                A bare proof without --tsr has no trusted time: the timestamp step is SKIP, and said so on the last line.
+                """);
+            return ExitCode.Verified;
+        }
+
+        var json = args.Flag("json");
+        var logKey = ReadLogKey(args.Required("log-key"));
+        var caFiles = args.All("tsa-ca");
+        var entryPath = args.Optional("entry");
+        var tsrPath = args.Optional("tsr");
+        var artefactPaths = args.All("artefact");
+        args.EnsureAllUsed(1);
+        var file = args.Positional.FirstOrDefault() ?? throw new UsageException("verify needs a receipt FILE.evidence.zip, or a .tlog-proof with --entry");
+        var bare = entryPath is not null || file.EndsWith(".tlog-proof", StringComparison.OrdinalIgnoreCase);
+        if (bare && entryPath is null)
+        {
+            throw new UsageException("a bare .tlog-proof needs --entry ENTRY.json (the leaf bytes)");
+        }
+
+        if (caFiles.Count == 0 && (!bare || tsrPath is not null))
+        {
+            throw new UsageException("--tsa-ca PEM is required to check the timestamp: pin the TSA's CA certificate");
+        }
+
+        if (!bare && tsrPath is not null)
+        {
+            throw new UsageException("--tsr is for a bare .tlog-proof; a receipt zip holds its own checkpoint.tsr");
+        }
+
+        var trust = new ReceiptTrust { LogKey = logKey, TsaCas = ReadCas(caFiles) };
+        var artefacts = artefactPaths.Select(p =>
+        {
+            RequireFile(p, "--artefact");
+            return ReceiptArtefact.FromFile(p);
+        }).ToList();
+
+        VerificationReport report;
+        if (bare)
+        {
+            var evidence = new ReceiptEvidence
+            {
+                Entry = await ReadSmallAsync(entryPath!, "--entry"),
+                Proof = await ReadSmallAsync(file, "the proof"),
+                TimestampResponse = tsrPath is null ? (ReadOnlyMemory<byte>?)null : await ReadSmallAsync(tsrPath, "--tsr"),
+                Artefacts = artefacts,
+            };
+            report = await ReceiptVerifier.VerifyAsync(evidence, trust, console.Cancellation);
+        }
+        else
+        {
+            RequireFile(file, "the receipt");
+            await using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, useAsync: true);
+            ReceiptPackage package;
+            try
+            {
+                package = await ReceiptArchive.OpenAsync(stream, cancellationToken: console.Cancellation);
+            }
+            catch (ReceiptFormatException e)
+            {
+                throw new UsageException($"{file}: {e.Message}");
+            }
+
+            await using (package)
+            {
+                var evidence = package.Evidence with { Artefacts = [.. package.Evidence.Artefacts, .. artefacts] };
+                report = await ReceiptVerifier.VerifyAsync(evidence, trust, console.Cancellation);
+            }
+        }
+
+        var steps = new StepReport();
+        steps.Add(report);
+        var timestamp = report.Steps.FirstOrDefault(s => s.Name == "timestamp");
+        var success = timestamp is { Passed: true }
+            ? "every step passed; trusted time: " + timestamp.Detail
+            : "every step passed, but the trusted time was NOT checked (no timestamp given)";
+        return await steps.WriteAsync(console, json, success, new JsonObject { ["file"] = file });
+    }
+
+    /// <summary>A verifier key given as the key itself or as a file holding it (the node's keys/log.vkey).</summary>
+    private static NoteVerifier ReadLogKey(string text)
+    {
+        if (NoteVerifier.TryParse(text.Trim(), out var key, out var error))
+        {
+            return key;
+        }
+
+        if (!File.Exists(text))
+        {
+            throw new UsageException($"--log-key \"{text}\" is neither a verifier key ({error}) nor a file");
+        }
+
+        var content = File.ReadAllText(text).Trim();
+        return NoteVerifier.TryParse(content, out key, out error)
+            ? key
+            : throw new UsageException($"--log-key {text} does not hold a verifier key: {error}");
+    }
+
+    private static X509Certificate2Collection ReadCas(IReadOnlyList<string> files)
+    {
+        var cas = new X509Certificate2Collection();
+        foreach (var file in files)
+        {
+            RequireFile(file, "--tsa-ca");
+            try
+            {
+                var read = TimestampVerifier.ReadPem(File.ReadAllText(file));
+                if (read.Count == 0)
+                {
+                    throw new UsageException($"--tsa-ca {file} holds no PEM certificate");
+                }
+
+                cas.AddRange(read);
+            }
+            catch (CryptographicException e)
+            {
+                throw new UsageException($"--tsa-ca {file} is not PEM certificates: {e.Message}");
+            }
+        }
+
+        return cas;
+    }
+
+    private static void RequireFile(string path, string what)
+    {
+        if (!File.Exists(path))
+        {
+            throw new UsageException($"{what} {path}: no such file");
+        }
+    }
+
+    private static async Task<byte[]> ReadSmallAsync(string path, string what)
+    {
+        RequireFile(path, what);
+        var length = new FileInfo(path).Length;
+        if (length > MaxSmallFileBytes)
+        {
+            throw new UsageException($"{what} {path} is {length} bytes; at most {MaxSmallFileBytes} are read");
+        }
+
+        return await File.ReadAllBytesAsync(path);
+    }
+}

@@ -38,7 +38,9 @@ public sealed class AddressGuard
     {
         ArgumentNullException.ThrowIfNull(value);
         var text = value.Trim();
-        if (IPNetwork.TryParse(text, out var network))
+        var slash = text.IndexOf('/', StringComparison.Ordinal);
+        if (slash > 0 && IPNetwork.TryParse(text, out var network)
+            && IPAddress.TryParse(text[..slash], out var written) && written.Equals(network.BaseAddress))
         {
             return network;
         }
@@ -202,7 +204,7 @@ public sealed class AddressGuard
         if (b[0] == 0x20 && b[1] == 0x01 && b[2] == 0x00 && b[3] == 0x00)
         {
             // Teredo: the client's IPv4 address is stored bit-inverted in the last four bytes.
-            v4 = [(byte)~b[12], (byte)~b[13], (byte)~b[14], (byte)~b[15]];
+            v4 = [(byte)(b[12] ^ 0xff), (byte)(b[13] ^ 0xff), (byte)(b[14] ^ 0xff), (byte)(b[15] ^ 0xff)];
             form = "Teredo";
             return true;
         }

@@ -11,7 +11,7 @@ internal static class Base32
         int buffer = 0, bits = 0, n = 0;
         foreach (var b in data)
         {
-            buffer = (buffer << 8) | b;
+            buffer = ((buffer & 0xff) << 8) | b; // at most 4 bits are left over
             bits += 8;
             while (bits >= 5)
             {
@@ -48,11 +48,11 @@ internal static class Base32
                 return false;
             }
 
-            buffer = ((buffer << 5) | value) & 0xfff;
+            buffer = ((buffer & 0x7f) << 5) | value; // at most 7 bits are left over
             bits += 5;
             if (bits >= 8)
             {
-                output.Add((byte)(buffer >> (bits - 8)));
+                output.Add((byte)((buffer >> (bits - 8)) & 0xff));
                 bits -= 8;
             }
         }

@@ -104,6 +104,7 @@ public sealed class EvidenceNode : IAsyncDisposable
         services.AddSingleton<ReceiptBuilder>();
         services.AddSingleton(_ => new FileIntake(parts.Ledger.Ledger, parts.Ledger.Blobs, intakeOptions));
         services.AddSingleton<UploadSlots>();
+        services.AddCapture(builder.Configuration, intakeOptions.Sm3);
         services.Configure<NodeOptions>(builder.Configuration);
         services.Configure<NodeLimits>(builder.Configuration.GetSection("Limits"));
         services.AddSingleton<AuthInterceptor>();
@@ -161,6 +162,7 @@ public sealed class EvidenceNode : IAsyncDisposable
             app.MapGrpcService<EvidenceApi>();
             app.MapGrpcService<LogApi>();
             app.MapGrpcService<AdminApi>();
+            app.MapGrpcService<CaptureApi>();
             app.MapGrpcHealthChecksService();
             app.MapGrpcReflectionService();
             app.MapTiles();

@@ -11,6 +11,7 @@ internal static class Program
         Node client (public reads need no key; the role a call needs is in brackets):
           evidencectl preserve FILE... [--title T] [--description D] [--media-type M]     [submitter]
                               [--receipts DIR]                 also write each entry's receipt into DIR
+          evidencectl capture URL [--no-browser]                     [submitter] the node fetches and preserves the page
           evidencectl entry INDEX
           evidencectl find FILE | --sha256 HEX | --sm3 HEX           exit 1 when no entry lists the digest
           evidencectl download INDEX NAME -o FILE [--force]          [any role] checks the SHA-256 before FILE appears
@@ -82,6 +83,7 @@ internal static class Program
                 ["audit", .. var rest] => await DataCommands.AuditAsync(Parse(rest), console),
                 ["reindex", .. var rest] => await DataCommands.ReindexAsync(Parse(rest), console),
                 ["preserve", .. var rest] => await PreserveCommand.RunAsync(Parse(rest), console),
+                ["capture", .. var rest] => await CaptureCommand.RunAsync(Arguments.Parse(rest, "help", "json", "no-browser"), console),
                 ["entry", .. var rest] => await EntryCommands.EntryAsync(Parse(rest), console),
                 ["find", .. var rest] => await EntryCommands.FindAsync(Parse(rest), console),
                 ["download", .. var rest] => await DownloadCommand.RunAsync(Parse(rest), console),

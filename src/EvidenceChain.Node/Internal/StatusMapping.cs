@@ -1,3 +1,4 @@
+using EvidenceChain.Capture;
 using EvidenceChain.Ledger;
 using EvidenceChain.Storage;
 using Grpc.Core;
@@ -18,6 +19,8 @@ internal static class StatusMapping
         LimitExceededException e => new Status(StatusCode.ResourceExhausted, e.Message),
         BlobTooLargeException e => new Status(StatusCode.ResourceExhausted, e.Message),
         LedgerBusyException e => new Status(StatusCode.Unavailable, e.Message),
+        CaptureRefusedException e => new Status(StatusCode.PermissionDenied, e.Message),
+        CaptureBusyException e => new Status(StatusCode.ResourceExhausted, e.Message),
         ObjectDisposedException => new Status(StatusCode.Unavailable, "The node is shutting down; retry against it once it is back."),
         OperationCanceledException or IOException when cancelled || IsClientReset(exception) =>
             new Status(StatusCode.Cancelled, "The call was cancelled by the client."),

@@ -32,6 +32,7 @@ internal sealed class NodeClient : IDisposable
         Evidence = new EvidenceService.EvidenceServiceClient(_channel);
         Log = new LogService.LogServiceClient(_channel);
         Admin = new AdminService.AdminServiceClient(_channel);
+        Capture = new CaptureService.CaptureServiceClient(_channel);
     }
 
     public NodeSettings Settings { get; }
@@ -46,6 +47,8 @@ internal sealed class NodeClient : IDisposable
     public LogService.LogServiceClient Log { get; }
 
     public AdminService.AdminServiceClient Admin { get; }
+
+    public CaptureService.CaptureServiceClient Capture { get; }
 
     /// <summary>
     /// Runs <paramref name="command"/> against the node in <paramref name="settings"/>. A gRPC error prints

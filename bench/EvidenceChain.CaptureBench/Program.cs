@@ -1,0 +1,67 @@
+// Captures per minute of a small local page, with and without the browser.
+// Usage: dotnet run -c Release --project bench/EvidenceChain.CaptureBench -- [--captures N] [--browser PATH]
+// Sequential captures (one at a time) of a page with an image and a script served by Kestrel on 127.0.0.1.
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using EvidenceChain.Capture;
+using EvidenceChain.Capture.Browser;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+var captures = Option("--captures") is { } n ? int.Parse(n, CultureInfo.InvariantCulture) : 20;
+var browser = Option("--browser") ?? (File.Exists("/usr/bin/chromium") ? "/usr/bin/chromium" : null);
+
+var builder = WebApplication.CreateSlimBuilder();
+builder.Logging.ClearProviders();
+builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0));
+await using var app = builder.Build();
+app.MapGet("/", () => Results.Content(
+    "<!doctype html><html><head><title>bench</title><script src=\"/a.js\"></script></head><body><h1>Bench page</h1><img src=\"/i.svg\"></body></html>",
+    "text/html"));
+app.MapGet("/a.js", () => Results.Content("document.title += ' rendered';", "text/javascript"));
+app.MapGet("/i.svg", () => Results.Content("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"10\" height=\"10\"/>", "image/svg+xml"));
+await app.StartAsync();
+var url = app.Urls.First() + "/";
+
+var options = new CaptureOptions();
+options.AllowedNetworks.Add("127.0.0.0/8");
+await MeasureAsync("network only", null, Math.Max(captures * 5, 50));
+if (browser is not null)
+{
+    await MeasureAsync("with browser", new ChromiumRenderer(browser, NullLogger<ChromiumRenderer>.Instance), captures);
+}
+else
+{
+    Console.WriteLine("with browser: skipped (no chromium; pass --browser PATH)");
+}
+
+await app.StopAsync();
+
+async Task MeasureAsync(string name, IPageRenderer? renderer, int count)
+{
+    using var capturer = new PageCapturer(options, renderer, TimeProvider.System, NullLogger<PageCapturer>.Instance);
+    using (await capturer.CaptureAsync(url, render: renderer is not null, default))
+    {
+        // warm-up
+    }
+
+    var watch = Stopwatch.StartNew();
+    for (var i = 0; i < count; i++)
+    {
+        using var result = await capturer.CaptureAsync(url, render: renderer is not null, default);
+        if (!result.IsComplete || (renderer is not null && result.Rendering != "rendered"))
+        {
+            throw new InvalidOperationException($"capture {i} did not complete: {result.Failure?.Message} / {result.Rendering}");
+        }
+    }
+
+    var perMinute = count / watch.Elapsed.TotalMinutes;
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+        $"{name}: {count} captures in {watch.Elapsed.TotalSeconds:F1} s = {perMinute:F0} captures/minute ({watch.Elapsed.TotalMilliseconds / count:F0} ms each)"));
+}
+
+string? Option(string name) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault();

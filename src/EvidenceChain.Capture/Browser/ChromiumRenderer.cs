@@ -1,0 +1,241 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using System.Text.Json.Nodes;
+using EvidenceChain.Capture.Browser.Internal;
+using EvidenceChain.Capture.Guard;
+using Microsoft.Extensions.Logging;
+
+namespace EvidenceChain.Capture.Browser;
+
+/// <summary>
+/// Renders pages in headless Chromium driven over the DevTools protocol: a fresh browser and profile per render, a
+/// full-page PNG screenshot and the serialised DOM. Every connection the browser makes goes through a guarded proxy
+/// (the SSRF guard, pinned addresses), and the browser's own resolver is switched off, so a page's subresources
+/// cannot reach guarded addresses.
+/// </summary>
+/// <remarks>Thread-safe: each render has its own browser process.</remarks>
+public sealed partial class ChromiumRenderer : IPageRenderer
+{
+    private static readonly TimeSpan SettleTime = TimeSpan.FromSeconds(3);
+    private readonly string _executable;
+    private readonly ILogger<ChromiumRenderer> _logger;
+
+    /// <summary>Creates a renderer that starts <paramref name="executable"/> (e.g. <c>/usr/bin/chromium</c>).</summary>
+    public ChromiumRenderer(string executable, ILogger<ChromiumRenderer> logger)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(executable);
+        ArgumentNullException.ThrowIfNull(logger);
+        _executable = executable;
+        _logger = logger;
+    }
+
+    /// <inheritdoc/>
+    public string Description => $"Chromium, headless, driven over the DevTools protocol ({_executable})";
+
+    /// <inheritdoc/>
+    public async Task<RenderOutcome> RenderAsync(Uri url, AddressGuard guard, CaptureOptions options, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(url);
+        ArgumentNullException.ThrowIfNull(guard);
+        ArgumentNullException.ThrowIfNull(options);
+        var profile = Directory.CreateTempSubdirectory("evidencechain-chromium-");
+        var proxy = new GuardedProxy(guard);
+        await using (proxy)
+        {
+            proxy.Start();
+            using var process = Start(proxy.Port, profile.FullName, options);
+            try
+            {
+                var endpoint = await DevToolsEndpointAsync(process, cancellationToken);
+                var cdp = new CdpConnection();
+                await using (cdp)
+                {
+                    await cdp.ConnectAsync(endpoint, cancellationToken);
+                    var (screenshot, dom, notes) = await DriveAsync(cdp, url, options, cancellationToken);
+                    return new RenderOutcome(screenshot, dom, DateTimeOffset.UtcNow, proxy.Blocked, notes);
+                }
+            }
+            finally
+            {
+                Stop(process);
+                try
+                {
+                    profile.Delete(recursive: true);
+                }
+                catch (IOException)
+                {
+                    // a file still held by a dying child process; the temp folder is cleaned eventually
+                }
+            }
+        }
+    }
+
+    private static async Task<(byte[] Screenshot, byte[] Dom, List<string> Notes)> DriveAsync(
+        CdpConnection cdp, Uri url, CaptureOptions options, CancellationToken ct)
+    {
+        var notes = new List<string>();
+        var version = await cdp.SendAsync("Browser.getVersion", null, null, ct);
+        notes.Add("browser: " + version["product"]?.GetValue<string>());
+        var target = await cdp.SendAsync("Target.createTarget", new JsonObject { ["url"] = "about:blank" }, null, ct);
+        var attached = await cdp.SendAsync("Target.attachToTarget", new JsonObject { ["targetId"] = target["targetId"]!.GetValue<string>(), ["flatten"] = true }, null, ct);
+        var session = attached["sessionId"]!.GetValue<string>();
+        var loaded = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var idle = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        cdp.Event = (method, parameters, sessionId) =>
+        {
+            if (sessionId != session)
+            {
+                return;
+            }
+
+            if (method == "Page.loadEventFired")
+            {
+                loaded.TrySetResult();
+            }
+            else if (method == "Page.lifecycleEvent" && parameters["name"]?.GetValue<string>() == "networkIdle")
+            {
+                idle.TrySetResult();
+            }
+        };
+        await cdp.SendAsync("Page.enable", null, session, ct);
+        await cdp.SendAsync("Page.setLifecycleEventsEnabled", new JsonObject { ["enabled"] = true }, session, ct);
+        await cdp.SendAsync("Emulation.setDeviceMetricsOverride", new JsonObject
+        {
+            ["width"] = options.ViewportWidth, ["height"] = 800, ["deviceScaleFactor"] = 1, ["mobile"] = false,
+        }, session, ct);
+        var navigation = await cdp.SendAsync("Page.navigate", new JsonObject { ["url"] = url.AbsoluteUri }, session, ct);
+        if (navigation["errorText"]?.GetValue<string>() is { Length: > 0 } error)
+        {
+            throw new RenderException($"the browser could not load {url.GetLeftPart(UriPartial.Path)}: {error}");
+        }
+
+        await loaded.Task.WaitAsync(ct);
+        if (await Task.WhenAny(idle.Task, Task.Delay(SettleTime, ct)) != idle.Task)
+        {
+            notes.Add("the page was still loading resources when it was captured (no network idle within 3 s of load)");
+        }
+
+        var metrics = await cdp.SendAsync("Page.getLayoutMetrics", null, session, ct);
+        var size = metrics["cssContentSize"] as JsonObject ?? metrics["contentSize"] as JsonObject ?? [];
+        var width = Math.Max(1, (int)Math.Ceiling(size["width"]?.GetValue<double>() ?? options.ViewportWidth));
+        var height = Math.Max(1, (int)Math.Ceiling(size["height"]?.GetValue<double>() ?? 800));
+        if (height > options.MaxScreenshotHeight)
+        {
+            notes.Add(string.Create(CultureInfo.InvariantCulture,
+                $"the page is {height} CSS pixels tall; the screenshot stops at {options.MaxScreenshotHeight} (Capture:MaxScreenshotHeight)"));
+            height = options.MaxScreenshotHeight;
+        }
+
+        var shot = await cdp.SendAsync("Page.captureScreenshot", new JsonObject
+        {
+            ["format"] = "png",
+            ["captureBeyondViewport"] = true,
+            ["clip"] = new JsonObject { ["x"] = 0, ["y"] = 0, ["width"] = width, ["height"] = height, ["scale"] = 1 },
+        }, session, ct);
+        var screenshot = Convert.FromBase64String(shot["data"]!.GetValue<string>());
+        var dom = await cdp.SendAsync("Runtime.evaluate", new JsonObject
+        {
+            ["expression"] = "(document.doctype ? new XMLSerializer().serializeToString(document.doctype) + '\\n' : '') + document.documentElement.outerHTML",
+            ["returnByValue"] = true,
+        }, session, ct);
+        var html = (dom["result"] as JsonObject)?["value"]?.GetValue<string>() ?? throw new RenderException("the browser returned no DOM");
+        return (screenshot, Encoding.UTF8.GetBytes(html), notes);
+    }
+
+    private Process Start(int proxyPort, string profile, CaptureOptions options)
+    {
+        var start = new ProcessStartInfo(_executable) { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
+        string[] args =
+        [
+            "--headless=new", "--disable-gpu", "--hide-scrollbars", "--mute-audio", "--no-first-run", "--no-default-browser-check",
+            "--disable-extensions", "--disable-sync", "--disable-background-networking", "--disable-component-update",
+            "--disable-domain-reliability", "--disable-breakpad", "--metrics-recording-only", "--password-store=basic",
+            "--remote-debugging-port=0", "--remote-allow-origins=*", $"--user-data-dir={profile}",
+            // Every connection goes through the guarded proxy (loopback too), and the browser resolves no names itself.
+            $"--proxy-server=http://127.0.0.1:{proxyPort.ToString(CultureInfo.InvariantCulture)}", "--proxy-bypass-list=<-loopback>",
+            "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1",
+            "--force-webrtc-ip-handling-policy=disable_non_proxied_udp", "--webrtc-ip-handling-policy=disable_non_proxied_udp",
+            $"--user-agent={options.UserAgent}", $"--window-size={options.ViewportWidth.ToString(CultureInfo.InvariantCulture)},800",
+            "about:blank",
+        ];
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        if (Environment.UserName == "root")
+        {
+            start.ArgumentList.Add("--no-sandbox"); // Chromium's sandbox cannot run as root
+        }
+
+        try
+        {
+            return Process.Start(start) ?? throw new RenderException($"{_executable} did not start");
+        }
+        catch (System.ComponentModel.Win32Exception e)
+        {
+            throw new RenderException($"{_executable} could not be started: {e.Message}", e);
+        }
+    }
+
+    private static async Task<Uri> DevToolsEndpointAsync(Process process, CancellationToken ct)
+    {
+        _ = process.StandardOutput.ReadToEndAsync(ct);
+        var seen = new StringBuilder();
+        while (await process.StandardError.ReadLineAsync(ct) is { } line)
+        {
+            const string Marker = "DevTools listening on ";
+            var at = line.IndexOf(Marker, StringComparison.Ordinal);
+            if (at >= 0)
+            {
+                _ = DrainAsync(process.StandardError);
+                return new Uri(line[(at + Marker.Length)..].Trim());
+            }
+
+            if (seen.Length < 2000)
+            {
+                seen.Append(line).Append('\n');
+            }
+        }
+
+        throw new RenderException($"the browser exited before opening its DevTools endpoint: {seen.ToString().Trim()}");
+    }
+
+    private static async Task DrainAsync(StreamReader reader)
+    {
+        try
+        {
+            while (await reader.ReadLineAsync() is not null)
+            {
+            }
+        }
+        catch (Exception e) when (e is IOException or ObjectDisposedException)
+        {
+            // the process is gone
+        }
+    }
+
+    private void Stop(Process process)
+    {
+        try
+        {
+            if (!process.HasExited)
+            {
+                process.Kill(entireProcessTree: true);
+                process.WaitForExit(5000);
+            }
+        }
+        catch (InvalidOperationException)
+        {
+            // already gone
+        }
+        catch (System.ComponentModel.Win32Exception e)
+        {
+            BrowserStopFailed(_logger, process.Id, e.Message);
+        }
+    }
+
+    [LoggerMessage(EventId = 510, Level = LogLevel.Warning, Message = "Could not stop browser process {ProcessId}: {Message}")]
+    private static partial void BrowserStopFailed(ILogger logger, int processId, string message);
+}

@@ -1,0 +1,16 @@
+using EvidenceChain.Capture.Guard;
+
+namespace EvidenceChain.Capture.Browser;
+
+/// <summary>Renders a page in a browser whose every connection goes through the SSRF guard.</summary>
+public interface IPageRenderer
+{
+    /// <summary>A short description of the browser for the environment record, e.g. "Chromium 120.0 (/usr/bin/chromium)".</summary>
+    string Description { get; }
+
+    /// <summary>
+    /// Loads <paramref name="url"/> and returns a full-page PNG screenshot and the rendered DOM. Requests to addresses
+    /// <paramref name="guard"/> refuses are blocked and listed in the outcome.
+    /// </summary>
+    Task<RenderOutcome> RenderAsync(Uri url, AddressGuard guard, CaptureOptions options, CancellationToken cancellationToken);
+}

@@ -1,0 +1,9 @@
+namespace EvidenceChain.Capture.Browser;
+
+/// <summary>What the browser produced. Immutable.</summary>
+/// <param name="Screenshot">The full-page PNG.</param>
+/// <param name="Dom">The rendered DOM, serialised as HTML (UTF-8).</param>
+/// <param name="Date">When the render finished (node clock).</param>
+/// <param name="Blocked">Requests the guard refused while rendering, each as "URL: reason".</param>
+/// <param name="Notes">Anything else the record should say (e.g. the screenshot was cut at the height limit).</param>
+public sealed record RenderOutcome(byte[] Screenshot, byte[] Dom, DateTimeOffset Date, IReadOnlyList<string> Blocked, IReadOnlyList<string> Notes);

@@ -1,0 +1,44 @@
+namespace EvidenceChain.Capture;
+
+/// <summary>Limits and choices for <see cref="PageCapturer"/>. Bound from the node's <c>Capture</c> configuration section.</summary>
+public sealed class CaptureOptions
+{
+    /// <summary>The setting that allow-lists networks, as named in refusals.</summary>
+    public const string AllowedNetworksSetting = "Capture:AllowedNetworks";
+
+    /// <summary>
+    /// Networks the SSRF guard lets through although they are not public (CIDR such as <c>10.1.0.0/16</c>, or single
+    /// addresses). Default empty: only public addresses are captured.
+    /// </summary>
+    public IList<string> AllowedNetworks { get; } = [];
+
+    /// <summary>Redirects followed before the capture fails. Default 10.</summary>
+    public int MaxRedirects { get; set; } = 10;
+
+    /// <summary>Largest response accepted, headers and body as on the wire, per hop, in bytes. Default 32 MiB.</summary>
+    public long MaxResponseBytes { get; set; } = 32L << 20;
+
+    /// <summary>Time for the whole capture: every hop, and the browser's rendering. Default 60 seconds.</summary>
+    public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Captures running at once; one more is refused as busy. Default 4.</summary>
+    public int MaxConcurrentCaptures { get; set; } = 4;
+
+    /// <summary>
+    /// The Chromium executable used to render pages. Default: <c>/usr/bin/chromium</c> when it exists (Debian's
+    /// package), else none. Set to <c>none</c> to never render.
+    /// </summary>
+    public string? BrowserPath { get; set; }
+
+    /// <summary>The User-Agent header sent, by the HTTP exchange and by the browser. Default <c>EvidenceChain-Capture/1 (+evidence capture)</c>.</summary>
+    public string UserAgent { get; set; } = "EvidenceChain-Capture/1 (+evidence capture)";
+
+    /// <summary>Browser viewport width in CSS pixels; the screenshot is the full page at this width. Default 1280.</summary>
+    public int ViewportWidth { get; set; } = 1280;
+
+    /// <summary>Tallest screenshot, in CSS pixels (longer pages are cut there, and the record says so). Default 16,384.</summary>
+    public int MaxScreenshotHeight { get; set; } = 16384;
+
+    /// <summary>Record SM3 digests beside SHA-256 (the national-crypto profile). Default false.</summary>
+    public bool Sm3 { get; set; }
+}

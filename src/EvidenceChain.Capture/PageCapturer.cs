@@ -1,0 +1,432 @@
+using System.Net;
+using System.Net.Sockets;
+using EvidenceChain.Capture.Browser;
+using EvidenceChain.Capture.Guard;
+using EvidenceChain.Capture.Internal;
+using EvidenceChain.Digests;
+using Microsoft.Extensions.Logging;
+
+namespace EvidenceChain.Capture;
+
+/// <summary>
+/// Captures a web page as evidence: resolves the host and checks every answer with the SSRF guard, connects to the
+/// pinned address itself, records the HTTP exchange raw (with TLS and DNS details), follows redirects re-checking
+/// each, optionally renders the page in a guarded browser, and writes one WARC/1.1 file, every artefact hashed as it
+/// is written. Failures after the first connection attempt are explicit failed results that still carry the WARC of
+/// what happened; a URL refused up front throws <see cref="CaptureRefusedException"/> and records nothing.
+/// </summary>
+/// <remarks>Thread-safe; at most <see cref="CaptureOptions.MaxConcurrentCaptures"/> captures run at once.</remarks>
+public sealed class PageCapturer : IDisposable
+{
+    private static readonly int[] RedirectStatuses = [301, 302, 303, 307, 308];
+    private readonly CaptureOptions _options;
+    private readonly IPageRenderer? _renderer;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly Func<CancellationToken, Task<DateTimeOffset?>>? _trustedTime;
+    private readonly string _workFolder;
+    private readonly SemaphoreSlim _slots;
+
+    /// <summary>Creates a capturer.</summary>
+    /// <param name="options">Limits and the allow-list; read once, here.</param>
+    /// <param name="renderer">The browser, or null to never render.</param>
+    /// <param name="time">The node's clock.</param>
+    /// <param name="logger">Where capture events go.</param>
+    /// <param name="trustedTime">Asks the TSA for the current time, for the environment record; null when there is none.</param>
+    /// <param name="workFolder">Where working folders are made; default the system's temporary folder.</param>
+    /// <exception cref="ArgumentException">An allow-list entry or a limit is invalid; the message names it.</exception>
+    public PageCapturer(
+        CaptureOptions options, IPageRenderer? renderer, TimeProvider time, ILogger<PageCapturer> logger,
+        Func<CancellationToken, Task<DateTimeOffset?>>? trustedTime = null, string? workFolder = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(time);
+        ArgumentNullException.ThrowIfNull(logger);
+        CheckLimit(options.MaxRedirects >= 0, "Capture:MaxRedirects", "at least 0");
+        CheckLimit(options.MaxResponseBytes > 0, "Capture:MaxResponseBytes", "at least 1");
+        CheckLimit(options.Timeout > TimeSpan.Zero, "Capture:Timeout", "positive");
+        CheckLimit(options.MaxConcurrentCaptures > 0, "Capture:MaxConcurrentCaptures", "at least 1");
+        CheckLimit(options.UserAgent.Length > 0 && options.UserAgent.All(c => c is >= ' ' and <= '~'), "Capture:UserAgent", "non-empty printable ASCII");
+        _options = options;
+        _renderer = renderer;
+        _time = time;
+        _logger = logger;
+        _trustedTime = trustedTime;
+        _workFolder = workFolder ?? Path.GetTempPath();
+        _slots = new SemaphoreSlim(options.MaxConcurrentCaptures, options.MaxConcurrentCaptures);
+        Guard = new AddressGuard(options.AllowedNetworks.Select(AddressGuard.ParseNetwork));
+    }
+
+    /// <summary>The SSRF guard in force.</summary>
+    public AddressGuard Guard { get; }
+
+    /// <summary>True when a browser is configured.</summary>
+    public bool CanRender => _renderer is not null;
+
+    /// <summary>
+    /// Captures <paramref name="url"/>. The result is complete or failed with the reason; dispose it once its
+    /// artefacts are preserved.
+    /// </summary>
+    /// <param name="url">An absolute http or https URL without credentials.</param>
+    /// <param name="render">Render in the browser too (when one is configured).</param>
+    /// <param name="cancellationToken">Cancels the capture (the caller went away): nothing is returned.</param>
+    /// <exception cref="CaptureRefusedException">The URL, or every address of its host, is refused; nothing was fetched.</exception>
+    /// <exception cref="CaptureBusyException">Too many captures are running.</exception>
+    public async Task<CaptureResult> CaptureAsync(string url, bool render, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(url);
+        var first = CheckUrl(url, out var refusal) ?? throw Refuse(url, refusal!);
+        if (!await _slots.WaitAsync(0, cancellationToken))
+        {
+            throw new CaptureBusyException(
+                $"{_options.MaxConcurrentCaptures} captures are already running, the limit (Capture:MaxConcurrentCaptures); retry later.");
+        }
+
+        try
+        {
+            return await RunAsync(first, render, cancellationToken);
+        }
+        finally
+        {
+            _slots.Release();
+        }
+    }
+
+    /// <summary>Releases the concurrency limiter; captures in flight must have finished.</summary>
+    public void Dispose() => _slots.Dispose();
+
+    /// <summary>
+    /// Parses and checks a URL: absolute, http or https, no credentials; the fragment is dropped. Returns null with the
+    /// refusal otherwise.
+    /// </summary>
+    public static Uri? CheckUrl(string url, out CaptureFailure? refusal)
+    {
+        ArgumentNullException.ThrowIfNull(url);
+        refusal = null;
+        if (!Uri.TryCreate(url.Trim(), UriKind.Absolute, out var uri) || uri.IsFile || uri.IsUnc)
+        {
+            refusal = new CaptureFailure(CaptureFailureReason.Refused, $"refused: \"{Printable(url)}\" is not an absolute URL such as https://example.org/page", "url");
+            return null;
+        }
+
+        if (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps)
+        {
+            refusal = new CaptureFailure(CaptureFailureReason.Refused, $"refused: the scheme \"{uri.Scheme}\" is not http or https", "scheme");
+            return null;
+        }
+
+        if (uri.UserInfo.Length > 0)
+        {
+            refusal = new CaptureFailure(CaptureFailureReason.Refused, "refused: the URL carries credentials (user:password@); they would be written into the evidence", "credentials");
+            return null;
+        }
+
+        if (uri.Host.Length == 0)
+        {
+            refusal = new CaptureFailure(CaptureFailureReason.Refused, $"refused: \"{Printable(url)}\" has no host", "url");
+            return null;
+        }
+
+        return new Uri(uri.GetLeftPart(UriPartial.Query));
+    }
+
+    private async Task<CaptureResult> RunAsync(Uri first, bool render, CancellationToken ct)
+    {
+        var started = _time.GetUtcNow();
+        var (trusted, trustedNote) = await TrustedTimeAsync(ct);
+        using var timeout = new CancellationTokenSource(_options.Timeout, _time);
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct, timeout.Token);
+        var lookups = new Dictionary<string, DnsLookup>(StringComparer.OrdinalIgnoreCase);
+        var hops = new List<HopRecord>();
+        CaptureFailure? failure = null;
+        var current = first;
+        var redirects = 0;
+        while (true)
+        {
+            var known = lookups.ContainsKey(current.IdnHost);
+            var lookup = await ResolveAsync(current, lookups, deadline.Token);
+            ct.ThrowIfCancellationRequested();
+            if (lookup.Used is null)
+            {
+                failure = lookup.Error is not null
+                    ? new CaptureFailure(timeout.IsCancellationRequested ? CaptureFailureReason.Timeout : CaptureFailureReason.DnsFailure, lookup.Error)
+                    : RefusalOf(lookup);
+                if (hops.Count == 0 && failure.Reason == CaptureFailureReason.Refused)
+                {
+                    throw Refuse(first.AbsoluteUri, failure);
+                }
+
+                break;
+            }
+
+            var hop = new HopRecord { Url = current, Remote = new IPEndPoint(lookup.Used, current.Port) };
+            hop.Timings.Dns = known ? 0 : lookup.Milliseconds;
+            await HttpExchange.RunAsync(hop, _options.UserAgent, _options.MaxResponseBytes, _time, deadline.Token);
+            ct.ThrowIfCancellationRequested();
+            hops.Add(hop);
+            if (hop.Failure is not null)
+            {
+                failure = hop.Failure;
+                break;
+            }
+
+            if (!RedirectStatuses.Contains(hop.StatusCode) || hop.Head!.Get("Location") is not { Length: > 0 } location)
+            {
+                break;
+            }
+
+            if (redirects == _options.MaxRedirects)
+            {
+                failure = new CaptureFailure(CaptureFailureReason.TooManyRedirects,
+                    $"{current} redirects again after {redirects} redirects, the limit (Capture:MaxRedirects)");
+                break;
+            }
+
+            var next = Uri.TryCreate(current, location, out var resolved) ? CheckUrl(resolved.AbsoluteUri, out var refused) : null;
+            if (next is null)
+            {
+                failure = resolved is null
+                    ? new CaptureFailure(CaptureFailureReason.ProtocolError, $"{current} redirects to \"{Printable(location)}\", which is not a URL")
+                    : new CaptureFailure(CaptureFailureReason.Refused, $"the redirect from {current} was {CheckUrlMessage(resolved)}", "scheme");
+                break;
+            }
+
+            redirects++;
+            current = next;
+        }
+
+        var finalUrl = hops.Count > 0 ? hops[^1].Url.AbsoluteUri : first.AbsoluteUri;
+        RenderOutcome? outcome = null;
+        string rendering;
+        if (failure is not null)
+        {
+            rendering = "skipped: the network capture failed";
+        }
+        else if (!render)
+        {
+            rendering = "skipped: not requested";
+        }
+        else if (_renderer is null)
+        {
+            rendering = "skipped: no browser (install chromium or set Capture:BrowserPath)";
+        }
+        else
+        {
+            (outcome, rendering) = await RenderAsync(new Uri(finalUrl), timeout, ct, deadline.Token);
+        }
+
+        return await PackageAsync(first, finalUrl, started, trusted, trustedNote, render, lookups.Values, hops, failure, outcome, rendering, redirects, ct);
+    }
+
+    private async Task<DnsLookup> ResolveAsync(Uri url, Dictionary<string, DnsLookup> lookups, CancellationToken ct)
+    {
+        var host = url.IdnHost;
+        if (lookups.TryGetValue(host, out var known))
+        {
+            return known; // the address pinned for this host stays pinned for the whole capture
+        }
+
+        var started = _time.GetTimestamp();
+        var literal = IPAddress.TryParse(url.HostNameType == UriHostNameType.IPv6 ? url.Host.Trim('[', ']') : host, out var address);
+        var lookup = new DnsLookup { Host = host, Date = _time.GetUtcNow(), Literal = literal };
+        lookups[host] = lookup;
+        IPAddress[] answers;
+        if (literal)
+        {
+            answers = [address!];
+        }
+        else
+        {
+            try
+            {
+                answers = await Dns.GetHostAddressesAsync(host, ct);
+            }
+            catch (SocketException e)
+            {
+                lookup.Error = $"the name {host} did not resolve: {e.SocketErrorCode} ({e.Message})";
+                lookup.Milliseconds = _time.GetElapsedTime(started).TotalMilliseconds;
+                return lookup;
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                lookup.Error = $"the capture ran out of time (Capture:Timeout) while resolving {host}";
+                return lookup;
+            }
+        }
+
+        lookup.Milliseconds = _time.GetElapsedTime(started).TotalMilliseconds;
+        lookup.Answers = [.. answers.Select(Guard.Check)];
+        lookup.Used = lookup.Answers.FirstOrDefault(v => v.Allowed)?.Address;
+        if (answers.Length == 0)
+        {
+            lookup.Error = $"the name {host} resolved to no address";
+        }
+
+        return lookup;
+    }
+
+    private static CaptureFailure RefusalOf(DnsLookup lookup)
+    {
+        var first = lookup.Answers[0];
+        var others = lookup.Answers.Count > 1 ? $" (and {lookup.Answers.Count - 1} more address(es) of {lookup.Host}, all refused)" : string.Empty;
+        var via = lookup.Literal ? string.Empty : $"{lookup.Host} resolves to: ";
+        return new CaptureFailure(CaptureFailureReason.Refused, via + first.Explain() + others, first.Rule);
+    }
+
+    private async Task<(RenderOutcome? Outcome, string Rendering)> RenderAsync(Uri url, CancellationTokenSource timeout, CancellationToken ct, CancellationToken deadline)
+    {
+        var safe = CaptureLog.Safe(url);
+        try
+        {
+            var outcome = await _renderer!.RenderAsync(url, Guard, _options, deadline);
+            if (outcome.Blocked.Count > 0)
+            {
+                CaptureLog.BrowserBlocked(_logger, outcome.Blocked.Count, safe);
+            }
+
+            return (outcome, "rendered");
+        }
+        catch (OperationCanceledException) when (timeout.IsCancellationRequested && !ct.IsCancellationRequested)
+        {
+            CaptureLog.RenderFailed(_logger, safe, "timed out");
+            return (null, "failed: the browser did not finish within Capture:Timeout");
+        }
+        catch (Exception e) when (e is RenderException or IOException or InvalidOperationException or System.ComponentModel.Win32Exception or System.Net.WebSockets.WebSocketException)
+        {
+            CaptureLog.RenderFailed(_logger, safe, e.Message);
+            return (null, "failed: " + e.Message);
+        }
+    }
+
+    private async Task<CaptureResult> PackageAsync(
+        Uri first, string finalUrl, DateTimeOffset started, DateTimeOffset? trusted, string trustedNote, bool render,
+        IReadOnlyCollection<DnsLookup> lookups, List<HopRecord> hops, CaptureFailure? failure, RenderOutcome? outcome, string rendering, int redirects,
+        CancellationToken ct)
+    {
+        var environment = new EnvironmentRecord
+        {
+            Options = _options,
+            NodeTime = started,
+            TrustedTime = trusted,
+            TrustedTimeNote = trustedNote,
+            RenderRequested = render,
+            Browser = _renderer?.Description ?? "none",
+            Url = first.AbsoluteUri,
+            FinalUrl = finalUrl,
+            Failure = failure,
+            Rendering = rendering,
+            Hops = hops,
+            BrowserBlocked = outcome?.Blocked ?? [],
+            BrowserNotes = outcome?.Notes ?? [],
+        }.ToJson();
+
+        var folder = Path.Combine(_workFolder, "evidencechain-capture-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(folder);
+        var artefacts = new List<CapturedArtefact>();
+        try
+        {
+            var warcPath = Path.Combine(folder, CaptureWarc.FileName);
+            var warc = await HashingStream.WriteFileAsync(warcPath, _options.Sm3,
+                s => CaptureWarc.WriteAsync(s, first.AbsoluteUri, started, lookups, hops, environment, outcome, _options, ct), ct);
+            artefacts.Add(new CapturedArtefact(CaptureWarc.FileName, "application/warc", warcPath, warc));
+            var last = hops.Count > 0 ? hops[^1] : null;
+            if (failure is null && last is not null)
+            {
+                artefacts.Add(await WriteArtefactAsync(folder, "payload", PayloadMediaType(last), last.Payload, ct));
+            }
+
+            if (outcome is not null)
+            {
+                artefacts.Add(await WriteArtefactAsync(folder, "screenshot.png", "image/png", outcome.Screenshot, ct));
+                artefacts.Add(await WriteArtefactAsync(folder, "dom.html", "text/html; charset=utf-8", outcome.Dom, ct));
+            }
+        }
+        catch
+        {
+            Directory.Delete(folder, recursive: true);
+            throw;
+        }
+
+        var result = new CaptureResult(folder)
+        {
+            Url = first.AbsoluteUri,
+            FinalUrl = finalUrl,
+            HttpStatus = hops.Count > 0 ? hops[^1].StatusCode : 0,
+            Failure = failure,
+            Rendering = rendering,
+            RemoteAddress = hops.Count > 0 ? hops[^1].Remote.Address.ToString() : string.Empty,
+            Redirects = redirects,
+            Started = started,
+            EnvironmentSha256 = ArtefactHasher.Compute(environment, withSm3: false).Sha256,
+            Artefacts = artefacts,
+        };
+        var safe = CaptureLog.Safe(first);
+        if (failure is null)
+        {
+            CaptureLog.Completed(_logger, safe, result.HttpStatus, result.RemoteAddress, redirects, rendering);
+        }
+        else
+        {
+            CaptureLog.Failed(_logger, safe, failure.ReasonName, failure.Message);
+        }
+
+        return result;
+    }
+
+    private async Task<CapturedArtefact> WriteArtefactAsync(string folder, string name, string mediaType, byte[] content, CancellationToken ct)
+    {
+        var path = Path.Combine(folder, name);
+        var digests = await HashingStream.WriteFileAsync(path, _options.Sm3, s => s.WriteAsync(content, ct).AsTask(), ct);
+        return new CapturedArtefact(name, mediaType, path, digests);
+    }
+
+    private async Task<(DateTimeOffset? Time, string Note)> TrustedTimeAsync(CancellationToken ct)
+    {
+        if (_trustedTime is null)
+        {
+            return (null, "not available: no TSA configured for captures");
+        }
+
+        try
+        {
+            return await _trustedTime(ct) is { } t ? (t, "from the node's TSA") : (null, "not available: the TSA gave no time");
+        }
+        catch (Exception e) when (e is IOException or InvalidOperationException or HttpRequestException or TimeoutException)
+        {
+            return (null, "not available: " + e.Message);
+        }
+    }
+
+    // The media type of the main payload: the essence of Content-Type when it is well formed.
+    private static string PayloadMediaType(HopRecord hop)
+    {
+        var value = hop.Head?.Get("Content-Type");
+        var essence = value?.Split(';')[0].Trim().ToLowerInvariant();
+        return essence is { Length: > 2 and <= 127 } && essence.Count(c => c == '/') == 1 && essence.All(c => char.IsAsciiLetterOrDigit(c) || "/!#$&-^_.+".Contains(c, StringComparison.Ordinal))
+            ? essence
+            : "application/octet-stream";
+    }
+
+    private CaptureRefusedException Refuse(string url, CaptureFailure refusal)
+    {
+        var safe = Uri.TryCreate(url, UriKind.Absolute, out var u) ? CaptureLog.Safe(u) : "(not a URL)";
+        CaptureLog.Refused(_logger, safe, refusal.Rule);
+        return new CaptureRefusedException(refusal.Rule, refusal.Message);
+    }
+
+    private static string CheckUrlMessage(Uri resolved)
+    {
+        CheckUrl(resolved.AbsoluteUri, out var refusal);
+        return refusal?.Message ?? "refused";
+    }
+
+    private static void CheckLimit(bool ok, string setting, string expected)
+    {
+        if (!ok)
+        {
+            throw new ArgumentException($"{setting} must be {expected}.");
+        }
+    }
+
+    private static string Printable(string s) => new([.. s.Take(100).Select(c => char.IsControl(c) ? '?' : c)]);
+}

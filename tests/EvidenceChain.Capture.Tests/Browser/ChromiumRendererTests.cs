@@ -1,0 +1,69 @@
+using System.Text;
+using EvidenceChain.Capture.Browser;
+using EvidenceChain.Capture.Tests.Infrastructure;
+using EvidenceChain.Capture.Warc;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace EvidenceChain.Capture.Tests.Browser;
+
+/// <summary>Rendering with Debian's chromium (skipped locally without it, always run in CI).</summary>
+public sealed class ChromiumRendererTests : IClassFixture<FixtureSite>
+{
+    private static readonly byte[] PngSignature = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
+    private readonly FixtureSite _site;
+
+    public ChromiumRendererTests(FixtureSite site) => _site = site;
+
+    private static ChromiumRenderer Renderer()
+    {
+        Assert.True(Tools.Chromium is not null, "chromium is not installed: .ci/run must install it (apt-get install chromium)");
+        return new ChromiumRenderer(Tools.Chromium!, NullLogger<ChromiumRenderer>.Instance);
+    }
+
+    [ChromiumFact]
+    public async Task CaptureAsync_WithBrowser_AddsScreenshotAndRenderedDomToTheWarcAndArtefacts()
+    {
+        using var capturer = Capturers.Create(o => o.Timeout = TimeSpan.FromSeconds(90), Renderer());
+
+        using var result = await capturer.CaptureAsync(_site.Url("/page.html").AbsoluteUri, render: true, default);
+
+        Assert.True(result.IsComplete, result.Failure?.Message);
+        Assert.Equal("rendered", result.Rendering);
+        Assert.Equal(["capture.warc", "payload", "screenshot.png", "dom.html"], result.Artefacts.Select(a => a.Name));
+        var png = await File.ReadAllBytesAsync(result.Artefacts.Single(a => a.Name == "screenshot.png").Path);
+        Assert.Equal(PngSignature, png[..8]);
+        var dom = await File.ReadAllTextAsync(result.Artefacts.Single(a => a.Name == "dom.html").Path);
+        Assert.Contains(FixtureSite.ScriptMarker, dom); // the script ran: this is the rendered DOM, not the served HTML
+        Assert.DoesNotContain(FixtureSite.ScriptMarker, FixtureSite.PageHtml);
+        var records = CaptureAssert.Consistent(result);
+        var shot = records.Single(r => r.Get(WarcFields.ContentType) == "image/png");
+        Assert.Equal(png, shot.Block.ToArray());
+        Assert.StartsWith("urn:evidencechain:screenshot:", shot.TargetUri);
+        Assert.Contains(FixtureSite.ScriptMarker, Encoding.UTF8.GetString(records.Single(r => r.TargetUri?.StartsWith("urn:evidencechain:dom:", StringComparison.Ordinal) == true).Block.Span));
+        Assert.Contains("\"browser: ", CaptureAssert.Text(records.Single(r => r.Type == "metadata")));
+    }
+
+    [ChromiumFact]
+    public async Task RenderAsync_SubresourceAtGuardedAddress_IsBlockedByTheProxyAndListed()
+    {
+        using var capturer = Capturers.Create(o =>
+        {
+            o.Timeout = TimeSpan.FromSeconds(90);
+            o.AllowedNetworks.Clear();
+            o.AllowedNetworks.Add("127.0.0.1/32");
+        }, Renderer());
+        const string internalImage = "http://10.255.255.1/secret.png";
+        var otherLoopback = $"http://127.0.0.2:{_site.Http.Port}/img.png";
+        var url = _site.Url("/guarded-image.html?target=" + Uri.EscapeDataString(internalImage)).AbsoluteUri;
+        var url2 = _site.Url("/guarded-image.html?target=" + Uri.EscapeDataString(otherLoopback)).AbsoluteUri;
+
+        using var result = await capturer.CaptureAsync(url, render: true, default);
+        using var result2 = await capturer.CaptureAsync(url2, render: true, default);
+
+        Assert.Equal("rendered", result.Rendering);
+        var metadata = CaptureAssert.Text(CaptureAssert.Consistent(result).Single(r => r.Type == "metadata"));
+        Assert.Contains("http://10.255.255.1/secret.png: refused: 10.255.255.1 is a private address (RFC 1918)", metadata);
+        var metadata2 = CaptureAssert.Text(CaptureAssert.Consistent(result2).Single(r => r.Type == "metadata"));
+        Assert.Contains("refused: 127.0.0.2 is a loopback address", metadata2);
+    }
+}

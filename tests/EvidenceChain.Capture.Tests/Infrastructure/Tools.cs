@@ -1,0 +1,83 @@
+using System.Diagnostics;
+
+namespace EvidenceChain.Capture.Tests.Infrastructure;
+
+/// <summary>
+/// External tools some tests need (node with the npm warcio package, Debian's chromium). Locally a missing tool skips
+/// those tests with the reason; in CI (<c>CI=true</c>, where <c>.ci/run</c> installs them) it fails them instead.
+/// </summary>
+internal static class Tools
+{
+    public static bool InCi => string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>The repository root (the folder holding EvidenceChain.sln).</summary>
+    public static string RepositoryRoot { get; } = FindRoot();
+
+    public static string WarcioFolder => Path.Combine(RepositoryRoot, "tests", "warcio");
+
+    public static string? Node { get; } = FindOnPath("node");
+
+    public static string? Chromium { get; } = File.Exists("/usr/bin/chromium") ? "/usr/bin/chromium" : FindOnPath("chromium");
+
+    public static string? WarcioMissing =>
+        Node is null ? "node is not on PATH"
+        : !Directory.Exists(Path.Combine(WarcioFolder, "node_modules", "warcio")) ? "warcio is not installed (run npm ci in tests/warcio)"
+        : null;
+
+    public static async Task<(int ExitCode, string Output)> RunAsync(string file, string workingDirectory, params string[] args)
+    {
+        var start = new ProcessStartInfo(file) { WorkingDirectory = workingDirectory, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(2));
+        return (process.ExitCode, await stdout + await stderr);
+    }
+
+    private static string FindRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "EvidenceChain.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new InvalidOperationException("EvidenceChain.sln not found above " + AppContext.BaseDirectory);
+    }
+
+    private static string? FindOnPath(string name) =>
+        (Environment.GetEnvironmentVariable("PATH") ?? string.Empty).Split(Path.PathSeparator)
+            .Select(dir => Path.Combine(dir, name))
+            .FirstOrDefault(File.Exists);
+}
+
+/// <summary>A fact that needs node and warcio: skipped with the reason when they are missing, except in CI.</summary>
+public sealed class WarcioFactAttribute : FactAttribute
+{
+    public WarcioFactAttribute()
+    {
+        if (Tools.WarcioMissing is { } reason && !Tools.InCi)
+        {
+            Skip = $"{reason}; CI installs it (.ci/run) and runs this test";
+        }
+    }
+}
+
+/// <summary>A fact that needs Debian's chromium: skipped with the reason when it is missing, except in CI.</summary>
+public sealed class ChromiumFactAttribute : FactAttribute
+{
+    public ChromiumFactAttribute()
+    {
+        if (Tools.Chromium is null && !Tools.InCi)
+        {
+            Skip = "chromium is not installed (apt-get install chromium); CI installs it (.ci/run) and runs this test";
+        }
+    }
+}

@@ -23,7 +23,7 @@ internal static class VerifyCommand
         if (args.Flag("help"))
         {
             await console.Out.WriteLineAsync("""
-                evidencectl verify FILE.evidence.zip --log-key VKEY --tsa-ca PEM [--artefact PATH]... [--json]
+                evidencectl verify FILE.evidence.zip --log-key VKEY --tsa-ca PEM [--sm2-key VKEY] [--artefact PATH]... [--json]
                 evidencectl verify PROOF.tlog-proof --entry ENTRY.json --log-key VKEY [--tsr TSR --tsa-ca PEM] [--artefact PATH]...
                 Verifies a receipt offline, trusting only what you pin: the entry's format and identity, its inclusion
                 under the checkpoint's root, the checkpoint's signature under VKEY (the key string or a file holding it),
@@ -33,12 +33,20 @@ internal static class VerifyCommand
                 The receipt's trust/ folder is never trusted. Prints PASS, FAIL or SKIP per step, then "verified: ..."
                 (exit 0: no step failed) or "FAILED: ..." (exit 1); exit 2 for bad usage or an unreadable file.
                 A bare proof without --tsr has no trusted time: the timestamp step is SKIP, and said so on the last line.
+                --sm2-key VKEY (the node's keys/log-sm2.vkey, national crypto profile) also checks the checkpoint's SM2
+                signature line.
                 """);
             return ExitCode.Verified;
         }
 
         var json = args.Flag("json");
         var logKey = ReadLogKey(args.Required("log-key"));
+        var sm2Key = args.Optional("sm2-key") is { } sm2Text ? ReadLogKey(sm2Text, "--sm2-key") : null;
+        if (sm2Key is { Type: not NoteKeyType.Sm2 })
+        {
+            throw new UsageException($"--sm2-key {sm2Key.Name}+{sm2Key.KeyId:x8} is not an SM2 key (the node writes it to keys/log-sm2.vkey)");
+        }
+
         var caFiles = args.All("tsa-ca");
         var entryPath = args.Optional("entry");
         var tsrPath = args.Optional("tsr");
@@ -61,7 +69,12 @@ internal static class VerifyCommand
             throw new UsageException("--tsr is for a bare .tlog-proof; a receipt zip holds its own checkpoint.tsr");
         }
 
-        var trust = new ReceiptTrust { LogKey = logKey, TsaCas = ReadCas(caFiles) };
+        var trust = new ReceiptTrust
+        {
+            LogKey = logKey,
+            TsaCas = ReadCas(caFiles),
+            CheckpointChecks = sm2Key is null ? [] : [CheckpointChecks.Sm2Signature(sm2Key)],
+        };
         var artefacts = artefactPaths.Select(p =>
         {
             RequireFile(p, "--artefact");
@@ -111,7 +124,7 @@ internal static class VerifyCommand
     }
 
     /// <summary>A verifier key given as the key itself or as a file holding it (the node's keys/log.vkey).</summary>
-    private static NoteVerifier ReadLogKey(string text)
+    private static NoteVerifier ReadLogKey(string text, string option = "--log-key")
     {
         if (NoteVerifier.TryParse(text.Trim(), out var key, out var error))
         {
@@ -120,13 +133,13 @@ internal static class VerifyCommand
 
         if (!File.Exists(text))
         {
-            throw new UsageException($"--log-key \"{text}\" is neither a verifier key ({error}) nor a file");
+            throw new UsageException($"{option} \"{text}\" is neither a verifier key ({error}) nor a file");
         }
 
         var content = File.ReadAllText(text).Trim();
         return NoteVerifier.TryParse(content, out key, out error)
             ? key
-            : throw new UsageException($"--log-key {text} does not hold a verifier key: {error}");
+            : throw new UsageException($"{option} {text} does not hold a verifier key: {error}");
     }
 
     private static X509Certificate2Collection ReadCas(IReadOnlyList<string> files)

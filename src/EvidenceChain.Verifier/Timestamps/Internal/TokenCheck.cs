@@ -219,7 +219,7 @@ internal sealed class TokenCheck(byte[] token, SignedCms cms, Rfc3161TimestampTo
                 }
             }
 
-            if (!issuerMatches || !serial.Span.SequenceEqual(certificate.SerialNumberBytes.Span.ToArray().Reverse().ToArray()))
+            if (!issuerMatches || !serial.Span.SequenceEqual(certificate.SerialNumberBytes.Span)) // both big-endian
             {
                 error = $"the ESS signing-certificate attribute's issuer and serial do not name the signer \"{certificate.Subject}\"";
                 return false;

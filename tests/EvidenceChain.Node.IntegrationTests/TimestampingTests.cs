@@ -1,0 +1,254 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Sockets;
+using EvidenceChain.Api.V1;
+using EvidenceChain.Node.IntegrationTests.Infrastructure;
+using EvidenceChain.Testing;
+using EvidenceChain.Testing.Node;
+using Grpc.Core;
+using Grpc.Health.V1;
+using Org.BouncyCastle.Asn1.Cmp;
+using Org.BouncyCastle.Tsp;
+using static EvidenceChain.Node.IntegrationTests.Infrastructure.Uploads;
+
+namespace EvidenceChain.Node.IntegrationTests;
+
+/// <summary>The node's built-in TSA at POST /tsa, checked with openssl, and the "timestamping" health service.</summary>
+public sealed class TimestampingTests(NodeFixture fixture) : IClassFixture<NodeFixture>
+{
+    private readonly NodeFixture _fixture = fixture;
+
+    private TestNode Node => _fixture.Node;
+
+    private static ByteArrayContent Query(byte[] body, string contentType = "application/timestamp-query")
+    {
+        var content = new ByteArrayContent(body);
+        content.Headers.ContentType = MediaTypeHeaderValue.Parse(contentType);
+        return content;
+    }
+
+    [Fact]
+    public async Task PostTsa_OpensslQuery_ReplyThatOpensslVerifiesAgainstTheNodesCa()
+    {
+        using var temp = new TempFolder();
+        var data = temp.Sub("evidence.pdf");
+        await File.WriteAllBytesAsync(data, Bytes(5000, seed: 31));
+        var query = await Openssl.QueryAsync(data, temp.Sub("q.tsq"));
+
+        using var response = await Node.Http.PostAsync("/tsa", Query(query));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("application/timestamp-reply", response.Content.Headers.ContentType?.MediaType);
+        await File.WriteAllBytesAsync(temp.Sub("r.tsr"), await response.Content.ReadAsByteArrayAsync());
+        Openssl.AssertVerified(await Openssl.VerifyQueryAsync(temp.Sub("q.tsq"), temp.Sub("r.tsr"), Node.TsaCaPath()));
+        Openssl.AssertVerified(await Openssl.VerifyDataAsync(data, temp.Sub("r.tsr"), Node.TsaCaPath()));
+        Node.AssertNoErrors();
+    }
+
+    [Fact]
+    public async Task PostTsa_ReplyFromAnotherNodesCa_OpensslRefuses()
+    {
+        using var temp = new TempFolder();
+        var data = temp.Sub("d");
+        await File.WriteAllBytesAsync(data, Bytes(10, seed: 32));
+        var query = await Openssl.QueryAsync(data, temp.Sub("q.tsq"));
+        using var response = await Node.Http.PostAsync("/tsa", Query(query));
+        await File.WriteAllBytesAsync(temp.Sub("r.tsr"), await response.Content.ReadAsByteArrayAsync());
+        await using var other = await TestNode.StartAsync();
+
+        Openssl.AssertRefused(await Openssl.VerifyQueryAsync(temp.Sub("q.tsq"), temp.Sub("r.tsr"), other.TsaCaPath()));
+    }
+
+    [Fact]
+    public async Task PostTsa_ContentTypeWithParameters_Accepted()
+    {
+        var request = new TimeStampRequestGenerator().Generate(TspAlgorithms.Sha256, new byte[32]).GetEncoded();
+
+        using var response = await Node.Http.PostAsync("/tsa", Query(request, "Application/Timestamp-Query; charset=binary"));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal((int)PkiStatus.Granted, new TimeStampResponse(await response.Content.ReadAsByteArrayAsync()).Status);
+    }
+
+    [Theory]
+    [InlineData("application/octet-stream")]
+    [InlineData("application/timestamp-reply")]
+    [InlineData(null)]
+    public async Task PostTsa_WrongContentType_415(string? contentType)
+    {
+        var request = new TimeStampRequestGenerator().Generate(TspAlgorithms.Sha256, new byte[32]).GetEncoded();
+        var content = new ByteArrayContent(request);
+        if (contentType is not null)
+        {
+            content.Headers.ContentType = new MediaTypeHeaderValue(contentType);
+        }
+
+        using (content)
+        using (var response = await Node.Http.PostAsync("/tsa", content))
+        {
+            await HttpAssert.ErrorAsync(response, HttpStatusCode.UnsupportedMediaType, StatusCode.InvalidArgument, "application/timestamp-query");
+        }
+
+        Node.AssertNoErrors();
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task PostTsa_BodyOver64KiB_413WithOrWithoutContentLength(bool withLength)
+    {
+        var body = new byte[(64 * 1024) + 1];
+        HttpContent content = withLength ? new ByteArrayContent(body) : new StreamContent(new NonSeekableStream(body));
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/timestamp-query");
+
+        using (content)
+        using (var response = await Node.Http.PostAsync("/tsa", content))
+        {
+            await HttpAssert.ErrorAsync(response, HttpStatusCode.RequestEntityTooLarge, StatusCode.ResourceExhausted, "65536 bytes");
+        }
+
+        Node.AssertNoErrors();
+    }
+
+    [Fact]
+    public async Task PostTsa_Exactly64KiBOfGarbage_RejectionNotAnError()
+    {
+        using var response = await Node.Http.PostAsync("/tsa", Query(new byte[64 * 1024]));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var reply = new TimeStampResponse(await response.Content.ReadAsByteArrayAsync());
+        Assert.Equal((int)PkiStatus.Rejection, reply.Status);
+        Assert.Equal(PkiFailureInfo.BadDataFormat, reply.GetFailInfo().IntValue);
+    }
+
+    [Fact]
+    public async Task PostTsa_Garbage_RejectionResponseWithBadDataFormat()
+    {
+        using var response = await Node.Http.PostAsync("/tsa", Query("hello, TSA"u8.ToArray()));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("application/timestamp-reply", response.Content.Headers.ContentType?.MediaType);
+        var reply = new TimeStampResponse(await response.Content.ReadAsByteArrayAsync());
+        Assert.Equal((int)PkiStatus.Rejection, reply.Status);
+        Assert.Null(reply.TimeStampToken);
+        Assert.Equal(PkiFailureInfo.BadDataFormat, reply.GetFailInfo().IntValue);
+        Node.AssertNoErrors();
+    }
+
+    [Fact]
+    public async Task HealthTimestamping_BuiltInTsa_Serving()
+    {
+        var health = new Health.HealthClient(Node.Channel);
+
+        Assert.Equal(HealthCheckResponse.Types.ServingStatus.Serving, (await health.CheckAsync(new HealthCheckRequest { Service = "timestamping" })).Status);
+    }
+
+    [Fact]
+    public async Task ExternalTsa_AnotherNodesTsa_CheckpointsStampedByIt()
+    {
+        await using var tsaNode = await TestNode.StartAsync();
+        await using var node = await TestNode.StartAsync(
+            null, "--Timestamping:Url", new Uri(tsaNode.Node.HttpAddress, "/tsa").ToString(), "--Timestamping:Interval", "00:00:00.2");
+        var key = await node.CreateKeyAsync("submitter");
+        var preserved = await PreserveAsync(node, key, Bytes(100, seed: 33));
+        var index = preserved.Entry.Index;
+
+        var receipt = await node.Evidence.GetReceiptAsync(new GetReceiptRequest { Index = index, Wait = true }, deadline: DateTime.UtcNow.AddSeconds(60));
+
+        await Timestamps.AssertValidAsync(receipt, index, node, tsaNode.TsaCaPath());
+        var ownCa = await Timestamps.OpensslVerifyAsync(
+            Ledger.Timestamping.CheckpointTimestamper.NoteText(EvidenceChain.Proofs.TlogProof.Parse(System.Text.Encoding.UTF8.GetBytes(receipt.TlogProof)).Checkpoint),
+            receipt.TimestampResponse.ToByteArray(),
+            node.TsaCaPath());
+        Openssl.AssertRefused(ownCa); // the token is the other node's, not the built-in TSA's
+        var status = await new Health.HealthClient(node.Channel).CheckAsync(new HealthCheckRequest { Service = "timestamping" });
+        Assert.Equal(HealthCheckResponse.Types.ServingStatus.Serving, status.Status);
+        node.AssertNoErrors();
+        tsaNode.AssertNoErrors();
+    }
+
+    [Fact]
+    public async Task ExternalTsa_TrustedCaFile_IsTheReceiptsTsaChain()
+    {
+        await using var tsaNode = await TestNode.StartAsync();
+        await using var node = await TestNode.StartAsync(
+            null,
+            "--Timestamping:Url", new Uri(tsaNode.Node.HttpAddress, "/tsa").ToString(),
+            "--Timestamping:Interval", "00:00:00.2",
+            "--Timestamping:TrustedCaFile", tsaNode.TsaCaPath());
+        var key = await node.CreateKeyAsync("submitter");
+        var index = (await PreserveAsync(node, key, Bytes(100, seed: 34))).Entry.Index;
+
+        var receipt = await node.Evidence.GetReceiptAsync(new GetReceiptRequest { Index = index, Wait = true }, deadline: DateTime.UtcNow.AddSeconds(60));
+
+        Assert.Equal(await File.ReadAllTextAsync(tsaNode.TsaCaPath()), receipt.TsaChainPem);
+        await Timestamps.AssertValidAsync(receipt, index, node, tsaNode.TsaCaPath());
+    }
+
+    [Fact(Skip = "BUG: with Timestamping:Url set and no Timestamping:TrustedCaFile, NodeTimestamping.TrustPem falls back to the "
+        + "built-in TSA's chain (credentials.ChainPem), so every receipt's trust/tsa-chain.pem names a TSA that did not sign its "
+        + "checkpoint.tsr: the convenience copy (and any VERIFY.txt command using it) cannot verify the token. Either require "
+        + "TrustedCaFile with Url, or put the external token's own signer certificate (and nothing of the built-in TSA) there.")]
+    public async Task ExternalTsa_NoTrustedCaFile_ReceiptDoesNotOfferTheBuiltInTsasChain()
+    {
+        await using var tsaNode = await TestNode.StartAsync();
+        await using var node = await TestNode.StartAsync(
+            null, "--Timestamping:Url", new Uri(tsaNode.Node.HttpAddress, "/tsa").ToString(), "--Timestamping:Interval", "00:00:00.2");
+        var key = await node.CreateKeyAsync("submitter");
+        var index = (await PreserveAsync(node, key, Bytes(100, seed: 35))).Entry.Index;
+
+        var receipt = await node.Evidence.GetReceiptAsync(new GetReceiptRequest { Index = index, Wait = true }, deadline: DateTime.UtcNow.AddSeconds(60));
+
+        var ownCa = (await File.ReadAllTextAsync(node.TsaCaPath())).Trim();
+        Assert.DoesNotContain(ownCa, receipt.TsaChainPem, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ExternalTsa_RefusesConnections_TimestampingNotServingLedgerServingReceiptUnavailable()
+    {
+        var url = $"http://127.0.0.1:{ClosedPort()}/tsa";
+        await using var node = await TestNode.StartAsync(
+            null, "--Timestamping:Url", url, "--Timestamping:Interval", "00:00:00.2", "--Timestamping:Attempts", "1");
+        var key = await node.CreateKeyAsync("submitter");
+        var index = (await PreserveAsync(node, key, Bytes(100, seed: 36))).Entry.Index;
+        var health = new Health.HealthClient(node.Channel);
+
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        HealthCheckResponse.Types.ServingStatus status;
+        while ((status = (await health.CheckAsync(new HealthCheckRequest { Service = "timestamping" })).Status) != HealthCheckResponse.Types.ServingStatus.NotServing)
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"timestamping still {status}");
+            await Task.Delay(100);
+        }
+
+        Assert.Equal(HealthCheckResponse.Types.ServingStatus.Serving, (await health.CheckAsync(new HealthCheckRequest())).Status);
+        await RpcAssert.FailsAsync(
+            StatusCode.Unavailable,
+            () => node.Evidence.GetReceiptAsync(new GetReceiptRequest { Index = index }).ResponseAsync,
+            $"Entry {index} is not yet covered by a timestamped checkpoint",
+            "timestamping is failing",
+            url);
+        Assert.Contains(node.Logs.Records, r => r.EventId == 22 && r.Message.Contains(url, StringComparison.Ordinal));
+
+        // The health protocol carries only the status; the reason is in the health check's report, which the node logs.
+        Assert.Contains(node.Logs.Records, r => r.EventId == 103
+            && r.Message.Contains("timestamping failing since", StringComparison.Ordinal)
+            && r.Message.Contains($"{url}: Connection refused", StringComparison.Ordinal));
+        node.AssertNoErrors(22, 103);
+    }
+
+    private static int ClosedPort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        return port;
+    }
+
+    /// <summary>Content without a known length, so that HttpClient sends it chunked.</summary>
+    private sealed class NonSeekableStream(byte[] bytes) : MemoryStream(bytes)
+    {
+        public override bool CanSeek => false;
+    }
+}

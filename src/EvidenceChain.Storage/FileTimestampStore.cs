@@ -189,7 +189,8 @@ public sealed class FileTimestampStore : ITimestampStore, IDisposable
         var size = BinaryPrimitives.ReadUInt64BigEndian(entry);
         var offset = BinaryPrimitives.ReadUInt64BigEndian(entry[8..]);
         var length = BinaryPrimitives.ReadUInt32BigEndian(entry[16..]);
-        if (length > int.MaxValue || offset > (ulong)RandomAccess.GetLength(_records.SafeFileHandle) - length)
+        var fileLength = (ulong)RandomAccess.GetLength(_records.SafeFileHandle);
+        if (length > int.MaxValue || length > fileLength || offset > fileLength - length)
         {
             return false;
         }

@@ -16,7 +16,8 @@ namespace EvidenceChain.Storage;
 /// cRLSign, both critical), valid 30 years. The TSA certificate is ECDSA P-256 (basic constraints not a CA; key
 /// usage digitalSignature and nonRepudiation, critical; extended key usage id-kp-timeStamping only, critical;
 /// subject and authority key identifiers), valid 5 years. It is renewed under the same CA when it has less than
-/// 30 days left; the old one is kept as <c>tsa-SERIAL.pem</c> for tokens it signed.
+/// 30 days left; the old one is kept as <c>tsa-SERIAL.pem</c> for tokens it signed. A certificate whose key is
+/// lost (or a key without its certificate) is set aside the same way and a new certificate is issued.
 /// </remarks>
 public static class TsaKeyFiles
 {
@@ -57,6 +58,12 @@ public static class TsaKeyFiles
         {
             var certificatePath = Path.Combine(keysPath, CertificateFile);
             var keyPath = Path.Combine(keysPath, KeyFile);
+            if (File.Exists(certificatePath) != File.Exists(keyPath))
+            {
+                // Half a pair can sign nothing: keep what is there for the record and issue a new certificate.
+                ArchiveLoneFile(certificatePath, keyPath, now);
+            }
+
             if (File.Exists(certificatePath) && File.Exists(keyPath))
             {
                 var existing = Load(certificatePath, keyPath);
@@ -90,6 +97,30 @@ public static class TsaKeyFiles
         {
             authority.Dispose();
             throw;
+        }
+    }
+
+    private static void ArchiveLoneFile(string certificatePath, string keyPath, DateTimeOffset now)
+    {
+        var folder = Path.GetDirectoryName(certificatePath)!;
+        if (File.Exists(certificatePath))
+        {
+            string serial;
+            try
+            {
+                using var lone = X509CertificateLoader.LoadCertificateFromFile(certificatePath);
+                serial = lone.SerialNumber.ToLowerInvariant();
+            }
+            catch (CryptographicException)
+            {
+                serial = "unreadable-" + now.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture);
+            }
+
+            File.Move(certificatePath, Path.Combine(folder, $"tsa-{serial}.pem"), overwrite: true);
+        }
+        else
+        {
+            File.Move(keyPath, Path.Combine(folder, $"tsa.key.orphaned-{now.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture)}"));
         }
     }
 

@@ -148,7 +148,10 @@ public sealed class TimestampingTests(NodeFixture fixture) : IClassFixture<NodeF
     {
         await using var tsaNode = await TestNode.StartAsync();
         await using var node = await TestNode.StartAsync(
-            null, "--Timestamping:Url", new Uri(tsaNode.Node.HttpAddress, "/tsa").ToString(), "--Timestamping:Interval", "00:00:00.2");
+            null,
+            "--Timestamping:Url", new Uri(tsaNode.Node.HttpAddress, "/tsa").ToString(),
+            "--Timestamping:Interval", "00:00:00.2",
+            "--Timestamping:TrustedCaFile", tsaNode.TsaCaPath());
         var key = await node.CreateKeyAsync("submitter");
         var preserved = await PreserveAsync(node, key, Bytes(100, seed: 33));
         var index = preserved.Entry.Index;
@@ -185,30 +188,51 @@ public sealed class TimestampingTests(NodeFixture fixture) : IClassFixture<NodeF
         await Timestamps.AssertValidAsync(receipt, index, node, tsaNode.TsaCaPath());
     }
 
-    [Fact(Skip = "BUG: with Timestamping:Url set and no Timestamping:TrustedCaFile, NodeTimestamping.TrustPem falls back to the "
-        + "built-in TSA's chain (credentials.ChainPem), so every receipt's trust/tsa-chain.pem names a TSA that did not sign its "
-        + "checkpoint.tsr: the convenience copy (and any VERIFY.txt command using it) cannot verify the token. Either require "
-        + "TrustedCaFile with Url, or put the external token's own signer certificate (and nothing of the built-in TSA) there.")]
-    public async Task ExternalTsa_NoTrustedCaFile_ReceiptDoesNotOfferTheBuiltInTsasChain()
+    [Fact]
+    public async Task ExternalTsa_WithoutTrustedCaFile_NodeRefusesToStart()
+    {
+        var e = await Assert.ThrowsAsync<InvalidOperationException>(() => TestNode.StartAsync(null, "--Timestamping:Url", "http://127.0.0.1:9/tsa"));
+
+        var cause = Assert.IsType<ArgumentException>(e.InnerException);
+        Assert.Contains("Timestamping:TrustedCaFile is required with Timestamping:Url", cause.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ExternalTsa_TokensNotUnderTheTrustedCa_RefusedAndTimestampingNotServing()
     {
         await using var tsaNode = await TestNode.StartAsync();
+        using var otherCa = new TempCaFile();
         await using var node = await TestNode.StartAsync(
-            null, "--Timestamping:Url", new Uri(tsaNode.Node.HttpAddress, "/tsa").ToString(), "--Timestamping:Interval", "00:00:00.2");
+            null,
+            "--Timestamping:Url", new Uri(tsaNode.Node.HttpAddress, "/tsa").ToString(),
+            "--Timestamping:Interval", "00:00:00.2",
+            "--Timestamping:Attempts", "1",
+            "--Timestamping:TrustedCaFile", otherCa.Path);
         var key = await node.CreateKeyAsync("submitter");
         var index = (await PreserveAsync(node, key, Bytes(100, seed: 35))).Entry.Index;
+        var health = new Health.HealthClient(node.Channel);
 
-        var receipt = await node.Evidence.GetReceiptAsync(new GetReceiptRequest { Index = index, Wait = true }, deadline: DateTime.UtcNow.AddSeconds(60));
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while ((await health.CheckAsync(new HealthCheckRequest { Service = "timestamping" })).Status != HealthCheckResponse.Types.ServingStatus.NotServing)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the other CA's tokens were accepted");
+            await Task.Delay(100);
+        }
 
-        var ownCa = (await File.ReadAllTextAsync(node.TsaCaPath())).Trim();
-        Assert.DoesNotContain(ownCa, receipt.TsaChainPem, StringComparison.Ordinal);
+        await RpcAssert.FailsAsync(
+            StatusCode.Unavailable,
+            () => node.Evidence.GetReceiptAsync(new GetReceiptRequest { Index = index }).ResponseAsync,
+            "does not verify under Timestamping:TrustedCaFile");
+        node.AssertNoErrors(22, 103);
     }
 
     [Fact]
     public async Task ExternalTsa_RefusesConnections_TimestampingNotServingLedgerServingReceiptUnavailable()
     {
         var url = $"http://127.0.0.1:{ClosedPort()}/tsa";
+        using var ca = new TempCaFile();
         await using var node = await TestNode.StartAsync(
-            null, "--Timestamping:Url", url, "--Timestamping:Interval", "00:00:00.2", "--Timestamping:Attempts", "1");
+            null, "--Timestamping:Url", url, "--Timestamping:Interval", "00:00:00.2", "--Timestamping:Attempts", "1", "--Timestamping:TrustedCaFile", ca.Path);
         var key = await node.CreateKeyAsync("submitter");
         var index = (await PreserveAsync(node, key, Bytes(100, seed: 36))).Entry.Index;
         var health = new Health.HealthClient(node.Channel);
@@ -250,5 +274,24 @@ public sealed class TimestampingTests(NodeFixture fixture) : IClassFixture<NodeF
     private sealed class NonSeekableStream(byte[] bytes) : MemoryStream(bytes)
     {
         public override bool CanSeek => false;
+    }
+
+    /// <summary>A self-signed CA certificate in a temporary PEM file: a CA no test TSA chains to.</summary>
+    private sealed class TempCaFile : IDisposable
+    {
+        public TempCaFile()
+        {
+            using var key = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256);
+            var request = new System.Security.Cryptography.X509Certificates.CertificateRequest(
+                "CN=unrelated test CA", key, System.Security.Cryptography.HashAlgorithmName.SHA256);
+            request.CertificateExtensions.Add(new System.Security.Cryptography.X509Certificates.X509BasicConstraintsExtension(true, false, 0, true));
+            using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddYears(1));
+            Path = System.IO.Path.GetTempFileName();
+            File.WriteAllText(Path, certificate.ExportCertificatePem() + "\n");
+        }
+
+        public string Path { get; }
+
+        public void Dispose() => File.Delete(Path);
     }
 }

@@ -115,6 +115,11 @@ public sealed class CheckpointTimestamper : IAsyncDisposable
         Task<StoredTimestamp> wait;
         lock (_lock)
         {
+            if (Volatile.Read(ref _disposed) != 0)
+            {
+                throw new OperationCanceledException("The timestamper has stopped.");
+            }
+
             if (_store.Latest is { } latest && latest.Size >= size)
             {
                 wait = Task.FromResult(latest);

@@ -1,5 +1,7 @@
+using System.Security.Cryptography.X509Certificates;
 using EvidenceChain.Ledger.Timestamping;
 using EvidenceChain.Storage;
+using EvidenceChain.Verification.Timestamps;
 
 namespace EvidenceChain.Node.Internal;
 
@@ -49,11 +51,24 @@ internal sealed class NodeTimestamping : IAsyncDisposable
     public static NodeTimestamping Start(FileLedger ledger, TimestampingOptions options, TimeProvider time, ILoggerFactory loggers)
     {
         string? externalTrust = null;
-        if (options.Url is not null && options.TrustedCaFile is { Length: > 0 } caFile)
+        X509Certificate2Collection? externalCas = null;
+        if (options.Url is not null)
         {
+            // Receipts must name the CA that verifiers pin for the external TSA, and the node checks every token under it.
+            if (options.TrustedCaFile is not { Length: > 0 } caFile)
+            {
+                throw new ArgumentException(
+                    "Timestamping:TrustedCaFile is required with Timestamping:Url: the external TSA's CA certificate(s), PEM, which receipts carry and every token is checked against.");
+            }
+
             externalTrust = File.Exists(caFile)
                 ? File.ReadAllText(caFile)
                 : throw new ArgumentException($"Timestamping:TrustedCaFile {Path.GetFullPath(caFile)} does not exist.");
+            externalCas = TimestampVerifier.ReadPem(externalTrust);
+            if (externalCas.Count == 0)
+            {
+                throw new ArgumentException($"Timestamping:TrustedCaFile {Path.GetFullPath(caFile)} holds no PEM certificate.");
+            }
         }
 
         var credentials = TsaKeyFiles.LoadOrCreate(ledger.Folder.KeysPath, ledger.Ledger.Origin, time);
@@ -68,7 +83,7 @@ internal sealed class NodeTimestamping : IAsyncDisposable
             if (options.Url is { } url)
             {
                 http = new HttpClient { Timeout = Timeout.InfiniteTimeSpan }; // the timestamper bounds each request
-                source = new HttpTimestampSource(http, url);
+                source = new CheckedTimestampSource(new HttpTimestampSource(http, url), externalCas!);
                 mode = TimestampingMode.Cadence;
             }
 

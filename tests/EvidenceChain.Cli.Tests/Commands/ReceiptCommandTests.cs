@@ -60,6 +60,44 @@ public sealed class ReceiptCommandTests(CliNode node) : IClassFixture<CliNode>
     }
 
     [Fact]
+    public async Task Receipt_WithArtefacts_VerifiesOfflineUnderTheNodesPinnedKeys()
+    {
+        var index = await node.PreserveNewAsync();
+        var output = Path.Combine(node.NewFolder(), "r.evidence.zip");
+        Assert.Equal(0, (await Cli.RunAsync(node.Args(node.SubmitterKey, "receipt", I(index), "-o", output, "--with-artefacts"))).ExitCode);
+        var logKey = Path.Combine(node.Node.DataPath, "keys", "log.vkey");
+
+        // No --node: verification is offline and trusts only the pinned log key and TSA CA.
+        var result = await Cli.RunAsync(["verify", output, "--log-key", logKey, "--tsa-ca", TsaCa]);
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        foreach (var step in new[] { "checkpoint signature", "inclusion", "timestamp", "checkpoint text", "artefact " })
+        {
+            Assert.Contains(result.OutLines, l => l.StartsWith("PASS " + step, StringComparison.Ordinal));
+        }
+
+        Assert.Contains(TimeStampAuthority.PolicyOid, result.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Receipt_VerifiedUnderAnotherNodesTsaCa_TimestampFails()
+    {
+        var index = await node.PreserveNewAsync();
+        var output = Path.Combine(node.NewFolder(), "r.evidence.zip");
+        Assert.Equal(0, (await Cli.RunAsync(node.Args(null, "receipt", I(index), "-o", output))).ExitCode);
+        using var other = new TempFolder();
+        using (EvidenceChain.Storage.TsaKeyFiles.LoadOrCreate(other.Path, "other.example/log", TimeProvider.System))
+        {
+        }
+
+        var result = await Cli.RunAsync(["verify", output, "--log-key", Path.Combine(node.Node.DataPath, "keys", "log.vkey"), "--tsa-ca", other.Sub("tsa-ca.pem")]);
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains(result.OutLines, l => l.StartsWith("FAIL timestamp", StringComparison.Ordinal));
+        Assert.Contains(result.OutLines, l => l.StartsWith("PASS inclusion", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Receipt_Json_ReportsTheFileAndTreeSize()
     {
         var index = await node.PreserveNewAsync();

@@ -384,12 +384,12 @@ public sealed class PageCapturer : IDisposable
     {
         if (_trustedTime is null)
         {
-            return (null, "not available: no TSA configured for captures");
+            return (null, "not available: no independent TSA configured (Timestamping:Url); the built-in TSA keeps the node's own clock");
         }
 
         try
         {
-            return await _trustedTime(ct) is { } t ? (t, "from the node's TSA") : (null, "not available: the TSA gave no time");
+            return await _trustedTime(ct) is { } t ? (t, "from the independent TSA (Timestamping:Url)") : (null, "not available: the TSA gave no time");
         }
         catch (Exception e) when (e is IOException or InvalidOperationException or HttpRequestException or TimeoutException)
         {

@@ -25,8 +25,36 @@ internal static class CaptureWiring
             options,
             browser is null ? null : new ChromiumRenderer(browser, sp.GetRequiredService<ILogger<ChromiumRenderer>>()),
             sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<ILogger<PageCapturer>>()));
+            sp.GetRequiredService<ILogger<PageCapturer>>(),
+            TrustedTime(sp.GetRequiredService<NodeTimestamping>())));
         services.AddSingleton(sp => new WebPageIntake(sp.GetRequiredService<EvidenceLedger>(), sp.GetRequiredService<IBlobStore>(), sm3));
         return services;
+    }
+
+    /// <summary>
+    /// The time of an external TSA (Timestamping:Url) for each capture's environment record, so that the node's clock
+    /// is compared with an independent one; null with the built-in TSA, whose time is the node's own clock.
+    /// </summary>
+    private static Func<CancellationToken, Task<DateTimeOffset?>>? TrustedTime(NodeTimestamping timestamping)
+    {
+        if (timestamping.Options.Url is null)
+        {
+            return null;
+        }
+
+        var source = timestamping.Timestamper.Source;
+        return async ct =>
+        {
+            try
+            {
+                var response = await source.TimestampAsync(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32), ct);
+                var token = new Org.BouncyCastle.Tsp.TimeStampResponse(response).TimeStampToken;
+                return token is null ? null : new DateTimeOffset(DateTime.SpecifyKind(token.TimeStampInfo.GenTime, DateTimeKind.Utc));
+            }
+            catch (Ledger.Timestamping.TimestampException)
+            {
+                return null; // recorded as "the TSA gave no time"; the capture itself goes on
+            }
+        };
     }
 }

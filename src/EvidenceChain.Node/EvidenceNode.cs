@@ -102,6 +102,8 @@ public sealed class EvidenceNode : IAsyncDisposable
         services.AddSingleton(_ => parts.Time);
         services.AddSingleton(_ => LogKeys.Read(parts.Ledger));
         services.AddSingleton<ReceiptBuilder>();
+        services.AddSingleton(_ => parts.Cases);
+        services.AddSingleton<CaseExporter>();
         services.AddSingleton(_ => new FileIntake(parts.Ledger.Ledger, parts.Ledger.Blobs, intakeOptions));
         services.AddSingleton<UploadSlots>();
         services.AddCapture(builder.Configuration, intakeOptions.Sm3);
@@ -143,6 +145,7 @@ public sealed class EvidenceNode : IAsyncDisposable
 
         ApiKeyStore? keyStore = null;
         NodeTimestamping? timestamping = null;
+        NodeCases? cases = null;
         try
         {
             NodeLog.DataFolder(log, ledger.Folder.Path);
@@ -158,6 +161,9 @@ public sealed class EvidenceNode : IAsyncDisposable
             var adminKeyPath = keys.IsEmpty ? WriteFirstAdminKey(keys, ledger.Folder, log) : null;
             parts.Ledger = ledger;
             parts.Keys = keys;
+            cases = await NodeCases.OpenAsync(ledger, loggers, cancellationToken);
+            parts.Cases = cases;
+            app.Lifetime.ApplicationStopped.Register(cases.Dispose); // after the calls in flight, before the ledger closes
 
             app.MapGrpcService<EvidenceApi>();
             app.MapGrpcService<LogApi>();
@@ -169,6 +175,8 @@ public sealed class EvidenceNode : IAsyncDisposable
             app.MapFiles();
             app.MapTsa();
             app.MapReceipts();
+            app.MapGrpcService<CaseApi>();
+            app.MapCaseExports();
 
             await app.StartAsync(cancellationToken);
             var node = new EvidenceNode(app, ledger, keyStore, timestamping, grpc!, http!, adminKeyPath);
@@ -179,6 +187,7 @@ public sealed class EvidenceNode : IAsyncDisposable
         catch
         {
             await app.DisposeAsync();
+            cases?.Dispose();
             keyStore?.Dispose();
             if (timestamping is not null)
             {
@@ -237,6 +246,8 @@ public sealed class EvidenceNode : IAsyncDisposable
         public ApiKeyService Keys { get; set; } = null!;
 
         public NodeTimestamping Time { get; set; } = null!;
+
+        public NodeCases Cases { get; set; } = null!;
     }
 
     private static Uri ToUri(ListenOptions listen)

@@ -16,6 +16,7 @@ internal static class StatusMapping
     {
         RpcException rpc => rpc.Status,
         EvidenceRejectedException e => new Status(StatusCode.InvalidArgument, e.Message),
+        Ledger.Cases.CaseException e => new Status(CaseStatus(e.Failure), e.Message),
         LimitExceededException e => new Status(StatusCode.ResourceExhausted, e.Message),
         BlobTooLargeException e => new Status(StatusCode.ResourceExhausted, e.Message),
         LedgerBusyException e => new Status(StatusCode.Unavailable, e.Message),
@@ -26,6 +27,15 @@ internal static class StatusMapping
             new Status(StatusCode.Cancelled, "The call was cancelled by the client."),
         ArgumentException e => new Status(StatusCode.InvalidArgument, e.Message),
         _ => null,
+    };
+
+    private static StatusCode CaseStatus(Ledger.Cases.CaseFailure failure) => failure switch
+    {
+        Ledger.Cases.CaseFailure.NotFound => StatusCode.NotFound,
+        Ledger.Cases.CaseFailure.AlreadyExists => StatusCode.AlreadyExists,
+        Ledger.Cases.CaseFailure.FailedPrecondition => StatusCode.FailedPrecondition,
+        Ledger.Cases.CaseFailure.PermissionDenied => StatusCode.PermissionDenied,
+        _ => StatusCode.InvalidArgument,
     };
 
     // A client that resets its stream surfaces as an IOException that can arrive before the call's token is cancelled.

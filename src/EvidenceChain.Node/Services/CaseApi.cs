@@ -1,0 +1,93 @@
+using System.Security.Cryptography;
+using EvidenceChain.Api.V1;
+using EvidenceChain.Ledger.Cases;
+using EvidenceChain.Node.Auth;
+using EvidenceChain.Node.Internal;
+using Google.Protobuf;
+using Grpc.Core;
+
+namespace EvidenceChain.Node.Services;
+
+/// <summary>
+/// The case API. Case managers and admins manage cases; a submitter may attach evidence it submitted itself (not
+/// create, detach, note, close or export); any key may read. The rules and the ledger writes are in
+/// <see cref="CaseBook"/>; this maps and checks roles.
+/// </summary>
+internal sealed class CaseApi(NodeCases cases, CaseExporter exporter) : CaseService.CaseServiceBase
+{
+    private const int ChunkSize = 64 * 1024;
+    private readonly CaseBook _book = cases.Book;
+
+    [RequireRole(Role.CaseManager, Role.Admin)]
+    public override async Task<CaseChange> CreateCase(CreateCaseRequest request, ServerCallContext context)
+    {
+        var id = "c" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));
+        var parties = request.Parties.Select(p => new Cases.CaseParty(p.Name, p.Role)).ToList();
+        return CaseWire.ToChange(await _book.CreateAsync(id, request.Title, request.Reference, parties, context.GetCaller().KeyId, context.CancellationToken));
+    }
+
+    [RequireRole(Role.Submitter, Role.CaseManager, Role.Admin)]
+    public override Task<Case> GetCase(GetCaseRequest request, ServerCallContext context) =>
+        Task.FromResult(CaseWire.ToProto(Require(request.Id)));
+
+    [RequireRole(Role.Submitter, Role.CaseManager, Role.Admin)]
+    public override Task<ListCasesResponse> ListCases(ListCasesRequest request, ServerCallContext context)
+    {
+        Cases.CaseStatus? status = request.Status switch
+        {
+            "" => null,
+            "open" => Cases.CaseStatus.Open,
+            "closed" => Cases.CaseStatus.Closed,
+            _ => throw new RpcException(new Status(StatusCode.InvalidArgument, $"status: expected open, closed or empty, got \"{Printable(request.Status)}\".")),
+        };
+        var response = new ListCasesResponse();
+        response.Cases.AddRange(_book.List().Where(c => status is null || c.Status == status).Select(CaseWire.ToSummary));
+        return Task.FromResult(response);
+    }
+
+    [RequireRole(Role.Submitter, Role.CaseManager, Role.Admin)]
+    public override async Task<CaseChange> AttachEvidence(AttachEvidenceRequest request, ServerCallContext context)
+    {
+        var caller = context.GetCaller();
+        return CaseWire.ToChange(await _book.AttachAsync(request.CaseId, request.Index, caller.KeyId, ownEvidenceOnly: caller.Role == Role.Submitter, context.CancellationToken));
+    }
+
+    [RequireRole(Role.CaseManager, Role.Admin)]
+    public override async Task<CaseChange> DetachEvidence(DetachEvidenceRequest request, ServerCallContext context) =>
+        CaseWire.ToChange(await _book.DetachAsync(request.CaseId, request.Index, request.Reason, context.GetCaller().KeyId, context.CancellationToken));
+
+    [RequireRole(Role.CaseManager, Role.Admin)]
+    public override async Task<CaseChange> AddNote(AddNoteRequest request, ServerCallContext context) =>
+        CaseWire.ToChange(await _book.AddNoteAsync(request.CaseId, request.Text, context.GetCaller().KeyId, context.CancellationToken));
+
+    [RequireRole(Role.CaseManager, Role.Admin)]
+    public override async Task<CaseChange> CloseCase(CloseCaseRequest request, ServerCallContext context) =>
+        CaseWire.ToChange(await _book.CloseAsync(request.CaseId, request.Reason, context.GetCaller().KeyId, context.CancellationToken));
+
+    [RequireRole(Role.CaseManager, Role.Admin)]
+    public override async Task ExportCase(ExportCaseRequest request, IServerStreamWriter<ExportCaseResponse> responseStream, ServerCallContext context)
+    {
+        var ct = context.CancellationToken;
+        await using var export = await exporter.ExportAsync(request.CaseId, context.GetCaller().KeyId, ct);
+        await responseStream.WriteAsync(new ExportCaseResponse { Info = export.Info }, ct);
+        var buffer = new byte[ChunkSize];
+        int read;
+        while ((read = await export.Content.ReadAsync(buffer, ct)) > 0)
+        {
+            await responseStream.WriteAsync(new ExportCaseResponse { Chunk = ByteString.CopyFrom(buffer, 0, read) }, ct);
+        }
+    }
+
+    private Cases.CaseState Require(string id)
+    {
+        if (!Cases.CaseEvent.IsCaseId(id))
+        {
+            throw new RpcException(new Status(StatusCode.InvalidArgument, $"id \"{Printable(id)}\" is malformed: expected c and 16 lowercase hex digits, as CreateCase returns it."));
+        }
+
+        return _book.Find(id) ?? throw new RpcException(new Status(StatusCode.NotFound, $"There is no case {id}."));
+    }
+
+    private static string Printable(string value) =>
+        new([.. (value.Length > 40 ? value[..40] + "..." : value).Select(c => char.IsControl(c) ? '?' : c)]);
+}

@@ -1,0 +1,17 @@
+namespace EvidenceChain.Verification.Cases;
+
+/// <summary>The limits that keep reading a hostile case export cheap. Plain options; every default is below.</summary>
+public sealed class CaseExportLimits
+{
+    /// <summary>The most members a case export may hold. Default 8,192 (the item and event limits of a case, and room).</summary>
+    public int MaxMembers { get; init; } = 8192;
+
+    /// <summary>The largest receipt inside an export, in bytes (exports carry receipts without artefacts). Default 4 MiB.</summary>
+    public long MaxReceiptBytes { get; init; } = 4L << 20;
+
+    /// <summary>The largest manifest, VERIFY.txt or trust file, in bytes. Default 2 MiB.</summary>
+    public long MaxTextBytes { get; init; } = 2L << 20;
+
+    /// <summary>The default limits.</summary>
+    public static CaseExportLimits Default { get; } = new();
+}

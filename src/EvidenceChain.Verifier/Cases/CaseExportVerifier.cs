@@ -1,0 +1,394 @@
+using System.Globalization;
+using System.IO.Compression;
+using System.Security.Cryptography;
+using System.Text;
+using EvidenceChain.Cases;
+using EvidenceChain.Entries;
+using EvidenceChain.Merkle;
+using EvidenceChain.Notes;
+using EvidenceChain.Verification.Receipts;
+
+namespace EvidenceChain.Verification.Cases;
+
+/// <summary>
+/// Verifies a case export offline under pinned trust anchors: every receipt in it (as <see cref="ReceiptVerifier"/>,
+/// with its trusted time required), the manifest's signature under the log key, that every item and event the
+/// manifest lists has a receipt of that entry (index and leaf hash; an item's artefact digests too), that no receipt
+/// is unlisted, that the listed events are the case's whole history (each names the one before, from the create event)
+/// and replay to exactly the listed items and status, and that the export event follows them and carries the
+/// SHA-256 of <c>manifest.note</c>.
+/// </summary>
+/// <remarks>Stateless and thread-safe. Independent checks all run, so one report shows everything that fails.</remarks>
+public static class CaseExportVerifier
+{
+    private const string Layout = "export layout";
+
+    /// <summary>Verifies the case export zip read from <paramref name="source"/> (readable and seekable; left open).</summary>
+    /// <exception cref="OperationCanceledException">The token was cancelled.</exception>
+    public static async Task<CaseExportReport> VerifyAsync(
+        Stream source, ReceiptTrust trust, CaseExportLimits? limits = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        ArgumentNullException.ThrowIfNull(trust);
+        limits ??= CaseExportLimits.Default;
+        var export = new VerificationReport();
+        var entries = new List<CaseExportEntryReport>();
+        Dictionary<string, byte[]> members;
+        try
+        {
+            members = await ReadMembersAsync(source, limits, cancellationToken);
+        }
+        catch (Exception e) when (e is InvalidDataException or FormatException or IOException)
+        {
+            export.Add(Layout, false, e.Message);
+            return new CaseExportReport(export, entries, null);
+        }
+
+        var items = Receipts(members, CaseExportMembers.ReceiptFolder);
+        var events = Receipts(members, CaseExportMembers.EventFolder);
+        export.Add(Layout, true, string.Create(CultureInfo.InvariantCulture, $"{CaseExportMembers.Manifest}, {items.Count} item receipt(s), {events.Count} event receipt(s)"));
+
+        var manifestBytes = members[CaseExportMembers.Manifest];
+        var manifest = OpenManifest(export, manifestBytes, trust.LogKey);
+
+        // Every receipt, verified on its own.
+        var leaves = new Dictionary<(bool IsEvent, ulong Index), (LedgerEntry Entry, Hash LeafHash, VerificationReport Report)>();
+        foreach (var (isEvent, folder, receipts) in new[] { (false, CaseExportMembers.ReceiptFolder, items), (true, CaseExportMembers.EventFolder, events) })
+        {
+            foreach (var (index, bytes) in receipts.OrderBy(r => r.Key))
+            {
+                var report = await VerifyReceiptAsync(bytes, index, trust, cancellationToken);
+                entries.Add(new CaseExportEntryReport(CaseExportMembers.ReceiptName(folder, index), index, isEvent, report.Report));
+                if (report.Entry is { } entry)
+                {
+                    leaves[(isEvent, index)] = (entry, report.LeafHash, report.Report);
+                }
+            }
+        }
+
+        if (manifest is null)
+        {
+            foreach (var e in entries)
+            {
+                e.Report.Skip("manifest", "not checked: the manifest did not verify");
+            }
+
+            return new CaseExportReport(export, entries, null);
+        }
+
+        MatchItems(manifest, entries, leaves);
+        var history = MatchEvents(manifest, entries, leaves);
+        CheckExportEvent(export, manifest, manifestBytes, entries, leaves);
+        CheckHistory(export, manifest, history);
+        return new CaseExportReport(export, entries, manifest);
+    }
+
+    private static CaseManifest? OpenManifest(VerificationReport export, byte[] bytes, NoteVerifier logKey)
+    {
+        var opened = SignedNote.Open(bytes, [logKey]);
+        if (!export.Add("manifest signature", opened.IsValid, opened.IsValid ? $"signed by {logKey.Name}+{logKey.KeyId:x8}" : opened.Message))
+        {
+            export.Skip("manifest format", "not checked: the signature did not verify");
+            return null;
+        }
+
+        try
+        {
+            var manifest = CaseManifest.Parse(opened.Text!);
+            export.Add("manifest format", true, string.Create(CultureInfo.InvariantCulture,
+                $"case {manifest.CaseId} \"{Printable(manifest.Title)}\", {manifest.Status.ToString().ToLowerInvariant()}, {manifest.Items.Count} item(s), {manifest.Events.Count} event(s), at ledger size {manifest.LedgerSize}"));
+            return manifest;
+        }
+        catch (FormatException e)
+        {
+            export.Add("manifest format", false, e.Message);
+            return null;
+        }
+    }
+
+    private static void MatchItems(
+        CaseManifest manifest, List<CaseExportEntryReport> entries, Dictionary<(bool, ulong), (LedgerEntry Entry, Hash LeafHash, VerificationReport Report)> leaves)
+    {
+        foreach (var item in manifest.Items)
+        {
+            if (!leaves.TryGetValue((false, item.Index), out var leaf))
+            {
+                var missing = new VerificationReport();
+                if (entries.Find(e => !e.IsEvent && e.Index == item.Index) is { } unreadable)
+                {
+                    unreadable.Report.Add("manifest", false, "the receipt's entry could not be read, so it cannot match the manifest");
+                    continue;
+                }
+
+                missing.Add("manifest", false, string.Create(CultureInfo.InvariantCulture, $"the manifest lists item {item.Index}, but the export has no {CaseExportMembers.ReceiptName(CaseExportMembers.ReceiptFolder, item.Index)}"));
+                entries.Add(new CaseExportEntryReport(CaseExportMembers.ReceiptName(CaseExportMembers.ReceiptFolder, item.Index), item.Index, false, missing));
+                continue;
+            }
+
+            var listed = string.Join(", ", leaf.Entry.Draft.Artefacts.Select(a => $"{a.Sha256}"));
+            var expected = item.Artefacts.Select(a => (a.Size, a.Sha256, a.Sm3)).ToList();
+            var actual = leaf.Entry.Draft.Artefacts.Select(a => (a.Size, a.Sha256, a.Sm3)).ToList();
+            var why = leaf.LeafHash != item.LeafHash ? $"leaf hash {leaf.LeafHash}, but the manifest lists {item.LeafHash}"
+                : leaf.Entry.Origin != manifest.Origin ? $"the entry is in log {Printable(leaf.Entry.Origin)}, the manifest's is {Printable(manifest.Origin)}"
+                : !expected.SequenceEqual(actual) ? "the artefact digests differ from the manifest's"
+                : null;
+            leaf.Report.Add("manifest", why is null, why ?? string.Create(CultureInfo.InvariantCulture,
+                $"item {item.Index}, leaf hash {item.LeafHash}, attached by {item.AttachedBy} (event {item.AttachEvent}); artefacts sha256 {listed}"));
+        }
+
+        foreach (var e in entries.Where(e => !e.IsEvent && !manifest.Items.Any(i => i.Index == e.Index)))
+        {
+            e.Report.Add("manifest", false, "the manifest does not list this item: the receipt does not belong in this export");
+        }
+    }
+
+    // The listed events' parsed case events, in the manifest's order; null entries where one is missing or unreadable.
+    private static List<RecordedCaseEvent?> MatchEvents(
+        CaseManifest manifest, List<CaseExportEntryReport> entries, Dictionary<(bool, ulong), (LedgerEntry Entry, Hash LeafHash, VerificationReport Report)> leaves)
+    {
+        var history = new List<RecordedCaseEvent?>();
+        foreach (var listed in manifest.Events)
+        {
+            if (!leaves.TryGetValue((true, listed.Index), out var leaf))
+            {
+                history.Add(null);
+                if (entries.Find(e => e.IsEvent && e.Index == listed.Index) is { } unreadable)
+                {
+                    unreadable.Report.Add("manifest", false, "the receipt's entry could not be read, so it cannot match the manifest");
+                    continue;
+                }
+
+                var missing = new VerificationReport();
+                missing.Add("manifest", false, string.Create(CultureInfo.InvariantCulture, $"the manifest lists event {listed.Index}, but the export has no {CaseExportMembers.ReceiptName(CaseExportMembers.EventFolder, listed.Index)}"));
+                entries.Add(new CaseExportEntryReport(CaseExportMembers.ReceiptName(CaseExportMembers.EventFolder, listed.Index), listed.Index, true, missing));
+                continue;
+            }
+
+            var (recorded, error) = ReadEvent(leaf.Entry, leaf.LeafHash);
+            var why = leaf.LeafHash != listed.LeafHash ? $"leaf hash {leaf.LeafHash}, but the manifest lists {listed.LeafHash}"
+                : error is not null ? error
+                : recorded!.Event.CaseId != manifest.CaseId ? $"the event is for case {recorded.Event.CaseId}, not {manifest.CaseId}"
+                : recorded.Event.Action != listed.Action ? $"the event is a {CaseEvent.ActionName(recorded.Event.Action)}, the manifest says {CaseEvent.ActionName(listed.Action)}"
+                : null;
+            history.Add(why is null ? recorded : null);
+            leaf.Report.Add("manifest", why is null, why ?? string.Create(CultureInfo.InvariantCulture,
+                $"event {listed.Index}: {CaseEvent.ActionName(listed.Action)} by {recorded!.Event.Actor} at {recorded.Time:yyyy-MM-ddTHH:mm:ss.fffZ}"));
+        }
+
+        return history;
+    }
+
+    private static void CheckExportEvent(
+        VerificationReport export,
+        CaseManifest manifest,
+        byte[] manifestBytes,
+        List<CaseExportEntryReport> entries,
+        Dictionary<(bool, ulong), (LedgerEntry Entry, Hash LeafHash, VerificationReport Report)> leaves)
+    {
+        const string Step = "export event";
+        var sha256 = new Hash(SHA256.HashData(manifestBytes));
+        var unlisted = entries.Where(e => e.IsEvent && !manifest.Events.Any(l => l.Index == e.Index)).ToList();
+        CaseExportEntryReport? found = null;
+        foreach (var e in unlisted)
+        {
+            if (!leaves.TryGetValue((true, e.Index), out var leaf))
+            {
+                continue;
+            }
+
+            var (recorded, error) = ReadEvent(leaf.Entry, leaf.LeafHash);
+            if (error is null && recorded!.Event.Action == CaseAction.Export && recorded.Event.CaseId == manifest.CaseId && recorded.Event.ManifestSha256 == sha256 && found is null)
+            {
+                found = e;
+                var last = manifest.Events.Count > 0 ? manifest.Events[^1].Index : (ulong?)null;
+                var why = e.Index < manifest.LedgerSize ? string.Create(CultureInfo.InvariantCulture, $"it is entry {e.Index}, below the manifest's ledger size {manifest.LedgerSize}")
+                    : recorded.Event.PreviousEvent != last ? string.Create(CultureInfo.InvariantCulture, $"it names {recorded.Event.PreviousEvent} as the previous event; the manifest's last event is {last}")
+                    : null;
+                leaf.Report.Add("manifest", why is null, why ?? string.Create(CultureInfo.InvariantCulture,
+                    $"the export event: carries manifest-sha256 {sha256}, by {recorded.Event.Actor} at {recorded.Time:yyyy-MM-ddTHH:mm:ss.fffZ}"));
+                export.Add(Step, why is null && e.IsValid, why ?? (e.IsValid
+                    ? string.Create(CultureInfo.InvariantCulture, $"entry {e.Index} records this export and carries the SHA-256 of manifest.note, {sha256}")
+                    : string.Create(CultureInfo.InvariantCulture, $"entry {e.Index} records this export, but its receipt does not verify")));
+            }
+            else
+            {
+                e.Report.Add("manifest", false, "the manifest does not list this event, and it is not the export event of this manifest");
+            }
+        }
+
+        if (found is null)
+        {
+            export.Add(Step, false, $"no event receipt records an export of case {manifest.CaseId} carrying the SHA-256 of manifest.note, {sha256}: the manifest is not the one the ledger fixed");
+        }
+    }
+
+    private static void CheckHistory(VerificationReport export, CaseManifest manifest, List<RecordedCaseEvent?> history)
+    {
+        const string Step = "custody history";
+        if (history.Count == 0 || history.Exists(h => h is null))
+        {
+            export.Add(Step, false, "not every listed event has a matching receipt (see the events below)");
+            return;
+        }
+
+        try
+        {
+            var state = CaseState.Create(history[0]!);
+            foreach (var e in history.Skip(1))
+            {
+                state = state.Apply(e!);
+            }
+
+            var items = state.Items.Select(i => (i.Index, i.LeafHash, i.AttachEvent, i.AttachedBy)).ToList();
+            var listed = manifest.Items.Select(i => (i.Index, i.LeafHash, i.AttachEvent, i.AttachedBy)).ToList();
+            var why = state.Id != manifest.CaseId || state.Title != manifest.Title || state.Reference != manifest.Reference || !state.Parties.SequenceEqual(manifest.Parties)
+                    ? "the create event's case id, title, reference or parties differ from the manifest's"
+                : state.Status != manifest.Status ? $"the events leave the case {state.Status.ToString().ToLowerInvariant()}, the manifest says {manifest.Status.ToString().ToLowerInvariant()}"
+                : !items.SequenceEqual(listed) ? "the events attach other items than the manifest lists"
+                : null;
+            export.Add(Step, why is null, why ?? string.Create(CultureInfo.InvariantCulture,
+                $"{history.Count} event(s) from the create event {history[0]!.Index}, each naming the one before, give exactly the listed items and status"));
+        }
+        catch (ArgumentException e)
+        {
+            export.Add(Step, false, e.Message);
+        }
+    }
+
+    private static (RecordedCaseEvent? Event, string? Error) ReadEvent(LedgerEntry entry, Hash leafHash)
+    {
+        try
+        {
+            return (new RecordedCaseEvent(entry.Index, leafHash, entry.Time, CaseEvent.FromEntry(entry)), null);
+        }
+        catch (FormatException e)
+        {
+            return (null, e.Message);
+        }
+    }
+
+    private static async Task<(VerificationReport Report, LedgerEntry? Entry, Hash LeafHash)> VerifyReceiptAsync(
+        byte[] bytes, ulong index, ReceiptTrust trust, CancellationToken cancellationToken)
+    {
+        using var stream = new MemoryStream(bytes, writable: false);
+        ReceiptPackage package;
+        try
+        {
+            package = await ReceiptArchive.OpenAsync(stream, cancellationToken: cancellationToken);
+        }
+        catch (ReceiptFormatException e)
+        {
+            var failed = new VerificationReport();
+            failed.Add("receipt format", false, e.Message);
+            return (failed, null, default);
+        }
+
+        await using (package.ConfigureAwait(false))
+        {
+            var report = await ReceiptVerifier.VerifyAsync(package.Evidence, trust, cancellationToken);
+            LedgerEntry? entry = null;
+            try
+            {
+                entry = LeafCodec.Parse(package.Evidence.Entry.Span);
+            }
+            catch (LeafFormatException)
+            {
+                // The receipt's leaf format step says why.
+            }
+
+            if (entry is not null)
+            {
+                report.Add("entry index", entry.Index == index, entry.Index == index
+                    ? string.Create(CultureInfo.InvariantCulture, $"entry.json is entry {index}, as the member name says")
+                    : string.Create(CultureInfo.InvariantCulture, $"entry.json is entry {entry.Index}, but the member name says {index}"));
+            }
+
+            return (report, entry, Rfc6962.HashLeaf(package.Evidence.Entry.Span));
+        }
+    }
+
+    private static Dictionary<ulong, byte[]> Receipts(Dictionary<string, byte[]> members, string folder)
+    {
+        var receipts = new Dictionary<ulong, byte[]>();
+        foreach (var (name, bytes) in members)
+        {
+            if (CaseExportMembers.TryParseReceiptName(name, folder, out var index))
+            {
+                receipts[index] = bytes;
+            }
+        }
+
+        return receipts;
+    }
+
+    private static async Task<Dictionary<string, byte[]>> ReadMembersAsync(Stream source, CaseExportLimits limits, CancellationToken cancellationToken)
+    {
+        var archive = await ZipArchive.CreateAsync(source, ZipArchiveMode.Read, leaveOpen: true, entryNameEncoding: Encoding.UTF8, cancellationToken);
+        await using (archive.ConfigureAwait(false))
+        {
+            if (archive.Entries.Count > limits.MaxMembers)
+            {
+                throw new FormatException(string.Create(CultureInfo.InvariantCulture, $"The export has {archive.Entries.Count} members; at most {limits.MaxMembers} are accepted."));
+            }
+
+            var members = new Dictionary<string, byte[]>(StringComparer.Ordinal);
+            var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+            foreach (var member in archive.Entries)
+            {
+                var name = member.FullName;
+                var isReceipt = CaseExportMembers.TryParseReceiptName(name, CaseExportMembers.ReceiptFolder, out _)
+                    || CaseExportMembers.TryParseReceiptName(name, CaseExportMembers.EventFolder, out _);
+                var isText = name is CaseExportMembers.Manifest or CaseExportMembers.Instructions or CaseExportMembers.LogKey or CaseExportMembers.TsaChain;
+                if (name is CaseExportMembers.ReceiptFolder or CaseExportMembers.EventFolder or "trust/" && member.Length == 0)
+                {
+                    continue;
+                }
+
+                if (!isReceipt && !isText)
+                {
+                    throw new FormatException($"The export holds an unexpected member \"{Printable(name)}\"; docs/formats.md lists the members of a case export.");
+                }
+
+                if (!seen.Add(name))
+                {
+                    throw new FormatException($"The export holds \"{Printable(name)}\" twice.");
+                }
+
+                var limit = isReceipt ? limits.MaxReceiptBytes : limits.MaxTextBytes;
+                if (member.Length > limit)
+                {
+                    throw new FormatException(string.Create(CultureInfo.InvariantCulture, $"The export's {name} is {member.Length} bytes; at most {limit} are accepted."));
+                }
+
+                var stream = await member.OpenAsync(cancellationToken);
+                await using (stream.ConfigureAwait(false))
+                {
+                    using var buffer = new MemoryStream();
+                    var chunk = new byte[1 << 16];
+                    int read;
+                    while ((read = await stream.ReadAsync(chunk, cancellationToken)) > 0)
+                    {
+                        if (buffer.Length + read > limit)
+                        {
+                            throw new FormatException($"The export's {name} is larger than it declares.");
+                        }
+
+                        buffer.Write(chunk, 0, read);
+                    }
+
+                    members[name] = buffer.ToArray();
+                }
+            }
+
+            if (!members.ContainsKey(CaseExportMembers.Manifest))
+            {
+                throw new FormatException($"The export has no {CaseExportMembers.Manifest}.");
+            }
+
+            return members;
+        }
+    }
+
+    private static string Printable(string value) =>
+        new([.. (value.Length > 80 ? value[..77] + "..." : value).Select(c => char.IsControl(c) ? '?' : c)]);
+}

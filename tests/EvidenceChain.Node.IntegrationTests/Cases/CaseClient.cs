@@ -1,0 +1,60 @@
+using EvidenceChain.Api.V1;
+using EvidenceChain.Node.IntegrationTests.Infrastructure;
+using EvidenceChain.Testing.Node;
+using EvidenceChain.Verification.Receipts;
+using EvidenceChain.Verification.Timestamps;
+
+namespace EvidenceChain.Node.IntegrationTests.Cases;
+
+/// <summary>Case calls and trust anchors as the case tests need them.</summary>
+public static class CaseClient
+{
+    public static CaseService.CaseServiceClient Cases(this TestNode node) => new(node.Channel);
+
+    public static Task<CaseChange> CreateAsync(this TestNode node, string key, string title = "Li v. Zhang", string reference = "(2026) Hu 0101 Min Chu 123", params (string Name, string Role)[] parties)
+    {
+        var request = new CreateCaseRequest { Title = title, Reference = reference };
+        request.Parties.AddRange(parties.Select(p => new CaseParty { Name = p.Name, Role = p.Role }));
+        return node.Cases().CreateCaseAsync(request, TestNode.As(key)).ResponseAsync;
+    }
+
+    public static Task<CaseChange> AttachAsync(this TestNode node, string key, string caseId, ulong index) =>
+        node.Cases().AttachEvidenceAsync(new AttachEvidenceRequest { CaseId = caseId, Index = index }, TestNode.As(key)).ResponseAsync;
+
+    public static async Task<ulong> PreserveAsync(this TestNode node, string key, int seed) =>
+        (await Uploads.PreserveAsync(node, key, Uploads.Bytes(100 + seed, seed), $"exhibit-{seed}.txt")).Entry.Index;
+
+    /// <summary>Exports over gRPC; checks the chunks against the announced size and SHA-256.</summary>
+    public static async Task<(CaseExportInfo Info, byte[] Zip)> ExportAsync(this TestNode node, string key, string caseId)
+    {
+        using var call = node.Cases().ExportCase(new ExportCaseRequest { CaseId = caseId }, TestNode.As(key));
+        CaseExportInfo? info = null;
+        using var zip = new MemoryStream();
+        while (await call.ResponseStream.MoveNext(CancellationToken.None))
+        {
+            var message = call.ResponseStream.Current;
+            if (message.PartCase == ExportCaseResponse.PartOneofCase.Info)
+            {
+                Assert.Null(info);
+                info = message.Info;
+            }
+            else
+            {
+                Assert.NotNull(info);
+                zip.Write(message.Chunk.Span);
+            }
+        }
+
+        Assert.NotNull(info);
+        Assert.Equal(info.Size, (ulong)zip.Length);
+        Assert.Equal(info.Sha256, Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(zip.ToArray())));
+        return (info, zip.ToArray());
+    }
+
+    /// <summary>What a verifier pins: the log key and the node's TSA CA certificate.</summary>
+    public static ReceiptTrust Trust(this TestNode node) => new()
+    {
+        LogKey = node.LogKey(),
+        TsaCas = TimestampVerifier.ReadPem(File.ReadAllText(Path.Combine(node.DataPath, "keys", "tsa-ca.pem"))),
+    };
+}

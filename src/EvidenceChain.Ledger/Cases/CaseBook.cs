@@ -112,6 +112,7 @@ public sealed class CaseBook
     public async Task<(CaseState Case, RecordedCaseEvent Event)> AttachAsync(
         string caseId, ulong index, string actor, bool ownEvidenceOnly, CancellationToken cancellationToken = default)
     {
+        RequireCase(caseId); // the case first: a bad or unknown case id is the error, whatever the index
         var evidence = await ReadEvidenceAsync(index, cancellationToken);
         if (ownEvidenceOnly && evidence.Entry.Draft.Submitter != actor)
         {

@@ -20,6 +20,10 @@ internal static class Program
           evidencectl checkpoint [--key VKEY]                        the latest signed checkpoint
           evidencectl proof INDEX [--size N] [--key VKEY]            fetch an entry's proofs and verify them here
           evidencectl consistency OLD NEW|latest [--key VKEY]        fetch and verify a consistency proof
+          evidencectl case create --title T [--reference R] [--party ROLE:NAME]...   [case-manager] a new case
+          evidencectl case show ID | case list [--status open|closed]                [any role]
+          evidencectl case attach|detach ID INDEX | note ID TEXT | close ID          [case-manager; attach: own evidence as submitter]
+          evidencectl case export ID -o FILE.zip [--force]                           [case-manager] receipts + signed manifest
           evidencectl keys create --role ROLE [--description D]      [admin] ROLE: submitter, case-manager, admin
           evidencectl keys list                                      [admin]
           evidencectl keys revoke ID                                 [admin]
@@ -36,6 +40,7 @@ internal static class Program
           evidencectl note verify --key VKEY [--key VKEY ...] [FILE]     (signed note from FILE or stdin)
           evidencectl verify FILE.evidence.zip --log-key VKEY --tsa-ca PEM [--artefact PATH]...   a receipt, every step
           evidencectl verify PROOF.tlog-proof --entry ENTRY.json --log-key VKEY [--tsr TSR --tsa-ca PEM] [--artefact PATH]...
+          evidencectl verify-case FILE.zip --log-key VKEY --tsa-ca PEM [--verbose]   a case export: every receipt and the manifest
 
         Keys and data folders:
           evidencectl keygen --name ORIGIN --out DIR     Ed25519 signed-note key pair (private key mode 0600)
@@ -79,6 +84,9 @@ internal static class Program
                     await LogProofCommand.RunAsync(Parse(rest), console),
                 ["note", "verify", .. var rest] => await NoteCommands.VerifyAsync(Parse(rest), console),
                 ["verify", .. var rest] => await VerifyCommand.RunAsync(Parse(rest), console),
+                ["verify-case", .. var rest] => await VerifyCaseCommand.RunAsync(Arguments.Parse(rest, "help", "json", "verbose"), console),
+                ["case", var command, .. var rest] => await CaseCommands.RunAsync(command, Parse(rest), console),
+                ["case"] => await CaseCommands.RunAsync("help", Parse([]), console),
                 ["keygen", .. var rest] => KeygenCommand.Run(Parse(rest), console),
                 ["audit", .. var rest] => await DataCommands.AuditAsync(Parse(rest), console),
                 ["reindex", .. var rest] => await DataCommands.ReindexAsync(Parse(rest), console),

@@ -32,6 +32,7 @@ internal sealed class NodeClient : IDisposable
         Evidence = new EvidenceService.EvidenceServiceClient(_channel);
         Log = new LogService.LogServiceClient(_channel);
         Admin = new AdminService.AdminServiceClient(_channel);
+        Cases = new CaseService.CaseServiceClient(_channel);
         Capture = new CaptureService.CaptureServiceClient(_channel);
     }
 
@@ -47,6 +48,8 @@ internal sealed class NodeClient : IDisposable
     public LogService.LogServiceClient Log { get; }
 
     public AdminService.AdminServiceClient Admin { get; }
+
+    public CaseService.CaseServiceClient Cases { get; }
 
     public CaptureService.CaptureServiceClient Capture { get; }
 

@@ -124,7 +124,7 @@ internal static class VerifyCommand
     }
 
     /// <summary>A verifier key given as the key itself or as a file holding it (the node's keys/log.vkey).</summary>
-    private static NoteVerifier ReadLogKey(string text, string option = "--log-key")
+    internal static NoteVerifier ReadLogKey(string text, string option = "--log-key")
     {
         if (NoteVerifier.TryParse(text.Trim(), out var key, out var error))
         {
@@ -142,7 +142,7 @@ internal static class VerifyCommand
             : throw new UsageException($"{option} {text} does not hold a verifier key: {error}");
     }
 
-    private static X509Certificate2Collection ReadCas(IReadOnlyList<string> files)
+    internal static X509Certificate2Collection ReadCas(IReadOnlyList<string> files)
     {
         var cas = new X509Certificate2Collection();
         foreach (var file in files)

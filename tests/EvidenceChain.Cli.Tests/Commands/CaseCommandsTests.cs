@@ -1,0 +1,149 @@
+using System.Globalization;
+using System.IO.Compression;
+using System.Text.Json;
+using EvidenceChain.Cli.Tests.Node;
+
+namespace EvidenceChain.Cli.Tests.Commands;
+
+/// <summary>evidencectl case ... and verify-case against a real node: the life cycle, the export verified offline, tampering caught.</summary>
+public sealed class CaseCommandsTests(CliNode node) : IClassFixture<CliNode>
+{
+    private string TsaCa => Path.Combine(node.Node.DataPath, "keys", "tsa-ca.pem");
+
+    private static string I(ulong index) => index.ToString(CultureInfo.InvariantCulture);
+
+    private async Task<string> CreateAsync(string title = "Li v. Zhang")
+    {
+        var result = await Cli.RunAsync(node.Args(node.CaseManagerKey, "case", "create", "--title", title, "--reference", "(2026) Hu 0101 Min Chu 123",
+            "--party", "claimant:Li Wei", "--party", "respondent:Zhang Co. Ltd", "--json"));
+        Assert.True(result.ExitCode == 0, result.ToString());
+        var root = JsonDocument.Parse(result.Out).RootElement;
+        Assert.Equal("create", root.GetProperty("event").GetProperty("action").GetString());
+        return root.GetProperty("case").GetProperty("id").GetString()!;
+    }
+
+    private async Task<string> ExportAsync(string id)
+    {
+        var output = Path.Combine(node.NewFolder(), "case.zip");
+        var result = await Cli.RunAsync(node.Args(node.CaseManagerKey, "case", "export", id, "-o", output));
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.StartsWith($"wrote {output}: case {id}", result.OutLines[0], StringComparison.Ordinal);
+        return output;
+    }
+
+    [Fact]
+    public async Task Case_LifeCycle_ExportVerifiesWithVerifyCaseAndTheManifestWithNoteVerify()
+    {
+        var exhibit1 = await node.PreserveNewAsync();
+        var exhibit2 = await node.PreserveNewAsync();
+        var id = await CreateAsync();
+
+        var attach = await Cli.RunAsync(node.Args(node.CaseManagerKey, "case", "attach", id, I(exhibit1)));
+        Assert.True(attach.ExitCode == 0, attach.ToString());
+        Assert.Matches($"^case {id}: attach recorded as entry [0-9]+ \\(leaf hash [0-9a-f]{{64}}\\); the case is open with 1 item\\(s\\)$", attach.OutLines[0]);
+        Assert.Equal(0, (await Cli.RunAsync(node.Args(node.SubmitterKey, "case", "attach", id, I(exhibit2)))).ExitCode);
+        Assert.Equal(0, (await Cli.RunAsync(node.Args(node.CaseManagerKey, "case", "detach", id, I(exhibit1), "--reason", "duplicate"))).ExitCode);
+        var note = await Cli.RunAsync(node.Args(node.CaseManagerKey, "case", "note", id, "Hearing on 3 March"));
+        Assert.True(note.ExitCode == 0, note.ToString());
+        Assert.Equal(0, (await Cli.RunAsync(node.Args(node.CaseManagerKey, "case", "close", id, "--reason", "settled"))).ExitCode);
+
+        var show = await Cli.RunAsync(node.Args(node.SubmitterKey, "case", "show", id));
+        Assert.True(show.ExitCode == 0, show.ToString());
+        Assert.Equal($"case {id}  closed  Li v. Zhang", show.OutLines[0]);
+        Assert.Contains(show.OutLines, l => l.StartsWith($"  entry {exhibit2}  ", StringComparison.Ordinal));
+        Assert.Contains(show.OutLines, l => l.Contains("detach by", StringComparison.Ordinal) && l.Contains($"entry {exhibit1} \"duplicate\"", StringComparison.Ordinal));
+        var list = await Cli.RunAsync(node.Args(node.CaseManagerKey, "case", "list", "--status", "closed"));
+        Assert.Contains(list.OutLines, l => l.StartsWith($"{id}  closed  1 item(s)", StringComparison.Ordinal));
+
+        var zip = await ExportAsync(id);
+        var verified = await Cli.RunAsync("verify-case", zip, "--log-key", node.LogKey, "--tsa-ca", TsaCa);
+
+        Assert.True(verified.ExitCode == 0, verified.ToString());
+        Assert.StartsWith($"verified: case {id}, 1 item(s) and 7 event(s)", verified.OutLines[^1], StringComparison.Ordinal);
+        Assert.Contains(verified.OutLines, l => l.StartsWith($"PASS item  {exhibit2}: item {exhibit2}, leaf hash ", StringComparison.Ordinal));
+        Assert.Equal(7, verified.OutLines.Count(l => l.StartsWith("PASS event ", StringComparison.Ordinal)));
+        Assert.DoesNotContain(verified.OutLines, l => l.StartsWith("FAIL", StringComparison.Ordinal));
+
+        // The manifest alone, with the signed-note command VERIFY.txt gives.
+        var manifest = Path.Combine(node.NewFolder(), "manifest.note");
+        using (var archive = ZipFile.OpenRead(zip))
+        {
+            archive.GetEntry("manifest.note")!.ExtractToFile(manifest);
+            Assert.Contains($"verify-case case-{id}.zip --log-key LOG.vkey --tsa-ca TSA-CA.pem", new StreamReader(archive.GetEntry("VERIFY.txt")!.Open()).ReadToEnd(), StringComparison.Ordinal);
+        }
+
+        Cli.AssertVerified(await Cli.RunAsync("note", "verify", "--key", node.LogKey, manifest));
+    }
+
+    [Fact]
+    public async Task VerifyCase_TamperedManifest_ExitsOneNamingTheSignature()
+    {
+        var id = await CreateAsync("Tampered");
+        await Cli.RunAsync(node.Args(node.CaseManagerKey, "case", "attach", id, I(await node.PreserveNewAsync())));
+        var zip = await ExportAsync(id);
+        using (var archive = ZipFile.Open(zip, ZipArchiveMode.Update))
+        {
+            var member = archive.GetEntry("manifest.note")!;
+            string text;
+            using (var reader = new StreamReader(member.Open()))
+            {
+                text = reader.ReadToEnd();
+            }
+
+            member.Delete();
+            using var writer = new StreamWriter(archive.CreateEntry("manifest.note").Open());
+            writer.Write(text.Replace("title Tampered", "title Tampere!", StringComparison.Ordinal));
+        }
+
+        var result = await Cli.RunAsync("verify-case", zip, "--log-key", node.LogKey, "--tsa-ca", TsaCa);
+
+        Assert.True(result.ExitCode == 1, result.ToString());
+        Assert.Contains(result.OutLines, l => l.StartsWith("FAIL manifest signature: ", StringComparison.Ordinal));
+        Assert.StartsWith("FAILED: ", result.OutLines[^1], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task VerifyCase_AnotherLogKey_FailsAndJsonSaysSo()
+    {
+        var id = await CreateAsync("Wrong key");
+        var zip = await ExportAsync(id);
+        var other = (await File.ReadAllTextAsync(Path.Combine(node.Node.DataPath, "keys", "log.vkey"))).Trim();
+        var forged = EvidenceChain.Notes.NoteSigner.FromSeed(other.Split('+')[0], new byte[32]).VerifierKey.ToString();
+
+        var result = await Cli.RunAsync("verify-case", zip, "--log-key", forged, "--tsa-ca", TsaCa, "--json");
+
+        Assert.True(result.ExitCode == 1, result.ToString());
+        var root = JsonDocument.Parse(result.Out).RootElement;
+        Assert.False(root.GetProperty("verified").GetBoolean());
+        Assert.Contains(root.GetProperty("steps").EnumerateArray(), s => s.GetProperty("step").GetString() == "manifest signature" && s.GetProperty("result").GetString() == "fail");
+    }
+
+    [Fact]
+    public async Task Case_SubmitterCreating_IsPermissionDenied()
+    {
+        var result = await Cli.RunAsync(node.Args(node.SubmitterKey, "case", "create", "--title", "Mine"));
+
+        Cli.AssertNodeError(result, "PermissionDenied", "case-manager or admin");
+    }
+
+    [Fact]
+    public async Task Case_AttachUnknownEntry_IsNotFound()
+    {
+        var id = await CreateAsync("Unknown entry");
+
+        var result = await Cli.RunAsync(node.Args(node.CaseManagerKey, "case", "attach", id, "99999999"));
+
+        Cli.AssertNodeError(result, "NotFound", "Entry 99999999 does not exist");
+    }
+
+    [Fact]
+    public async Task Usage_Errors_ExitTwo()
+    {
+        Cli.AssertUsage(await Cli.RunAsync("verify-case", "x.zip", "--log-key", node.LogKey), "--tsa-ca PEM is required");
+        Cli.AssertUsage(await Cli.RunAsync("verify-case", "no-such.zip", "--log-key", node.LogKey, "--tsa-ca", TsaCa), "no-such.zip: no such file");
+        Cli.AssertUsage(await Cli.RunAsync(node.Args(node.CaseManagerKey, "case", "attach", "c0123456789abcdef", "x")), "INDEX");
+        Cli.AssertUsage(await Cli.RunAsync(node.Args(node.CaseManagerKey, "case", "create", "--title", "T", "--party", "nameless")), "ROLE:NAME");
+        Cli.AssertUsage(await Cli.RunAsync(node.Args(node.CaseManagerKey, "case", "frobnicate")), "unknown command \"case frobnicate\"");
+        Cli.AssertNodeError(await Cli.RunAsync(node.Args(node.CaseManagerKey, "case", "show", "nope")), "InvalidArgument", "is malformed", exitCode: 2);
+    }
+}

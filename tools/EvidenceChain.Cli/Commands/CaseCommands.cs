@@ -1,0 +1,250 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text.Json.Nodes;
+using EvidenceChain.Api.V1;
+using EvidenceChain.Cli.Client;
+
+namespace EvidenceChain.Cli.Commands;
+
+/// <summary><c>case create|show|list|attach|detach|note|close|export</c>: cases on a node (docs/formats.md, "Cases").</summary>
+internal static class CaseCommands
+{
+    private const string Usage = """
+        evidencectl case create --title T [--reference R] [--party ROLE:NAME]...   [case-manager, admin]
+        evidencectl case show ID                                                  [any role]
+        evidencectl case list [--status open|closed]                              [any role]
+        evidencectl case attach ID INDEX        [case-manager, admin; a submitter its own evidence]
+        evidencectl case detach ID INDEX [--reason R]                             [case-manager, admin]
+        evidencectl case note ID TEXT                                             [case-manager, admin]
+        evidencectl case close ID [--reason R]                                    [case-manager, admin]
+        evidencectl case export ID -o FILE.zip [--force]                          [case-manager, admin]
+        Every change is recorded in the ledger as a case-event entry, so the case's custody history is provable;
+        each command prints the entry's index. export writes one zip with every item's and event's receipt and the
+        case manifest signed by the node; check it offline with evidencectl verify-case FILE.zip --log-key VKEY
+        --tsa-ca PEM. ROLE is a word of a-z, 0-9 and '-' (claimant, respondent, ...).
+        """;
+
+    public static async Task<int> RunAsync(string command, Arguments args, CliConsole console)
+    {
+        if (args.Flag("help") || command is "--help" or "-h" or "help")
+        {
+            await console.Out.WriteLineAsync(Usage);
+            return ExitCode.Verified;
+        }
+
+        var settings = NodeSettings.Read(args, console);
+        var reason = command is "detach" or "close" ? args.Optional("reason") ?? string.Empty : string.Empty; // read before the unused-option check
+        return command switch
+        {
+            "create" => await CreateAsync(args, settings, console),
+            "show" => await ShowAsync(args, settings, console),
+            "list" => await ListAsync(args, settings, console),
+            "attach" => await ChangeAsync(args, settings, console, 2, (node, p) =>
+                node.Cases.AttachEvidenceAsync(new AttachEvidenceRequest { CaseId = p[0], Index = Index(p[1]) }, node.Options).ResponseAsync),
+            "detach" => await ChangeAsync(args, settings, console, 2, (node, p) =>
+                node.Cases.DetachEvidenceAsync(new DetachEvidenceRequest { CaseId = p[0], Index = Index(p[1]), Reason = reason }, node.Options).ResponseAsync),
+            "note" => await ChangeAsync(args, settings, console, 2, (node, p) =>
+                node.Cases.AddNoteAsync(new AddNoteRequest { CaseId = p[0], Text = p[1] }, node.Options).ResponseAsync),
+            "close" => await ChangeAsync(args, settings, console, 1, (node, p) =>
+                node.Cases.CloseCaseAsync(new CloseCaseRequest { CaseId = p[0], Reason = reason }, node.Options).ResponseAsync),
+            "export" => await ExportAsync(args, settings, console),
+            _ => throw new UsageException($"unknown command \"case {command}\"; run evidencectl case --help"),
+        };
+    }
+
+    private static async Task<int> CreateAsync(Arguments args, NodeSettings settings, CliConsole console)
+    {
+        var request = new CreateCaseRequest { Title = args.Required("title"), Reference = args.Optional("reference") ?? string.Empty };
+        foreach (var party in args.All("party"))
+        {
+            var colon = party.IndexOf(':', StringComparison.Ordinal);
+            if (colon <= 0 || colon == party.Length - 1)
+            {
+                throw new UsageException($"--party \"{Text.Printable(party)}\": expected ROLE:NAME, e.g. claimant:Li Wei");
+            }
+
+            request.Parties.Add(new CaseParty { Role = party[..colon], Name = party[(colon + 1)..] });
+        }
+
+        args.EnsureAllUsed(0);
+        return await NodeClient.RunAsync(settings, console, async node =>
+        {
+            var change = await node.Cases.CreateCaseAsync(request, node.Options);
+            await WriteChangeAsync(console, settings.Json, change);
+            return ExitCode.Verified;
+        });
+    }
+
+    private static async Task<int> ShowAsync(Arguments args, NodeSettings settings, CliConsole console)
+    {
+        args.EnsureAllUsed(1);
+        var id = args.Positional.FirstOrDefault() ?? throw new UsageException("case show needs a case ID");
+        return await NodeClient.RunAsync(settings, console, async node =>
+        {
+            var shown = await node.Cases.GetCaseAsync(new GetCaseRequest { Id = id }, node.Options);
+            if (settings.Json)
+            {
+                await JsonOutput.WriteAsync(console, JsonNode.Parse(Google.Protobuf.JsonFormatter.Default.Format(shown))!);
+                return ExitCode.Verified;
+            }
+
+            await console.Out.WriteLineAsync($"case {shown.Id}  {shown.Status}  {Text.Printable(shown.Title)}");
+            if (shown.Reference.Length > 0)
+            {
+                await console.Out.WriteLineAsync($"reference {Text.Printable(shown.Reference)}");
+            }
+
+            foreach (var party in shown.Parties)
+            {
+                await console.Out.WriteLineAsync($"party {party.Role}: {Text.Printable(party.Name)}");
+            }
+
+            await console.Out.WriteLineAsync($"created {shown.CreatedAt} by {shown.CreatedBy}");
+            await console.Out.WriteLineAsync(Invariant($"items ({shown.Items.Count}):"));
+            foreach (var item in shown.Items)
+            {
+                await console.Out.WriteLineAsync(Invariant($"  entry {item.Index}  {item.LeafHash}  attached {item.AttachedAt} by {item.AttachedBy} (event {item.EventIndex})"));
+            }
+
+            await console.Out.WriteLineAsync(Invariant($"events ({shown.Events.Count}):"));
+            foreach (var e in shown.Events)
+            {
+                var evidence = e.HasEvidence ? Invariant($" entry {e.EvidenceIndex}") : string.Empty;
+                var text = e.Text.Length > 0 ? $" \"{Text.Printable(e.Text)}\"" : string.Empty;
+                var manifest = e.ManifestSha256.Length > 0 ? $" manifest {e.ManifestSha256}" : string.Empty;
+                await console.Out.WriteLineAsync(Invariant($"  {e.Index}  {e.Time}  {e.Action,-6} by {e.Actor}{evidence}{text}{manifest}"));
+            }
+
+            return ExitCode.Verified;
+        });
+    }
+
+    private static async Task<int> ListAsync(Arguments args, NodeSettings settings, CliConsole console)
+    {
+        var status = args.Optional("status") ?? string.Empty;
+        args.EnsureAllUsed(0);
+        return await NodeClient.RunAsync(settings, console, async node =>
+        {
+            var list = await node.Cases.ListCasesAsync(new ListCasesRequest { Status = status }, node.Options);
+            if (settings.Json)
+            {
+                await JsonOutput.WriteAsync(console, JsonNode.Parse(Google.Protobuf.JsonFormatter.Default.Format(list))!);
+                return ExitCode.Verified;
+            }
+
+            foreach (var c in list.Cases)
+            {
+                await console.Out.WriteLineAsync(Invariant($"{c.Id}  {c.Status,-6}  {c.ItemCount} item(s)  {c.CreatedAt}  {Text.Printable(c.Title)}  {Text.Printable(c.Reference)}").TrimEnd());
+            }
+
+            return ExitCode.Verified;
+        });
+    }
+
+    private static async Task<int> ChangeAsync(
+        Arguments args, NodeSettings settings, CliConsole console, int positional, Func<NodeClient, List<string>, Task<CaseChange>> call)
+    {
+        args.EnsureAllUsed(positional);
+        if (args.Positional.Count != positional)
+        {
+            throw new UsageException(positional == 1 ? "this command needs a case ID" : "this command needs a case ID and " + (args.Positional.Count == 0 ? "a second argument" : "one more argument"));
+        }
+
+        var parameters = args.Positional;
+        return await NodeClient.RunAsync(settings, console, async node =>
+        {
+            await WriteChangeAsync(console, settings.Json, await call(node, parameters));
+            return ExitCode.Verified;
+        });
+    }
+
+    private static async Task<int> ExportAsync(Arguments args, NodeSettings settings, CliConsole console)
+    {
+        var output = args.Optional("output") ?? throw new UsageException("case export needs -o FILE.zip (or --output FILE)");
+        var replace = args.Flag("force");
+        args.EnsureAllUsed(1);
+        var id = args.Positional.FirstOrDefault() ?? throw new UsageException("case export needs a case ID");
+        var target = LocalFiles.Target(output, replace);
+        return await NodeClient.RunAsync(settings, console, async node =>
+        {
+            using var call = node.Cases.ExportCase(new ExportCaseRequest { CaseId = id }, node.Options);
+            var temp = Path.Combine(target.DirectoryName ?? ".", $".{target.Name}.{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6))}.partial");
+            CaseExportInfo? info = null;
+            try
+            {
+                await using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, FileOptions.Asynchronous))
+                {
+                    using var sha256 = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+                    while (await call.ResponseStream.MoveNext(node.Cancellation))
+                    {
+                        var message = call.ResponseStream.Current;
+                        if (message.PartCase == ExportCaseResponse.PartOneofCase.Info && info is null)
+                        {
+                            info = message.Info;
+                        }
+                        else if (message.PartCase == ExportCaseResponse.PartOneofCase.Chunk && info is not null)
+                        {
+                            sha256.AppendData(message.Chunk.Span);
+                            await file.WriteAsync(message.Chunk.Memory, node.Cancellation);
+                        }
+                        else
+                        {
+                            throw new BadReplyException("the export stream must start with its description, then carry only chunks");
+                        }
+                    }
+
+                    await file.FlushAsync(node.Cancellation);
+                    if (info is null || (ulong)file.Length != info.Size || Convert.ToHexStringLower(sha256.GetHashAndReset()) != info.Sha256)
+                    {
+                        throw new BadReplyException("the export's bytes do not match the size and SHA-256 the node announced");
+                    }
+                }
+
+                File.Move(temp, target.FullName, replace);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw new UsageException($"cannot write {target.FullName}: {e.Message}");
+            }
+            finally
+            {
+                File.Delete(temp);
+            }
+
+            if (settings.Json)
+            {
+                await JsonOutput.WriteAsync(console, new JsonObject
+                {
+                    ["file"] = output,
+                    ["size"] = info.Size,
+                    ["sha256"] = info.Sha256,
+                    ["manifestSha256"] = info.ManifestSha256,
+                    ["exportEvent"] = info.Event.Index,
+                });
+            }
+            else
+            {
+                await console.Out.WriteLineAsync(Invariant($"wrote {Text.Printable(output)}: case {id}, {info.Size} bytes; the export is case event {info.Event.Index} (manifest sha256 {info.ManifestSha256})"));
+                await console.Out.WriteLineAsync($"check it offline: evidencectl verify-case {Text.Printable(output)} --log-key VKEY --tsa-ca TSA-CA.pem");
+            }
+
+            return ExitCode.Verified;
+        });
+    }
+
+    private static async Task WriteChangeAsync(CliConsole console, bool json, CaseChange change)
+    {
+        if (json)
+        {
+            await JsonOutput.WriteAsync(console, JsonNode.Parse(Google.Protobuf.JsonFormatter.Default.Format(change))!);
+            return;
+        }
+
+        var e = change.Event;
+        await console.Out.WriteLineAsync(Invariant($"case {change.Case.Id}: {e.Action} recorded as entry {e.Index} (leaf hash {e.LeafHash}); the case is {change.Case.Status} with {change.Case.Items.Count} item(s)"));
+    }
+
+    private static ulong Index(string text) => Arguments.ParseUInt64("INDEX", text);
+
+    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+}

@@ -12,26 +12,33 @@ internal sealed class NodeCases : IDisposable
 {
     private readonly LiteDbCaseStore _store;
 
-    private NodeCases(CaseBook book, LiteDbCaseStore store, NoteSigner signer)
+    private readonly NoteSigner[] _signers;
+
+    private NodeCases(CaseBook book, LiteDbCaseStore store, NoteSigner[] signers)
     {
         Book = book;
         _store = store;
-        ManifestSigner = signer;
+        _signers = signers;
     }
 
     public CaseBook Book { get; }
 
-    /// <summary>The log's Ed25519 key (keys/log.key): a case manifest verifies under the same key as the checkpoints.</summary>
-    public NoteSigner ManifestSigner { get; }
+    /// <summary>
+    /// Signs a case manifest as a signed note with the log's Ed25519 key (keys/log.key), so it verifies under the same
+    /// pinned key as the checkpoints, and under the national crypto profile with the log's SM2 key too (a second line).
+    /// </summary>
+    public string SignManifest(string text) => SignedNote.Sign(text, _signers);
 
     public static async Task<NodeCases> OpenAsync(FileLedger ledger, ILoggerFactory loggers, CancellationToken cancellationToken)
     {
-        var signer = LogKeyFiles.Load(Path.Combine(ledger.Folder.KeysPath, LogKeyFiles.PrivateKeyFile));
+        NoteSigner[] signers = ledger.Sm2VerifierKey is null
+            ? [LogKeyFiles.Load(Path.Combine(ledger.Folder.KeysPath, LogKeyFiles.PrivateKeyFile))]
+            : [LogKeyFiles.Load(Path.Combine(ledger.Folder.KeysPath, LogKeyFiles.PrivateKeyFile)), LogKeyFiles.Load(Path.Combine(ledger.Folder.KeysPath, LogKeyFiles.Sm2PrivateKeyFile))];
         var store = new LiteDbCaseStore(ledger.Folder);
         try
         {
             var book = await CaseBook.OpenAsync(ledger.Ledger, store, loggers.CreateLogger<CaseBook>(), cancellationToken);
-            return new NodeCases(book, store, signer);
+            return new NodeCases(book, store, signers);
         }
         catch
         {

@@ -25,7 +25,7 @@ internal sealed class CaseExporter(EvidenceLedger ledger, NodeCases cases, Recei
         var (_, exportEvent) = await cases.Book.ExportAsync(caseId, actor, async (state, size, ct) =>
         {
             manifest = await ManifestAsync(state, size, ct);
-            note = cases.ManifestSigner.Sign(manifest.Encode());
+            note = cases.SignManifest(manifest.Encode());
             return new Hash(SHA256.HashData(Encoding.UTF8.GetBytes(note)));
         }, cancellationToken);
 

@@ -260,7 +260,17 @@ public sealed class CaseBook
             _cases[caseId] = next;
             _inFlight.Remove(lowerBound);
             var watermark = _inFlight.Count == 0 ? _ledger.Size : Math.Min(_inFlight.Min(), _ledger.Size);
-            _store.Add(new StoredCaseEvent(result.Index, result.Leaf.ToArray()), watermark);
+            try
+            {
+                _store.Add(new StoredCaseEvent(result.Index, result.Leaf.ToArray()), watermark);
+            }
+            catch
+            {
+                // The event is in the ledger and in memory but not in the copy: keep the watermark below it, so that the
+                // next start rescans it, whatever other cases write meanwhile.
+                _inFlight.Add(lowerBound);
+                throw;
+            }
         }
 
         CaseLog.Recorded(_logger, caseId, action, result.Index, e.Actor);

@@ -6,8 +6,8 @@ using Org.BouncyCastle.Crypto;
 namespace EvidenceChain.Ledger.Timestamping.Internal;
 
 /// <summary>
-/// Lets BouncyCastle's CMS builder sign with a .NET <see cref="ECDsa"/> key (OpenSSL underneath, several times faster
-/// than the managed implementation): ecdsa-with-SHA256, the signature as a DER SEQUENCE (RFC 3279).
+/// Lets BouncyCastle's CMS builder sign with a .NET <see cref="ECDsa"/> key (OpenSSL underneath; the key stays a
+/// platform key object): ecdsa-with-SHA256, the signature as a DER SEQUENCE (RFC 3279).
 /// </summary>
 internal sealed class EcdsaSignatureFactory(ECDsa key) : ISignatureFactory
 {

@@ -116,11 +116,12 @@ public static class TsaKeyFiles
                 serial = "unreadable-" + now.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture);
             }
 
-            File.Move(certificatePath, Path.Combine(folder, $"tsa-{serial}.pem"), overwrite: true);
+            var stem = Path.GetFileNameWithoutExtension(certificatePath);
+            File.Move(certificatePath, Path.Combine(folder, $"{stem}-{serial}.pem"), overwrite: true);
         }
         else
         {
-            File.Move(keyPath, Path.Combine(folder, $"tsa.key.orphaned-{now.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture)}"));
+            File.Move(keyPath, $"{keyPath}.orphaned-{now.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture)}");
         }
     }
 
@@ -128,6 +129,14 @@ public static class TsaKeyFiles
     {
         var certificatePath = Path.Combine(keysPath, AuthorityCertificateFile);
         var keyPath = Path.Combine(keysPath, AuthorityKeyFile);
+        if (File.Exists(keyPath) && !File.Exists(certificatePath) && !File.Exists(Path.Combine(keysPath, CertificateFile)))
+        {
+            // A first start that stopped between writing the CA's key and its certificate: the CA was never published
+            // and never issued anything, so make it again (the lone key is kept aside). A lone certificate is an error
+            // below: it may have been published, so replacing it silently would change what verifiers pin.
+            ArchiveLoneFile(certificatePath, keyPath, now);
+        }
+
         if (File.Exists(certificatePath) || File.Exists(keyPath))
         {
             if (!File.Exists(certificatePath) || !File.Exists(keyPath))
@@ -229,8 +238,16 @@ public static class TsaKeyFiles
                 : UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
         }
 
-        using var file = new FileStream(path, options);
-        file.Write(Encoding.ASCII.GetBytes(text.EndsWith('\n') ? text : text + "\n"));
-        file.Flush(flushToDisk: true);
+        // Written whole to a temporary file and renamed into place, so a crash never leaves a half-written key or
+        // certificate; an existing file is never replaced.
+        var temp = path + ".tmp";
+        File.Delete(temp);
+        using (var file = new FileStream(temp, options))
+        {
+            file.Write(Encoding.ASCII.GetBytes(text.EndsWith('\n') ? text : text + "\n"));
+            file.Flush(flushToDisk: true);
+        }
+
+        File.Move(temp, path, overwrite: false);
     }
 }

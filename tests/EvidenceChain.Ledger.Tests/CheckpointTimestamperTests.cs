@@ -308,6 +308,45 @@ public sealed class CheckpointTimestamperTests : IDisposable
     }
 
     [Fact]
+    public async Task UnexpectedExceptionFromTheSource_LoopSurvivesReportsItAndStampsOnceTheSourceRecovers()
+    {
+        await using var ledger = await OpenLedgerAsync(new MemoryLedgerStore());
+        var stamps = new MemoryTimestampStore();
+        var source = new ThrowingSource(_tsa) { Throw = true };
+        await using var timestamper = Timestamper(ledger, source, stamps, TimestampingMode.EveryCheckpoint);
+        timestamper.Start();
+        await AppendAsync(ledger, 1);
+
+        var failing = await EventuallyAsync(() => timestamper.Status, s => !s.IsHealthy, "the failure to be reported");
+        Assert.Contains("InvalidCastException", failing.LastError, StringComparison.Ordinal);
+
+        // Nothing else is appended: the loop must try again by itself (an idle log publishes nothing to wake it).
+        source.Throw = false;
+        await EventuallyAsync(() => stamps.Latest?.Size ?? 0, s => s >= 1, "the retry after the failure");
+        await EventuallyAsync(() => timestamper.Status, s => s.IsHealthy, "health to return");
+    }
+
+    [Fact]
+    public async Task WaitForCoverage_CancelledWaiters_AreNotKept()
+    {
+        await using var ledger = await OpenLedgerAsync(new MemoryLedgerStore());
+        var stamps = new MemoryTimestampStore();
+        await using var timestamper = Timestamper(ledger, _tsa, stamps, TimestampingMode.EveryCheckpoint);
+        timestamper.Start();
+        for (var i = 0; i < 100; i++)
+        {
+            using var cancel = new CancellationTokenSource();
+            var wait = timestamper.WaitForCoverageAsync(1_000_000, cancel.Token);
+            await cancel.CancelAsync();
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => wait);
+        }
+
+        var waiters = (System.Collections.ICollection)typeof(CheckpointTimestamper)
+            .GetField("_waiters", System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance)!.GetValue(timestamper)!;
+        Assert.Empty(waiters);
+    }
+
+    [Fact]
     public async Task Constructor_CadenceWithTinyInterval_Refused()
     {
         await using var ledger = await OpenLedgerAsync(new MemoryLedgerStore());
@@ -316,6 +355,17 @@ public sealed class CheckpointTimestamperTests : IDisposable
             ledger, _tsa, new MemoryTimestampStore(), TimestampingMode.Cadence, new TimestampingOptions { Interval = TimeSpan.FromMilliseconds(1) }));
         Assert.Throws<ArgumentOutOfRangeException>(() => Timestamper(
             ledger, _tsa, new MemoryTimestampStore(), TimestampingMode.EveryCheckpoint, new TimestampingOptions { Attempts = 0 }));
+    }
+
+    /// <summary>A source that fails with a type no retry filter knows, while <see cref="Throw"/> is set.</summary>
+    private sealed class ThrowingSource(ITimestampSource inner) : ITimestampSource
+    {
+        public volatile bool Throw;
+
+        public string Name => "throwing source";
+
+        public Task<byte[]> TimestampAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken) =>
+            Throw ? throw new InvalidCastException("malformed ASN.1 in the reply") : inner.TimestampAsync(data, cancellationToken);
     }
 
     /// <summary>An in-memory token store with the file store's contract.</summary>

@@ -285,6 +285,22 @@ public sealed class TimeStampAuthorityTests : IDisposable
     }
 
     [Fact]
+    public void Respond_RequestWithAnExtension_RejectedNeverSigned()
+    {
+        // A public TSA must not sign statements a client chose: an extension in the request would be copied into the TSTInfo.
+        var generator = new TimeStampRequestGenerator();
+        generator.SetCertReq(true);
+        generator.AddExtension(new Org.BouncyCastle.Asn1.DerObjectIdentifier("1.2.3.4.5"), true, new Org.BouncyCastle.Asn1.DerUtf8String("I owe you 1,000,000"));
+        var request = generator.Generate(TspAlgorithms.Sha256, SHA256.HashData("x"u8)).GetEncoded();
+
+        var response = new TimeStampResponse(_tsa.Respond(request));
+
+        Assert.Equal((int)PkiStatus.Rejection, response.Status);
+        Assert.Null(response.TimeStampToken);
+        Assert.Equal(PkiFailureInfo.UnacceptedExtension, response.GetFailInfo().IntValue);
+    }
+
+    [Fact]
     public void Respond_OwnPolicyRequested_Granted()
     {
         var token = Token(_tsa.Respond(Request(TspAlgorithms.Sha256, SHA256.HashData("p"u8), policy: TimeStampAuthority.PolicyOid)));

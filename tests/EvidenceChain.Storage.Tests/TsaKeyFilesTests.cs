@@ -226,6 +226,22 @@ public sealed class TsaKeyFilesTests
     }
 
     [Fact]
+    public void LoadOrCreate_FirstStartStoppedAfterTheCaKey_MakesTheCaAgain()
+    {
+        using var temp = new TempFolder();
+        using (var key = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256))
+        {
+            File.WriteAllText(temp.Sub(TsaKeyFiles.AuthorityKeyFile), key.ExportPkcs8PrivateKeyPem());
+        }
+
+        using var credentials = TsaKeyFiles.LoadOrCreate(temp.Path, Origin, TimeProvider.System);
+
+        Assert.True(File.Exists(temp.Sub(TsaKeyFiles.AuthorityCertificateFile)));
+        Assert.Single(Directory.GetFiles(temp.Path, TsaKeyFiles.AuthorityKeyFile + ".orphaned-*"));
+        Assert.Empty(Directory.GetFiles(temp.Path, "*.tmp"));
+    }
+
+    [Fact]
     public async Task Tokens_FromKeyFilesAndSerialFile_VerifyWithOpensslAndSerialsIncreaseAcrossRestarts()
     {
         using var temp = new TempFolder();

@@ -19,6 +19,7 @@ namespace EvidenceChain.Ledger.Timestamping;
 public sealed class CheckpointTimestamper : IAsyncDisposable
 {
     private static readonly TimeSpan FirstRetryDelay = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan RetryAfterFailure = TimeSpan.FromSeconds(5);
 
     private readonly EvidenceLedger _ledger;
     private readonly ITimestampSource _source;
@@ -34,6 +35,7 @@ public sealed class CheckpointTimestamper : IAsyncDisposable
     private readonly Lock _lock = new();
     private readonly List<(ulong Size, TaskCompletionSource<StoredTimestamp> Done)> _waiters = [];
     private Task _loop = Task.CompletedTask;
+    private volatile bool _started;
     private volatile TimestampingStatus _status;
     private int _disposed;
 
@@ -69,8 +71,13 @@ public sealed class CheckpointTimestamper : IAsyncDisposable
         _status = new TimestampingStatus(source.Name, store.Latest?.Size, null, null, null);
     }
 
-    /// <summary>The authority, the last stamped size, and the last failure if the latest attempt failed.</summary>
-    public TimestampingStatus Status => _status;
+    /// <summary>
+    /// The authority, the last stamped size, and the last failure if the latest attempt failed; unhealthy too if the
+    /// stamping loop has stopped while the timestamper is in use.
+    /// </summary>
+    public TimestampingStatus Status => _loop.IsCompleted && Volatile.Read(ref _disposed) == 0 && _started
+        ? _status with { LastFailure = _status.LastFailure ?? _time.GetUtcNow(), LastError = _status.LastError ?? "the stamping loop has stopped; restart the node" }
+        : _status;
 
     /// <summary>The stamped checkpoint with the largest size, or null.</summary>
     public StoredTimestamp? Latest => _store.Latest;
@@ -103,6 +110,7 @@ public sealed class CheckpointTimestamper : IAsyncDisposable
 
         _published.Writer.TryWrite(_ledger.Latest);
         _loop = Task.Run(RunAsync, CancellationToken.None);
+        _started = true;
     }
 
     /// <summary>
@@ -132,7 +140,20 @@ public sealed class CheckpointTimestamper : IAsyncDisposable
             }
         }
 
-        await wait.WaitAsync(cancellationToken);
+        try
+        {
+            await wait.WaitAsync(cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            lock (_lock)
+            {
+                _waiters.RemoveAll(w => w.Done.Task == wait); // a waiter given up on must not stay behind
+            }
+
+            throw;
+        }
+
         return await _store.FindCoveringAsync(size, cancellationToken) ?? await wait;
     }
 
@@ -205,7 +226,23 @@ public sealed class CheckpointTimestamper : IAsyncDisposable
                 batch.RemoveRange(0, batch.Count - 1); // on a cadence, only the latest matters
             }
 
-            await StampAsync(batch, stop);
+            try
+            {
+                await StampAsync(batch, stop);
+            }
+            catch (Exception e) when (!stop.IsCancellationRequested)
+            {
+                // Whatever went wrong, the loop lives on: the status says so, and the next round tries again.
+                TimestampLog.RoundFailed(_logger, e);
+                _status = _status with { LastFailure = _time.GetUtcNow(), LastError = $"{_source.Name}: {e.GetType().Name}: {e.Message}" };
+            }
+
+            if (!_status.IsHealthy && _mode == TimestampingMode.EveryCheckpoint)
+            {
+                // An idle log publishes nothing that would wake the loop: try the latest checkpoint again soon.
+                await Task.Delay(RetryAfterFailure, _time, stop);
+                _published.Writer.TryWrite(_ledger.Latest);
+            }
         }
     }
 

@@ -58,16 +58,23 @@ public sealed class HttpTimestampSource : ITimestampSource
         }
 
         var body = await ReadBoundedAsync(reply.Content, cancellationToken);
-        TimeStampResponse response;
         try
         {
-            response = new TimeStampResponse(body);
+            Check(request, body);
         }
-        catch (Exception e) when (e is IOException or ArgumentException or InvalidCastException or TspException)
+        catch (Exception e) when (e is not TimestampException)
         {
-            throw new TimestampException($"{Name} did not send a DER TimeStampResp: {e.Message}", e);
+            // The reply comes from the network (often plain http): anything malformed in it is a bad answer, never a
+            // crash of the caller. BouncyCastle throws many types for malformed ASN.1 and CMS.
+            throw new TimestampException($"{Name} did not send a valid TimeStampResp: {e.GetType().Name}: {e.Message}", e);
         }
 
+        return body;
+    }
+
+    private void Check(TimeStampRequest request, byte[] body)
+    {
+        var response = new TimeStampResponse(body);
         if (response.Status is not (0 or 1) || response.TimeStampToken is null)
         {
             throw new TimestampException($"{Name} did not grant the request: status {response.Status} {response.GetStatusString()}");
@@ -76,17 +83,23 @@ public sealed class HttpTimestampSource : ITimestampSource
         try
         {
             response.Validate(request);
-            var token = response.TimeStampToken;
-            var signer = token.GetCertificates().EnumerateMatches(token.SignerID).FirstOrDefault()
-                ?? throw new TimestampException($"{Name}'s token does not carry its signer's certificate although the request asked for it");
+        }
+        catch (Exception e) when (e is TspException or TspValidationException)
+        {
+            throw new TimestampException($"{Name}'s token does not match the request: {e.Message}", e);
+        }
+
+        var token = response.TimeStampToken;
+        var signer = token.GetCertificates().EnumerateMatches(token.SignerID).FirstOrDefault()
+            ?? throw new TimestampException($"{Name}'s token does not carry its signer's certificate although the request asked for it");
+        try
+        {
             token.Validate(signer);
         }
         catch (Exception e) when (e is TspException or TspValidationException or CmsException)
         {
-            throw new TimestampException($"{Name}'s token does not match the request or its signature: {e.Message}", e);
+            throw new TimestampException($"{Name}'s token signature does not verify: {e.Message}", e);
         }
-
-        return body;
     }
 
     private static async Task<byte[]> ReadBoundedAsync(HttpContent content, CancellationToken cancellationToken)

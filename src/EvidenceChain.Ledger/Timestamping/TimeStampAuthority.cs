@@ -126,6 +126,7 @@ public sealed class TimeStampAuthority : ITimestampSource
 
     // One per response: BouncyCastle's generator keeps the status text of earlier responses and would repeat a
     // rejection's reason in the next granted response. A request naming another policy is rejected
-    // (unacceptedPolicy) rather than granted under ours.
-    private TimeStampResponseGenerator NewResponseGenerator() => new(_tokens, AcceptedAlgorithms, [PolicyOid]);
+    // (unacceptedPolicy) rather than granted under ours, and one carrying any extension is rejected
+    // (unacceptedExtension): the TSA never signs statements a client chose.
+    private TimeStampResponseGenerator NewResponseGenerator() => new(_tokens, AcceptedAlgorithms, [PolicyOid], []);
 }

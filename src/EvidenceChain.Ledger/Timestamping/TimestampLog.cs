@@ -15,4 +15,7 @@ internal static partial class TimestampLog
 
     [LoggerMessage(EventId = 23, Level = LogLevel.Error, Message = "Storing the token of checkpoint {Size} failed")]
     public static partial void StoreFailed(ILogger logger, ulong size, Exception exception);
+
+    [LoggerMessage(EventId = 24, Level = LogLevel.Error, Message = "A timestamping round failed unexpectedly; the next round tries again")]
+    public static partial void RoundFailed(ILogger logger, Exception exception);
 }

@@ -43,15 +43,19 @@ internal static class CaptureWiring
         }
 
         var source = timestamping.Timestamper.Source;
+        var timeout = timestamping.Options.RequestTimeout;
         return async ct =>
         {
+            // One try, bounded by Timestamping:RequestTimeout: a slow or broken TSA must not hold a capture slot.
+            using var limit = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            limit.CancelAfter(timeout);
             try
             {
-                var response = await source.TimestampAsync(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32), ct);
+                var response = await source.TimestampAsync(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32), limit.Token);
                 var token = new Org.BouncyCastle.Tsp.TimeStampResponse(response).TimeStampToken;
                 return token is null ? null : new DateTimeOffset(DateTime.SpecifyKind(token.TimeStampInfo.GenTime, DateTimeKind.Utc));
             }
-            catch (Ledger.Timestamping.TimestampException)
+            catch (Exception e) when (!ct.IsCancellationRequested && e is not OutOfMemoryException)
             {
                 return null; // recorded as "the TSA gave no time"; the capture itself goes on
             }

@@ -120,7 +120,7 @@ internal static class VerifyCommand
         var success = timestamp is { Passed: true }
             ? "every step passed; trusted time: " + timestamp.Detail
             : "every step passed, but the trusted time was NOT checked (no timestamp given)";
-        return await steps.WriteAsync(console, json, success, new JsonObject { ["file"] = file });
+        return await steps.WriteAsync(console, json, success, new JsonObject { ["file"] = file, ["trustedTimeChecked"] = timestamp is { Passed: true } });
     }
 
     /// <summary>A verifier key given as the key itself or as a file holding it (the node's keys/log.vkey).</summary>

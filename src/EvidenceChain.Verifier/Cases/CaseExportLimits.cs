@@ -12,6 +12,12 @@ public sealed class CaseExportLimits
     /// <summary>The largest manifest, VERIFY.txt or trust file, in bytes. Default 2 MiB.</summary>
     public long MaxTextBytes { get; init; } = 2L << 20;
 
+    /// <summary>
+    /// The most bytes all members may hold together, uncompressed, since they are read into memory. Default 256 MiB:
+    /// a case at its limits (1,000 items, 4,000 events) exports receipts of a few kilobytes each.
+    /// </summary>
+    public long MaxTotalBytes { get; init; } = 256L << 20;
+
     /// <summary>The default limits.</summary>
     public static CaseExportLimits Default { get; } = new();
 }

@@ -6,6 +6,7 @@ using EvidenceChain.Cases;
 using EvidenceChain.Entries;
 using EvidenceChain.Merkle;
 using EvidenceChain.Notes;
+using EvidenceChain.Verification.Internal;
 using EvidenceChain.Verification.Receipts;
 
 namespace EvidenceChain.Verification.Cases;
@@ -323,9 +324,22 @@ public static class CaseExportVerifier
 
     private static async Task<Dictionary<string, byte[]>> ReadMembersAsync(Stream source, CaseExportLimits limits, CancellationToken cancellationToken)
     {
+        var declared = await ZipChecks.DeclaredMemberCountAsync(source, cancellationToken)
+            ?? throw new FormatException("The export is not a zip file (no end of central directory record).");
+        if (declared != ushort.MaxValue && declared > limits.MaxMembers)
+        {
+            throw new FormatException(string.Create(CultureInfo.InvariantCulture, $"The export declares {declared} members; at most {limits.MaxMembers} are accepted."));
+        }
+
         var archive = await ZipArchive.CreateAsync(source, ZipArchiveMode.Read, leaveOpen: true, entryNameEncoding: Encoding.UTF8, cancellationToken);
         await using (archive.ConfigureAwait(false))
         {
+            var total = archive.Entries.Sum(m => m.Length);
+            if (total > limits.MaxTotalBytes)
+            {
+                throw new FormatException(string.Create(CultureInfo.InvariantCulture, $"The export's members add up to {total} bytes; at most {limits.MaxTotalBytes} are accepted."));
+            }
+
             if (archive.Entries.Count > limits.MaxMembers)
             {
                 throw new FormatException(string.Create(CultureInfo.InvariantCulture, $"The export has {archive.Entries.Count} members; at most {limits.MaxMembers} are accepted."));
@@ -359,6 +373,13 @@ public static class CaseExportVerifier
                 {
                     throw new FormatException(string.Create(CultureInfo.InvariantCulture, $"The export's {name} is {member.Length} bytes; at most {limit} are accepted."));
                 }
+
+                if (ZipChecks.ClaimsImpossibleRatio(member))
+                {
+                    throw new FormatException(string.Create(CultureInfo.InvariantCulture, $"The export's {name} claims {member.Length} bytes from {member.CompressedLength} compressed; no deflate stream expands that much."));
+                }
+
+                limit = Math.Min(limit, member.Length); // what it declares is all that will be read
 
                 var stream = await member.OpenAsync(cancellationToken);
                 await using (stream.ConfigureAwait(false))

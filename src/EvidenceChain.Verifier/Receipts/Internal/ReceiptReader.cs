@@ -1,17 +1,14 @@
-using System.Buffers.Binary;
 using System.Globalization;
 using System.IO.Compression;
 using System.Text;
+using EvidenceChain.Verification.Internal;
 
 namespace EvidenceChain.Verification.Receipts.Internal;
 
 /// <summary>Reads a receipt zip defensively: names, counts and declared sizes are checked before any content.</summary>
 internal static class ReceiptReader
 {
-    // Deflate cannot expand data by more than about 1032:1; a larger declared ratio is a lie or a bomb.
-    private const long MaxDeflateRatio = 1032;
     private const int MaxSegmentBytes = 255;
-    private const int EndOfCentralDirectorySize = 22;
 
     private static readonly string[] Required =
         [ReceiptMembers.Entry, ReceiptMembers.Proof, ReceiptMembers.CheckpointText, ReceiptMembers.TimestampResponse];
@@ -170,7 +167,7 @@ internal static class ReceiptReader
             throw new ReceiptFormatException(string.Create(CultureInfo.InvariantCulture, $"The receipt's {member.FullName} is {member.Length} bytes; at most {limit} are accepted."));
         }
 
-        if (member.Length > 1024 && member.Length / MaxDeflateRatio > member.CompressedLength)
+        if (ZipChecks.ClaimsImpossibleRatio(member))
         {
             throw new ReceiptFormatException(string.Create(CultureInfo.InvariantCulture, $"The receipt's {member.FullName} claims {member.Length} bytes from {member.CompressedLength} compressed; no deflate stream expands that much."));
         }
@@ -201,27 +198,12 @@ internal static class ReceiptReader
     /// </summary>
     private static async Task CheckDeclaredCountAsync(Stream source, ReceiptLimits limits, CancellationToken cancellationToken)
     {
-        var start = source.Position;
-        var tail = (int)Math.Min(source.Length - start, ushort.MaxValue + EndOfCentralDirectorySize);
-        var buffer = new byte[tail];
-        source.Position = source.Length - tail;
-        await source.ReadExactlyAsync(buffer, cancellationToken);
-        source.Position = start;
-        for (var i = tail - EndOfCentralDirectorySize; i >= 0; i--)
+        var total = await ZipChecks.DeclaredMemberCountAsync(source, cancellationToken)
+            ?? throw new ReceiptFormatException("The receipt is not a zip file (no end of central directory record).");
+        if (total != ushort.MaxValue && total > limits.MaxMembers)
         {
-            if (BinaryPrimitives.ReadUInt32LittleEndian(buffer.AsSpan(i)) == 0x06054b50)
-            {
-                var total = BinaryPrimitives.ReadUInt16LittleEndian(buffer.AsSpan(i + 10));
-                if (total != ushort.MaxValue && total > limits.MaxMembers)
-                {
-                    throw new ReceiptFormatException(string.Create(CultureInfo.InvariantCulture, $"The receipt declares {total} members; at most {limits.MaxMembers} are accepted."));
-                }
-
-                return;
-            }
+            throw new ReceiptFormatException(string.Create(CultureInfo.InvariantCulture, $"The receipt declares {total} members; at most {limits.MaxMembers} are accepted."));
         }
-
-        throw new ReceiptFormatException("The receipt is not a zip file (no end of central directory record).");
     }
 
     private static string Printable(string name)

@@ -102,6 +102,7 @@ public sealed class EvidenceNode : IAsyncDisposable
         services.AddSingleton(_ => parts.Time);
         services.AddSingleton(_ => LogKeys.Read(parts.Ledger));
         services.AddSingleton<ReceiptBuilder>();
+        services.AddTsaRateLimit(limits.TsaRequestsPerSecondPerClient);
         services.AddSingleton(_ => parts.Cases);
         services.AddSingleton<CaseExporter>();
         services.AddSingleton(_ => new FileIntake(parts.Ledger.Ledger, parts.Ledger.Blobs, intakeOptions));
@@ -173,6 +174,7 @@ public sealed class EvidenceNode : IAsyncDisposable
             app.MapGrpcReflectionService();
             app.MapTiles();
             app.MapFiles();
+            app.UseRateLimiter();
             app.MapTsa();
             app.MapReceipts();
             app.MapGrpcService<CaseApi>();

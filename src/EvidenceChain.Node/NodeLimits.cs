@@ -8,4 +8,16 @@ public sealed class NodeLimits
 
     /// <summary>Uploads one API key may have in progress at once. Default 16.</summary>
     public int MaxConcurrentUploadsPerKey { get; set; } = 16;
+
+    /// <summary>
+    /// Requests per second one client address may make of the public TSA (<c>POST /tsa</c>), with bursts of as many.
+    /// Default 100; above it the answer is 429 with Retry-After.
+    /// </summary>
+    public int TsaRequestsPerSecondPerClient { get; set; } = 100;
+
+    /// <summary>
+    /// Receipt requests that may wait for their checkpoint's token at once (public <c>wait</c>); more are refused
+    /// with RESOURCE_EXHAUSTED. Default 1,024.
+    /// </summary>
+    public int MaxWaitingReceiptRequests { get; set; } = 1024;
 }

@@ -122,6 +122,46 @@ public sealed class TimestampingTests(NodeFixture fixture) : IClassFixture<NodeF
     }
 
     [Fact]
+    public async Task PostTsa_OverTheClientRate_429WithRetryAfter()
+    {
+        await using var node = await TestNode.StartAsync(null, "--Limits:TsaRequestsPerSecondPerClient", "3");
+        var statuses = new List<HttpStatusCode>();
+        string? retryAfter = null;
+        for (var i = 0; i < 10; i++)
+        {
+            using var response = await node.Http.PostAsync("/tsa", Query("hello, TSA"u8.ToArray()));
+            statuses.Add(response.StatusCode);
+            retryAfter ??= response.StatusCode == HttpStatusCode.TooManyRequests ? response.Headers.RetryAfter?.ToString() : null;
+        }
+
+        Assert.Equal([HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.OK], statuses.Take(3));
+        Assert.Contains(HttpStatusCode.TooManyRequests, statuses);
+        Assert.Equal("1", retryAfter);
+    }
+
+    [Fact]
+    public async Task ReceiptWaits_OverTheLimit_ResourceExhausted()
+    {
+        using var ca = new TempCaFile();
+        await using var node = await TestNode.StartAsync(
+            null,
+            "--Timestamping:Url", $"http://127.0.0.1:{ClosedPort()}/tsa",
+            "--Timestamping:TrustedCaFile", ca.Path,
+            "--Timestamping:Attempts", "1",
+            "--Limits:MaxWaitingReceiptRequests", "1");
+        var key = await node.CreateKeyAsync("submitter");
+        var index = (await PreserveAsync(node, key, Bytes(100, seed: 37))).Entry.Index;
+        using var first = node.Evidence.GetReceiptAsync(new GetReceiptRequest { Index = index, Wait = true }, deadline: DateTime.UtcNow.AddSeconds(20));
+        await Task.Delay(500); // the first request is now waiting for a token that never comes
+
+        await RpcAssert.FailsAsync(
+            StatusCode.ResourceExhausted,
+            () => node.Evidence.GetReceiptAsync(new GetReceiptRequest { Index = index, Wait = true }).ResponseAsync,
+            "Limits:MaxWaitingReceiptRequests");
+        Assert.False(first.ResponseAsync.IsCompleted);
+    }
+
+    [Fact]
     public async Task PostTsa_Garbage_RejectionResponseWithBadDataFormat()
     {
         using var response = await Node.Http.PostAsync("/tsa", Query("hello, TSA"u8.ToArray()));

@@ -7,6 +7,7 @@ using EvidenceChain.Proofs;
 using EvidenceChain.Verification.Receipts;
 using Google.Protobuf;
 using Grpc.Core;
+using Microsoft.Extensions.Options;
 using Org.BouncyCastle.Tsp;
 
 namespace EvidenceChain.Node.Services;
@@ -15,8 +16,13 @@ namespace EvidenceChain.Node.Services;
 /// Assembles an entry's receipt: the leaf, its inclusion proof at the earliest timestamped checkpoint that covers it
 /// (the earliest trusted time the entry existed by), that checkpoint's token, and copies of the trust anchors.
 /// </summary>
-internal sealed class ReceiptBuilder(EvidenceLedger ledger, NodeTimestamping time, LogKeys keys)
+internal sealed class ReceiptBuilder(EvidenceLedger ledger, NodeTimestamping time, LogKeys keys, IOptions<NodeLimits> limits) : IDisposable
 {
+    private readonly SemaphoreSlim _waiting = new(limits.Value.MaxWaitingReceiptRequests);
+
+    /// <inheritdoc/>
+    public void Dispose() => _waiting.Dispose();
+
     /// <summary>Builds the receipt of entry <paramref name="index"/>.</summary>
     /// <exception cref="RpcException">NOT_FOUND for an entry beyond the log; UNAVAILABLE when no token covers it (yet).</exception>
     public async Task<ReceiptContents> BuildAsync(ulong index, bool wait, CancellationToken cancellationToken)
@@ -73,6 +79,18 @@ internal sealed class ReceiptBuilder(EvidenceLedger ledger, NodeTimestamping tim
             return stored ?? throw NotYetStamped(index, timestamper);
         }
 
+        if (await timestamper.FindCoveringAsync(index + 1, cancellationToken) is { } ready)
+        {
+            return ready; // no need to wait, nor to take a waiting slot
+        }
+
+        if (!_waiting.Wait(0, CancellationToken.None))
+        {
+            throw new RpcException(new Status(StatusCode.ResourceExhausted, string.Create(
+                CultureInfo.InvariantCulture,
+                $"{limits.Value.MaxWaitingReceiptRequests} receipt requests are already waiting for a timestamp (Limits:MaxWaitingReceiptRequests); retry shortly.")));
+        }
+
         using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         limit.CancelAfter(time.Options.MaxReceiptWait);
         try
@@ -82,6 +100,10 @@ internal sealed class ReceiptBuilder(EvidenceLedger ledger, NodeTimestamping tim
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
             throw NotYetStamped(index, timestamper, $" after waiting {time.Options.MaxReceiptWait.TotalSeconds:0.#} s (Timestamping:MaxReceiptWait)");
+        }
+        finally
+        {
+            _waiting.Release();
         }
     }
 

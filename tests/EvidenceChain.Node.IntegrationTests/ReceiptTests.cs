@@ -152,6 +152,40 @@ public sealed class ReceiptTests(ReceiptTests.FiveEntryNode fixture) : IClassFix
         Assert.Equal(index, receipt.Index);
     }
 
+    [Fact]
+    public async Task PostFiles_WaitForReceipt_JsonCarriesAValidReceipt()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/files?file_name=r.bin&wait_for_receipt=true")
+        {
+            Content = new ByteArrayContent(Bytes(50, seed: 43)),
+        };
+        request.Headers.Authorization = new("Bearer", _fixture.SubmitterKey);
+
+        using var response = await Node.Http.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var preserved = Parser.Parse<PreserveFileResponse>(await response.Content.ReadAsStringAsync());
+        Assert.NotNull(preserved.Receipt);
+        await Timestamps.AssertValidAsync(preserved.Receipt, preserved.Entry.Index, Node, Node.TsaCaPath());
+    }
+
+    [Fact]
+    public async Task PostFiles_WaitForReceiptNotABoolean_InvalidArgumentAndNothingKept()
+    {
+        var size = Node.Node.Ledger.Latest.Size;
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/files?file_name=r.bin&wait_for_receipt=yes")
+        {
+            Content = new ByteArrayContent(Bytes(50, seed: 44)),
+        };
+        request.Headers.Authorization = new("Bearer", _fixture.SubmitterKey);
+
+        using var response = await Node.Http.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("wait_for_receipt", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(size, Node.Node.Ledger.Latest.Size);
+    }
+
     public sealed class FiveEntryNode : NodeFixture
     {
         public List<PreserveFileResponse> Preserved { get; } = [];

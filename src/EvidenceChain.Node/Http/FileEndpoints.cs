@@ -29,12 +29,18 @@ internal static class FileEndpoints
             HttpErrors.WriteAsync(http, new Status(StatusCode.InvalidArgument, $"index: expected a decimal entry index, got \"{index}\".")));
 
         app.MapPost("/v1/files", (HttpContext http, FileIntake intake, EvidenceLedger ledger, ApiKeyService keys, UploadSlots uploads,
-            ILogger<FileIntake> logger, IOptions<NodeOptions> options) =>
+            ReceiptBuilder receipts, ILogger<FileIntake> logger, IOptions<NodeOptions> options) =>
             HttpErrors.GuardAsync(http, logger, options.Value.DetailedErrors, async () =>
             {
                 var caller = keys.Authenticate(http.Request.Headers.Authorization.ToString(), [Role.Submitter]);
                 using var slot = uploads.Acquire(caller.KeyId);
                 var file = Describe(http.Request); // PreserveAsync checks it before reading any content
+                var waitForReceipt = (http.Request.Query["wait_for_receipt"].FirstOrDefault() ?? http.Request.Query["waitForReceipt"].FirstOrDefault()) switch
+                {
+                    null or "" or "false" => false,
+                    "true" => true,
+                    var other => throw new RpcException(new Status(StatusCode.InvalidArgument, $"wait_for_receipt: expected true or false, got \"{other}\".")),
+                };
                 if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } bodyLimit)
                 {
                     bodyLimit.MaxRequestBodySize = null; // the intake enforces Limits:MaxFileSize itself, with a clear error
@@ -46,6 +52,11 @@ internal static class FileEndpoints
                 {
                     Entry = Wire.ToProto(stored), TreeSize = result.TreeSize, SignedCheckpoint = result.SignedCheckpoint,
                 };
+                if (waitForReceipt)
+                {
+                    response.Receipt = ReceiptBuilder.ToProto(await receipts.BuildAsync(result.Index, wait: true, http.RequestAborted));
+                }
+
                 http.Response.ContentType = "application/json; charset=utf-8";
                 await http.Response.WriteAsync(Json.Format(response), http.RequestAborted);
             }));

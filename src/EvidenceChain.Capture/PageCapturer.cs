@@ -212,7 +212,9 @@ public sealed class PageCapturer : IDisposable
         }
         else
         {
-            (outcome, rendering) = await RenderAsync(new Uri(finalUrl), timeout, ct, deadline.Token);
+            // The browser reaches the hosts fetched here at the addresses used here, so the render and the recorded exchange talk to the same servers.
+            var pinned = lookups.Values.Where(l => l.Used is not null).ToDictionary(l => l.Host, l => l.Used!, StringComparer.OrdinalIgnoreCase);
+            (outcome, rendering) = await RenderAsync(new Uri(finalUrl), pinned, timeout, ct, deadline.Token);
         }
 
         return await PackageAsync(first, finalUrl, started, trusted, trustedNote, render, lookups.Values, hops, failure, outcome, rendering, redirects, ct);
@@ -273,12 +275,13 @@ public sealed class PageCapturer : IDisposable
         return new CaptureFailure(CaptureFailureReason.Refused, via + first.Explain() + others, first.Rule);
     }
 
-    private async Task<(RenderOutcome? Outcome, string Rendering)> RenderAsync(Uri url, CancellationTokenSource timeout, CancellationToken ct, CancellationToken deadline)
+    private async Task<(RenderOutcome? Outcome, string Rendering)> RenderAsync(
+        Uri url, IReadOnlyDictionary<string, IPAddress> pinned, CancellationTokenSource timeout, CancellationToken ct, CancellationToken deadline)
     {
         var safe = CaptureLog.Safe(url);
         try
         {
-            var outcome = await _renderer!.RenderAsync(url, Guard, _options, deadline);
+            var outcome = await _renderer!.RenderAsync(url, Guard, pinned, _options, deadline);
             if (outcome.Blocked.Count > 0)
             {
                 CaptureLog.BrowserBlocked(_logger, outcome.Blocked.Count, safe);

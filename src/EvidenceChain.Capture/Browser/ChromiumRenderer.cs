@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
 using EvidenceChain.Capture.Browser.Internal;
@@ -34,13 +35,15 @@ public sealed partial class ChromiumRenderer : IPageRenderer
     public string Description => $"Chromium, headless, driven over the DevTools protocol ({_executable})";
 
     /// <inheritdoc/>
-    public async Task<RenderOutcome> RenderAsync(Uri url, AddressGuard guard, CaptureOptions options, CancellationToken cancellationToken)
+    public async Task<RenderOutcome> RenderAsync(
+        Uri url, AddressGuard guard, IReadOnlyDictionary<string, IPAddress> pinned, CaptureOptions options, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(url);
         ArgumentNullException.ThrowIfNull(guard);
+        ArgumentNullException.ThrowIfNull(pinned);
         ArgumentNullException.ThrowIfNull(options);
         var profile = Directory.CreateTempSubdirectory("evidencechain-chromium-");
-        var proxy = new GuardedProxy(guard);
+        var proxy = new GuardedProxy(guard, pinned);
         await using (proxy)
         {
             proxy.Start();

@@ -66,4 +66,19 @@ public sealed class ChromiumRendererTests : IClassFixture<FixtureSite>
         var metadata2 = CaptureAssert.Text(CaptureAssert.Consistent(result2).Single(r => r.Type == "metadata"));
         Assert.Contains("refused: 127.0.0.2 is a loopback address", metadata2);
     }
+
+    [ChromiumFact]
+    public async Task RenderAsync_KeepAliveServerAndSecondOriginScripts_EachRequestReachesItsOwnOrigin()
+    {
+        await using var first = new KeepAliveSite(_site.Http);
+        using var capturer = Capturers.Create(o => o.Timeout = TimeSpan.FromSeconds(90), Renderer());
+
+        using var result = await capturer.CaptureAsync(first.Url.AbsoluteUri, render: true, default);
+
+        Assert.Equal("rendered", result.Rendering);
+        var dom = await File.ReadAllTextAsync(result.Artefacts.Single(a => a.Name == "dom.html").Path);
+        Assert.DoesNotContain(KeepAliveSite.ForgedMarker, dom); // no second-origin request reached the first server
+        Assert.Equal(2, dom.Split(FixtureSite.SecondOriginMarker).Length - 1);
+        Assert.All(first.Requests, r => Assert.DoesNotContain(_site.Http.Authority, r, StringComparison.OrdinalIgnoreCase));
+    }
 }

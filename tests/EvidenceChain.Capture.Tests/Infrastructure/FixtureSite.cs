@@ -21,6 +21,9 @@ public sealed class FixtureSite : IAsyncLifetime
     /// <summary>The text the fixture script adds to the page, so a rendered DOM can be told from the served HTML.</summary>
     public const string ScriptMarker = "added-by-app-js";
 
+    /// <summary>The text /second-origin.js adds to the page it is loaded into.</summary>
+    public const string SecondOriginMarker = "added-by-second-origin-js";
+
     public const int HugeBytes = 4 << 20;
 
     private WebApplication? _app;
@@ -82,6 +85,9 @@ public sealed class FixtureSite : IAsyncLifetime
         app.MapGet("/img.png", () => Results.Bytes(Png, "image/png"));
         app.MapGet("/app.js", () => Results.Content(
             $"document.addEventListener('DOMContentLoaded', () => {{ const p = document.createElement('p'); p.id = 'js'; p.textContent = '{ScriptMarker}'; document.body.appendChild(p); }});",
+            "text/javascript"));
+        app.MapGet("/second-origin.js", () => Results.Content(
+            $"{{ const p = document.createElement('p'); p.textContent = '{SecondOriginMarker}'; document.body.appendChild(p); }}",
             "text/javascript"));
         app.MapGet("/redirect/{n:int}", (int n) => Results.Redirect(n <= 0 ? "/page.html" : $"/redirect/{n - 1}"));
         app.MapGet("/redirect-to", (string url) => Results.Redirect(url));

@@ -39,6 +39,21 @@ public sealed class CaptureOptions
     /// <summary>Tallest screenshot, in CSS pixels (longer pages are cut there, and the record says so). Default 16,384.</summary>
     public int MaxScreenshotHeight { get; set; } = 16384;
 
+    /// <summary>Widest screenshot, in CSS pixels (wider pages are cut there, and the record says so). Default 4,096.</summary>
+    public int MaxScreenshotWidth { get; set; } = 4096;
+
+    /// <summary>
+    /// Largest rendered DOM kept, in bytes of UTF-8; a larger DOM is cut there and the record gives its true length.
+    /// Default 16 MiB.
+    /// </summary>
+    public int MaxDomBytes { get; set; } = 16 << 20;
+
+    /// <summary>
+    /// Largest message accepted from the browser over the DevTools protocol, in bytes; a larger one fails the rendering
+    /// (the network capture is kept). Default 64 MiB.
+    /// </summary>
+    public int MaxDevToolsMessageBytes { get; set; } = 64 << 20;
+
     /// <summary>Record SM3 digests beside SHA-256 (the national-crypto profile). Default false.</summary>
     public bool Sm3 { get; set; }
 }

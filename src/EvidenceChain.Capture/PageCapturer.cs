@@ -46,6 +46,11 @@ public sealed class PageCapturer : IDisposable
         CheckLimit(options.MaxResponseBytes > 0, "Capture:MaxResponseBytes", "at least 1");
         CheckLimit(options.Timeout > TimeSpan.Zero, "Capture:Timeout", "positive");
         CheckLimit(options.MaxConcurrentCaptures > 0, "Capture:MaxConcurrentCaptures", "at least 1");
+        CheckLimit(options.ViewportWidth > 0, "Capture:ViewportWidth", "at least 1");
+        CheckLimit(options.MaxScreenshotHeight > 0, "Capture:MaxScreenshotHeight", "at least 1");
+        CheckLimit(options.MaxScreenshotWidth > 0, "Capture:MaxScreenshotWidth", "at least 1");
+        CheckLimit(options.MaxDomBytes > 0, "Capture:MaxDomBytes", "at least 1");
+        CheckLimit(options.MaxDevToolsMessageBytes >= 1 << 20, "Capture:MaxDevToolsMessageBytes", "at least 1048576 (1 MiB)");
         CheckLimit(options.UserAgent.Length > 0 && options.UserAgent.All(c => c is >= ' ' and <= '~'), "Capture:UserAgent", "non-empty printable ASCII");
         _options = options;
         _renderer = renderer;

@@ -61,11 +61,17 @@ internal static class CaptureWarc
                 new(WarcFields.Type, "resource"), new(WarcFields.RecordId, WarcWriter.NewRecordId()), new(WarcFields.Date, date),
                 new(WarcFields.TargetUri, "urn:evidencechain:screenshot:" + target), new(WarcFields.WarcinfoId, warcinfoId), new(WarcFields.ContentType, "image/png"),
             ], render.Screenshot, ct);
-            await writer.WriteAsync(
+            List<KeyValuePair<string, string>> dom =
             [
                 new(WarcFields.Type, "resource"), new(WarcFields.RecordId, WarcWriter.NewRecordId()), new(WarcFields.Date, date),
                 new(WarcFields.TargetUri, "urn:evidencechain:dom:" + target), new(WarcFields.WarcinfoId, warcinfoId), new(WarcFields.ContentType, "text/html; charset=utf-8"),
-            ], render.Dom, ct);
+            ];
+            if (render.DomTruncated)
+            {
+                dom.Add(new(WarcFields.Truncated, "length"));
+            }
+
+            await writer.WriteAsync(dom, render.Dom, ct);
         }
     }
 

@@ -97,6 +97,10 @@ internal sealed class EnvironmentRecord
             w.WriteBoolean("renderRequested", RenderRequested);
             w.WriteString("browser", Browser);
             w.WriteNumber("viewportWidth", Options.ViewportWidth);
+            w.WriteNumber("maxScreenshotWidth", Options.MaxScreenshotWidth);
+            w.WriteNumber("maxScreenshotHeight", Options.MaxScreenshotHeight);
+            w.WriteNumber("maxDomBytes", Options.MaxDomBytes);
+            w.WriteNumber("maxDevToolsMessageBytes", Options.MaxDevToolsMessageBytes);
             w.WriteBoolean("sm3", Options.Sm3);
             w.WriteEndObject();
             w.WriteStartObject("capture");

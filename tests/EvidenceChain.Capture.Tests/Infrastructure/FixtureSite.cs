@@ -89,6 +89,12 @@ public sealed class FixtureSite : IAsyncLifetime
         app.MapGet("/second-origin.js", () => Results.Content(
             $"{{ const p = document.createElement('p'); p.textContent = '{SecondOriginMarker}'; document.body.appendChild(p); }}",
             "text/javascript"));
+        app.MapGet("/huge-dom.html", () => Results.Content(
+            """
+            <!doctype html>
+            <html><body><div style="width:20000px;height:40px;background:#c00"></div><p id="huge"></p>
+            <script>document.getElementById('huge').textContent = 'x'.repeat(40e6);</script></body></html>
+            """, "text/html; charset=utf-8"));
         app.MapGet("/redirect/{n:int}", (int n) => Results.Redirect(n <= 0 ? "/page.html" : $"/redirect/{n - 1}"));
         app.MapGet("/redirect-to", (string url) => Results.Redirect(url));
         app.MapGet("/gzip", async context =>

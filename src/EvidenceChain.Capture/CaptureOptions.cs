@@ -18,6 +18,12 @@ public sealed class CaptureOptions
     /// <summary>Largest response accepted, headers and body as on the wire, per hop, in bytes. Default 32 MiB.</summary>
     public long MaxResponseBytes { get; set; } = 32L << 20;
 
+    /// <summary>
+    /// Largest body of a redirect (3xx with a Location) recorded, in bytes; a longer one is cut there, marked
+    /// <c>WARC-Truncated: length</c>, and the redirect is followed. Default 64 KiB.
+    /// </summary>
+    public long MaxRedirectBodyBytes { get; set; } = 64 << 10;
+
     /// <summary>Time for the whole capture: every hop, and the browser's rendering. Default 60 seconds.</summary>
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(60);
 

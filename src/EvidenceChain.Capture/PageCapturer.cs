@@ -44,6 +44,7 @@ public sealed class PageCapturer : IDisposable
         ArgumentNullException.ThrowIfNull(logger);
         CheckLimit(options.MaxRedirects >= 0, "Capture:MaxRedirects", "at least 0");
         CheckLimit(options.MaxResponseBytes > 0, "Capture:MaxResponseBytes", "at least 1");
+        CheckLimit(options.MaxRedirectBodyBytes >= 0, "Capture:MaxRedirectBodyBytes", "at least 0");
         CheckLimit(options.Timeout > TimeSpan.Zero, "Capture:Timeout", "positive");
         CheckLimit(options.MaxConcurrentCaptures > 0, "Capture:MaxConcurrentCaptures", "at least 1");
         CheckLimit(options.ViewportWidth > 0, "Capture:ViewportWidth", "at least 1");
@@ -166,7 +167,7 @@ public sealed class PageCapturer : IDisposable
 
             var hop = new HopRecord { Url = current, Remote = new IPEndPoint(lookup.Used, current.Port) };
             hop.Timings.Dns = known ? 0 : lookup.Milliseconds;
-            await HttpExchange.RunAsync(hop, _options.UserAgent, _options.MaxResponseBytes, _time, deadline.Token);
+            await HttpExchange.RunAsync(hop, _options.UserAgent, _options.MaxResponseBytes, _options.MaxRedirectBodyBytes, _time, deadline.Token);
             ct.ThrowIfCancellationRequested();
             hops.Add(hop);
             if (hop.Failure is not null)

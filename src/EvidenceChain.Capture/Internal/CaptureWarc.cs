@@ -25,6 +25,7 @@ internal static class CaptureWarc
             .Append("description: capture of ").Append(url).Append("\r\n")
             .Append("parameters: max-redirects=").Append(options.MaxRedirects)
             .Append(" max-response-bytes=").Append(options.MaxResponseBytes)
+            .Append(" max-redirect-body-bytes=").Append(options.MaxRedirectBodyBytes)
             .Append(" timeout-seconds=").Append(options.Timeout.TotalSeconds).Append("\r\n");
         await writer.WriteAsync(
         [

@@ -85,6 +85,7 @@ internal sealed class EnvironmentRecord
             w.WriteStartObject("parameters");
             w.WriteNumber("maxRedirects", Options.MaxRedirects);
             w.WriteNumber("maxResponseBytes", Options.MaxResponseBytes);
+            w.WriteNumber("maxRedirectBodyBytes", Options.MaxRedirectBodyBytes);
             w.WriteNumber("timeoutSeconds", Options.Timeout.TotalSeconds);
             w.WriteNumber("maxConcurrentCaptures", Options.MaxConcurrentCaptures);
             w.WriteStartArray("allowedNetworks");

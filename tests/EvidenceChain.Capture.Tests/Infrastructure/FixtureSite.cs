@@ -26,6 +26,9 @@ public sealed class FixtureSite : IAsyncLifetime
 
     public const int HugeBytes = 4 << 20;
 
+    /// <summary>The body size of each /big-redirect hop.</summary>
+    public const int BigRedirectBodyBytes = 512 << 10;
+
     private WebApplication? _app;
 
     public Uri Http { get; private set; } = null!;
@@ -96,6 +99,20 @@ public sealed class FixtureSite : IAsyncLifetime
             <script>document.getElementById('huge').textContent = 'x'.repeat(40e6);</script></body></html>
             """, "text/html; charset=utf-8"));
         app.MapGet("/redirect/{n:int}", (int n) => Results.Redirect(n <= 0 ? "/page.html" : $"/redirect/{n - 1}"));
+        app.MapGet("/big-redirect/{n:int}", async (HttpContext context, int n) =>
+        {
+            context.Response.StatusCode = StatusCodes.Status302Found;
+            context.Response.Headers.Location = n <= 0 ? "/page.html" : $"/big-redirect/{n - 1}";
+            context.Response.ContentType = "text/html";
+            context.Response.ContentLength = BigRedirectBodyBytes;
+            try
+            {
+                await context.Response.Body.WriteAsync(new byte[BigRedirectBodyBytes], context.RequestAborted);
+            }
+            catch (Exception e) when (e is OperationCanceledException or IOException)
+            {
+            }
+        });
         app.MapGet("/redirect-to", (string url) => Results.Redirect(url));
         app.MapGet("/gzip", async context =>
         {

@@ -302,7 +302,7 @@ public sealed class PageCapturer : IDisposable
         }
         catch (Exception e) when (e is RenderException or IOException or InvalidOperationException or System.ComponentModel.Win32Exception or System.Net.WebSockets.WebSocketException)
         {
-            CaptureLog.RenderFailed(_logger, safe, e.Message);
+            CaptureLog.RenderFailed(_logger, safe, CaptureLog.Safe(e.Message, [url]));
             return (null, "failed: " + e.Message);
         }
     }
@@ -376,7 +376,7 @@ public sealed class PageCapturer : IDisposable
         }
         else
         {
-            CaptureLog.Failed(_logger, safe, failure.ReasonName, failure.Message);
+            CaptureLog.Failed(_logger, safe, failure.ReasonName, CaptureLog.Safe(failure.Message, hops.Select(h => h.Url).Append(first)));
         }
 
         return result;

@@ -18,6 +18,12 @@ public sealed class CaptureOptions
     /// <summary>Largest response accepted, headers and body as on the wire, per hop, in bytes. Default 32 MiB.</summary>
     public long MaxResponseBytes { get; set; } = 32L << 20;
 
+    /// <summary>
+    /// Largest body of a redirect (3xx with a Location) recorded, in bytes; a longer one is cut there, marked
+    /// <c>WARC-Truncated: length</c>, and the redirect is followed. Default 64 KiB.
+    /// </summary>
+    public long MaxRedirectBodyBytes { get; set; } = 64 << 10;
+
     /// <summary>Time for the whole capture: every hop, and the browser's rendering. Default 60 seconds.</summary>
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(60);
 
@@ -38,6 +44,21 @@ public sealed class CaptureOptions
 
     /// <summary>Tallest screenshot, in CSS pixels (longer pages are cut there, and the record says so). Default 16,384.</summary>
     public int MaxScreenshotHeight { get; set; } = 16384;
+
+    /// <summary>Widest screenshot, in CSS pixels (wider pages are cut there, and the record says so). Default 4,096.</summary>
+    public int MaxScreenshotWidth { get; set; } = 4096;
+
+    /// <summary>
+    /// Largest rendered DOM kept, in bytes of UTF-8; a larger DOM is cut there and the record gives its true length.
+    /// Default 16 MiB.
+    /// </summary>
+    public int MaxDomBytes { get; set; } = 16 << 20;
+
+    /// <summary>
+    /// Largest message accepted from the browser over the DevTools protocol, in bytes; a larger one fails the rendering
+    /// (the network capture is kept). Default 64 MiB.
+    /// </summary>
+    public int MaxDevToolsMessageBytes { get; set; } = 64 << 20;
 
     /// <summary>Record SM3 digests beside SHA-256 (the national-crypto profile). Default false.</summary>
     public bool Sm3 { get; set; }

@@ -44,8 +44,14 @@ public sealed class PageCapturer : IDisposable
         ArgumentNullException.ThrowIfNull(logger);
         CheckLimit(options.MaxRedirects >= 0, "Capture:MaxRedirects", "at least 0");
         CheckLimit(options.MaxResponseBytes > 0, "Capture:MaxResponseBytes", "at least 1");
+        CheckLimit(options.MaxRedirectBodyBytes >= 0, "Capture:MaxRedirectBodyBytes", "at least 0");
         CheckLimit(options.Timeout > TimeSpan.Zero, "Capture:Timeout", "positive");
         CheckLimit(options.MaxConcurrentCaptures > 0, "Capture:MaxConcurrentCaptures", "at least 1");
+        CheckLimit(options.ViewportWidth > 0, "Capture:ViewportWidth", "at least 1");
+        CheckLimit(options.MaxScreenshotHeight > 0, "Capture:MaxScreenshotHeight", "at least 1");
+        CheckLimit(options.MaxScreenshotWidth > 0, "Capture:MaxScreenshotWidth", "at least 1");
+        CheckLimit(options.MaxDomBytes > 0, "Capture:MaxDomBytes", "at least 1");
+        CheckLimit(options.MaxDevToolsMessageBytes >= 1 << 20, "Capture:MaxDevToolsMessageBytes", "at least 1048576 (1 MiB)");
         CheckLimit(options.UserAgent.Length > 0 && options.UserAgent.All(c => c is >= ' ' and <= '~'), "Capture:UserAgent", "non-empty printable ASCII");
         _options = options;
         _renderer = renderer;
@@ -161,7 +167,7 @@ public sealed class PageCapturer : IDisposable
 
             var hop = new HopRecord { Url = current, Remote = new IPEndPoint(lookup.Used, current.Port) };
             hop.Timings.Dns = known ? 0 : lookup.Milliseconds;
-            await HttpExchange.RunAsync(hop, _options.UserAgent, _options.MaxResponseBytes, _time, deadline.Token);
+            await HttpExchange.RunAsync(hop, _options.UserAgent, _options.MaxResponseBytes, _options.MaxRedirectBodyBytes, _time, deadline.Token);
             ct.ThrowIfCancellationRequested();
             hops.Add(hop);
             if (hop.Failure is not null)
@@ -212,7 +218,9 @@ public sealed class PageCapturer : IDisposable
         }
         else
         {
-            (outcome, rendering) = await RenderAsync(new Uri(finalUrl), timeout, ct, deadline.Token);
+            // The browser reaches the hosts fetched here at the addresses used here, so the render and the recorded exchange talk to the same servers.
+            var pinned = lookups.Values.Where(l => l.Used is not null).ToDictionary(l => l.Host, l => l.Used!, StringComparer.OrdinalIgnoreCase);
+            (outcome, rendering) = await RenderAsync(new Uri(finalUrl), pinned, timeout, ct, deadline.Token);
         }
 
         return await PackageAsync(first, finalUrl, started, trusted, trustedNote, render, lookups.Values, hops, failure, outcome, rendering, redirects, ct);
@@ -273,12 +281,13 @@ public sealed class PageCapturer : IDisposable
         return new CaptureFailure(CaptureFailureReason.Refused, via + first.Explain() + others, first.Rule);
     }
 
-    private async Task<(RenderOutcome? Outcome, string Rendering)> RenderAsync(Uri url, CancellationTokenSource timeout, CancellationToken ct, CancellationToken deadline)
+    private async Task<(RenderOutcome? Outcome, string Rendering)> RenderAsync(
+        Uri url, IReadOnlyDictionary<string, IPAddress> pinned, CancellationTokenSource timeout, CancellationToken ct, CancellationToken deadline)
     {
         var safe = CaptureLog.Safe(url);
         try
         {
-            var outcome = await _renderer!.RenderAsync(url, Guard, _options, deadline);
+            var outcome = await _renderer!.RenderAsync(url, Guard, pinned, _options, deadline);
             if (outcome.Blocked.Count > 0)
             {
                 CaptureLog.BrowserBlocked(_logger, outcome.Blocked.Count, safe);
@@ -293,7 +302,7 @@ public sealed class PageCapturer : IDisposable
         }
         catch (Exception e) when (e is RenderException or IOException or InvalidOperationException or System.ComponentModel.Win32Exception or System.Net.WebSockets.WebSocketException)
         {
-            CaptureLog.RenderFailed(_logger, safe, e.Message);
+            CaptureLog.RenderFailed(_logger, safe, CaptureLog.Safe(e.Message, [url]));
             return (null, "failed: " + e.Message);
         }
     }
@@ -367,7 +376,7 @@ public sealed class PageCapturer : IDisposable
         }
         else
         {
-            CaptureLog.Failed(_logger, safe, failure.ReasonName, failure.Message);
+            CaptureLog.Failed(_logger, safe, failure.ReasonName, CaptureLog.Safe(failure.Message, hops.Select(h => h.Url).Append(first)));
         }
 
         return result;

@@ -38,6 +38,25 @@ public sealed partial class PageCapturerTests
     }
 
     [Fact]
+    public async Task CaptureAsync_FailureOfAUrlWithAQuery_LogsNoQueryButTheRecordKeepsTheUrl()
+    {
+        const string secret = "s3cret-token";
+        var logger = new ListLogger<PageCapturer>();
+        using var capturer = new PageCapturer(Capturers.Options(o => o.MaxResponseBytes = 100_000), null, TimeProvider.System, logger);
+        var huge = _site.Url("/huge?token=" + secret).AbsoluteUri;
+        var url = _site.Url("/redirect-to?token=" + secret + "&url=" + Uri.EscapeDataString(huge)).AbsoluteUri;
+
+        using var result = await capturer.CaptureAsync(url, render: false, default);
+
+        Assert.Equal(CaptureFailureReason.TooLarge, result.Failure?.Reason);
+        Assert.Contains(huge, result.Failure!.Message); // the record names the URL exactly: that is evidence
+        var logged = Assert.Single(logger.Messages);
+        Assert.Contains(_site.Url("/huge").AbsoluteUri, logged);
+        Assert.DoesNotContain(secret, logged);
+        Assert.DoesNotContain("?", logged);
+    }
+
+    [Fact]
     public async Task CaptureAsync_ClosedPort_FailsAsConnectFailed()
     {
         int port;

@@ -81,6 +81,31 @@ public sealed partial class PageCapturerTests : IClassFixture<FixtureSite>
     }
 
     [Fact]
+    public async Task CaptureAsync_RedirectsWithLargeBodies_CutsEachRedirectBodyAndMarksItTruncated()
+    {
+        using var capturer = Capturers.Create(o => o.MaxResponseBytes = 1 << 20);
+        var limit = new CaptureOptions().MaxRedirectBodyBytes;
+
+        using var result = await capturer.CaptureAsync(_site.Url("/big-redirect/3").AbsoluteUri, render: false, default);
+
+        Assert.True(result.IsComplete, result.Failure?.Message);
+        Assert.Equal(4, result.Redirects);
+        var responses = CaptureAssert.Consistent(result).Where(r => r.Type == "response").ToList();
+        Assert.Equal(5, responses.Count);
+        foreach (var redirect in responses.Take(4))
+        {
+            Assert.Equal("length", redirect.Get(WarcFields.Truncated));
+            var text = CaptureAssert.Text(redirect);
+            Assert.StartsWith("HTTP/1.1 302", text);
+            Assert.Equal(text.IndexOf("\r\n\r\n", StringComparison.Ordinal) + 4 + limit, redirect.Block.Length); // head + 64 KiB, not 512 KiB
+        }
+
+        Assert.Null(responses[^1].Get(WarcFields.Truncated));
+        Assert.EndsWith(FixtureSite.PageHtml, CaptureAssert.Text(responses[^1]));
+        Assert.True(new FileInfo(result.Warc.Path).Length < FixtureSite.BigRedirectBodyBytes, "the WARC holds every hop's full body");
+    }
+
+    [Fact]
     public async Task CaptureAsync_TooManyRedirects_FailsNamingTheLimitAndKeepsTheHops()
     {
         using var capturer = Capturers.Create(o => o.MaxRedirects = 1);

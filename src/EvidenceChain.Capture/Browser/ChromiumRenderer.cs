@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
 using EvidenceChain.Capture.Browser.Internal;
@@ -34,13 +35,15 @@ public sealed partial class ChromiumRenderer : IPageRenderer
     public string Description => $"Chromium, headless, driven over the DevTools protocol ({_executable})";
 
     /// <inheritdoc/>
-    public async Task<RenderOutcome> RenderAsync(Uri url, AddressGuard guard, CaptureOptions options, CancellationToken cancellationToken)
+    public async Task<RenderOutcome> RenderAsync(
+        Uri url, AddressGuard guard, IReadOnlyDictionary<string, IPAddress> pinned, CaptureOptions options, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(url);
         ArgumentNullException.ThrowIfNull(guard);
+        ArgumentNullException.ThrowIfNull(pinned);
         ArgumentNullException.ThrowIfNull(options);
         var profile = Directory.CreateTempSubdirectory("evidencechain-chromium-");
-        var proxy = new GuardedProxy(guard);
+        var proxy = new GuardedProxy(guard, pinned);
         await using (proxy)
         {
             proxy.Start();
@@ -48,12 +51,12 @@ public sealed partial class ChromiumRenderer : IPageRenderer
             try
             {
                 var endpoint = await DevToolsEndpointAsync(process, cancellationToken);
-                var cdp = new CdpConnection();
+                var cdp = new CdpConnection(options.MaxDevToolsMessageBytes);
                 await using (cdp)
                 {
                     await cdp.ConnectAsync(endpoint, cancellationToken);
-                    var (screenshot, dom, notes) = await DriveAsync(cdp, url, options, cancellationToken);
-                    return new RenderOutcome(screenshot, dom, DateTimeOffset.UtcNow, proxy.Blocked, notes);
+                    var (screenshot, dom, domTruncated, notes) = await DriveAsync(cdp, url, options, cancellationToken);
+                    return new RenderOutcome(screenshot, dom, DateTimeOffset.UtcNow, proxy.Blocked, notes) { DomTruncated = domTruncated };
                 }
             }
             finally
@@ -71,7 +74,7 @@ public sealed partial class ChromiumRenderer : IPageRenderer
         }
     }
 
-    private static async Task<(byte[] Screenshot, byte[] Dom, List<string> Notes)> DriveAsync(
+    private static async Task<(byte[] Screenshot, byte[] Dom, bool DomTruncated, List<string> Notes)> DriveAsync(
         CdpConnection cdp, Uri url, CaptureOptions options, CancellationToken ct)
     {
         var notes = new List<string>();
@@ -127,6 +130,13 @@ public sealed partial class ChromiumRenderer : IPageRenderer
             height = options.MaxScreenshotHeight;
         }
 
+        if (width > options.MaxScreenshotWidth)
+        {
+            notes.Add(string.Create(CultureInfo.InvariantCulture,
+                $"the page is {width} CSS pixels wide; the screenshot stops at {options.MaxScreenshotWidth} (Capture:MaxScreenshotWidth)"));
+            width = options.MaxScreenshotWidth;
+        }
+
         var shot = await cdp.SendAsync("Page.captureScreenshot", new JsonObject
         {
             ["format"] = "png",
@@ -134,13 +144,42 @@ public sealed partial class ChromiumRenderer : IPageRenderer
             ["clip"] = new JsonObject { ["x"] = 0, ["y"] = 0, ["width"] = width, ["height"] = height, ["scale"] = 1 },
         }, session, ct);
         var screenshot = Convert.FromBase64String(shot["data"]!.GetValue<string>());
-        var dom = await cdp.SendAsync("Runtime.evaluate", new JsonObject
+        var (dom, truncated, note) = await DomAsync(cdp, session, options.MaxDomBytes, ct);
+        if (note is not null)
         {
-            ["expression"] = "(document.doctype ? new XMLSerializer().serializeToString(document.doctype) + '\\n' : '') + document.documentElement.outerHTML",
-            ["returnByValue"] = true,
-        }, session, ct);
-        var html = (dom["result"] as JsonObject)?["value"]?.GetValue<string>() ?? throw new RenderException("the browser returned no DOM");
-        return (screenshot, Encoding.UTF8.GetBytes(html), notes);
+            notes.Add(note);
+        }
+
+        return (screenshot, dom, truncated, notes);
+    }
+
+    // The serialised DOM, at most maxBytes of UTF-8: the browser sends only the start of a larger one, with its length.
+    private static async Task<(byte[] Dom, bool Truncated, string? Note)> DomAsync(CdpConnection cdp, string session, int maxBytes, CancellationToken ct)
+    {
+        var expression = string.Create(CultureInfo.InvariantCulture, $$"""
+            (() => {
+              const html = (document.doctype ? new XMLSerializer().serializeToString(document.doctype) + '\n' : '') + document.documentElement.outerHTML;
+              return { length: html.length, text: html.length > {{maxBytes}} ? html.slice(0, {{maxBytes}}) : html };
+            })()
+            """);
+        var dom = await cdp.SendAsync("Runtime.evaluate", new JsonObject { ["expression"] = expression, ["returnByValue"] = true }, session, ct);
+        var value = (dom["result"] as JsonObject)?["value"] as JsonObject;
+        var html = value?["text"]?.GetValue<string>() ?? throw new RenderException("the browser returned no DOM");
+        var length = value["length"]?.GetValue<double>() ?? html.Length;
+        var bytes = Encoding.UTF8.GetBytes(html);
+        if (length <= html.Length && bytes.Length <= maxBytes)
+        {
+            return (bytes, false, null);
+        }
+
+        var cut = Math.Min(bytes.Length, maxBytes);
+        while (cut > 0 && cut < bytes.Length && (bytes[cut] & 0xC0) == 0x80)
+        {
+            cut--; // never end inside a UTF-8 sequence
+        }
+
+        return (bytes[..cut], true, string.Create(CultureInfo.InvariantCulture,
+            $"the rendered DOM is {length} characters long; it is cut after {cut} bytes of UTF-8 (Capture:MaxDomBytes)"));
     }
 
     private Process Start(int proxyPort, string profile, CaptureOptions options)

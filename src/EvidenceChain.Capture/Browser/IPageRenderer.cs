@@ -1,3 +1,4 @@
+using System.Net;
 using EvidenceChain.Capture.Guard;
 
 namespace EvidenceChain.Capture.Browser;
@@ -10,7 +11,9 @@ public interface IPageRenderer
 
     /// <summary>
     /// Loads <paramref name="url"/> and returns a full-page PNG screenshot and the rendered DOM. Requests to addresses
-    /// <paramref name="guard"/> refuses are blocked and listed in the outcome.
+    /// <paramref name="guard"/> refuses are blocked and listed in the outcome. The hosts in <paramref name="pinned"/>
+    /// (those the capture itself fetched) are reached at the address given, the one the recorded exchange used.
     /// </summary>
-    Task<RenderOutcome> RenderAsync(Uri url, AddressGuard guard, CaptureOptions options, CancellationToken cancellationToken);
+    Task<RenderOutcome> RenderAsync(
+        Uri url, AddressGuard guard, IReadOnlyDictionary<string, IPAddress> pinned, CaptureOptions options, CancellationToken cancellationToken);
 }

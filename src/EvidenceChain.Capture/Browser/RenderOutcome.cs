@@ -6,4 +6,8 @@ namespace EvidenceChain.Capture.Browser;
 /// <param name="Date">When the render finished (node clock).</param>
 /// <param name="Blocked">Requests the guard refused while rendering, each as "URL: reason".</param>
 /// <param name="Notes">Anything else the record should say (e.g. the screenshot was cut at the height limit).</param>
-public sealed record RenderOutcome(byte[] Screenshot, byte[] Dom, DateTimeOffset Date, IReadOnlyList<string> Blocked, IReadOnlyList<string> Notes);
+public sealed record RenderOutcome(byte[] Screenshot, byte[] Dom, DateTimeOffset Date, IReadOnlyList<string> Blocked, IReadOnlyList<string> Notes)
+{
+    /// <summary>True when <see cref="Dom"/> is only the start of the DOM (Capture:MaxDomBytes); a note gives its length.</summary>
+    public bool DomTruncated { get; init; }
+}

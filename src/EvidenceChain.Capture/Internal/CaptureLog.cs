@@ -22,4 +22,28 @@ internal static partial class CaptureLog
 
     /// <summary>A URL without its query and fragment, for the log.</summary>
     public static string Safe(Uri url) => url.GetLeftPart(UriPartial.Path);
+
+    /// <summary>
+    /// A failure message for the log: each of <paramref name="urls"/> in its <see cref="Safe(Uri)"/> form, and any other
+    /// http(s) URL or quoted text stripped of its query. The record keeps the message whole (that is evidence).
+    /// </summary>
+    public static string Safe(string message, IEnumerable<Uri> urls)
+    {
+        foreach (var url in urls.OrderByDescending(u => u.OriginalString.Length))
+        {
+            var safe = Safe(url);
+            message = message.Replace(url.AbsoluteUri, safe, StringComparison.Ordinal)
+                .Replace(url.ToString(), safe, StringComparison.Ordinal)
+                .Replace(url.OriginalString, safe, StringComparison.Ordinal);
+        }
+
+        message = AnyUrlQuery().Replace(message, "$1");
+        return QuotedQuery().Replace(message, "\"$1\"");
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"(https?://[^\s""?#]*)[?#][^\s""]*", System.Text.RegularExpressions.RegexOptions.IgnoreCase)]
+    private static partial System.Text.RegularExpressions.Regex AnyUrlQuery();
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"""([^""?]*)\?[^""]*""")]
+    private static partial System.Text.RegularExpressions.Regex QuotedQuery();
 }

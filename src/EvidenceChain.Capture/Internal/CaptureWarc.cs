@@ -25,6 +25,7 @@ internal static class CaptureWarc
             .Append("description: capture of ").Append(url).Append("\r\n")
             .Append("parameters: max-redirects=").Append(options.MaxRedirects)
             .Append(" max-response-bytes=").Append(options.MaxResponseBytes)
+            .Append(" max-redirect-body-bytes=").Append(options.MaxRedirectBodyBytes)
             .Append(" timeout-seconds=").Append(options.Timeout.TotalSeconds).Append("\r\n");
         await writer.WriteAsync(
         [
@@ -61,11 +62,17 @@ internal static class CaptureWarc
                 new(WarcFields.Type, "resource"), new(WarcFields.RecordId, WarcWriter.NewRecordId()), new(WarcFields.Date, date),
                 new(WarcFields.TargetUri, "urn:evidencechain:screenshot:" + target), new(WarcFields.WarcinfoId, warcinfoId), new(WarcFields.ContentType, "image/png"),
             ], render.Screenshot, ct);
-            await writer.WriteAsync(
+            List<KeyValuePair<string, string>> dom =
             [
                 new(WarcFields.Type, "resource"), new(WarcFields.RecordId, WarcWriter.NewRecordId()), new(WarcFields.Date, date),
                 new(WarcFields.TargetUri, "urn:evidencechain:dom:" + target), new(WarcFields.WarcinfoId, warcinfoId), new(WarcFields.ContentType, "text/html; charset=utf-8"),
-            ], render.Dom, ct);
+            ];
+            if (render.DomTruncated)
+            {
+                dom.Add(new(WarcFields.Truncated, "length"));
+            }
+
+            await writer.WriteAsync(dom, render.Dom, ct);
         }
     }
 

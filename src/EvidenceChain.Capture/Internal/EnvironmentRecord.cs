@@ -85,6 +85,7 @@ internal sealed class EnvironmentRecord
             w.WriteStartObject("parameters");
             w.WriteNumber("maxRedirects", Options.MaxRedirects);
             w.WriteNumber("maxResponseBytes", Options.MaxResponseBytes);
+            w.WriteNumber("maxRedirectBodyBytes", Options.MaxRedirectBodyBytes);
             w.WriteNumber("timeoutSeconds", Options.Timeout.TotalSeconds);
             w.WriteNumber("maxConcurrentCaptures", Options.MaxConcurrentCaptures);
             w.WriteStartArray("allowedNetworks");
@@ -97,6 +98,10 @@ internal sealed class EnvironmentRecord
             w.WriteBoolean("renderRequested", RenderRequested);
             w.WriteString("browser", Browser);
             w.WriteNumber("viewportWidth", Options.ViewportWidth);
+            w.WriteNumber("maxScreenshotWidth", Options.MaxScreenshotWidth);
+            w.WriteNumber("maxScreenshotHeight", Options.MaxScreenshotHeight);
+            w.WriteNumber("maxDomBytes", Options.MaxDomBytes);
+            w.WriteNumber("maxDevToolsMessageBytes", Options.MaxDevToolsMessageBytes);
             w.WriteBoolean("sm3", Options.Sm3);
             w.WriteEndObject();
             w.WriteStartObject("capture");

@@ -33,7 +33,7 @@ internal static class HttpExchange
         return Encoding.ASCII.GetBytes(request.ToString());
     }
 
-    public static async Task RunAsync(HopRecord hop, string userAgent, long maxResponseBytes, TimeProvider time, CancellationToken ct)
+    public static async Task RunAsync(HopRecord hop, string userAgent, long maxResponseBytes, long maxRedirectBodyBytes, TimeProvider time, CancellationToken ct)
     {
         var started = time.GetTimestamp();
         double Elapsed() => time.GetElapsedTime(started).TotalMilliseconds;
@@ -76,7 +76,7 @@ internal static class HttpExchange
                 hop.RequestDate = time.GetUtcNow();
                 await stream.WriteAsync(hop.Request, ct);
                 await stream.FlushAsync(ct);
-                reader = new ResponseReader(stream, maxResponseBytes)
+                reader = new ResponseReader(stream, maxResponseBytes, maxRedirectBodyBytes)
                 {
                     FirstByte = () =>
                     {
@@ -88,6 +88,11 @@ internal static class HttpExchange
                 hop.Head = head;
                 hop.Payload = payload;
                 hop.Response = reader.Raw;
+                if (reader.Truncated)
+                {
+                    hop.Truncated = "length"; // a redirect's body cut at Capture:MaxRedirectBodyBytes; the capture goes on
+                }
+
                 if (secure is not null)
                 {
                     await secure.DisposeAsync();

@@ -4,22 +4,34 @@ namespace EvidenceChain.Capture.Internal;
 
 /// <summary>
 /// Reads one HTTP/1.x response from a connection, keeping every byte read (the raw record) and finding where the
-/// message ends: after interim 1xx responses, by chunked framing, Content-Length, or the connection's close.
+/// message ends: after interim 1xx responses, by chunked framing, Content-Length, or the connection's close. The body of
+/// a redirect (a 3xx with a Location) is read up to a small limit of its own and then cut (<see cref="Truncated"/>):
+/// it is recorded, but a redirect chain cannot make the node hold a full response per hop.
 /// </summary>
 internal sealed class ResponseReader : IDisposable
 {
     private const int MaxHeadBytes = 256 * 1024;
     private readonly Stream _stream;
-    private readonly long _limit;
+    private static readonly int[] RedirectStatuses = [301, 302, 303, 307, 308];
+    private readonly long _redirectBodyLimit;
     private readonly MemoryStream _raw = new();
+    private long _limit;
+    private bool _cutQuietly;
     private readonly byte[] _buffer = new byte[16 * 1024];
     private bool _eof;
 
-    public ResponseReader(Stream stream, long limit)
+    public ResponseReader(Stream stream, long limit, long redirectBodyLimit)
     {
         _stream = stream;
         _limit = limit;
+        _redirectBodyLimit = redirectBodyLimit;
     }
+
+    /// <summary>True when a redirect's body was cut at its limit (the rest was not read).</summary>
+    public bool Truncated { get; private set; }
+
+    /// <summary>True for a redirect the capture follows: 301, 302, 303, 307 or 308 with a Location.</summary>
+    public static bool IsRedirect(HttpHead head) => RedirectStatuses.Contains(head.StatusCode) && head.Get("Location") is { Length: > 0 };
 
     /// <summary>Called once, when the first byte of the response arrives.</summary>
     public Action? FirstByte { get; set; }
@@ -85,6 +97,12 @@ internal sealed class ResponseReader : IDisposable
             return [];
         }
 
+        if (IsRedirect(head) && _redirectBodyLimit < _limit - bodyStart)
+        {
+            _limit = bodyStart + _redirectBodyLimit;
+            _cutQuietly = true;
+        }
+
         if (head.IsChunked)
         {
             var scan = new ChunkScan(bodyStart);
@@ -92,6 +110,12 @@ internal sealed class ResponseReader : IDisposable
             {
                 if (!await FillAsync(ct))
                 {
+                    if (Truncated)
+                    {
+                        HttpHead.TryDechunk(_raw.GetBuffer().AsSpan(bodyStart, (int)_raw.Length - bodyStart), out var part);
+                        return part;
+                    }
+
                     throw new EndOfStreamException("the server closed the connection in the middle of the chunked body");
                 }
             }
@@ -106,6 +130,11 @@ internal sealed class ResponseReader : IDisposable
             {
                 if (!await FillAsync(ct))
                 {
+                    if (Truncated)
+                    {
+                        return _raw.GetBuffer().AsSpan(bodyStart, (int)_raw.Length - bodyStart).ToArray();
+                    }
+
                     throw new EndOfStreamException(string.Create(CultureInfo.InvariantCulture,
                         $"the server closed the connection after {_raw.Length - bodyStart} of {length} body bytes (Content-Length)"));
                 }
@@ -123,7 +152,7 @@ internal sealed class ResponseReader : IDisposable
 
     private async Task<bool> FillAsync(CancellationToken ct)
     {
-        if (_eof)
+        if (_eof || Truncated)
         {
             return false;
         }
@@ -144,6 +173,12 @@ internal sealed class ResponseReader : IDisposable
         if (read > room)
         {
             _raw.Write(_buffer, 0, (int)room);
+            if (_cutQuietly)
+            {
+                Truncated = true;
+                return false;
+            }
+
             throw new ResponseTooLargeException();
         }
 

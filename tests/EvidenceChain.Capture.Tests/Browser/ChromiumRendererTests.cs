@@ -66,4 +66,59 @@ public sealed class ChromiumRendererTests : IClassFixture<FixtureSite>
         var metadata2 = CaptureAssert.Text(CaptureAssert.Consistent(result2).Single(r => r.Type == "metadata"));
         Assert.Contains("refused: 127.0.0.2 is a loopback address", metadata2);
     }
+
+    [ChromiumFact]
+    public async Task RenderAsync_KeepAliveServerAndSecondOriginScripts_EachRequestReachesItsOwnOrigin()
+    {
+        await using var first = new KeepAliveSite(_site.Http);
+        using var capturer = Capturers.Create(o => o.Timeout = TimeSpan.FromSeconds(90), Renderer());
+
+        using var result = await capturer.CaptureAsync(first.Url.AbsoluteUri, render: true, default);
+
+        Assert.Equal("rendered", result.Rendering);
+        var dom = await File.ReadAllTextAsync(result.Artefacts.Single(a => a.Name == "dom.html").Path);
+        Assert.DoesNotContain(KeepAliveSite.ForgedMarker, dom); // no second-origin request reached the first server
+        Assert.Equal(2, dom.Split(FixtureSite.SecondOriginMarker).Length - 1);
+        Assert.All(first.Requests, r => Assert.DoesNotContain(_site.Http.Authority, r, StringComparison.OrdinalIgnoreCase));
+    }
+
+    [ChromiumFact]
+    public async Task CaptureAsync_HugeDomAndWideLayout_CutsTheDomAndTheScreenshotWidthAndSaysSo()
+    {
+        using var capturer = Capturers.Create(o => o.Timeout = TimeSpan.FromSeconds(90), Renderer());
+
+        using var result = await capturer.CaptureAsync(_site.Url("/huge-dom.html").AbsoluteUri, render: true, default);
+
+        Assert.True(result.IsComplete, result.Failure?.Message);
+        Assert.Equal("rendered", result.Rendering);
+        var defaults = new CaptureOptions();
+        var dom = result.Artefacts.Single(a => a.Name == "dom.html");
+        Assert.Equal(defaults.MaxDomBytes, dom.Digests.Size); // 40 million characters, cut at 16 MiB
+        var png = await File.ReadAllBytesAsync(result.Artefacts.Single(a => a.Name == "screenshot.png").Path);
+        Assert.Equal(defaults.MaxScreenshotWidth, System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(png.AsSpan(16, 4))); // IHDR width
+        var records = CaptureAssert.Consistent(result);
+        Assert.Equal("length", records.Single(r => r.TargetUri?.StartsWith("urn:evidencechain:dom:", StringComparison.Ordinal) == true).Get(WarcFields.Truncated));
+        var metadata = CaptureAssert.Text(records.Single(r => r.Type == "metadata"));
+        Assert.Contains("the rendered DOM is 400", metadata); // its true length, 40,000,0xx characters
+        Assert.Contains("(Capture:MaxDomBytes)", metadata);
+        Assert.Contains("CSS pixels wide; the screenshot stops at 4096 (Capture:MaxScreenshotWidth)", metadata);
+    }
+
+    [ChromiumFact]
+    public async Task CaptureAsync_DevToolsMessageOverTheLimit_FailsTheRenderingAndKeepsTheNetworkCapture()
+    {
+        using var capturer = Capturers.Create(o =>
+        {
+            o.Timeout = TimeSpan.FromSeconds(90);
+            o.MaxDevToolsMessageBytes = 1 << 20;
+            o.MaxDomBytes = 8 << 20;
+        }, Renderer());
+
+        using var result = await capturer.CaptureAsync(_site.Url("/huge-dom.html").AbsoluteUri, render: true, default);
+
+        Assert.True(result.IsComplete, result.Failure?.Message);
+        Assert.Equal("failed: the browser sent a DevTools message larger than 1048576 bytes (Capture:MaxDevToolsMessageBytes)", result.Rendering);
+        Assert.Equal(["capture.warc", "payload"], result.Artefacts.Select(a => a.Name));
+        Assert.Contains("rendering failed", CaptureAssert.Text(CaptureAssert.Consistent(result).Single(r => r.Type == "metadata")).Replace("\"rendering\": \"failed", "rendering failed", StringComparison.Ordinal));
+    }
 }

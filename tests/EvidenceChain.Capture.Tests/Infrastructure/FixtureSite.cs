@@ -21,7 +21,13 @@ public sealed class FixtureSite : IAsyncLifetime
     /// <summary>The text the fixture script adds to the page, so a rendered DOM can be told from the served HTML.</summary>
     public const string ScriptMarker = "added-by-app-js";
 
+    /// <summary>The text /second-origin.js adds to the page it is loaded into.</summary>
+    public const string SecondOriginMarker = "added-by-second-origin-js";
+
     public const int HugeBytes = 4 << 20;
+
+    /// <summary>The body size of each /big-redirect hop.</summary>
+    public const int BigRedirectBodyBytes = 512 << 10;
 
     private WebApplication? _app;
 
@@ -83,7 +89,30 @@ public sealed class FixtureSite : IAsyncLifetime
         app.MapGet("/app.js", () => Results.Content(
             $"document.addEventListener('DOMContentLoaded', () => {{ const p = document.createElement('p'); p.id = 'js'; p.textContent = '{ScriptMarker}'; document.body.appendChild(p); }});",
             "text/javascript"));
+        app.MapGet("/second-origin.js", () => Results.Content(
+            $"{{ const p = document.createElement('p'); p.textContent = '{SecondOriginMarker}'; document.body.appendChild(p); }}",
+            "text/javascript"));
+        app.MapGet("/huge-dom.html", () => Results.Content(
+            """
+            <!doctype html>
+            <html><body><div style="width:20000px;height:40px;background:#c00"></div><p id="huge"></p>
+            <script>document.getElementById('huge').textContent = 'x'.repeat(40e6);</script></body></html>
+            """, "text/html; charset=utf-8"));
         app.MapGet("/redirect/{n:int}", (int n) => Results.Redirect(n <= 0 ? "/page.html" : $"/redirect/{n - 1}"));
+        app.MapGet("/big-redirect/{n:int}", async (HttpContext context, int n) =>
+        {
+            context.Response.StatusCode = StatusCodes.Status302Found;
+            context.Response.Headers.Location = n <= 0 ? "/page.html" : $"/big-redirect/{n - 1}";
+            context.Response.ContentType = "text/html";
+            context.Response.ContentLength = BigRedirectBodyBytes;
+            try
+            {
+                await context.Response.Body.WriteAsync(new byte[BigRedirectBodyBytes], context.RequestAborted);
+            }
+            catch (Exception e) when (e is OperationCanceledException or IOException)
+            {
+            }
+        });
         app.MapGet("/redirect-to", (string url) => Results.Redirect(url));
         app.MapGet("/gzip", async context =>
         {

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Globalization;
 using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json;
@@ -8,9 +9,11 @@ namespace EvidenceChain.Capture.Browser.Internal;
 
 /// <summary>
 /// A Chrome DevTools Protocol connection over the browser's WebSocket: numbered commands answered by id, and events
-/// handed to one handler. Flat sessions (a <c>sessionId</c> on each message) address pages.
+/// handed to one handler. Flat sessions (a <c>sessionId</c> on each message) address pages. A message from the
+/// browser larger than the limit ends the connection: every command waiting, and every later one, fails with a
+/// <see cref="RenderException"/> that says so.
 /// </summary>
-internal sealed class CdpConnection : IAsyncDisposable
+internal sealed class CdpConnection(int maxMessageBytes) : IAsyncDisposable
 {
     private readonly ClientWebSocket _socket = new();
     private readonly ConcurrentDictionary<int, TaskCompletionSource<JsonObject>> _pending = new();
@@ -18,6 +21,7 @@ internal sealed class CdpConnection : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private Task? _receive;
     private int _nextId;
+    private volatile RenderException? _ended;
 
     /// <summary>Called for every event, on the receive loop: (method, params, sessionId).</summary>
     public Action<string, JsonObject, string?>? Event { get; set; }
@@ -41,10 +45,21 @@ internal sealed class CdpConnection : IAsyncDisposable
 
         var reply = new TaskCompletionSource<JsonObject>(TaskCreationOptions.RunContinuationsAsynchronously);
         _pending[id] = reply;
+        if (_ended is { } ended)
+        {
+            _pending.TryRemove(id, out _);
+            throw ended;
+        }
+
         await _send.WaitAsync(ct);
         try
         {
             await _socket.SendAsync(Encoding.UTF8.GetBytes(message.ToJsonString()), WebSocketMessageType.Text, true, ct);
+        }
+        catch (Exception e) when (e is WebSocketException or ObjectDisposedException && _ended is not null)
+        {
+            _pending.TryRemove(id, out _);
+            throw _ended!;
         }
         finally
         {
@@ -94,6 +109,7 @@ internal sealed class CdpConnection : IAsyncDisposable
     {
         var buffer = new byte[1 << 16];
         var message = new MemoryStream();
+        var reason = new RenderException("the browser closed the DevTools connection");
         try
         {
             while (!_stop.IsCancellationRequested)
@@ -101,6 +117,13 @@ internal sealed class CdpConnection : IAsyncDisposable
                 var received = await _socket.ReceiveAsync(buffer, _stop.Token);
                 if (received.MessageType == WebSocketMessageType.Close)
                 {
+                    break;
+                }
+
+                if (message.Length + received.Count > maxMessageBytes)
+                {
+                    reason = new RenderException(string.Create(CultureInfo.InvariantCulture,
+                        $"the browser sent a DevTools message larger than {maxMessageBytes} bytes (Capture:MaxDevToolsMessageBytes)"));
                     break;
                 }
 
@@ -132,9 +155,12 @@ internal sealed class CdpConnection : IAsyncDisposable
             // the connection ended; pending commands fail below
         }
 
+        message.Dispose();
+        _ended = reason;
+        _socket.Abort();
         foreach (var (_, reply) in _pending)
         {
-            reply.TrySetException(new RenderException("the browser closed the DevTools connection"));
+            reply.TrySetException(reason);
         }
     }
 }

@@ -10,9 +10,12 @@ namespace EvidenceChain.Capture.Browser.Internal;
 
 /// <summary>
 /// The browser's only way out: an HTTP forward proxy on 127.0.0.1 that resolves each host itself, checks the answers
-/// with the SSRF guard, and connects only to the checked address (pinned per host for the render). Plain http
-/// requests are forwarded one per connection; https and WebSockets go through CONNECT tunnels. Refused requests get
-/// 403 and are listed in <see cref="Blocked"/>.
+/// with the SSRF guard, and connects only to the checked address (pinned per host for the render; the hosts the
+/// capture itself fetched start pinned to the addresses it used). Plain http is forwarded exactly one request and
+/// one response per browser connection: the browser is told <c>Connection: close</c> and <c>Proxy-Connection:
+/// close</c>, and the connection is closed after the response, so a request for another origin can never go down a
+/// connection pinned to the first. https and WebSockets go through CONNECT tunnels. Refused requests get 403 and are
+/// listed in <see cref="Blocked"/>.
 /// </summary>
 internal sealed class GuardedProxy : IAsyncDisposable
 {
@@ -25,7 +28,19 @@ internal sealed class GuardedProxy : IAsyncDisposable
     private readonly ConcurrentDictionary<Task, bool> _connections = new();
     private Task? _accept;
 
-    public GuardedProxy(AddressGuard guard) => _guard = guard;
+    /// <summary>Creates the proxy.</summary>
+    /// <param name="guard">The SSRF guard.</param>
+    /// <param name="pinned">Hosts already resolved and checked by the capture, with the address it used for each.</param>
+    public GuardedProxy(AddressGuard guard, IReadOnlyDictionary<string, IPAddress>? pinned = null)
+    {
+        _guard = guard;
+        foreach (var (host, address) in pinned ?? new Dictionary<string, IPAddress>())
+        {
+            // Checked again: a seed is only a choice among addresses the guard lets through.
+            var verdict = guard.Check(address);
+            _pins[host] = Task.FromResult<(IPAddress?, string?)>(verdict.Allowed ? (verdict.Address, null) : (null, verdict.Explain()));
+        }
+    }
 
     public int Port => ((IPEndPoint)_listener.LocalEndpoint).Port;
 
@@ -123,20 +138,20 @@ internal sealed class GuardedProxy : IAsyncDisposable
             if (connect)
             {
                 await clientStream.WriteAsync("HTTP/1.1 200 Connection established\r\n\r\n"u8.ToArray(), ct);
+                if (rest.Length > 0)
+                {
+                    await upstreamStream.WriteAsync(rest, ct);
+                }
+
+                var up = clientStream.CopyToAsync(upstreamStream, ct);
+                var down = upstreamStream.CopyToAsync(clientStream, ct);
+                await Task.WhenAny(up, down);
             }
             else
             {
-                await upstreamStream.WriteAsync(RewriteForOrigin(lines, target), ct);
+                await ForwardOneAsync(clientStream, upstreamStream, lines, rest, target, ct);
             }
 
-            if (rest.Length > 0)
-            {
-                await upstreamStream.WriteAsync(rest, ct);
-            }
-
-            var up = clientStream.CopyToAsync(upstreamStream, ct);
-            var down = upstreamStream.CopyToAsync(clientStream, ct);
-            await Task.WhenAny(up, down);
             client.Shutdown(SocketShutdown.Both);
             upstream.Shutdown(SocketShutdown.Both);
         }
@@ -144,6 +159,108 @@ internal sealed class GuardedProxy : IAsyncDisposable
         {
             // a connection the browser or the server dropped, or the render ending: nothing to record
         }
+    }
+
+    // One request and its response, then the connection ends: nothing more the browser sends is forwarded, and the
+    // response tells it to close, whatever the server said about keep-alive.
+    private static async Task ForwardOneAsync(NetworkStream client, NetworkStream upstream, string[] lines, byte[] rest, Uri target, CancellationToken ct)
+    {
+        var fields = lines.Skip(1).TakeWhile(l => l.Length > 0).ToList();
+        if (fields.Any(l => FieldName(l).Equals("Transfer-Encoding", StringComparison.OrdinalIgnoreCase)))
+        {
+            await RespondAsync(client, "501 Not Implemented", ct); // a request body of unknown length: not forwarded
+            return;
+        }
+
+        var length = fields.Where(l => FieldName(l).Equals("Content-Length", StringComparison.OrdinalIgnoreCase))
+            .Select(l => long.TryParse(l.Split(':', 2)[1].Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : -1)
+            .DefaultIfEmpty(0).First();
+        if (length < 0)
+        {
+            await RespondAsync(client, "400 Bad Request", ct);
+            return;
+        }
+
+        await upstream.WriteAsync(RewriteForOrigin(lines, target), ct);
+        var inHand = (int)Math.Min(rest.Length, length);
+        await upstream.WriteAsync(rest.AsMemory(0, inHand), ct);
+        await CopyExactlyAsync(client, upstream, length - inHand, ct);
+
+        // The response head (after any interim 1xx heads), rewritten so the browser closes the connection.
+        var pending = Array.Empty<byte>();
+        while (true)
+        {
+            var (head, remainder) = await ReadHeadAsync(upstream, pending, ct);
+            if (head is null)
+            {
+                await RespondAsync(client, "502 Bad Gateway", ct);
+                return;
+            }
+
+            var responseLines = Encoding.Latin1.GetString(head).Split("\r\n");
+            await client.WriteAsync(RewriteForBrowser(responseLines), ct);
+            pending = remainder;
+            var status = responseLines[0].Split(' ');
+            if (status.Length < 2 || status[1].Length != 3 || status[1][0] != '1' || status[1] == "101")
+            {
+                break;
+            }
+        }
+
+        await client.WriteAsync(pending, ct);
+
+        // The body, until the server closes; the browser closing (as told), or sending anything more, ends it too.
+        using var done = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var down = upstream.CopyToAsync(client, done.Token);
+        var watch = client.ReadAsync(new byte[1], done.Token).AsTask();
+        await Task.WhenAny(down, watch);
+        await done.CancelAsync();
+        try
+        {
+            await Task.WhenAll(down, watch);
+        }
+        catch (Exception e) when (e is IOException or SocketException or OperationCanceledException or ObjectDisposedException)
+        {
+            // one side ended: the exchange is over
+        }
+    }
+
+    private static async Task CopyExactlyAsync(NetworkStream from, NetworkStream to, long count, CancellationToken ct)
+    {
+        var buffer = new byte[16 * 1024];
+        while (count > 0)
+        {
+            var read = await from.ReadAsync(buffer.AsMemory(0, (int)Math.Min(buffer.Length, count)), ct);
+            if (read == 0)
+            {
+                throw new IOException("the browser closed the connection in the middle of the request body");
+            }
+
+            await to.WriteAsync(buffer.AsMemory(0, read), ct);
+            count -= read;
+        }
+    }
+
+    private static string FieldName(string line) => line.Split(':', 2)[0].Trim();
+
+    private static bool IsHopByHop(string name) =>
+        name.Equals("Proxy-Connection", StringComparison.OrdinalIgnoreCase) || name.Equals("Connection", StringComparison.OrdinalIgnoreCase)
+        || name.Equals("Keep-Alive", StringComparison.OrdinalIgnoreCase) || name.Equals("Proxy-Authorization", StringComparison.OrdinalIgnoreCase)
+        || name.Equals("Proxy-Authenticate", StringComparison.OrdinalIgnoreCase);
+
+    private static byte[] RewriteForBrowser(string[] lines)
+    {
+        var head = new StringBuilder().Append(lines[0]).Append("\r\n");
+        foreach (var line in lines.Skip(1).TakeWhile(l => l.Length > 0))
+        {
+            if (!IsHopByHop(FieldName(line)))
+            {
+                head.Append(line).Append("\r\n");
+            }
+        }
+
+        head.Append("Connection: close\r\nProxy-Connection: close\r\n\r\n");
+        return Encoding.Latin1.GetBytes(head.ToString());
     }
 
     private Task<(IPAddress? Address, string? Refusal)> PinAsync(string host, UriHostNameType type, CancellationToken ct) =>
@@ -180,9 +297,7 @@ internal sealed class GuardedProxy : IAsyncDisposable
             .Append(lines[0].Split(' ')[0]).Append(' ').Append(target.PathAndQuery).Append(" HTTP/1.1\r\n");
         foreach (var line in lines.Skip(1).TakeWhile(l => l.Length > 0))
         {
-            var name = line.Split(':', 2)[0].Trim();
-            if (name.Equals("Proxy-Connection", StringComparison.OrdinalIgnoreCase) || name.Equals("Connection", StringComparison.OrdinalIgnoreCase)
-                || name.Equals("Keep-Alive", StringComparison.OrdinalIgnoreCase) || name.Equals("Proxy-Authorization", StringComparison.OrdinalIgnoreCase))
+            if (IsHopByHop(FieldName(line)))
             {
                 continue;
             }
@@ -194,12 +309,29 @@ internal sealed class GuardedProxy : IAsyncDisposable
         return Encoding.Latin1.GetBytes(head.ToString());
     }
 
-    private static async Task<(byte[]? Head, byte[] Remainder)> ReadHeadAsync(NetworkStream stream, CancellationToken ct)
+    private static async Task<(byte[]? Head, byte[] Remainder)> ReadHeadAsync(NetworkStream stream, CancellationToken ct) =>
+        await ReadHeadAsync(stream, [], ct);
+
+    // Reads a head (through its blank line), starting with bytes already read; returns it and what followed it.
+    private static async Task<(byte[]? Head, byte[] Remainder)> ReadHeadAsync(NetworkStream stream, byte[] already, CancellationToken ct)
     {
         var buffer = new MemoryStream();
+        buffer.Write(already);
         var chunk = new byte[8192];
-        while (buffer.Length < MaxHeadBytes)
+        while (true)
         {
+            var found = buffer.GetBuffer().AsSpan(0, (int)buffer.Length).IndexOf("\r\n\r\n"u8);
+            if (found >= 0)
+            {
+                var all = buffer.ToArray();
+                return (all[..(found + 4)], all[(found + 4)..]);
+            }
+
+            if (buffer.Length >= MaxHeadBytes)
+            {
+                return (null, []);
+            }
+
             var read = await stream.ReadAsync(chunk, ct);
             if (read == 0)
             {
@@ -207,15 +339,7 @@ internal sealed class GuardedProxy : IAsyncDisposable
             }
 
             buffer.Write(chunk, 0, read);
-            var end = buffer.GetBuffer().AsSpan(0, (int)buffer.Length).IndexOf("\r\n\r\n"u8);
-            if (end >= 0)
-            {
-                var all = buffer.ToArray();
-                return (all[..(end + 4)], all[(end + 4)..]);
-            }
         }
-
-        return (null, []);
     }
 
     private static async Task RespondAsync(NetworkStream stream, string status, CancellationToken ct) =>

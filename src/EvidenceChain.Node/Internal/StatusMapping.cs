@@ -25,6 +25,8 @@ internal static class StatusMapping
         ObjectDisposedException => new Status(StatusCode.Unavailable, "The node is shutting down; retry against it once it is back."),
         OperationCanceledException or IOException when cancelled || IsClientReset(exception) =>
             new Status(StatusCode.Cancelled, "The call was cancelled by the client."),
+        InvalidOperationException when IsReadAfterClientLeft(exception) =>
+            new Status(StatusCode.Cancelled, "The call was cancelled by the client."),
         ArgumentException e => new Status(StatusCode.InvalidArgument, e.Message),
         _ => null,
     };
@@ -37,6 +39,11 @@ internal static class StatusMapping
         Ledger.Cases.CaseFailure.PermissionDenied => StatusCode.PermissionDenied,
         _ => StatusCode.InvalidArgument,
     };
+
+    // A client that resets a streaming call can race the server's next read of it: grpc-dotnet then throws this,
+    // possibly before the call's token is cancelled (seen with server reflection). It is the client leaving.
+    private static bool IsReadAfterClientLeft(Exception e) =>
+        e.Message.StartsWith("Can't read messages after the request is complete", StringComparison.Ordinal);
 
     // A client that resets its stream surfaces as an IOException that can arrive before the call's token is cancelled.
     private static bool IsClientReset(Exception e) =>

@@ -8,7 +8,7 @@ namespace EvidenceChain.Verification.Receipts;
 /// the node (GetReceipt) or the CLI and written by <see cref="ReceiptArchive.WriteAsync"/>.
 /// </summary>
 /// <remarks>Immutable once built; not validated until written.</remarks>
-public sealed class ReceiptContents
+public sealed record ReceiptContents
 {
     /// <summary>The leaf bytes exactly as stored (<c>entry.json</c>).</summary>
     public required ReadOnlyMemory<byte> Leaf { get; init; }

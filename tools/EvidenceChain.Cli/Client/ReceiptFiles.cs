@@ -18,30 +18,11 @@ internal static class ReceiptFiles
     /// <exception cref="BadReplyException">The node's receipt is not well formed, or an artefact's bytes are not what the entry lists.</exception>
     public static async Task WriteAsync(NodeClient node, Receipt receipt, FileInfo target, bool replace, Entry? withArtefacts)
     {
-        var contents = ToContents(receipt, target.Name);
-        var downloads = new List<ArtefactDownload>();
-        if (withArtefacts is not null)
+        List<ArtefactDownload> downloads = [.. (withArtefacts?.Artefacts ?? []).Select(a => new ArtefactDownload(node, receipt.Index, a))];
+        var contents = ToContents(receipt, target.Name) with
         {
-            foreach (var artefact in withArtefacts.Artefacts)
-            {
-                var download = new ArtefactDownload(node, receipt.Index, artefact);
-                downloads.Add(download);
-            }
-
-            contents = new ReceiptContents
-            {
-                Leaf = contents.Leaf,
-                Index = contents.Index,
-                ProofHashes = contents.ProofHashes,
-                SignedCheckpoint = contents.SignedCheckpoint,
-                TimestampResponse = contents.TimestampResponse,
-                LogVerifierKey = contents.LogVerifierKey,
-                TsaChainPem = contents.TsaChainPem,
-                Sm2VerifierKey = contents.Sm2VerifierKey,
-                FileName = contents.FileName,
-                Artefacts = [.. downloads.Select(d => new ReceiptArtefact(d.Listed.Name, d.OpenAsync))],
-            };
-        }
+            Artefacts = [.. downloads.Select(d => new ReceiptArtefact(d.Listed.Name, d.OpenAsync))],
+        };
 
         var temp = Path.Combine(target.DirectoryName ?? ".", $".{target.Name}.{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6))}.partial");
         try

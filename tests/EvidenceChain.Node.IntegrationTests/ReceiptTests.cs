@@ -153,6 +153,22 @@ public sealed class ReceiptTests(ReceiptTests.FiveEntryNode fixture) : IClassFix
     }
 
     [Fact]
+    public async Task ReceiptZip_SameEntry_SameBytesDatedWithTheEntrysTime()
+    {
+        var index = _fixture.Preserved[0].Entry.Index;
+        var first = await Node.Http.GetByteArrayAsync($"/v1/entries/{index}/receipt.zip");
+        await Task.Delay(TimeSpan.FromSeconds(2.1)); // past the zip format's two-second time resolution
+        var second = await Node.Http.GetByteArrayAsync($"/v1/entries/{index}/receipt.zip");
+
+        Assert.Equal(first, second);
+        var entryTime = DateTimeOffset.Parse(_fixture.Preserved[0].Entry.Time, System.Globalization.CultureInfo.InvariantCulture);
+        using var zip = new System.IO.Compression.ZipArchive(new MemoryStream(first));
+        Assert.All(zip.Entries, m => Assert.True(
+            Math.Abs((m.LastWriteTime.DateTime - entryTime.UtcDateTime).TotalSeconds) <= 2,
+            $"{m.FullName} is dated {m.LastWriteTime}, the entry {entryTime:O}"));
+    }
+
+    [Fact]
     public async Task PostFiles_WaitForReceipt_JsonCarriesAValidReceipt()
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/files?file_name=r.bin&wait_for_receipt=true")

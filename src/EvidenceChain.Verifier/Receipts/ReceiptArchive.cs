@@ -32,23 +32,26 @@ public static class ReceiptArchive
         ArgumentNullException.ThrowIfNull(contents);
         var (entry, proof) = Check(contents);
 
+        // Every member is dated with the entry's own time, not the moment of writing: the same receipt is the same bytes.
+        var stamp = entry.Time;
         var archive = await ZipArchive.CreateAsync(destination, ZipArchiveMode.Create, leaveOpen: true, entryNameEncoding: Encoding.UTF8, cancellationToken);
         await using (archive.ConfigureAwait(false))
         {
-            await AddAsync(archive, ReceiptMembers.Entry, contents.Leaf, cancellationToken);
-            await AddAsync(archive, ReceiptMembers.Proof, proof.ToBytes(), cancellationToken);
-            await AddAsync(archive, ReceiptMembers.CheckpointText, Encoding.UTF8.GetBytes(proof.CheckpointText), cancellationToken);
-            await AddAsync(archive, ReceiptMembers.TimestampResponse, contents.TimestampResponse, cancellationToken);
-            await AddAsync(archive, ReceiptMembers.LogKey, Encoding.UTF8.GetBytes(contents.LogVerifierKey.Trim() + "\n"), cancellationToken);
-            await AddAsync(archive, ReceiptMembers.TsaChain, Encoding.UTF8.GetBytes(contents.TsaChainPem), cancellationToken);
+            await AddAsync(archive, ReceiptMembers.Entry, contents.Leaf, stamp, cancellationToken);
+            await AddAsync(archive, ReceiptMembers.Proof, proof.ToBytes(), stamp, cancellationToken);
+            await AddAsync(archive, ReceiptMembers.CheckpointText, Encoding.UTF8.GetBytes(proof.CheckpointText), stamp, cancellationToken);
+            await AddAsync(archive, ReceiptMembers.TimestampResponse, contents.TimestampResponse, stamp, cancellationToken);
+            await AddAsync(archive, ReceiptMembers.LogKey, Encoding.UTF8.GetBytes(contents.LogVerifierKey.Trim() + "\n"), stamp, cancellationToken);
+            await AddAsync(archive, ReceiptMembers.TsaChain, Encoding.UTF8.GetBytes(contents.TsaChainPem), stamp, cancellationToken);
             if (contents.Sm2VerifierKey is { } sm2)
             {
-                await AddAsync(archive, ReceiptMembers.Sm2Key, Encoding.UTF8.GetBytes(sm2.Trim() + "\n"), cancellationToken);
+                await AddAsync(archive, ReceiptMembers.Sm2Key, Encoding.UTF8.GetBytes(sm2.Trim() + "\n"), stamp, cancellationToken);
             }
 
             foreach (var artefact in contents.Artefacts)
             {
                 var member = archive.CreateEntry(ReceiptMembers.ArtefactFolder + artefact.Name, CompressionLevel.Fastest);
+                member.LastWriteTime = stamp;
                 var output = await member.OpenAsync(cancellationToken);
                 await using (output.ConfigureAwait(false))
                 {
@@ -60,7 +63,7 @@ public static class ReceiptArchive
                 }
             }
 
-            await AddAsync(archive, ReceiptMembers.Instructions, Encoding.UTF8.GetBytes(VerifyInstructions.Write(contents, entry, proof)), cancellationToken);
+            await AddAsync(archive, ReceiptMembers.Instructions, Encoding.UTF8.GetBytes(VerifyInstructions.Write(contents, entry, proof)), stamp, cancellationToken);
         }
     }
 
@@ -138,9 +141,10 @@ public static class ReceiptArchive
         return (entry, proof);
     }
 
-    private static async Task AddAsync(ZipArchive archive, string name, ReadOnlyMemory<byte> bytes, CancellationToken cancellationToken)
+    private static async Task AddAsync(ZipArchive archive, string name, ReadOnlyMemory<byte> bytes, DateTimeOffset stamp, CancellationToken cancellationToken)
     {
         var member = archive.CreateEntry(name, CompressionLevel.Optimal);
+        member.LastWriteTime = stamp;
         var output = await member.OpenAsync(cancellationToken);
         await using (output.ConfigureAwait(false))
         {

@@ -68,6 +68,18 @@ public static class SignedNote
     }
 
     /// <summary>
+    /// The note text of a signed note: the bytes its signatures cover, up to and including the first newline of
+    /// the last blank line (the text may itself hold blank lines). Null when the note has no blank line. This is
+    /// also what an RFC 3161 token over a checkpoint covers (docs/formats.md §12). Does not verify anything.
+    /// </summary>
+    public static string? TextOf(string note)
+    {
+        ArgumentNullException.ThrowIfNull(note);
+        var split = note.LastIndexOf("\n\n", StringComparison.Ordinal);
+        return split < 0 ? null : note[..(split + 1)];
+    }
+
+    /// <summary>
     /// Opens an untrusted signed note and checks its signatures against <paramref name="knownKeys"/>. Never
     /// throws for any note text.
     /// </summary>

@@ -82,7 +82,7 @@ public sealed class TlogProof
     /// The checkpoint's note text: the part of <see cref="Checkpoint"/> its signatures cover, up to and including the
     /// newline before the blank line (<c>origin\nsize\nroot\n</c> plus any extension lines).
     /// </summary>
-    public string CheckpointText => Checkpoint[..(Checkpoint.IndexOf("\n\n", StringComparison.Ordinal) + 1)];
+    public string CheckpointText => SignedNote.TextOf(Checkpoint)!; // parsing checked that it has a blank line
 
     /// <summary>The proof's text form.</summary>
     public string Encode()

@@ -1,5 +1,6 @@
 using System.Text;
 using System.Threading.Channels;
+using EvidenceChain.Notes;
 using Microsoft.Extensions.Logging;
 
 namespace EvidenceChain.Ledger.Timestamping;
@@ -91,14 +92,9 @@ public sealed class CheckpointTimestamper : IAsyncDisposable
 
     /// <summary>Extracts the bytes a checkpoint's token covers: the note text, up to and including the blank line's first newline.</summary>
     /// <exception cref="FormatException">The signed note has no blank line.</exception>
-    public static byte[] NoteText(string signedNote)
-    {
-        ArgumentNullException.ThrowIfNull(signedNote);
-        var end = signedNote.IndexOf("\n\n", StringComparison.Ordinal);
-        return end < 0
-            ? throw new FormatException("A signed note separates its text from its signatures with a blank line; this one has none.")
-            : Encoding.UTF8.GetBytes(signedNote[..(end + 1)]);
-    }
+    public static byte[] NoteText(string signedNote) =>
+        Encoding.UTF8.GetBytes(SignedNote.TextOf(signedNote)
+            ?? throw new FormatException("A signed note separates its text from its signatures with a blank line; this one has none."));
 
     /// <summary>Starts listening for checkpoints and stamps the latest one if it has no token.</summary>
     public void Start()

@@ -54,7 +54,7 @@ internal sealed class ReceiptBuilder(EvidenceLedger ledger, NodeTimestamping tim
     public static Receipt ToProto(ReceiptContents receipt)
     {
         var proof = new TlogProof(receipt.Index, receipt.ProofHashes, receipt.SignedCheckpoint);
-        var size = TreeSize(receipt.SignedCheckpoint);
+        var size = Notes.Checkpoint.Parse(proof.CheckpointText).Size;
         return new Receipt
         {
             Index = receipt.Index,
@@ -115,12 +115,6 @@ internal sealed class ReceiptBuilder(EvidenceLedger ledger, NodeTimestamping tim
         return new RpcException(new Status(
             StatusCode.Unavailable,
             string.Create(CultureInfo.InvariantCulture, $"Entry {index} is not yet covered by a timestamped checkpoint{waited} ({latest}{failing}); retry shortly, or ask to wait.")));
-    }
-
-    private static ulong TreeSize(string signedCheckpoint)
-    {
-        var lines = signedCheckpoint.Split('\n', 3);
-        return ulong.Parse(lines[1], NumberStyles.None, CultureInfo.InvariantCulture);
     }
 
     private static string GenTime(ReadOnlySpan<byte> response)

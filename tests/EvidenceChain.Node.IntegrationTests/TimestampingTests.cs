@@ -250,14 +250,8 @@ public sealed class TimestampingTests(NodeFixture fixture) : IClassFixture<NodeF
             "--Timestamping:TrustedCaFile", otherCa.Path);
         var key = await node.CreateKeyAsync("submitter");
         var index = (await PreserveAsync(node, key, Bytes(100, seed: 35))).Entry.Index;
-        var health = new Health.HealthClient(node.Channel);
 
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while ((await health.CheckAsync(new HealthCheckRequest { Service = "timestamping" })).Status != HealthCheckResponse.Types.ServingStatus.NotServing)
-        {
-            Assert.True(DateTime.UtcNow < deadline, "the other CA's tokens were accepted");
-            await Task.Delay(100);
-        }
+        await WaitUntilTimestampingNotServingAsync(node, "the other CA's tokens were accepted");
 
         await RpcAssert.FailsAsync(
             StatusCode.Unavailable,
@@ -277,13 +271,7 @@ public sealed class TimestampingTests(NodeFixture fixture) : IClassFixture<NodeF
         var index = (await PreserveAsync(node, key, Bytes(100, seed: 36))).Entry.Index;
         var health = new Health.HealthClient(node.Channel);
 
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        HealthCheckResponse.Types.ServingStatus status;
-        while ((status = (await health.CheckAsync(new HealthCheckRequest { Service = "timestamping" })).Status) != HealthCheckResponse.Types.ServingStatus.NotServing)
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"timestamping still {status}");
-            await Task.Delay(100);
-        }
+        await WaitUntilTimestampingNotServingAsync(node, "timestamping still serving");
 
         Assert.Equal(HealthCheckResponse.Types.ServingStatus.Serving, (await health.CheckAsync(new HealthCheckRequest())).Status);
         await RpcAssert.FailsAsync(
@@ -299,6 +287,17 @@ public sealed class TimestampingTests(NodeFixture fixture) : IClassFixture<NodeF
             && r.Message.Contains("timestamping failing since", StringComparison.Ordinal)
             && r.Message.Contains($"{url}: Connection refused", StringComparison.Ordinal));
         node.AssertNoErrors(22, 103);
+    }
+
+    private static async Task WaitUntilTimestampingNotServingAsync(TestNode node, string failure)
+    {
+        var health = new Health.HealthClient(node.Channel);
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while ((await health.CheckAsync(new HealthCheckRequest { Service = "timestamping" })).Status != HealthCheckResponse.Types.ServingStatus.NotServing)
+        {
+            Assert.True(DateTime.UtcNow < deadline, failure);
+            await Task.Delay(100);
+        }
     }
 
     private static int ClosedPort()

@@ -3,16 +3,18 @@ using System.Security.Cryptography;
 using EvidenceChain.Digests;
 using EvidenceChain.Ledger;
 using EvidenceChain.Storage.Internal;
+using Microsoft.Win32.SafeHandles;
 
 namespace EvidenceChain.Storage;
 
 /// <summary>
-/// Content-addressed artefact storage: <c>sha256/ab/cd/&lt;64 hex&gt;</c>. Content streams into a temporary file while
-/// it is hashed (SHA-256, and SM3 when asked); the file is fsync'd, renamed to its digest's path, and the
-/// folder fsync'd. Storing the same content twice keeps one copy.
+/// Content-addressed artefact storage. Content up to 64 KiB is packed into shared append-only files
+/// (<c>packs/NNNNNNNN.pack</c>, see <see cref="BlobPacks"/>); larger content streams into a temporary file while it is
+/// hashed (SHA-256, and SM3 when asked), which is then renamed to <c>sha256/ab/cd/&lt;64 hex&gt;</c> and made durable.
+/// Storing the same content twice keeps one copy.
 /// </summary>
 /// <remarks>Thread-safe.</remarks>
-public sealed class FileBlobStore : IBlobStore
+public sealed class FileBlobStore : IBlobStore, IDisposable
 {
     private const int BufferSize = 1 << 16;
 
@@ -22,15 +24,20 @@ public sealed class FileBlobStore : IBlobStore
     private readonly string _root;
 
     /// <summary>
-    /// Opens the store in <paramref name="root"/>; with <paramref name="cleanTemporary"/> (the writer) it creates the
-    /// folder and removes temporary files left by a crash.
+    /// Opens the store in <paramref name="root"/>. The <paramref name="writer"/> (one per folder) creates the folder,
+    /// removes temporary files left by a crash and cuts a torn tail off the newest pack; a reader only looks.
     /// </summary>
-    public FileBlobStore(string root, bool cleanTemporary = true)
+    public FileBlobStore(string root, bool writer = true)
+        : this(root, writer, BlobPacks.DefaultRollAt)
+    {
+    }
+
+    internal FileBlobStore(string root, bool writer, long packRollAt)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(root);
         _root = Path.GetFullPath(root);
         Barrier = new SyncBarrier(_root);
-        if (cleanTemporary)
+        if (writer)
         {
             Directory.CreateDirectory(TempPath);
             for (var i = 0; i < TempFolders; i++)
@@ -43,7 +50,12 @@ public sealed class FileBlobStore : IBlobStore
                 File.Delete(leftover);
             }
         }
+
+        Packs = new BlobPacks(Path.Combine(_root, "packs"), writer, packRollAt);
     }
+
+    /// <summary>The packed small blobs.</summary>
+    internal BlobPacks Packs { get; }
 
     private string TempPath => Path.Combine(_root, "tmp");
 
@@ -74,23 +86,38 @@ public sealed class FileBlobStore : IBlobStore
     }
 
     /// <inheritdoc/>
-    public IBlobUpload BeginUpload(bool withSm3) =>
-        new FileBlobUpload(
-            this,
-            Path.Combine(TempPath, RandomNumberGenerator.GetInt32(TempFolders).ToString("x2", CultureInfo.InvariantCulture), Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16))),
-            withSm3);
+    public IBlobUpload BeginUpload(bool withSm3) => new FileBlobUpload(this, withSm3);
 
     /// <summary>True when a blob with this SHA-256 is stored.</summary>
-    public bool Contains(Hash sha256) => File.Exists(PathOf(sha256));
+    public bool Contains(Hash sha256) => Packs.Contains(sha256) || File.Exists(PathOf(sha256));
 
     /// <inheritdoc/>
     public Stream? OpenRead(Hash sha256)
     {
+        if (Packs.Read(sha256) is { } packed)
+        {
+            return new MemoryStream(packed, writable: false);
+        }
+
         var path = PathOf(sha256);
         return File.Exists(path) ? new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, BufferSize, useAsync: true) : null;
     }
 
-    /// <summary>Every stored blob's path and the SHA-256 its name claims, for audits; names that are not digests are reported as null.</summary>
+    /// <summary>Stops writing packs (whatever is waiting is written first).</summary>
+    public void Dispose() => Packs.Dispose();
+
+    /// <summary>A new temporary file for an upload too large to pack.</summary>
+    internal (string Path, SafeFileHandle File) CreateTemporary()
+    {
+        var path = Path.Combine(
+            TempPath, RandomNumberGenerator.GetInt32(TempFolders).ToString("x2", CultureInfo.InvariantCulture), Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)));
+        return (path, File.OpenHandle(path, FileMode.CreateNew, FileAccess.Write, FileShare.None));
+    }
+
+    /// <summary>
+    /// Every blob stored in a file of its own: its path and the SHA-256 its name claims, for audits; names that are
+    /// not digests are reported as null. Packed blobs are in <see cref="Packs"/>.
+    /// </summary>
     public IEnumerable<(string Path, Hash? Claimed)> Enumerate()
     {
         var root = Path.Combine(_root, "sha256");

@@ -81,6 +81,7 @@ public sealed class FileLedger : IAsyncDisposable
         var folder = DataFolder.Open(path, create: true);
         LiteDbEntryIndex? index = null;
         Internal.BufferedEntryIndex? buffered = null;
+        FileBlobStore? blobs = null;
         try
         {
             var published = File.Exists(Path.Combine(folder.LogPath, "checkpoint"));
@@ -102,7 +103,7 @@ public sealed class FileLedger : IAsyncDisposable
 
             index = new LiteDbEntryIndex(folder.IndexPath);
             buffered = new Internal.BufferedEntryIndex(index);
-            var blobs = new FileBlobStore(folder.BlobsPath);
+            blobs = new FileBlobStore(folder.BlobsPath);
             var ledger = await EvidenceLedger.OpenAsync(
                 store, buffered, signer, sm2Signer, options, time, loggers.CreateLogger<EvidenceLedger>(), cancellationToken);
             buffered.Flush(); // whatever opening indexed (a catch-up or a rebuild) is in the index file when this returns
@@ -110,6 +111,7 @@ public sealed class FileLedger : IAsyncDisposable
         }
         catch
         {
+            blobs?.Dispose();
             buffered?.Dispose();
             index?.Dispose();
             folder.Dispose();
@@ -117,10 +119,11 @@ public sealed class FileLedger : IAsyncDisposable
         }
     }
 
-    /// <summary>Drains the sequencer, checkpoints the index and releases the folder.</summary>
+    /// <summary>Drains the sequencer and the blob packs, checkpoints the index and releases the folder.</summary>
     public async ValueTask DisposeAsync()
     {
         await Ledger.DisposeAsync();
+        Blobs.Dispose();
         _buffered.Dispose();
         Index.Dispose();
         Folder.Dispose();

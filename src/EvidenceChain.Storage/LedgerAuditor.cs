@@ -419,12 +419,45 @@ public static class LedgerAuditor
 
     private static async Task CheckBlobsAsync(DataFolder folder, Dictionary<Hash, long> sizes, AuditReport report, CancellationToken cancellationToken)
     {
+        var stored = new HashSet<Hash>();
         if (!Directory.Exists(folder.BlobsPath))
         {
+            ReportMissing(sizes, stored, report);
             return;
         }
 
-        var blobs = new FileBlobStore(folder.BlobsPath, cleanTemporary: false);
+        using var blobs = new FileBlobStore(folder.BlobsPath, writer: false);
+        foreach (var issue in blobs.Packs.Issues)
+        {
+            if (issue.Benign)
+            {
+                report.Note($"blobs/{issue.Where}: {issue.Message}");
+            }
+            else
+            {
+                report.Problem("blobs/" + issue.Where, issue.Message);
+            }
+        }
+
+        foreach (var packed in blobs.Packs.List())
+        {
+            report.Blobs++;
+            var content = packed.Read();
+            var actual = new Hash(SHA256.HashData(content));
+            var where = $"blobs/packs/{Path.GetFileName(blobs.Packs.PathOf(packed.Location.Pack))} at {packed.Location.Offset}";
+            if (actual != packed.Sha256)
+            {
+                report.Problem(where, $"names {packed.Sha256} but its content hashes to {actual}");
+                continue;
+            }
+
+            stored.Add(actual);
+            if (sizes.TryGetValue(packed.Sha256, out var listed) && listed != content.Length)
+            {
+                report.Problem(where, $"is {content.Length} bytes; the ledger lists {listed}");
+            }
+        }
+
         foreach (var (path, claimed) in blobs.Enumerate())
         {
             var where = Path.GetRelativePath(folder.Path, path).Replace('\\', '/');
@@ -446,16 +479,31 @@ public static class LedgerAuditor
             {
                 report.Problem(where, $"content hashes to {actual}");
             }
-            else if (sizes.TryGetValue(sha256, out var listed) && listed != file.Length)
+            else
             {
-                report.Problem(where, $"is {file.Length} bytes; the ledger lists {listed}");
+                stored.Add(sha256);
+                if (sizes.TryGetValue(sha256, out var listed) && listed != file.Length)
+                {
+                    report.Problem(where, $"is {file.Length} bytes; the ledger lists {listed}");
+                }
             }
         }
+
+        ReportMissing(sizes, stored, report);
 
         var temp = Path.Combine(folder.BlobsPath, "tmp");
         if (Directory.Exists(temp) && Directory.EnumerateFiles(temp, "*", SearchOption.AllDirectories).Any())
         {
             report.Note("blobs/tmp holds unfinished uploads; they are removed when the ledger opens");
+        }
+    }
+
+    // Every artefact an entry lists must be stored, whole.
+    private static void ReportMissing(Dictionary<Hash, long> listed, HashSet<Hash> stored, AuditReport report)
+    {
+        foreach (var sha256 in listed.Keys.Where(h => !stored.Contains(h)).Order())
+        {
+            report.Problem("blobs", $"the artefact {sha256} that the ledger lists is not stored (or not whole)");
         }
     }
 

@@ -82,7 +82,7 @@ public sealed class PreserveTests(NodeFixture fixture) : IClassFixture<NodeFixtu
         var found = await node.Evidence.FindEntriesAsync(new FindEntriesRequest { Sha256 = Sha256Hex(content) });
 
         Assert.Equal([first.Entry.Index, second.Entry.Index], found.Entries.Select(e => e.Index));
-        Assert.True(File.Exists(NodeFiles.BlobPath(node.DataPath, Sha256Hex(content))));
+        Assert.True(NodeFiles.HasBlob(node.DataPath, Sha256Hex(content)));
         node.AssertNoErrors();
     }
 

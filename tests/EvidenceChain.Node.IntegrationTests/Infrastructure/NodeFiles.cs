@@ -1,4 +1,5 @@
 using EvidenceChain.Notes;
+using EvidenceChain.Storage;
 using EvidenceChain.Testing.Node;
 
 namespace EvidenceChain.Node.IntegrationTests.Infrastructure;
@@ -12,14 +13,20 @@ public static class NodeFiles
 
     public static NoteVerifier LogKey(this TestNode node) => LogKey(node.DataPath);
 
-    /// <summary>Where the blob store keeps content with this SHA-256.</summary>
-    public static string BlobPath(string dataPath, string sha256Hex) =>
-        Path.Combine(dataPath, "blobs", "sha256", sha256Hex[..2], sha256Hex[2..4], sha256Hex);
+    /// <summary>The node's blob store opened for reading (packs and files), as <c>evidencectl audit</c> opens it.</summary>
+    public static FileBlobStore Blobs(string dataPath) => new(Path.Combine(dataPath, "blobs"), writer: false);
+
+    /// <summary>True when the node's blob store holds content with this SHA-256.</summary>
+    public static bool HasBlob(string dataPath, string sha256Hex)
+    {
+        using var blobs = Blobs(dataPath);
+        return blobs.Contains(Hash.Parse(sha256Hex));
+    }
 
     /// <summary>Fails when the content with <paramref name="sha256Hex"/> is stored, or an upload left a temporary file.</summary>
     public static void AssertNothingKept(this TestNode node, string sha256Hex)
     {
-        Assert.False(File.Exists(BlobPath(node.DataPath, sha256Hex)), $"The blob {sha256Hex} was kept.");
+        Assert.False(HasBlob(node.DataPath, sha256Hex), $"The blob {sha256Hex} was kept.");
         var temp = Path.Combine(node.DataPath, "blobs", "tmp");
         Assert.Empty(Directory.Exists(temp) ? Directory.EnumerateFiles(temp) : []);
     }

@@ -401,9 +401,10 @@ public sealed class LiteDbEntryIndex : IEntryIndex, IDisposable
     {
         foreach (var section in new[] { run.Leaves, run.Digests })
         {
-            if (section.Fences.Length > 0)
+            // One by id: LiteDB's DeleteMany evaluates its predicate on every document of the collection.
+            for (var i = 0; i < section.Fences.Length; i++)
             {
-                _blocks.DeleteMany(Query.Between("_id", section.FirstBlock, section.FirstBlock + section.Fences.Length - 1));
+                _blocks.Delete(section.FirstBlock + i);
             }
         }
 
@@ -525,14 +526,29 @@ public sealed class LiteDbEntryIndex : IEntryIndex, IDisposable
 
     private IEnumerable<(Hash Hash, ulong Index)> Records(Section section)
     {
-        for (var i = 0; i < section.Fences.Length; i++)
+        if (section.Fences.Length == 0)
         {
-            var block = _blocks.FindById(section.FirstBlock + i)?["b"].AsBinary
-                ?? throw new InvalidDataException($"blocks: block {section.FirstBlock + i} is missing");
+            yield break;
+        }
+
+        // One range query along the primary key rather than a look-up per block.
+        var expected = section.FirstBlock;
+        foreach (var doc in _blocks.Find(Query.Between("_id", section.FirstBlock, section.FirstBlock + section.Fences.Length - 1)))
+        {
+            if (doc["_id"].AsInt64 != expected++ || doc["b"].AsBinary is not { } block)
+            {
+                throw new InvalidDataException($"blocks: block {expected - 1} is missing");
+            }
+
             for (var offset = 0; offset + RecordSize <= block.Length; offset += RecordSize)
             {
                 yield return (new Hash(block.AsSpan(offset, Hash.Size)), BinaryPrimitives.ReadUInt64BigEndian(block.AsSpan(offset + Hash.Size)));
             }
+        }
+
+        if (expected != section.FirstBlock + section.Fences.Length)
+        {
+            throw new InvalidDataException($"blocks: block {expected} is missing");
         }
     }
 

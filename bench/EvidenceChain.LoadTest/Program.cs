@@ -172,7 +172,7 @@ async Task<int> ProofsAsync()
         var fill = Stopwatch.StartNew();
         var draft = new EvidenceChain.Entries.EntryDraft("file", "load", [new EvidenceChain.Entries.Artefact("a", "text/plain", 1, default)], new Dictionary<string, string>());
         var pending = new List<Task>();
-        while (ledger.Size + (ulong)pending.Count < (ulong)entries)
+        for (var missing = (ulong)entries - ledger.Size; missing > 0; missing--)
         {
             pending.Add(ledger.AppendAsync(draft));
             if (pending.Count == 8192)

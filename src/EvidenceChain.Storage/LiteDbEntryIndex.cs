@@ -40,6 +40,7 @@ public sealed class LiteDbEntryIndex : IEntryIndex, IDisposable
     private const int MergeFan = 4;
     private const long SmallestClass = 16_384;
     private const long MaxMergedEntries = 4L << 20; // bounds how long one merge holds up the flusher
+    private const long CachedEntries = 64 * 1024; // runs smaller than this keep their records in memory too
     private const string NextBlockKey = "nextBlock";
     private readonly LiteDatabase _db;
     private readonly ILiteCollection<BsonDocument> _runs;
@@ -322,8 +323,9 @@ public sealed class LiteDbEntryIndex : IEntryIndex, IDisposable
         _db.BeginTrans();
         try
         {
-            var leafSection = WriteSection(MergeSorted(leaves));
-            var digestSection = WriteSection(MergeSorted(digests));
+            var cache = end - first < CachedEntries;
+            var leafSection = WriteSection(MergeSorted(leaves), cache);
+            var digestSection = WriteSection(MergeSorted(digests), cache);
             var run = new Run(first, end, leafSection, digestSection);
             foreach (var old in replaces)
             {
@@ -353,8 +355,11 @@ public sealed class LiteDbEntryIndex : IEntryIndex, IDisposable
         }
     }
 
-    private Section WriteSection(IEnumerable<(Hash Hash, ulong Index)> records)
+    // Small runs are merged again soon: they keep their records in memory so that merging them reads nothing back
+    // (a LiteDB range query costs milliseconds to compile).
+    private Section WriteSection(IEnumerable<(Hash Hash, ulong Index)> records, bool cache)
     {
+        var cached = cache ? new List<(Hash, ulong)>() : null;
         var firstBlock = _nextBlock;
         var fences = new List<ulong>();
         var count = 0L;
@@ -363,6 +368,7 @@ public sealed class LiteDbEntryIndex : IEntryIndex, IDisposable
         var pending = new List<BsonDocument>();
         foreach (var (hash, index) in records)
         {
+            cached?.Add((hash, index));
             if (filled == 0)
             {
                 fences.Add(Prefix(hash));
@@ -394,7 +400,7 @@ public sealed class LiteDbEntryIndex : IEntryIndex, IDisposable
             _blocks.InsertBulk(pending, pending.Count);
         }
 
-        return new Section(firstBlock, checked((int)count), [.. fences]);
+        return new Section(firstBlock, checked((int)count), [.. fences]) { Cached = cached?.ToArray() };
     }
 
     private void DeleteRun(Run run)
@@ -456,7 +462,7 @@ public sealed class LiteDbEntryIndex : IEntryIndex, IDisposable
             var complete = true;
             foreach (var run in chain)
             {
-                if (!SearchSection(section(run), key, limit, found))
+                if (!SearchSection(section(run), key, limit, found, _blocks))
                 {
                     complete = false;
                     break;
@@ -477,8 +483,19 @@ public sealed class LiteDbEntryIndex : IEntryIndex, IDisposable
 
     // Adds the entries of the records matching key until found holds limit; false when a block is gone (the run was
     // merged meanwhile).
-    private bool SearchSection(Section section, Hash key, int limit, List<ulong> found)
+    private static bool SearchSection(Section section, Hash key, int limit, List<ulong> found, ILiteCollection<BsonDocument> blocks)
     {
+        if (section.Cached is { } cached)
+        {
+            var i = cached.AsSpan().BinarySearch(new RecordKey(key));
+            for (i = i < 0 ? ~i : i; i < cached.Length && cached[i].Hash == key && found.Count < limit; i++)
+            {
+                found.Add(cached[i].Index);
+            }
+
+            return true;
+        }
+
         var prefix = Prefix(key);
         var at = Array.BinarySearch(section.Fences, prefix);
         if (at < 0)
@@ -495,7 +512,7 @@ public sealed class LiteDbEntryIndex : IEntryIndex, IDisposable
 
         for (; at < section.Fences.Length && section.Fences[at] <= prefix; at++)
         {
-            var block = _blocks.FindById(section.FirstBlock + at)?["b"].AsBinary;
+            var block = blocks.FindById(section.FirstBlock + at)?["b"].AsBinary;
             if (block is null)
             {
                 return false;
@@ -526,6 +543,16 @@ public sealed class LiteDbEntryIndex : IEntryIndex, IDisposable
 
     private IEnumerable<(Hash Hash, ulong Index)> Records(Section section)
     {
+        if (section.Cached is { } cached)
+        {
+            foreach (var record in cached)
+            {
+                yield return record;
+            }
+
+            yield break;
+        }
+
         if (section.Fences.Length == 0)
         {
             yield break;
@@ -595,7 +622,22 @@ public sealed class LiteDbEntryIndex : IEntryIndex, IDisposable
         }
     }
 
-    private sealed record Section(long FirstBlock, int Records, ulong[] Fences);
+    private sealed record Section(long FirstBlock, int Records, ulong[] Fences)
+    {
+        /// <summary>The records, for a small run written by this process; otherwise null (read the blocks).</summary>
+        public (Hash Hash, ulong Index)[]? Cached { get; init; }
+    }
+
+    // Orders records against a key: before every record of the key (the lowest index), so a binary search lands on
+    // the key's first record.
+    private readonly struct RecordKey(Hash key) : IComparable<(Hash Hash, ulong Index)>
+    {
+        public int CompareTo((Hash Hash, ulong Index) other)
+        {
+            var byHash = key.CompareTo(other.Hash);
+            return byHash != 0 ? byHash : -1;
+        }
+    }
 
     private sealed record Run(long First, long End, Section Leaves, Section Digests);
 }

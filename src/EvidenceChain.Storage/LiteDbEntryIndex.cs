@@ -7,8 +7,8 @@ namespace EvidenceChain.Storage;
 /// <summary>
 /// The look-up index (leaf hash → entry, artefact digest → entries) in one LiteDB file, kept as sorted runs: each
 /// <see cref="Add"/> writes the entries it is given as one run — its (leaf hash, index) and (digest, index) records
-/// sorted and cut into blocks of <see cref="BlockRecords"/> — and runs of the same size class are merged four at a
-/// time, so a look-up reads one block in each of a few runs. Everything is derived from the ledger files and can be
+/// sorted and cut into blocks of <see cref="BlockRecords"/> — and neighbouring runs of one size class are merged four
+/// at a time, so a look-up reads about one block in each of a few runs. Everything is derived from the ledger files and can be
 /// rebuilt (<c>evidencectl reindex</c>).
 /// </summary>
 /// <remarks>
@@ -26,7 +26,7 @@ namespace EvidenceChain.Storage;
 /// </para>
 /// <para>
 /// Thread-safe: one writer at a time (the ledger's flusher) and any number of readers; a look-up that raced a merge
-/// retries on the merged run. LiteDB 5 does not fsync its commits, so after a power loss the index may lag the
+/// waits for it and reads the merged run. LiteDB 5 does not fsync its commits, so after a power loss the index may lag the
 /// ledger; <see cref="EvidenceLedger"/> catches up on open. The file must only be opened by one process: hold the
 /// <see cref="DataFolder"/> lock.
 /// </para>
@@ -38,7 +38,6 @@ public sealed class LiteDbEntryIndex : IEntryIndex, IDisposable
 
     private const int RecordSize = Hash.Size + 8;
     private const int MergeFan = 4;
-    private const long SmallestClass = 16_384;
     private const long MaxMergedEntries = 4L << 20; // bounds how long one merge holds up the flusher
     private const long CachedEntries = 64 * 1024; // runs smaller than this keep their records in memory too
     private const string NextBlockKey = "nextBlock";
@@ -81,6 +80,13 @@ public sealed class LiteDbEntryIndex : IEntryIndex, IDisposable
 
             _nextBlock = _meta.FindById(NextBlockKey)?["v"].AsInt64 ?? 0;
             _chain = LoadChain();
+            if (!readOnly)
+            {
+                lock (_writer)
+                {
+                    Merge(); // what a crash or an older policy left unmerged
+                }
+            }
         }
         catch
         {
@@ -129,7 +135,7 @@ public sealed class LiteDbEntryIndex : IEntryIndex, IDisposable
             leaves.Sort(CompareRecords);
             digests.Sort(CompareRecords);
             var run = WriteRun(first, (long)next, [leaves], [digests], replaces: []);
-            _chain = [.. _chain, run];
+            Volatile.Write(ref _chain, [.. _chain, run]);
             Merge();
         }
     }
@@ -145,7 +151,7 @@ public sealed class LiteDbEntryIndex : IEntryIndex, IDisposable
             _meta.DeleteAll();
             _db.Commit();
             _nextBlock = 0;
-            _chain = [];
+            Volatile.Write(ref _chain, []);
         }
     }
 
@@ -173,6 +179,8 @@ public sealed class LiteDbEntryIndex : IEntryIndex, IDisposable
         var digests = new List<Hash>[size];
         foreach (var run in chain)
         {
+            CheckSection(run, run.Leaves, "leaf hashes");
+            CheckSection(run, run.Digests, "digests");
             foreach (var (hash, index) in Records(run.Leaves))
             {
                 if (index < (ulong)run.First || index >= (ulong)run.End || leafHashes[index] is not null)
@@ -248,6 +256,33 @@ public sealed class LiteDbEntryIndex : IEntryIndex, IDisposable
         }
     }
 
+    // What look-ups rely on: records in order, as many as the run says, each block's fence its first key's prefix.
+    private void CheckSection(Run run, Section section, string what)
+    {
+        var count = 0;
+        (Hash Hash, ulong Index)? previous = null;
+        foreach (var record in Records(section))
+        {
+            if (previous is { } p && CompareRecords(p, record) >= 0)
+            {
+                throw new InvalidDataException($"runs: the {what} of the run from entry {run.First} are out of order at record {count}");
+            }
+
+            if (count % BlockRecords == 0 && section.Fences[count / BlockRecords] != Prefix(record.Hash))
+            {
+                throw new InvalidDataException($"runs: the {what} of the run from entry {run.First}: block {count / BlockRecords} does not start where its fence says");
+            }
+
+            previous = record;
+            count++;
+        }
+
+        if (count != section.Records)
+        {
+            throw new InvalidDataException($"runs: the run from entry {run.First} has {count} {what}; it says {section.Records}");
+        }
+    }
+
     private static int CompareRecords((Hash Hash, ulong Index) a, (Hash Hash, ulong Index) b)
     {
         var byHash = a.Hash.CompareTo(b.Hash);
@@ -286,29 +321,52 @@ public sealed class LiteDbEntryIndex : IEntryIndex, IDisposable
         return [.. chain];
     }
 
-    // Merges the newest runs while the last MergeFan of them are of one size class (sizes 16 Ki, 64 Ki, 256 Ki, ...
-    // entries), so there are at most three runs per class.
+    // Merges until no merge is due: MergeFan neighbouring runs of one size class (sizes 1-3, 4-15, 16-63, ... entries:
+    // a factor of MergeFan apart), or a run followed by a run of a larger class (after a backlog was indexed in big
+    // chunks behind small ones), which would otherwise never meet runs of its own class again. Merges stop at
+    // MaxMergedEntries, so runs of that size stay as they are: a very large index has one run per 1–4 Mi entries.
     private void Merge()
     {
-        while (_chain.Length >= MergeFan)
+        while (NextMerge() is { } window)
         {
-            var last = _chain[^MergeFan..];
-            var size = last[^1].End - last[0].First;
-            if (size > MaxMergedEntries || last.Any(r => SizeClass(r) != SizeClass(last[0])))
-            {
-                return;
-            }
-
+            var runs = _chain[window];
             var merged = WriteRun(
-                last[0].First, last[^1].End, [.. last.Select(r => Records(r.Leaves))], [.. last.Select(r => Records(r.Digests))], replaces: last);
-            _chain = [.. _chain[..^MergeFan], merged];
+                runs[0].First, runs[^1].End, [.. runs.Select(r => Records(r.Leaves))], [.. runs.Select(r => Records(r.Digests))], replaces: runs);
+            Volatile.Write(ref _chain, [.. _chain[..window.Start], merged, .. _chain[window.End..]]);
         }
     }
+
+    private Range? NextMerge()
+    {
+        var chain = _chain;
+        for (var end = chain.Length; end >= 2; end--)
+        {
+            if (end >= MergeFan)
+            {
+                var window = (end - MergeFan)..end;
+                var runs = chain[window];
+                if (runs.All(r => SizeClass(r) == SizeClass(runs[0])) && Size(runs) <= MaxMergedEntries)
+                {
+                    return window;
+                }
+            }
+
+            var pair = (end - 2)..end;
+            if (SizeClass(chain[end - 2]) < SizeClass(chain[end - 1]) && Size(chain[pair]) <= MaxMergedEntries)
+            {
+                return pair;
+            }
+        }
+
+        return null;
+    }
+
+    private static long Size(Run[] runs) => runs[^1].End - runs[0].First;
 
     private static int SizeClass(Run run)
     {
         var sizeClass = 0;
-        for (var n = (run.End - run.First) / SmallestClass; n > 0; n /= MergeFan)
+        for (var n = (run.End - run.First) / MergeFan; n > 0; n /= MergeFan)
         {
             sizeClass++;
         }
@@ -350,7 +408,15 @@ public sealed class LiteDbEntryIndex : IEntryIndex, IDisposable
         catch
         {
             _db.Rollback();
-            _nextBlock = _meta.FindById(NextBlockKey)?["v"].AsInt64 ?? _nextBlock;
+            try
+            {
+                _nextBlock = _meta.FindById(NextBlockKey)?["v"].AsInt64 ?? 0;
+            }
+            catch (LiteException)
+            {
+                // The original failure is what the caller needs; the next write re-reads nothing from here.
+            }
+
             throw;
         }
     }
@@ -474,9 +540,20 @@ public sealed class LiteDbEntryIndex : IEntryIndex, IDisposable
                 }
             }
 
-            if (complete || attempt == 3)
+            if (complete)
             {
                 return found;
+            }
+
+            if (attempt == 1)
+            {
+                throw new InvalidDataException($"index.db: a block of a run is missing (run evidencectl reindex).");
+            }
+
+            // A run merged away under us: its blocks go in the merge's commit, the new chain right after. Wait for the
+            // writer to finish and read the new chain.
+            lock (_writer)
+            {
             }
         }
     }
@@ -558,24 +635,21 @@ public sealed class LiteDbEntryIndex : IEntryIndex, IDisposable
             yield break;
         }
 
-        // One range query along the primary key rather than a look-up per block.
-        var expected = section.FirstBlock;
-        foreach (var doc in _blocks.Find(Query.Between("_id", section.FirstBlock, section.FirstBlock + section.Fences.Length - 1)))
+        // One look-up per block (ids are sequential), never an open cursor: a merge reads its runs while it writes to
+        // the same collection in one transaction, which LiteDB 5 does not support with a cursor open.
+        for (var i = 0; i < section.Fences.Length; i++)
         {
-            if (doc["_id"].AsInt64 != expected++ || doc["b"].AsBinary is not { } block)
+            var block = _blocks.FindById(section.FirstBlock + i)?["b"].AsBinary
+                ?? throw new InvalidDataException($"blocks: block {section.FirstBlock + i} is missing");
+            if (block.Length % RecordSize != 0 || (block.Length != BlockRecords * RecordSize && i != section.Fences.Length - 1))
             {
-                throw new InvalidDataException($"blocks: block {expected - 1} is missing");
+                throw new InvalidDataException($"blocks: block {section.FirstBlock + i} is {block.Length} bytes");
             }
 
-            for (var offset = 0; offset + RecordSize <= block.Length; offset += RecordSize)
+            for (var offset = 0; offset < block.Length; offset += RecordSize)
             {
                 yield return (new Hash(block.AsSpan(offset, Hash.Size)), BinaryPrimitives.ReadUInt64BigEndian(block.AsSpan(offset + Hash.Size)));
             }
-        }
-
-        if (expected != section.FirstBlock + section.Fences.Length)
-        {
-            throw new InvalidDataException($"blocks: block {expected} is missing");
         }
     }
 

@@ -94,6 +94,19 @@ public sealed class AuditTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task Audit_ListedArtefactNotStored_Reported()
+    {
+        using var temp = new TempFolder();
+        await BuildLedgerAsync(temp.Path, 300);
+        File.Delete(Path.Combine(temp.Path, "blobs", "packs", "00000000.pack"));
+
+        var report = await AuditAsync(temp.Path);
+
+        Assert.False(report.IsClean);
+        Assert.Equal(3, report.Problems.Count(p => p.Where == "blobs" && p.What.Contains("that the ledger lists is not stored", StringComparison.Ordinal)));
+    }
+
+    [Fact]
     public async Task Audit_ChangedLeaf_NamesTheEntryAndTile()
     {
         using var temp = new TempFolder();

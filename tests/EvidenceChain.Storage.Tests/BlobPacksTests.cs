@@ -145,6 +145,31 @@ public sealed class BlobPacksTests
         Assert.Equal(more, ReadAll(reopened, await PutAsync(reopened, more)));
     }
 
+    [Fact]
+    public async Task Reopen_NewestPackAlreadyOverTheRollSize_SealedAndANewOneStarted()
+    {
+        using var temp = new TempFolder();
+        var contents = Enumerable.Range(0, 80).Select(i => Content(1500, seed: i)).ToArray();
+        using (var store = new FileBlobStore(temp.Path))
+        {
+            foreach (var c in contents)
+            {
+                await PutAsync(store, c);
+            }
+        }
+
+        using (var store = new FileBlobStore(temp.Path, writer: true, SmallRollAt))
+        {
+            Assert.True(File.Exists(Path.ChangeExtension(PackPath(temp.Path, 0), ".idx")));
+            Assert.Equal(0, new FileInfo(PackPath(temp.Path, 1)).Length);
+            await PutAsync(store, Content(10, seed: 1000));
+        }
+
+        using var reopened = new FileBlobStore(temp.Path, writer: false);
+        Assert.Empty(reopened.Packs.Issues);
+        Assert.Equal(81, reopened.Packs.Count);
+    }
+
     [Theory]
     [InlineData("missing")]
     [InlineData("truncated")]

@@ -16,7 +16,8 @@ namespace EvidenceChain.Storage.Internal;
 /// A record is <c>"ECB1"</c>, the content's length (u32, big-endian), its SHA-256 (32 bytes), then the content.
 /// Packs are written strictly in order and a record is acknowledged only once fsync'd, so bytes at the end of the
 /// newest pack that are not a whole record (one whose content hashes to the SHA-256 it names) were never acknowledged:
-/// opening cuts them off. When a pack reaches <see cref="DefaultRollAt"/> (64 MiB) it is sealed: an index
+/// opening cuts them off. Once a pack reaches <see cref="DefaultRollAt"/> (64 MiB; the batch that crosses it is the
+/// pack's last, and a batch writes at most 8 MiB) it is sealed: an index
 /// <c>NNNNNNNN.idx</c> (each record's SHA-256, offset and length, then a SHA-256 of those bytes) is written beside it,
 /// so that opening reads the index instead of the pack.
 /// </para>
@@ -32,6 +33,7 @@ internal sealed class BlobPacks : IDisposable
     public const long DefaultRollAt = 64L << 20;
 
     private const int HeaderSize = 40;
+    private const int MaxWriteBytes = 8 << 20;
     private const int IndexRecordSize = Hash.Size + 8 + 4;
     private static readonly byte[] Magic = "ECB1"u8.ToArray();
 
@@ -53,7 +55,8 @@ internal sealed class BlobPacks : IDisposable
 
     /// <summary>
     /// Opens the packs in <paramref name="folder"/>. The <paramref name="writer"/> creates the folder, cuts a torn
-    /// tail off the newest pack, rebuilds missing or damaged indexes and appends; a reader only looks.
+    /// tail off the newest pack and fsyncs it, rebuilds the missing or damaged index of a sealed pack that is whole,
+    /// and appends; a reader only looks.
     /// </summary>
     public BlobPacks(string folder, bool writer, long rollAt = DefaultRollAt)
     {
@@ -62,7 +65,13 @@ internal sealed class BlobPacks : IDisposable
         _rollAt = rollAt;
         if (writer)
         {
-            Directory.CreateDirectory(folder);
+            var created = new HashSet<string>(StringComparer.Ordinal);
+            Durable.CreateDirectory(folder, created);
+            foreach (var parent in created)
+            {
+                Durable.SyncDirectory(parent);
+            }
+
             foreach (var leftover in Directory.EnumerateFiles(folder, "*.tmp"))
             {
                 File.Delete(leftover);
@@ -89,6 +98,10 @@ internal sealed class BlobPacks : IDisposable
             _activeNumber = numbers[^1];
             _active = File.OpenHandle(PathOf(_activeNumber), FileMode.Open, FileAccess.ReadWrite, FileShare.Read);
             _activeLength = RandomAccess.GetLength(_active);
+
+            // A process killed between a batch's write and its fsync leaves whole records in the page cache that were
+            // never acknowledged; they are served from now on, so they must be on disk first.
+            RandomAccess.FlushToDisk(_active);
             if (_activeLength >= _rollAt)
             {
                 Roll();
@@ -183,14 +196,14 @@ internal sealed class BlobPacks : IDisposable
                 throw new ObjectDisposedException(nameof(BlobPacks), "The blob store is closed (or was opened only for reading).");
             }
 
-            if (_failure is not null)
-            {
-                throw new IOException("The blob store stopped writing after an earlier failure; restart the node.", _failure);
-            }
-
             if (_blobs.ContainsKey(sha256))
             {
                 return Task.CompletedTask;
+            }
+
+            if (_failure is not null)
+            {
+                throw new IOException("The blob store stopped writing after an earlier failure; restart the node.", _failure);
             }
 
             var pending = new Pending(sha256, content);
@@ -262,7 +275,18 @@ internal sealed class BlobPacks : IDisposable
                 _queue = [];
             }
 
-            Write(batch);
+            // At most MaxWriteBytes per write, so a pack overshoots RollAt by at most that.
+            for (var from = 0; from < batch.Count;)
+            {
+                var to = from;
+                for (long bytes = 0; to < batch.Count && (to == from || bytes + HeaderSize + batch[to].Content.Length <= MaxWriteBytes); to++)
+                {
+                    bytes += HeaderSize + batch[to].Content.Length;
+                }
+
+                Write(batch.GetRange(from, to - from));
+                from = to;
+            }
         }
     }
 
@@ -335,13 +359,24 @@ internal sealed class BlobPacks : IDisposable
                 Roll();
             }
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        catch (Exception e)
         {
             // After a failed write or fsync the pack's tail is unknown (and Linux may have dropped the dirty pages):
-            // refuse further writes rather than acknowledge content that might not be on disk.
+            // refuse further writes rather than acknowledge content that might not be on disk, and cut off what this
+            // batch may have written so that a restart does not find it.
             lock (_gate)
             {
                 _failure ??= e;
+            }
+
+            try
+            {
+                RandomAccess.SetLength(_active!, _activeLength);
+                RandomAccess.FlushToDisk(_active!);
+            }
+            catch (Exception again) when (again is IOException or UnauthorizedAccessException or ObjectDisposedException)
+            {
+                // Opening cuts off a torn tail; a whole record that survives was never acknowledged and is harmless.
             }
 
             foreach (var p in batch)
@@ -485,6 +520,11 @@ internal sealed class BlobPacks : IDisposable
 
             records.Add((new Hash(index.AsSpan(at, Hash.Size)), new Location(number, offset + HeaderSize, (int)length)));
             end = offset + HeaderSize + length;
+        }
+
+        if (end != packLength)
+        {
+            return false;
         }
 
         foreach (var (sha256, location) in records)

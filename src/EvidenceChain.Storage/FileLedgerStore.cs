@@ -19,6 +19,7 @@ public sealed class FileLedgerStore : ILedgerStore
     private const string CheckpointFile = "checkpoint";
     private const string HistoryFile = "checkpoints";
     private readonly string _root;
+    private readonly List<TileId> _completed = []; // full tiles written since the last publish (writer only)
 
     /// <summary>Opens the store in <paramref name="root"/>. Nothing is written until a writer calls <see cref="RepairHistory"/>.</summary>
     public FileLedgerStore(string root)
@@ -31,11 +32,36 @@ public sealed class FileLedgerStore : ILedgerStore
     public string Root => _root;
 
     /// <inheritdoc/>
+    /// <remarks>
+    /// A partial tile whose tile has since been completed may have been deleted (see <see cref="PublishCheckpointAsync"/>):
+    /// it is then read as the prefix of the full tile, which is what it was.
+    /// </remarks>
     public async ValueTask<byte[]?> ReadTileAsync(TileId tile, CancellationToken cancellationToken)
+    {
+        if (await ReadFileAsync(PathOf(tile), cancellationToken) is { } bytes)
+        {
+            return bytes;
+        }
+
+        if (tile.IsFull || await ReadFileAsync(PathOf(tile with { Width = TileId.FullWidth }), cancellationToken) is not { } full)
+        {
+            return null;
+        }
+
+        if (!tile.IsEntryBundle)
+        {
+            return full.Length == TileId.FullWidth * Hash.Size ? full[..(tile.Width * Hash.Size)] : null;
+        }
+
+        var spans = new List<(int Offset, int Length)>(TileId.FullWidth);
+        return EntryBundle.TrySplit(full, TileId.FullWidth, spans, out _) ? full[..(spans[tile.Width - 1].Offset + spans[tile.Width - 1].Length)] : null;
+    }
+
+    private static async ValueTask<byte[]?> ReadFileAsync(string path, CancellationToken cancellationToken)
     {
         try
         {
-            return await File.ReadAllBytesAsync(PathOf(tile), cancellationToken);
+            return await File.ReadAllBytesAsync(path, cancellationToken);
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
         {
@@ -67,6 +93,7 @@ public sealed class FileLedgerStore : ILedgerStore
             tiles,
             new ParallelOptions { CancellationToken = cancellationToken, MaxDegreeOfParallelism = 4 },
             async (tile, ct) => await Durable.WriteFileAsync(PathOf(tile.Id), tile.Bytes, ct));
+        _completed.AddRange(tiles.Where(t => t.Id.IsFull).Select(t => t.Id));
 
         foreach (var folder in changed)
         {
@@ -97,6 +124,25 @@ public sealed class FileLedgerStore : ILedgerStore
 
         await Durable.WriteFileAsync(Path.Combine(_root, CheckpointFile), note, cancellationToken);
         Durable.SyncDirectory(_root);
+        PrunePartials();
+    }
+
+    // Once a published checkpoint covers a full tile, its partial versions are only ever its prefixes: delete them
+    // (ReadTileAsync answers for them from the full tile, and tlog-tiles clients fall back to the full tile when a
+    // partial is gone). Only after the publish: until then the partials are what the published checkpoint covers. A
+    // crash before the deletes leaves partials behind, which is harmless.
+    private void PrunePartials()
+    {
+        foreach (var tile in _completed)
+        {
+            var partials = PathOf(tile) + ".p";
+            if (Directory.Exists(partials))
+            {
+                Directory.Delete(partials, recursive: true);
+            }
+        }
+
+        _completed.Clear();
     }
 
     /// <inheritdoc/>

@@ -95,6 +95,43 @@ public sealed class FileLedgerTests
     }
 
     [Fact]
+    public async Task FullTilePublished_ItsPartialsDeletedAndStillReadAsItsPrefixes()
+    {
+        using var temp = new TempFolder();
+        await using var opened = await Open(temp.Path);
+        var checkpoints = new List<(ulong Size, Hash Root)>();
+        for (var n = 0; n < 300; n++)
+        {
+            var appended = await opened.Ledger.AppendAsync(Drafts.File(n)); // one batch each: a partial per width
+            checkpoints.Add((appended.TreeSize, opened.Ledger.Root));
+        }
+
+        var store = new FileLedgerStore(Path.Combine(temp.Path, "log"));
+        Assert.False(Directory.Exists(store.PathOf(Tiles.TileId.Entries(0, Tiles.TileId.FullWidth)) + ".p"));
+        Assert.False(Directory.Exists(store.PathOf(Tiles.TileId.Hashes(0, 0, Tiles.TileId.FullWidth)) + ".p"));
+        Assert.True(Directory.Exists(store.PathOf(Tiles.TileId.Entries(1, Tiles.TileId.FullWidth)) + ".p")); // the frontier's stay
+
+        var fullBundle = (await store.ReadTileAsync(Tiles.TileId.Entries(0, Tiles.TileId.FullWidth), CancellationToken.None))!;
+        var fullHashes = (await store.ReadTileAsync(Tiles.TileId.Hashes(0, 0, Tiles.TileId.FullWidth), CancellationToken.None))!;
+        foreach (var width in new[] { 1, 37, 255 })
+        {
+            var bundle = (await store.ReadTileAsync(Tiles.TileId.Entries(0, width), CancellationToken.None))!;
+            var spans = new List<(int Offset, int Length)>();
+            Assert.True(Tiles.EntryBundle.TrySplit(bundle, width, spans, out var error), error);
+            Assert.Equal(fullBundle[..bundle.Length], bundle);
+            Assert.Equal(fullHashes[..(width * Hash.Size)], await store.ReadTileAsync(Tiles.TileId.Hashes(0, 0, width), CancellationToken.None));
+        }
+
+        // Proofs at the sizes of older checkpoints read those partials, and still reproduce their roots.
+        foreach (var (size, root) in checkpoints.Where(c => c.Size is 1 or 37 or 200 or 255))
+        {
+            Assert.Equal(root, await opened.Ledger.RootAtAsync(size));
+            var proof = await opened.Ledger.InclusionProofAsync(size - 1, size);
+            Assert.True(InclusionProof.Verify(size - 1, size, await opened.Ledger.LeafHashAsync(size - 1), proof, root).IsValid);
+        }
+    }
+
+    [Fact]
     public async Task FindByDigest_FindsEveryEntryListingTheArtefact()
     {
         using var temp = new TempFolder();

@@ -79,6 +79,7 @@ async Task<int> IngestAsync()
     var (count, errors, recorder, elapsed) = client == "raw" ? await IngestRawAsync(key) : await IngestGrpcAsync(key);
     Report("preservations", count, errors, recorder, elapsed);
     Console.WriteLine($"ledger size {node.Ledger.Size}; {acknowledged} calls acknowledged in all (warm-up, measured, last in flight)");
+    ReportMemory();
     if (clientNotes is not null)
     {
         Console.WriteLine(clientNotes);
@@ -160,6 +161,8 @@ async Task<int> AppendAsync()
         await node.Ledger.AppendAsync(draft);
     });
     Report("appends", count, errors, recorder, elapsed);
+    Console.WriteLine($"ledger size {node.Ledger.Size}");
+    ReportMemory();
     return 0;
 }
 
@@ -249,6 +252,16 @@ async Task<(long Count, long Errors, LatencyRecorder Recorder, TimeSpan Elapsed)
 void Report(string what, long count, long errors, LatencyRecorder recorder, TimeSpan elapsed) =>
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
         $"{what}: {count} in {elapsed.TotalSeconds:F1} s = {count / elapsed.TotalSeconds:F0}/s; errors {errors}; latency {recorder.Summary()}; CPU (client + node) {cpuPerOperation.TotalMicroseconds:F0} µs per operation"));
+
+// The process's memory at the end of a run (client and node together): what a full collection leaves on the GC heap,
+// and the working set.
+static void ReportMemory()
+{
+    GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
+    using var process = Process.GetCurrentProcess();
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+        $"memory after a full collection: GC heap {GC.GetTotalMemory(forceFullCollection: false) / (1 << 20)} MiB, working set {process.WorkingSet64 / (1 << 20)} MiB"));
+}
 
 static CallOptions Auth(string key) => new(new Metadata { { "authorization", "Bearer " + key } });
 

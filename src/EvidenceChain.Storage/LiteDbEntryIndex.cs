@@ -41,11 +41,16 @@ public sealed class LiteDbEntryIndex : IEntryIndex, IDisposable
     private const long MaxMergedEntries = 4L << 20; // bounds how long one merge holds up the flusher
     private const long CachedEntries = 64 * 1024; // runs smaller than this keep their records in memory too
     private const string NextBlockKey = "nextBlock";
-    private readonly LiteDatabase _db;
-    private readonly ILiteCollection<BsonDocument> _runs;
-    private readonly ILiteCollection<BsonDocument> _blocks;
-    private readonly ILiteCollection<BsonDocument> _meta;
+    private const long DefaultReopenAfter = 256 * 1024;
+    private readonly string _path;
     private readonly bool _readOnly;
+    private readonly long _reopenAfter;
+    private readonly ReaderWriterLockSlim _open = new(); // look-ups read; reopening the file writes
+    private LiteDatabase _db;
+    private ILiteCollection<BsonDocument> _runs;
+    private ILiteCollection<BsonDocument> _blocks;
+    private ILiteCollection<BsonDocument> _meta;
+    private long _indexedSinceOpen;
     private readonly Lock _writer = new();
     private Run[] _chain; // replaced, never changed: readers take a snapshot
     private long _nextBlock;
@@ -54,15 +59,20 @@ public sealed class LiteDbEntryIndex : IEntryIndex, IDisposable
     /// <summary>Opens or creates the index file at <paramref name="path"/>; <paramref name="readOnly"/> for audits.</summary>
     /// <exception cref="LiteException">The file is not a readable LiteDB index.</exception>
     public LiteDbEntryIndex(string path, bool readOnly = false)
+        : this(path, readOnly, DefaultReopenAfter)
+    {
+    }
+
+    /// <summary>As the public constructor; the writer reopens the file after every <paramref name="reopenAfter"/> entries indexed.</summary>
+    internal LiteDbEntryIndex(string path, bool readOnly, long reopenAfter)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        _path = path;
         _readOnly = readOnly;
-        _db = new LiteDatabase(new ConnectionString { Filename = path, Connection = ConnectionType.Direct, ReadOnly = readOnly });
+        _reopenAfter = reopenAfter;
+        (_db, _runs, _blocks, _meta) = OpenFile(path, readOnly);
         try
         {
-            _runs = _db.GetCollection("runs");
-            _blocks = _db.GetCollection("blocks");
-            _meta = _db.GetCollection("meta");
             _chain = [];
             if (_db.CollectionExists("leaves"))
             {
@@ -90,6 +100,7 @@ public sealed class LiteDbEntryIndex : IEntryIndex, IDisposable
         }
         catch
         {
+            _open.Dispose();
             Internal.LiteDbQuirks.Abandon(_db);
             throw;
         }
@@ -137,6 +148,11 @@ public sealed class LiteDbEntryIndex : IEntryIndex, IDisposable
             var run = WriteRun(first, (long)next, [leaves], [digests], replaces: []);
             Volatile.Write(ref _chain, [.. _chain, run]);
             Merge();
+            _indexedSinceOpen += entries.Count;
+            if (_indexedSinceOpen >= _reopenAfter)
+            {
+                Reopen();
+            }
         }
     }
 
@@ -172,6 +188,19 @@ public sealed class LiteDbEntryIndex : IEntryIndex, IDisposable
     /// <summary>Every indexed entry with its leaf hash and digests, in order (for audits); reads the whole index.</summary>
     /// <exception cref="InvalidDataException">The index is inconsistent.</exception>
     public IReadOnlyList<IndexedEntry> All()
+    {
+        _open.EnterReadLock();
+        try
+        {
+            return AllEntries();
+        }
+        finally
+        {
+            _open.ExitReadLock();
+        }
+    }
+
+    private IndexedEntry[] AllEntries()
     {
         var chain = Volatile.Read(ref _chain);
         var size = checked((int)IndexedSize);
@@ -221,6 +250,7 @@ public sealed class LiteDbEntryIndex : IEntryIndex, IDisposable
     public void Abandon()
     {
         _abandoned = true;
+        _open.Dispose();
         Internal.LiteDbQuirks.Abandon(_db);
     }
 
@@ -253,7 +283,33 @@ public sealed class LiteDbEntryIndex : IEntryIndex, IDisposable
         finally
         {
             _db.Dispose();
+            _open.Dispose();
         }
+    }
+
+    private static (LiteDatabase, ILiteCollection<BsonDocument>, ILiteCollection<BsonDocument>, ILiteCollection<BsonDocument>) OpenFile(string path, bool readOnly)
+    {
+        var db = new LiteDatabase(new ConnectionString { Filename = path, Connection = ConnectionType.Direct, ReadOnly = readOnly });
+        return (db, db.GetCollection("runs"), db.GetCollection("blocks"), db.GetCollection("meta"));
+    }
+
+    // LiteDB 5.0.21 keeps every page it has read or written in a cache that never shrinks (LiteDB issue #2813): closing
+    // and opening the file is the only way to give that memory back. Look-ups wait for the few milliseconds it takes.
+    private void Reopen()
+    {
+        _open.EnterWriteLock();
+        try
+        {
+            _db.Checkpoint();
+            _db.Dispose();
+            (_db, _runs, _blocks, _meta) = OpenFile(_path, _readOnly);
+        }
+        finally
+        {
+            _open.ExitWriteLock();
+        }
+
+        _indexedSinceOpen = 0;
     }
 
     // What look-ups rely on: records in order, as many as the run says, each block's fence its first key's prefix.
@@ -526,18 +582,26 @@ public sealed class LiteDbEntryIndex : IEntryIndex, IDisposable
             var chain = Volatile.Read(ref _chain);
             var found = new List<ulong>();
             var complete = true;
-            foreach (var run in chain)
+            _open.EnterReadLock();
+            try
             {
-                if (!SearchSection(section(run), key, limit, found, _blocks))
+                foreach (var run in chain)
                 {
-                    complete = false;
-                    break;
-                }
+                    if (!SearchSection(section(run), key, limit, found, _blocks))
+                    {
+                        complete = false;
+                        break;
+                    }
 
-                if (found.Count >= limit)
-                {
-                    break;
+                    if (found.Count >= limit)
+                    {
+                        break;
+                    }
                 }
+            }
+            finally
+            {
+                _open.ExitReadLock();
             }
 
             if (complete)

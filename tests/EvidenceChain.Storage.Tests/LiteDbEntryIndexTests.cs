@@ -178,11 +178,13 @@ public sealed class LiteDbEntryIndexTests
         Assert.Equal(model.Entries, reopened.All(), new EntryComparer());
     }
 
-    [Fact]
-    public async Task LookUpsDuringMerges_NeverMissAnIndexedEntry()
+    [Theory]
+    [InlineData(1L << 40)] // never reopened
+    [InlineData(5_000L)] // reopened (to give LiteDB's page cache back) every five adds, while look-ups run
+    public async Task LookUpsDuringMerges_NeverMissAnIndexedEntry(long reopenAfter)
     {
         using var temp = new TempFolder();
-        using var index = new LiteDbEntryIndex(Path.Combine(temp.Path, "index.db"));
+        using var index = new LiteDbEntryIndex(Path.Combine(temp.Path, "index.db"), readOnly: false, reopenAfter);
         var random = new Random(17);
         var added = new IndexedEntry[120_000]; // filled in order; the reader only reads what addedCount covers
         var addedCount = 0;

@@ -239,19 +239,30 @@ internal sealed class BlobPacks : IDisposable
     {
         using var file = File.OpenHandle(PathOf(location.Pack), FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
         var content = new byte[location.Length];
-        var done = 0;
-        while (done < content.Length)
+        if (ReadAt(file, content, location.Offset) < content.Length)
         {
-            var read = RandomAccess.Read(file, content.AsSpan(done), location.Offset + done);
+            throw new IOException($"{PathOf(location.Pack)} ends inside the blob at {location.Offset}.");
+        }
+
+        return content;
+    }
+
+    // Fills buffer from offset on, short only at the end of the file; returns how much was read.
+    private static int ReadAt(SafeFileHandle file, Span<byte> buffer, long offset)
+    {
+        var done = 0;
+        while (done < buffer.Length)
+        {
+            var read = RandomAccess.Read(file, buffer[done..], offset + done);
             if (read == 0)
             {
-                throw new IOException($"{PathOf(location.Pack)} ends inside the blob at {location.Offset}.");
+                break;
             }
 
             done += read;
         }
 
-        return content;
+        return done;
     }
 
     private void Run()
@@ -546,17 +557,7 @@ internal sealed class BlobPacks : IDisposable
         }
 
         var data = new byte[length];
-        var filled = 0;
-        while (filled < data.Length)
-        {
-            var read = RandomAccess.Read(file, data.AsSpan(filled), filled);
-            if (read == 0)
-            {
-                break;
-            }
-
-            filled += read;
-        }
+        var filled = ReadAt(file, data, 0);
 
         var records = new List<(Hash, Location)>();
         var gaps = new List<(long, long)>();

@@ -1,5 +1,6 @@
 using BenchmarkDotNet.Attributes;
-using EvidenceChain.Entries;
+using EvidenceChain.Core.Entries;
+using EvidenceChain.Core;
 using EvidenceChain.Ledger;
 using EvidenceChain.Storage;
 using Microsoft.Extensions.Logging.Abstractions;

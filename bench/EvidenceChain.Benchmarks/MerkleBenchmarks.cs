@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using BenchmarkDotNet.Attributes;
-using EvidenceChain.Merkle;
+using EvidenceChain.Core.Merkle;
+using EvidenceChain.Core;
 
 namespace EvidenceChain.Benchmarks;
 

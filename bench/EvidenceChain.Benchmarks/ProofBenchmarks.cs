@@ -1,5 +1,6 @@
 using BenchmarkDotNet.Attributes;
-using EvidenceChain.Merkle;
+using EvidenceChain.Core.Merkle;
+using EvidenceChain.Core;
 
 namespace EvidenceChain.Benchmarks;
 

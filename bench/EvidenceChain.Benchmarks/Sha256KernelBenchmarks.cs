@@ -1,7 +1,8 @@
 using System.Runtime.Intrinsics;
 using System.Security.Cryptography;
 using BenchmarkDotNet.Attributes;
-using EvidenceChain.Internal;
+using EvidenceChain.Core.Internal;
+using EvidenceChain.Core;
 
 namespace EvidenceChain.Benchmarks;
 

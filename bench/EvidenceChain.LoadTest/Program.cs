@@ -155,8 +155,8 @@ async Task<int> AppendAsync()
     {
         var digest = new byte[32];
         random.NextBytes(digest);
-        var draft = new EvidenceChain.Entries.EntryDraft(
-            "file", "load", [new EvidenceChain.Entries.Artefact("page.html", "text/html", 1024, new EvidenceChain.Hash(digest))],
+        var draft = new EvidenceChain.Core.Entries.EntryDraft(
+            "file", "load", [new EvidenceChain.Core.Entries.Artefact("page.html", "text/html", 1024, new EvidenceChain.Core.Hash(digest))],
             new Dictionary<string, string> { ["title"] = "load test" });
         await node.Ledger.AppendAsync(draft);
     });
@@ -173,7 +173,7 @@ async Task<int> ProofsAsync()
     {
         Console.WriteLine($"filling the ledger to {entries} entries (direct appends)...");
         var fill = Stopwatch.StartNew();
-        var draft = new EvidenceChain.Entries.EntryDraft("file", "load", [new EvidenceChain.Entries.Artefact("a", "text/plain", 1, default)], new Dictionary<string, string>());
+        var draft = new EvidenceChain.Core.Entries.EntryDraft("file", "load", [new EvidenceChain.Core.Entries.Artefact("a", "text/plain", 1, default)], new Dictionary<string, string>());
         var pending = new List<Task>();
         for (var missing = (ulong)entries - ledger.Size; missing > 0; missing--)
         {

@@ -1,3 +1,5 @@
+using EvidenceChain.Core;
+
 namespace EvidenceChain.Capture;
 
 /// <summary>

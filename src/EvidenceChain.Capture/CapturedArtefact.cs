@@ -1,4 +1,4 @@
-using EvidenceChain.Digests;
+using EvidenceChain.Core.Digests;
 
 namespace EvidenceChain.Capture;
 

@@ -3,7 +3,7 @@ using System.Net.Sockets;
 using EvidenceChain.Capture.Browser;
 using EvidenceChain.Capture.Guard;
 using EvidenceChain.Capture.Internal;
-using EvidenceChain.Digests;
+using EvidenceChain.Core.Digests;
 using Microsoft.Extensions.Logging;
 
 namespace EvidenceChain.Capture;

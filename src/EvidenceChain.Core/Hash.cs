@@ -1,7 +1,7 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Runtime.InteropServices;
 
-namespace EvidenceChain;
+namespace EvidenceChain.Core;
 
 /// <summary>
 /// A 32-byte hash value (SHA-256 or SM3 output): leaf hashes, interior node hashes, roots and artefact digests.

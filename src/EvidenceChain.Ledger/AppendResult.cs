@@ -1,4 +1,5 @@
-using EvidenceChain.Entries;
+using EvidenceChain.Core.Entries;
+using EvidenceChain.Core;
 
 namespace EvidenceChain.Ledger;
 

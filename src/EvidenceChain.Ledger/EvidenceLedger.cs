@@ -1,9 +1,10 @@
 using System.Threading.Channels;
-using EvidenceChain.Entries;
+using EvidenceChain.Core.Entries;
+using EvidenceChain.Core;
 using EvidenceChain.Ledger.Internal;
-using EvidenceChain.Merkle;
-using EvidenceChain.Notes;
-using EvidenceChain.Tiles;
+using EvidenceChain.Core.Merkle;
+using EvidenceChain.Core.Notes;
+using EvidenceChain.Core.Tiles;
 using Microsoft.Extensions.Logging;
 
 namespace EvidenceChain.Ledger;

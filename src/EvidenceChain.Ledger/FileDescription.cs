@@ -1,3 +1,5 @@
+using EvidenceChain.Core;
+
 namespace EvidenceChain.Ledger;
 
 /// <summary>What a submitter says about a file it preserves. Immutable; checked by <see cref="FileIntake"/>.</summary>

@@ -1,5 +1,5 @@
 using System.Text;
-using EvidenceChain.Entries;
+using EvidenceChain.Core.Entries;
 
 namespace EvidenceChain.Ledger;
 

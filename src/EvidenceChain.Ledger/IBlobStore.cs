@@ -1,3 +1,5 @@
+using EvidenceChain.Core;
+
 namespace EvidenceChain.Ledger;
 
 /// <summary>Content-addressed artefact storage, keyed by SHA-256. Implementations are thread-safe.</summary>

@@ -1,3 +1,5 @@
+using EvidenceChain.Core;
+
 namespace EvidenceChain.Ledger;
 
 /// <summary>What the index records of one entry.</summary>
@@ -7,7 +9,7 @@ namespace EvidenceChain.Ledger;
 public sealed record IndexedEntry(ulong Index, Hash LeafHash, IReadOnlyList<Hash> Digests)
 {
     /// <summary>The index record of a stored leaf.</summary>
-    public static IndexedEntry FromLeaf(ulong index, Hash leafHash, Entries.LedgerEntry entry)
+    public static IndexedEntry FromLeaf(ulong index, Hash leafHash, Core.Entries.LedgerEntry entry)
     {
         ArgumentNullException.ThrowIfNull(entry);
         var digests = new List<Hash>(entry.Draft.Artefacts.Count * 2);

@@ -1,3 +1,5 @@
+using EvidenceChain.Core;
+
 namespace EvidenceChain.Ledger;
 
 /// <summary>A published checkpoint. Immutable.</summary>

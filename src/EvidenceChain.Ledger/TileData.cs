@@ -1,4 +1,4 @@
-using EvidenceChain.Tiles;
+using EvidenceChain.Core.Tiles;
 
 namespace EvidenceChain.Ledger;
 

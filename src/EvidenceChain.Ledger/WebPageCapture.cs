@@ -1,4 +1,5 @@
-using EvidenceChain.Digests;
+using EvidenceChain.Core.Digests;
+using EvidenceChain.Core;
 
 namespace EvidenceChain.Ledger;
 

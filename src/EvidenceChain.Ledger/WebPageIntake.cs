@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text;
-using EvidenceChain.Entries;
+using EvidenceChain.Core.Entries;
 
 namespace EvidenceChain.Ledger;
 

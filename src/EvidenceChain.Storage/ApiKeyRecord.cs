@@ -1,3 +1,5 @@
+using EvidenceChain.Core;
+
 namespace EvidenceChain.Storage;
 
 /// <summary>A stored API key: everything but its secret, of which only the SHA-256 is kept. Immutable.</summary>

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using LiteDB;
+using EvidenceChain.Core;
 
 namespace EvidenceChain.Storage;
 

@@ -1,9 +1,10 @@
 using System.Buffers.Binary;
 using System.Globalization;
 using System.Text;
+using EvidenceChain.Core;
 using EvidenceChain.Ledger;
 using EvidenceChain.Storage.Internal;
-using EvidenceChain.Tiles;
+using EvidenceChain.Core.Tiles;
 
 namespace EvidenceChain.Storage;
 

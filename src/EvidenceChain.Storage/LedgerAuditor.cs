@@ -1,12 +1,13 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
-using EvidenceChain.Entries;
+using EvidenceChain.Core.Entries;
+using EvidenceChain.Core;
 using EvidenceChain.Ledger;
-using EvidenceChain.Merkle;
-using EvidenceChain.Notes;
+using EvidenceChain.Core.Merkle;
+using EvidenceChain.Core.Notes;
 using EvidenceChain.Storage.Internal;
-using EvidenceChain.Tiles;
+using EvidenceChain.Core.Tiles;
 
 namespace EvidenceChain.Storage;
 

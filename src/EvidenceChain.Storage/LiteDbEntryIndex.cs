@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using EvidenceChain.Core;
 using EvidenceChain.Ledger;
 using LiteDB;
 

@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
-using EvidenceChain.Notes;
+using EvidenceChain.Core.Notes;
 
 namespace EvidenceChain.Storage;
 

@@ -1,9 +1,10 @@
 using System.Globalization;
-using EvidenceChain.Entries;
-using EvidenceChain.Merkle;
-using EvidenceChain.Notes;
+using EvidenceChain.Core.Entries;
+using EvidenceChain.Core.Merkle;
+using EvidenceChain.Core.Notes;
+using EvidenceChain.Core;
 
-namespace EvidenceChain.Verification;
+namespace EvidenceChain.Verifier;
 
 /// <summary>
 /// Checks, offline and without trusting the node, that stored leaf bytes are entry <c>index</c> of a log whose

@@ -1,4 +1,4 @@
-namespace EvidenceChain.Verification;
+namespace EvidenceChain.Verifier;
 
 /// <summary>
 /// The steps of one verification, in order: each passed, failed, or was skipped (not checked, with the reason).

@@ -1,4 +1,4 @@
-namespace EvidenceChain.Verification;
+namespace EvidenceChain.Verifier;
 
 /// <summary>One step of a verification: what was checked, whether it held, and why not.</summary>
 /// <param name="Name">The step, e.g. <c>inclusion</c>.</param>

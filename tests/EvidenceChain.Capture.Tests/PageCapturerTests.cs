@@ -46,7 +46,7 @@ public sealed partial class PageCapturerTests : IClassFixture<FixtureSite>
         Assert.Equal(capturer.Guard.AllowedNetworks.Count, root.GetProperty("parameters").GetProperty("allowedNetworks").GetArrayLength());
         Assert.Equal("complete", root.GetProperty("capture").GetProperty("status").GetString());
         Assert.True(root.GetProperty("capture").GetProperty("hops")[0].GetProperty("timingsMilliseconds").GetProperty("total").GetDouble() > 0);
-        Assert.Equal(EvidenceChain.Digests.ArtefactHasher.Compute(records.Single(r => r.Type == "metadata").Block.Span, false).Sha256, result.EnvironmentSha256);
+        Assert.Equal(EvidenceChain.Core.Digests.ArtefactHasher.Compute(records.Single(r => r.Type == "metadata").Block.Span, false).Sha256, result.EnvironmentSha256);
     }
 
     [Fact]

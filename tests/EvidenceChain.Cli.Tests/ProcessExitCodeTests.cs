@@ -1,8 +1,9 @@
 using System.Diagnostics;
-using EvidenceChain.Entries;
+using EvidenceChain.Core.Entries;
+using EvidenceChain.Core;
 using EvidenceChain.Ledger;
-using EvidenceChain.Merkle;
-using EvidenceChain.Notes;
+using EvidenceChain.Core.Merkle;
+using EvidenceChain.Core.Notes;
 using EvidenceChain.Storage;
 using Microsoft.Extensions.Logging.Abstractions;
 using EvidenceChain.Testing;

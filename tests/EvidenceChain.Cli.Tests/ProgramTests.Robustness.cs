@@ -1,5 +1,5 @@
-using EvidenceChain.Merkle;
-using EvidenceChain.Notes;
+using EvidenceChain.Core.Merkle;
+using EvidenceChain.Core.Notes;
 using FsCheck;
 using FsCheck.Fluent;
 using FsCheck.Xunit;

@@ -3,7 +3,7 @@ using EvidenceChain.Testing;
 using EvidenceChain.Testing.Arbitraries;
 using FsCheck.Xunit;
 
-namespace EvidenceChain.Tests;
+namespace EvidenceChain.Core.Tests;
 
 [Properties(Arbitrary = [typeof(MerkleArbitraries)])]
 public sealed class HashTests

@@ -1,5 +1,5 @@
 using System.Globalization;
-using EvidenceChain.Entries;
+using EvidenceChain.Core.Entries;
 using EvidenceChain.Ledger;
 using EvidenceChain.Storage;
 using Microsoft.Extensions.Logging.Abstractions;

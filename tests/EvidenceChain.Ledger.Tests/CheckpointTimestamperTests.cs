@@ -1,8 +1,8 @@
 using System.Globalization;
 using System.Security.Cryptography;
-using EvidenceChain.Entries;
+using EvidenceChain.Core.Entries;
 using EvidenceChain.Ledger.Timestamping;
-using EvidenceChain.Notes;
+using EvidenceChain.Core.Notes;
 using EvidenceChain.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
 using Org.BouncyCastle.Security;

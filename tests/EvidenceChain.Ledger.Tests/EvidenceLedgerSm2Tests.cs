@@ -1,6 +1,6 @@
 using System.Globalization;
-using EvidenceChain.Entries;
-using EvidenceChain.Notes;
+using EvidenceChain.Core.Entries;
+using EvidenceChain.Core.Notes;
 using EvidenceChain.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
 

@@ -1,7 +1,8 @@
 using System.Globalization;
-using EvidenceChain.Entries;
-using EvidenceChain.Merkle;
-using EvidenceChain.Notes;
+using EvidenceChain.Core.Entries;
+using EvidenceChain.Core.Merkle;
+using EvidenceChain.Core.Notes;
+using EvidenceChain.Core;
 using EvidenceChain.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;

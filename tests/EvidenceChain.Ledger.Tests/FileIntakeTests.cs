@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
-using EvidenceChain.Notes;
+using EvidenceChain.Core.Notes;
+using EvidenceChain.Core;
 using EvidenceChain.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -37,7 +38,7 @@ public sealed class FileIntakeTests : IAsyncLifetime
         var artefact = Assert.Single(draft.Artefacts);
         Assert.Equal(("contract.pdf", "application/pdf", content.LongLength), (artefact.Name, artefact.MediaType, artefact.Size));
         Assert.Equal(new Hash(SHA256.HashData(content)), artefact.Sha256);
-        Assert.Equal(Digests.ArtefactHasher.Sm3(content), artefact.Sm3);
+        Assert.Equal(Core.Digests.ArtefactHasher.Sm3(content), artefact.Sm3);
         Assert.Equal("Signed contract", draft.Attributes["title"]);
         Assert.Equal("line 1\nline 2", draft.Attributes["description"]);
         Assert.Equal(content, _blobs.Blobs[artefact.Sha256]);

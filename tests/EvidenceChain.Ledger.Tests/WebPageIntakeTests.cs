@@ -1,5 +1,6 @@
-using EvidenceChain.Digests;
-using EvidenceChain.Notes;
+using EvidenceChain.Core.Digests;
+using EvidenceChain.Core.Notes;
+using EvidenceChain.Core;
 using EvidenceChain.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
 

@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using EvidenceChain.Api.V1;
+using EvidenceChain.Core;
 using EvidenceChain.Node.IntegrationTests.Infrastructure;
 using EvidenceChain.Testing.Node;
 using Google.Protobuf;
@@ -81,10 +82,10 @@ public sealed class HttpJsonTests(HttpJsonTests.TwoEntryNode fixture) : IClassFi
         Assert.Equal(checkpoint.RootHash, byIndex.RootHash);
         Assert.Equal(checkpoint.SignedNote, byIndex.SignedCheckpoint);
         var hashes = byIndex.Hashes.Select(Hash.Parse).ToArray();
-        Assert.True(Merkle.InclusionProof.Verify(1, checkpoint.TreeSize, Hash.Parse(_fixture.Entries[1].LeafHash), hashes, Hash.Parse(checkpoint.RootHash)).IsValid);
-        Assert.True(Merkle.ConsistencyProof.Verify(
+        Assert.True(Core.Merkle.InclusionProof.Verify(1, checkpoint.TreeSize, Hash.Parse(_fixture.Entries[1].LeafHash), hashes, Hash.Parse(checkpoint.RootHash)).IsValid);
+        Assert.True(Core.Merkle.ConsistencyProof.Verify(
             1, checkpoint.TreeSize, Hash.Parse(consistency.Root1), Hash.Parse(checkpoint.RootHash), [.. consistency.Hashes.Select(Hash.Parse)]).IsValid);
-        Assert.Equal(Merkle.Rfc6962.HashLeaf(_fixture.Entries[0].Leaf.Span).ToString(), consistency.Root1);
+        Assert.Equal(Core.Merkle.Rfc6962.HashLeaf(_fixture.Entries[0].Leaf.Span).ToString(), consistency.Root1);
         Node.AssertNoErrors();
     }
 

@@ -1,13 +1,14 @@
 using System.Net;
 using EvidenceChain.Api.V1;
-using EvidenceChain.Notes;
+using EvidenceChain.Core.Notes;
+using EvidenceChain.Core;
 using EvidenceChain.Node.IntegrationTests.Infrastructure;
 using EvidenceChain.Testing;
 using EvidenceChain.Testing.Node;
 using Google.Protobuf;
 using Grpc.Core;
 using static EvidenceChain.Node.IntegrationTests.Infrastructure.Uploads;
-using ConsistencyProof = EvidenceChain.Merkle.ConsistencyProof;
+using ConsistencyProof = EvidenceChain.Core.Merkle.ConsistencyProof;
 using Checkpoint = EvidenceChain.Api.V1.Checkpoint;
 
 namespace EvidenceChain.Node.IntegrationTests;

@@ -1,13 +1,14 @@
 using EvidenceChain.Api.V1;
-using EvidenceChain.Merkle;
+using EvidenceChain.Core.Merkle;
+using EvidenceChain.Core;
 using EvidenceChain.Node.IntegrationTests.Infrastructure;
-using EvidenceChain.Notes;
+using EvidenceChain.Core.Notes;
 using EvidenceChain.Testing.Node;
-using EvidenceChain.Verification;
+using EvidenceChain.Verifier;
 using Grpc.Core;
 using static EvidenceChain.Node.IntegrationTests.Infrastructure.Uploads;
-using ConsistencyProof = EvidenceChain.Merkle.ConsistencyProof;
-using InclusionProof = EvidenceChain.Merkle.InclusionProof;
+using ConsistencyProof = EvidenceChain.Core.Merkle.ConsistencyProof;
+using InclusionProof = EvidenceChain.Core.Merkle.InclusionProof;
 
 namespace EvidenceChain.Node.IntegrationTests;
 

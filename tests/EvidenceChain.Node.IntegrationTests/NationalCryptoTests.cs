@@ -1,6 +1,6 @@
-using EvidenceChain.Digests;
+using EvidenceChain.Core.Digests;
 using EvidenceChain.Node.IntegrationTests.Infrastructure;
-using EvidenceChain.Notes;
+using EvidenceChain.Core.Notes;
 using EvidenceChain.Storage;
 using EvidenceChain.Testing;
 using EvidenceChain.Testing.Node;

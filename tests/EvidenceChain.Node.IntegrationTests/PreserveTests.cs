@@ -1,7 +1,8 @@
 using EvidenceChain.Api.V1;
-using EvidenceChain.Merkle;
+using EvidenceChain.Core.Merkle;
+using EvidenceChain.Core;
 using EvidenceChain.Node.IntegrationTests.Infrastructure;
-using EvidenceChain.Verification;
+using EvidenceChain.Verifier;
 using Grpc.Core;
 using static EvidenceChain.Node.IntegrationTests.Infrastructure.Uploads;
 

@@ -5,7 +5,7 @@ using EvidenceChain.Ledger.Timestamping;
 using EvidenceChain.Node.IntegrationTests.Infrastructure;
 using EvidenceChain.Testing;
 using EvidenceChain.Testing.Node;
-using EvidenceChain.Verification.Receipts;
+using EvidenceChain.Verifier.Receipts;
 using Google.Protobuf;
 using Grpc.Core;
 using static EvidenceChain.Node.IntegrationTests.Infrastructure.Uploads;
@@ -77,7 +77,7 @@ public sealed class ReceiptTests(ReceiptTests.FiveEntryNode fixture) : IClassFix
         Assert.Equal(grpc.Leaf.ToByteArray(), evidence.Entry.ToArray());
         Assert.Equal(grpc.TlogProof, Encoding.UTF8.GetString(evidence.Proof.Span));
         Assert.Equal(grpc.TimestampResponse.ToByteArray(), evidence.TimestampResponse!.Value.ToArray());
-        var checkpoint = EvidenceChain.Proofs.TlogProof.Parse(evidence.Proof.Span).Checkpoint;
+        var checkpoint = EvidenceChain.Core.Proofs.TlogProof.Parse(evidence.Proof.Span).Checkpoint;
         Assert.Equal(CheckpointTimestamper.NoteText(checkpoint), evidence.CheckpointText!.Value.ToArray());
         Assert.Empty(evidence.Artefacts);
         Assert.Equal(grpc.LogVerifierKey.Trim(), package.LogVerifierKey?.Trim());

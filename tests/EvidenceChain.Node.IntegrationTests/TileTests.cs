@@ -1,9 +1,10 @@
 using System.Net;
-using EvidenceChain.Merkle;
+using EvidenceChain.Core.Merkle;
+using EvidenceChain.Core;
 using EvidenceChain.Node.IntegrationTests.Infrastructure;
-using EvidenceChain.Notes;
+using EvidenceChain.Core.Notes;
 using EvidenceChain.Testing.Node;
-using EvidenceChain.Tiles;
+using EvidenceChain.Core.Tiles;
 using static EvidenceChain.Node.IntegrationTests.Infrastructure.Uploads;
 
 namespace EvidenceChain.Node.IntegrationTests;

@@ -200,7 +200,7 @@ public sealed class TimestampingTests(NodeFixture fixture) : IClassFixture<NodeF
 
         await Timestamps.AssertValidAsync(receipt, index, node, tsaNode.TsaCaPath());
         var ownCa = await Timestamps.OpensslVerifyAsync(
-            Ledger.Timestamping.CheckpointTimestamper.NoteText(EvidenceChain.Proofs.TlogProof.Parse(System.Text.Encoding.UTF8.GetBytes(receipt.TlogProof)).Checkpoint),
+            Ledger.Timestamping.CheckpointTimestamper.NoteText(EvidenceChain.Core.Proofs.TlogProof.Parse(System.Text.Encoding.UTF8.GetBytes(receipt.TlogProof)).Checkpoint),
             receipt.TimestampResponse.ToByteArray(),
             node.TsaCaPath());
         Openssl.AssertRefused(ownCa); // the token is the other node's, not the built-in TSA's

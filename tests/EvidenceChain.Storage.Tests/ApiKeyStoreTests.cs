@@ -1,3 +1,4 @@
+using EvidenceChain.Core;
 using EvidenceChain.Testing;
 
 namespace EvidenceChain.Storage.Tests;

@@ -1,4 +1,4 @@
-using EvidenceChain.Entries;
+using EvidenceChain.Core.Entries;
 using EvidenceChain.Ledger;
 using Microsoft.Extensions.Logging.Abstractions;
 using Xunit.Abstractions;

@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using EvidenceChain.Core;
 using EvidenceChain.Storage.Internal;
 using EvidenceChain.Testing;
 

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using EvidenceChain.Core;
 using EvidenceChain.Ledger;
 using Microsoft.Extensions.Logging.Abstractions;
 using Xunit.Abstractions;

@@ -1,5 +1,5 @@
 using System.Globalization;
-using EvidenceChain.Entries;
+using EvidenceChain.Core.Entries;
 
 namespace EvidenceChain.Storage.Tests;
 

@@ -1,6 +1,6 @@
 using System.Text;
 using EvidenceChain.Ledger;
-using EvidenceChain.Notes;
+using EvidenceChain.Core.Notes;
 using EvidenceChain.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
 

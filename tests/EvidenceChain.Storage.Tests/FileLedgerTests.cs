@@ -1,7 +1,8 @@
-using EvidenceChain.Entries;
+using EvidenceChain.Core.Entries;
+using EvidenceChain.Core;
 using EvidenceChain.Ledger;
-using EvidenceChain.Merkle;
-using EvidenceChain.Notes;
+using EvidenceChain.Core.Merkle;
+using EvidenceChain.Core.Notes;
 using Microsoft.Extensions.Logging.Abstractions;
 using EvidenceChain.Testing;
 
@@ -107,19 +108,19 @@ public sealed class FileLedgerTests
         }
 
         var store = new FileLedgerStore(Path.Combine(temp.Path, "log"));
-        Assert.False(Directory.Exists(store.PathOf(Tiles.TileId.Entries(0, Tiles.TileId.FullWidth)) + ".p"));
-        Assert.False(Directory.Exists(store.PathOf(Tiles.TileId.Hashes(0, 0, Tiles.TileId.FullWidth)) + ".p"));
-        Assert.True(Directory.Exists(store.PathOf(Tiles.TileId.Entries(1, Tiles.TileId.FullWidth)) + ".p")); // the frontier's stay
+        Assert.False(Directory.Exists(store.PathOf(Core.Tiles.TileId.Entries(0, Core.Tiles.TileId.FullWidth)) + ".p"));
+        Assert.False(Directory.Exists(store.PathOf(Core.Tiles.TileId.Hashes(0, 0, Core.Tiles.TileId.FullWidth)) + ".p"));
+        Assert.True(Directory.Exists(store.PathOf(Core.Tiles.TileId.Entries(1, Core.Tiles.TileId.FullWidth)) + ".p")); // the frontier's stay
 
-        var fullBundle = (await store.ReadTileAsync(Tiles.TileId.Entries(0, Tiles.TileId.FullWidth), CancellationToken.None))!;
-        var fullHashes = (await store.ReadTileAsync(Tiles.TileId.Hashes(0, 0, Tiles.TileId.FullWidth), CancellationToken.None))!;
+        var fullBundle = (await store.ReadTileAsync(Core.Tiles.TileId.Entries(0, Core.Tiles.TileId.FullWidth), CancellationToken.None))!;
+        var fullHashes = (await store.ReadTileAsync(Core.Tiles.TileId.Hashes(0, 0, Core.Tiles.TileId.FullWidth), CancellationToken.None))!;
         foreach (var width in new[] { 1, 37, 255 })
         {
-            var bundle = (await store.ReadTileAsync(Tiles.TileId.Entries(0, width), CancellationToken.None))!;
+            var bundle = (await store.ReadTileAsync(Core.Tiles.TileId.Entries(0, width), CancellationToken.None))!;
             var spans = new List<(int Offset, int Length)>();
-            Assert.True(Tiles.EntryBundle.TrySplit(bundle, width, spans, out var error), error);
+            Assert.True(Core.Tiles.EntryBundle.TrySplit(bundle, width, spans, out var error), error);
             Assert.Equal(fullBundle[..bundle.Length], bundle);
-            Assert.Equal(fullHashes[..(width * Hash.Size)], await store.ReadTileAsync(Tiles.TileId.Hashes(0, 0, width), CancellationToken.None));
+            Assert.Equal(fullHashes[..(width * Hash.Size)], await store.ReadTileAsync(Core.Tiles.TileId.Hashes(0, 0, width), CancellationToken.None));
         }
 
         // Proofs at the sizes of older checkpoints read those partials, and still reproduce their roots.

@@ -1,3 +1,4 @@
+using EvidenceChain.Core;
 using EvidenceChain.Ledger;
 using EvidenceChain.Testing;
 

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
-using EvidenceChain.Digests;
+using EvidenceChain.Core.Digests;
+using EvidenceChain.Core;
 using EvidenceChain.Ledger;
 
 namespace EvidenceChain.Testing;

@@ -1,3 +1,4 @@
+using EvidenceChain.Core;
 using EvidenceChain.Ledger;
 
 namespace EvidenceChain.Testing;

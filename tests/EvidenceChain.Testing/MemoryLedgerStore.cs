@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using EvidenceChain.Ledger;
-using EvidenceChain.Tiles;
+using EvidenceChain.Core.Tiles;
 
 namespace EvidenceChain.Testing;
 

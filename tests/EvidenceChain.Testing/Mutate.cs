@@ -1,3 +1,5 @@
+using EvidenceChain.Core;
+
 namespace EvidenceChain.Testing;
 
 /// <summary>Small mutations of hashes and proofs for negative tests.</summary>

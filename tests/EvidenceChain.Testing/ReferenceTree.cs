@@ -1,4 +1,5 @@
-using EvidenceChain.Merkle;
+using EvidenceChain.Core.Merkle;
+using EvidenceChain.Core;
 
 namespace EvidenceChain.Testing;
 

@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using EvidenceChain.Notes;
+using EvidenceChain.Core.Notes;
 
 namespace EvidenceChain.Testing;
 

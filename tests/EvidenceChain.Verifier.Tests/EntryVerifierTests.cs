@@ -1,8 +1,8 @@
 using System.Globalization;
-using EvidenceChain.Entries;
-using EvidenceChain.Merkle;
-using EvidenceChain.Notes;
-using EvidenceChain.Verification;
+using EvidenceChain.Core.Entries;
+using EvidenceChain.Core.Merkle;
+using EvidenceChain.Core.Notes;
+using EvidenceChain.Core;
 
 namespace EvidenceChain.Verifier.Tests;
 

@@ -1,4 +1,5 @@
 using System.Globalization;
+using EvidenceChain.Core;
 
 namespace EvidenceChain.Cli;
 

@@ -1,4 +1,4 @@
-namespace EvidenceChain.Cases;
+namespace EvidenceChain.Core.Cases;
 
 /// <summary>What a <c>case-event</c> entry records (attribute <c>action</c>; docs/formats.md, "Cases").</summary>
 public enum CaseAction

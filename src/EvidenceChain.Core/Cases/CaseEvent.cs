@@ -1,8 +1,8 @@
 using System.Globalization;
 using System.Text;
-using EvidenceChain.Entries;
+using EvidenceChain.Core.Entries;
 
-namespace EvidenceChain.Cases;
+namespace EvidenceChain.Core.Cases;
 
 /// <summary>
 /// One action on a case, as a <c>case-event</c> entry records it in its attributes (docs/formats.md, "Cases"). Which

@@ -1,4 +1,4 @@
-namespace EvidenceChain.Cases;
+namespace EvidenceChain.Core.Cases;
 
 /// <summary>The sizes of a case's fields, in UTF-8 bytes, and the counts its events may carry.</summary>
 public static class CaseLimits

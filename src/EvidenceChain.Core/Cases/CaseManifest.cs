@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace EvidenceChain.Cases;
+namespace EvidenceChain.Core.Cases;
 
 /// <summary>
 /// The text of a case export's manifest: what the case held when it was exported, one fact per line, signed by the

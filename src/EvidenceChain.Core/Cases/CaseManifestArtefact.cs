@@ -1,4 +1,4 @@
-namespace EvidenceChain.Cases;
+namespace EvidenceChain.Core.Cases;
 
 /// <summary>An artefact of an item in a <see cref="CaseManifest"/>, as its entry lists it. Immutable.</summary>
 /// <param name="Name">The artefact's name, control characters replaced by '?' (names carry no proof; digests do).</param>

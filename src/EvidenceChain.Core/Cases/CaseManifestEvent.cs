@@ -1,4 +1,4 @@
-namespace EvidenceChain.Cases;
+namespace EvidenceChain.Core.Cases;
 
 /// <summary>An event in a <see cref="CaseManifest"/>. Immutable.</summary>
 /// <param name="Index">The event entry's index.</param>

@@ -1,4 +1,4 @@
-namespace EvidenceChain.Cases;
+namespace EvidenceChain.Core.Cases;
 
 /// <summary>An item in a <see cref="CaseManifest"/>. Immutable.</summary>
 /// <param name="Index">The attached entry's index.</param>

@@ -1,4 +1,4 @@
-namespace EvidenceChain.Cases;
+namespace EvidenceChain.Core.Cases;
 
 /// <summary>A party to a case: a person or organisation and its role (claimant, respondent, mediator, ...). Immutable.</summary>
 /// <param name="Name">The party's name (1 to <see cref="CaseLimits.MaxPartyNameBytes"/> UTF-8 bytes, no control characters).</param>

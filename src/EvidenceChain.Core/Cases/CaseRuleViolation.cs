@@ -1,4 +1,4 @@
-namespace EvidenceChain.Cases;
+namespace EvidenceChain.Core.Cases;
 
 /// <summary>Why a case cannot take an event.</summary>
 public enum CaseRuleViolation

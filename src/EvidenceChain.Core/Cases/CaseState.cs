@@ -1,7 +1,7 @@
 using System.Collections.Immutable;
 using System.Globalization;
 
-namespace EvidenceChain.Cases;
+namespace EvidenceChain.Core.Cases;
 
 /// <summary>
 /// A case as its events make it: the fold of its <c>case-event</c> entries in ledger order. The node keeps it to

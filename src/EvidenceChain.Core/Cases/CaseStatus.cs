@@ -1,4 +1,4 @@
-namespace EvidenceChain.Cases;
+namespace EvidenceChain.Core.Cases;
 
 /// <summary>Whether a case still accepts changes.</summary>
 public enum CaseStatus

@@ -1,4 +1,4 @@
-namespace EvidenceChain.Cases;
+namespace EvidenceChain.Core.Cases;
 
 /// <summary>A case event as the ledger holds it: the event, and the index, leaf hash and time of its entry. Immutable.</summary>
 /// <param name="Index">The entry's index.</param>

@@ -1,4 +1,4 @@
-namespace EvidenceChain.Digests;
+namespace EvidenceChain.Core.Digests;
 
 /// <summary>The size and digests of an artefact's bytes.</summary>
 /// <param name="Size">Length in bytes.</param>

@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using Org.BouncyCastle.Crypto.Digests;
 
-namespace EvidenceChain.Digests;
+namespace EvidenceChain.Core.Digests;
 
 /// <summary>
 /// Hashes an artefact as it streams past, with SHA-256 and, when asked, SM3 (GB/T 32905), so content is hashed

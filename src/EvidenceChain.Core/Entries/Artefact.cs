@@ -1,4 +1,4 @@
-namespace EvidenceChain.Entries;
+namespace EvidenceChain.Core.Entries;
 
 /// <summary>One artefact listed in a leaf: what it is called and what its bytes hash to. Immutable.</summary>
 /// <param name="Name">File name or role (e.g. <c>page.warc</c>), 1 to 1024 UTF-8 bytes.</param>

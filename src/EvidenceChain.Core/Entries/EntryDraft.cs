@@ -1,4 +1,4 @@
-namespace EvidenceChain.Entries;
+namespace EvidenceChain.Core.Entries;
 
 /// <summary>
 /// What a submitter asks the ledger to record. The sequencer completes it into a leaf by adding the log

@@ -3,7 +3,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 
-namespace EvidenceChain.Entries;
+namespace EvidenceChain.Core.Entries;
 
 /// <summary>
 /// Writes and reads leaf bytes: a UTF-8 JSON object with a fixed member order and no white space

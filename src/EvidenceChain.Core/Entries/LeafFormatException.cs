@@ -1,4 +1,4 @@
-namespace EvidenceChain.Entries;
+namespace EvidenceChain.Core.Entries;
 
 /// <summary>Leaf bytes that are not a well-formed, canonical version-1 leaf.</summary>
 public sealed class LeafFormatException : FormatException

@@ -1,4 +1,4 @@
-namespace EvidenceChain.Entries;
+namespace EvidenceChain.Core.Entries;
 
 /// <summary>
 /// A leaf of the ledger, parsed. The stored bytes (<see cref="LeafCodec"/>) are what is hashed; this is a view

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Encodings.Web;
 
-namespace EvidenceChain.Entries;
+namespace EvidenceChain.Core.Entries;
 
 /// <summary>
 /// The leaf format's escaping rule, fixed here rather than taken from a runtime's Unicode tables: only what JSON

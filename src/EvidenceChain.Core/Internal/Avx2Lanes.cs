@@ -2,7 +2,7 @@ using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 
-namespace EvidenceChain.Internal;
+namespace EvidenceChain.Core.Internal;
 
 /// <summary>
 /// Eight lanes in AVX2 registers, for CPUs without AVX-512. AVX2 has no rotate or three-input logic instruction,

@@ -2,7 +2,7 @@ using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 
-namespace EvidenceChain.Internal;
+namespace EvidenceChain.Core.Internal;
 
 /// <summary>
 /// Sixteen lanes in AVX-512 registers: VPRORD for the rotations, VPTERNLOGD for the three-input XORs, Ch and Maj,

@@ -1,6 +1,6 @@
 using Org.BouncyCastle.Math.EC.Rfc8032;
 
-namespace EvidenceChain.Internal;
+namespace EvidenceChain.Core.Internal;
 
 /// <summary>
 /// The one place where Core calls Ed25519 (RFC 8032, pure, no context). BouncyCastle stays behind this class so

@@ -1,4 +1,4 @@
-namespace EvidenceChain.Internal;
+namespace EvidenceChain.Core.Internal;
 
 /// <summary>
 /// SHA-256 of the small fixed-shape messages a Merkle tree hashes: leaves of any length, and 65-byte nodes

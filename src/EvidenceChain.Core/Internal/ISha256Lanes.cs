@@ -1,4 +1,4 @@
-namespace EvidenceChain.Internal;
+namespace EvidenceChain.Core.Internal;
 
 /// <summary>
 /// The vector operations that <see cref="MultiBufferSha256{TLanes, TVector}"/> needs, for one vector width: each

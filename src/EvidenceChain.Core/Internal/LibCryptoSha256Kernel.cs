@@ -1,9 +1,9 @@
 using System.Buffers.Binary;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
-using EvidenceChain.Merkle;
+using EvidenceChain.Core.Merkle;
 
-namespace EvidenceChain.Internal;
+namespace EvidenceChain.Core.Internal;
 
 /// <summary>
 /// SHA-256 through OpenSSL's low-level API (SHA-NI on CPUs that have it) with one unmanaged call per short message:
@@ -31,7 +31,7 @@ internal sealed unsafe class LibCryptoSha256Kernel : ISha256Kernel
     /// <summary>Messages up to this many bytes fit in two padded blocks (a 0x80 byte and a 64-bit length follow).</summary>
     private const int MaxPadded = (2 * BlockSize) - 9;
 
-    private const int NodeSize = 1 + (2 * EvidenceChain.Hash.Size);
+    private const int NodeSize = 1 + (2 * EvidenceChain.Core.Hash.Size);
 
     private readonly delegate* unmanaged[SuppressGCTransition]<byte*, int> _init;
     private readonly delegate* unmanaged[SuppressGCTransition]<byte*, byte*, nuint, int> _update;
@@ -68,7 +68,7 @@ internal sealed unsafe class LibCryptoSha256Kernel : ISha256Kernel
 
     public void Hash(ReadOnlySpan<byte> message, Span<byte> digest)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(digest.Length, EvidenceChain.Hash.Size, nameof(digest));
+        ArgumentOutOfRangeException.ThrowIfLessThan(digest.Length, EvidenceChain.Core.Hash.Size, nameof(digest));
         if (message.Length <= MaxPadded)
         {
             byte* buffer = stackalloc byte[(2 * BlockSize) + ContextSize];
@@ -93,7 +93,7 @@ internal sealed unsafe class LibCryptoSha256Kernel : ISha256Kernel
 
     public void HashPrefixed(byte prefix, ReadOnlySpan<byte> message, Span<byte> digest)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(digest.Length, EvidenceChain.Hash.Size, nameof(digest));
+        ArgumentOutOfRangeException.ThrowIfLessThan(digest.Length, EvidenceChain.Core.Hash.Size, nameof(digest));
         if (message.Length < MaxPadded)
         {
             // The short leaves that dominate: one call.
@@ -125,7 +125,7 @@ internal sealed unsafe class LibCryptoSha256Kernel : ISha256Kernel
         var output = MemoryMarshal.AsBytes(digests);
         for (var i = 0; i < digests.Length; i++)
         {
-            HashPrefixed(prefix, messages.Slice(i * length, length), output.Slice(i * EvidenceChain.Hash.Size, EvidenceChain.Hash.Size));
+            HashPrefixed(prefix, messages.Slice(i * length, length), output.Slice(i * EvidenceChain.Core.Hash.Size, EvidenceChain.Core.Hash.Size));
         }
     }
 
@@ -163,7 +163,7 @@ internal sealed unsafe class LibCryptoSha256Kernel : ISha256Kernel
         BinaryPrimitives.WriteUInt16BigEndian(new Span<byte>(buffer + (2 * BlockSize) - 2, 2), NodeSize * 8);
         buffer[0] = Rfc6962.NodePrefix;
         Unsafe.WriteUnaligned(buffer + 1, left);
-        Unsafe.WriteUnaligned(buffer + 1 + EvidenceChain.Hash.Size, right);
+        Unsafe.WriteUnaligned(buffer + 1 + EvidenceChain.Core.Hash.Size, right);
     }
 
     /// <summary>
@@ -215,7 +215,7 @@ internal sealed unsafe class LibCryptoSha256Kernel : ISha256Kernel
         return new ReadOnlySpan<uint>(context, 8).SequenceEqual(Sha256Constants.InitialState)
             && *(ulong*)(context + CountOffset) == 0
             && *(uint*)(context + NumOffset) == 0
-            && *(uint*)(context + MdLenOffset) == EvidenceChain.Hash.Size;
+            && *(uint*)(context + MdLenOffset) == EvidenceChain.Core.Hash.Size;
     }
 
     private bool SelfTest()

@@ -1,8 +1,8 @@
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
-using EvidenceChain.Merkle;
+using EvidenceChain.Core.Merkle;
 
-namespace EvidenceChain.Internal;
+namespace EvidenceChain.Core.Internal;
 
 /// <summary>The portable kernel: .NET's <see cref="SHA256.HashData(ReadOnlySpan{byte}, Span{byte})"/>, one call per message.</summary>
 internal sealed class ManagedSha256Kernel : ISha256Kernel
@@ -36,30 +36,30 @@ internal sealed class ManagedSha256Kernel : ISha256Kernel
         var output = MemoryMarshal.AsBytes(digests);
         for (var i = 0; i < digests.Length; i++)
         {
-            HashPrefixed(prefix, messages.Slice(i * length, length), output.Slice(i * EvidenceChain.Hash.Size, EvidenceChain.Hash.Size));
+            HashPrefixed(prefix, messages.Slice(i * length, length), output.Slice(i * EvidenceChain.Core.Hash.Size, EvidenceChain.Core.Hash.Size));
         }
     }
 
     public Hash HashNode(in Hash left, in Hash right)
     {
-        Span<byte> input = stackalloc byte[1 + (2 * EvidenceChain.Hash.Size)];
-        Span<byte> digest = stackalloc byte[EvidenceChain.Hash.Size];
+        Span<byte> input = stackalloc byte[1 + (2 * EvidenceChain.Core.Hash.Size)];
+        Span<byte> digest = stackalloc byte[EvidenceChain.Core.Hash.Size];
         input[0] = Rfc6962.NodePrefix;
         left.CopyTo(input[1..]);
-        right.CopyTo(input[(1 + EvidenceChain.Hash.Size)..]);
+        right.CopyTo(input[(1 + EvidenceChain.Core.Hash.Size)..]);
         SHA256.HashData(input, digest);
         return new Hash(digest);
     }
 
     public void HashPairs(ReadOnlySpan<Hash> children, Span<Hash> parents)
     {
-        Span<byte> input = stackalloc byte[1 + (2 * EvidenceChain.Hash.Size)];
-        Span<byte> digest = stackalloc byte[EvidenceChain.Hash.Size];
+        Span<byte> input = stackalloc byte[1 + (2 * EvidenceChain.Core.Hash.Size)];
+        Span<byte> digest = stackalloc byte[EvidenceChain.Core.Hash.Size];
         input[0] = Rfc6962.NodePrefix;
-        var bytes = EvidenceChain.Hash.AsBytes(children);
+        var bytes = EvidenceChain.Core.Hash.AsBytes(children);
         for (var i = 0; i < parents.Length; i++)
         {
-            bytes.Slice(i * 2 * EvidenceChain.Hash.Size, 2 * EvidenceChain.Hash.Size).CopyTo(input[1..]);
+            bytes.Slice(i * 2 * EvidenceChain.Core.Hash.Size, 2 * EvidenceChain.Core.Hash.Size).CopyTo(input[1..]);
             SHA256.HashData(input, digest);
             parents[i] = new Hash(digest);
         }

@@ -1,7 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
-namespace EvidenceChain.Internal;
+namespace EvidenceChain.Core.Internal;
 
 /// <summary>
 /// Multi-buffer SHA-256 (FIPS 180-4 §6.2): the compression function runs on <c>TLanes.Count</c> independent

@@ -2,7 +2,7 @@ using System.Buffers.Binary;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
-namespace EvidenceChain.Internal;
+namespace EvidenceChain.Core.Internal;
 
 /// <summary>
 /// Hashes tree levels and leaf batches with <see cref="MultiBufferSha256{TLanes, TVector}"/>, <c>TLanes.Count</c>
@@ -17,7 +17,7 @@ internal sealed class MultiBufferSha256Kernel<TLanes, TVector> : ISha256Kernel
     where TLanes : struct, ISha256Lanes<TVector>
     where TVector : struct
 {
-    private const int PairSize = 2 * EvidenceChain.Hash.Size;
+    private const int PairSize = 2 * EvidenceChain.Core.Hash.Size;
 
     /// <summary>Creates the kernel; <paramref name="minimumTail"/> is the fewest leftover pairs worth a vector pass.</summary>
     public MultiBufferSha256Kernel(ISha256Kernel single, int minimumTail)
@@ -90,7 +90,7 @@ internal sealed class MultiBufferSha256Kernel<TLanes, TVector> : ISha256Kernel
                     length,
                     ref MemoryMarshal.GetReference(tails),
                     tailBytes,
-                    ref MemoryMarshal.GetReference(output[(group * lanes * EvidenceChain.Hash.Size)..]));
+                    ref MemoryMarshal.GetReference(output[(group * lanes * EvidenceChain.Core.Hash.Size)..]));
             }
         }
 
@@ -113,7 +113,7 @@ internal sealed class MultiBufferSha256Kernel<TLanes, TVector> : ISha256Kernel
         {
             MultiBufferSha256<TLanes, TVector>.HashNodes(
                 ref MemoryMarshal.GetReference(input[(done * PairSize)..]),
-                ref MemoryMarshal.GetReference(output[(done * EvidenceChain.Hash.Size)..]));
+                ref MemoryMarshal.GetReference(output[(done * EvidenceChain.Core.Hash.Size)..]));
         }
 
         var tail = parents.Length - done;
@@ -130,9 +130,9 @@ internal sealed class MultiBufferSha256Kernel<TLanes, TVector> : ISha256Kernel
 
         // Unused lanes hash whatever the stack holds; only the real pairs' digests are copied out.
         Span<byte> pairs = stackalloc byte[16 * PairSize];
-        Span<byte> digests = stackalloc byte[16 * EvidenceChain.Hash.Size];
+        Span<byte> digests = stackalloc byte[16 * EvidenceChain.Core.Hash.Size];
         input.Slice(done * PairSize, tail * PairSize).CopyTo(pairs);
         MultiBufferSha256<TLanes, TVector>.HashNodes(ref MemoryMarshal.GetReference(pairs), ref MemoryMarshal.GetReference(digests));
-        digests[..(tail * EvidenceChain.Hash.Size)].CopyTo(output[(done * EvidenceChain.Hash.Size)..]);
+        digests[..(tail * EvidenceChain.Core.Hash.Size)].CopyTo(output[(done * EvidenceChain.Core.Hash.Size)..]);
     }
 }

@@ -1,4 +1,4 @@
-namespace EvidenceChain.Internal;
+namespace EvidenceChain.Core.Internal;
 
 /// <summary>The constants of SHA-256 (FIPS 180-4 §4.2.2 and §5.3.3), shared by the managed SIMD kernels.</summary>
 internal static class Sha256Constants

@@ -1,7 +1,7 @@
 using System.Runtime.Intrinsics;
-using EvidenceChain.Merkle;
+using EvidenceChain.Core.Merkle;
 
-namespace EvidenceChain.Internal;
+namespace EvidenceChain.Core.Internal;
 
 /// <summary>
 /// The one place where Merkle tree hashing calls SHA-256. Every hashing site (roots, tiles, proofs, audit,

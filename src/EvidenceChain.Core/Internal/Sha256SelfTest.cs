@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
-using EvidenceChain.Merkle;
+using EvidenceChain.Core.Merkle;
 
-namespace EvidenceChain.Internal;
+namespace EvidenceChain.Core.Internal;
 
 /// <summary>Start-up checks that a fast kernel agrees with .NET's SHA-256 before it is trusted.</summary>
 internal static class Sha256SelfTest
@@ -13,7 +13,7 @@ internal static class Sha256SelfTest
     public static bool HashPairsMatchesManaged(ISha256Kernel kernel)
     {
         var children = new Hash[80];
-        var bytes = new byte[EvidenceChain.Hash.Size];
+        var bytes = new byte[EvidenceChain.Core.Hash.Size];
         for (var i = 0; i < children.Length; i++)
         {
             for (var j = 0; j < bytes.Length; j++)
@@ -24,9 +24,9 @@ internal static class Sha256SelfTest
             children[i] = new Hash(bytes);
         }
 
-        var node = new byte[1 + (2 * EvidenceChain.Hash.Size)];
+        var node = new byte[1 + (2 * EvidenceChain.Core.Hash.Size)];
         node[0] = Rfc6962.NodePrefix;
-        var expected = new byte[EvidenceChain.Hash.Size];
+        var expected = new byte[EvidenceChain.Core.Hash.Size];
         for (var pairs = 0; pairs <= children.Length / 2; pairs++)
         {
             var parents = new Hash[pairs];
@@ -34,7 +34,7 @@ internal static class Sha256SelfTest
             for (var i = 0; i < pairs; i++)
             {
                 children[2 * i].CopyTo(node.AsSpan(1));
-                children[(2 * i) + 1].CopyTo(node.AsSpan(1 + EvidenceChain.Hash.Size));
+                children[(2 * i) + 1].CopyTo(node.AsSpan(1 + EvidenceChain.Core.Hash.Size));
                 SHA256.HashData(node, expected);
                 if (parents[i] != new Hash(expected))
                 {
@@ -59,7 +59,7 @@ internal static class Sha256SelfTest
             messages[i] = unchecked((byte)((i * 167) + 3));
         }
 
-        var expected = new byte[EvidenceChain.Hash.Size];
+        var expected = new byte[EvidenceChain.Core.Hash.Size];
         foreach (var length in (int[])[0, 1, 32, 54, 55, 62, 63, 64, 65, 118, 119, 127, 128, 200])
         {
             var digests = new Hash[count];

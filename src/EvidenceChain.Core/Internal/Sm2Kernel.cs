@@ -7,7 +7,7 @@ using Org.BouncyCastle.Math.EC;
 using Org.BouncyCastle.Math.EC.Multiplier;
 using Org.BouncyCastle.Utilities;
 
-namespace EvidenceChain.Internal;
+namespace EvidenceChain.Core.Internal;
 
 /// <summary>
 /// The one place where Core calls SM2 (GM/T 0003.2-2012 signatures on curve sm2p256v1, with SM3 and the default

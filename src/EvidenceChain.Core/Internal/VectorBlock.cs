@@ -1,6 +1,6 @@
 using System.Runtime.CompilerServices;
 
-namespace EvidenceChain.Internal;
+namespace EvidenceChain.Core.Internal;
 
 /// <summary>Sixteen vectors: one message block (or the rolling message schedule) of every lane.</summary>
 [InlineArray(16)]

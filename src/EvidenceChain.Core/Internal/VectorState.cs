@@ -1,6 +1,6 @@
 using System.Runtime.CompilerServices;
 
-namespace EvidenceChain.Internal;
+namespace EvidenceChain.Core.Internal;
 
 /// <summary>Eight vectors: the working hash value H0..H7 of every lane.</summary>
 [InlineArray(8)]

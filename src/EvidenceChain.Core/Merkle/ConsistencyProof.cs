@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Numerics;
 
-namespace EvidenceChain.Merkle;
+namespace EvidenceChain.Core.Merkle;
 
 /// <summary>Checks RFC 9162 §2.1.4.2 consistency proofs.</summary>
 /// <remarks>

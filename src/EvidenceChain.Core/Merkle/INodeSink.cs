@@ -1,4 +1,4 @@
-namespace EvidenceChain.Merkle;
+namespace EvidenceChain.Core.Merkle;
 
 /// <summary>Receives the nodes that a <see cref="MerkleAppender"/> completes, level by level.</summary>
 public interface INodeSink

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace EvidenceChain.Merkle;
+namespace EvidenceChain.Core.Merkle;
 
 /// <summary>Checks RFC 9162 §2.1.3.2 inclusion proofs.</summary>
 /// <remarks>Stateless and thread-safe.</remarks>

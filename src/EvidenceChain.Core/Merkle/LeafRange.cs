@@ -1,4 +1,4 @@
-namespace EvidenceChain.Merkle;
+namespace EvidenceChain.Core.Merkle;
 
 /// <summary>
 /// A subtree of a Merkle tree given by the leaves it covers, [<see cref="Begin"/>, <see cref="End"/>). Each

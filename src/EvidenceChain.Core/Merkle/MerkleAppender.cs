@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.Numerics;
 
-namespace EvidenceChain.Merkle;
+namespace EvidenceChain.Core.Merkle;
 
 /// <summary>
 /// Appends leaf hashes to an RFC 6962 tree while keeping only its right fringe: the roots of the perfect

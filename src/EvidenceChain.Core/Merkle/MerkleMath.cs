@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.Numerics;
 
-namespace EvidenceChain.Merkle;
+namespace EvidenceChain.Core.Merkle;
 
 /// <summary>Whole-tree computations over leaf hashes held in memory.</summary>
 /// <remarks>Stateless and thread-safe.</remarks>

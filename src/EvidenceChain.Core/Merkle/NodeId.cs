@@ -1,4 +1,4 @@
-namespace EvidenceChain.Merkle;
+namespace EvidenceChain.Core.Merkle;
 
 /// <summary>
 /// Identifies a perfect subtree of the Merkle tree: the node at <see cref="Level"/> (0 = leaves) and

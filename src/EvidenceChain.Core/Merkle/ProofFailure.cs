@@ -1,4 +1,4 @@
-namespace EvidenceChain.Merkle;
+namespace EvidenceChain.Core.Merkle;
 
 /// <summary>Why a Merkle proof did not verify.</summary>
 public enum ProofFailure

@@ -1,6 +1,6 @@
 using System.Numerics;
 
-namespace EvidenceChain.Merkle;
+namespace EvidenceChain.Core.Merkle;
 
 /// <summary>
 /// Which subtree hashes make up an inclusion or consistency proof (RFC 9162 §2.1.3.1 and §2.1.4.1), in proof

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace EvidenceChain.Merkle;
+namespace EvidenceChain.Core.Merkle;
 
 /// <summary>
 /// The outcome of checking a Merkle proof: success, or the reason for failure with the expected and

@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
-using EvidenceChain.Internal;
+using EvidenceChain.Core.Internal;
 
-namespace EvidenceChain.Merkle;
+namespace EvidenceChain.Core.Merkle;
 
 /// <summary>
 /// RFC 6962 / RFC 9162 §2.1.1 hashing with SHA-256: leaf hash = SHA-256(0x00 || leaf),

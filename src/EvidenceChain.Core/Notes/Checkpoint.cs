@@ -2,9 +2,9 @@ using System.Collections.ObjectModel;
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Text;
-using EvidenceChain.Notes.Internal;
+using EvidenceChain.Core.Notes.Internal;
 
-namespace EvidenceChain.Notes;
+namespace EvidenceChain.Core.Notes;
 
 /// <summary>
 /// The body of a transparency-log checkpoint (c2sp.org/tlog-checkpoint@v1.0.0): the log's origin, the tree size

@@ -1,6 +1,6 @@
-using EvidenceChain.Notes.Internal;
+using EvidenceChain.Core.Notes.Internal;
 
-namespace EvidenceChain.Notes;
+namespace EvidenceChain.Core.Notes;
 
 /// <summary>
 /// Signs and opens checkpoints as signed notes (c2sp.org/tlog-checkpoint@v1.0.0 over c2sp.org/signed-note@v1.0.0).

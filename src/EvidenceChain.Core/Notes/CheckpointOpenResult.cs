@@ -1,6 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 
-namespace EvidenceChain.Notes;
+namespace EvidenceChain.Core.Notes;
 
 /// <summary>
 /// The outcome of opening a signed checkpoint: the verified <see cref="Notes.Checkpoint"/>, or the reason it was

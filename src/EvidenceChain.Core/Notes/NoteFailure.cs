@@ -1,4 +1,4 @@
-namespace EvidenceChain.Notes;
+namespace EvidenceChain.Core.Notes;
 
 /// <summary>Why a signed note was not accepted.</summary>
 public enum NoteFailure

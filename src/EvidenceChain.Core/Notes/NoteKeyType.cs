@@ -1,4 +1,4 @@
-namespace EvidenceChain.Notes;
+namespace EvidenceChain.Core.Notes;
 
 /// <summary>
 /// The signature algorithm of a signed-note key, which fixes its signature type bytes (the prefix of its key data

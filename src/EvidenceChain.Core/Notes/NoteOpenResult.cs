@@ -1,6 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 
-namespace EvidenceChain.Notes;
+namespace EvidenceChain.Core.Notes;
 
 /// <summary>
 /// The outcome of opening a signed note: the verified text and who signed it, or the reason it was rejected.

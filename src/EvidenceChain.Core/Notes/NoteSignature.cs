@@ -1,6 +1,6 @@
-using EvidenceChain.Notes.Internal;
+using EvidenceChain.Core.Notes.Internal;
 
-namespace EvidenceChain.Notes;
+namespace EvidenceChain.Core.Notes;
 
 /// <summary>One signature line of a signed note: the key name, the key ID and the base64 signature field.</summary>
 /// <remarks>Immutable and thread-safe. Created only by <see cref="SignedNote.Open(string, IReadOnlyCollection{NoteVerifier})"/>.</remarks>

@@ -1,8 +1,8 @@
 using System.Security.Cryptography;
-using EvidenceChain.Internal;
-using EvidenceChain.Notes.Internal;
+using EvidenceChain.Core.Internal;
+using EvidenceChain.Core.Notes.Internal;
 
-namespace EvidenceChain.Notes;
+namespace EvidenceChain.Core.Notes;
 
 /// <summary>
 /// A signed-note private key (c2sp.org/signed-note@v1.0.0): a key name and an Ed25519 seed or an SM2 private key.

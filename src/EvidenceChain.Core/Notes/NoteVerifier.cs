@@ -1,8 +1,8 @@
 using System.Diagnostics.CodeAnalysis;
-using EvidenceChain.Internal;
-using EvidenceChain.Notes.Internal;
+using EvidenceChain.Core.Internal;
+using EvidenceChain.Core.Notes.Internal;
 
-namespace EvidenceChain.Notes;
+namespace EvidenceChain.Core.Notes;
 
 /// <summary>
 /// A signed-note public key (c2sp.org/signed-note@v1.0.0): a key name, the 32-bit key ID, the signature type and the

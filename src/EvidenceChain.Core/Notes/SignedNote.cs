@@ -1,9 +1,9 @@
 using System.Buffers.Binary;
 using System.Text;
 using System.Text.Unicode;
-using EvidenceChain.Notes.Internal;
+using EvidenceChain.Core.Notes.Internal;
 
-namespace EvidenceChain.Notes;
+namespace EvidenceChain.Core.Notes;
 
 /// <summary>
 /// Signs and opens C2SP signed notes (c2sp.org/signed-note@v1.0.0) with Ed25519 and SM2 keys: text ending in a

@@ -1,9 +1,9 @@
 using System.Globalization;
 using System.Text;
-using EvidenceChain.Notes;
-using EvidenceChain.Notes.Internal;
+using EvidenceChain.Core.Notes;
+using EvidenceChain.Core.Notes.Internal;
 
-namespace EvidenceChain.Proofs;
+namespace EvidenceChain.Core.Proofs;
 
 /// <summary>
 /// An offline-verifiable transparency-log proof in the C2SP tlog-proof@v1 text format (c2sp.org/tlog-proof): the

@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 
-namespace EvidenceChain.Tiles;
+namespace EvidenceChain.Core.Tiles;
 
 /// <summary>
 /// The entry bundle format of C2SP tlog-tiles: each leaf as a 16-bit big-endian length followed by its bytes.

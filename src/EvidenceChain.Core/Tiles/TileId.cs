@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace EvidenceChain.Tiles;
+namespace EvidenceChain.Core.Tiles;
 
 /// <summary>
 /// Names one file of the C2SP tlog-tiles layout: a hash tile <c>tile/&lt;L&gt;/&lt;N&gt;[.p/&lt;W&gt;]</c> holding

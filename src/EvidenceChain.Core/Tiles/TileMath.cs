@@ -1,4 +1,4 @@
-namespace EvidenceChain.Tiles;
+namespace EvidenceChain.Core.Tiles;
 
 /// <summary>Which tiles a tree of a given size has (C2SP tlog-tiles).</summary>
 /// <remarks>Stateless and thread-safe.</remarks>

@@ -1,5 +1,6 @@
-using EvidenceChain.Merkle;
-using EvidenceChain.Tiles;
+using EvidenceChain.Core.Merkle;
+using EvidenceChain.Core.Tiles;
+using EvidenceChain.Core;
 
 namespace EvidenceChain.Ledger.Internal;
 

@@ -1,4 +1,4 @@
-using EvidenceChain.Entries;
+using EvidenceChain.Core.Entries;
 
 namespace EvidenceChain.Ledger.Internal;
 

@@ -1,4 +1,5 @@
-using EvidenceChain.Tiles;
+using EvidenceChain.Core.Tiles;
+using EvidenceChain.Core;
 
 namespace EvidenceChain.Ledger.Internal;
 

@@ -1,6 +1,6 @@
 using System.Text;
 using System.Threading.Channels;
-using EvidenceChain.Notes;
+using EvidenceChain.Core.Notes;
 using Microsoft.Extensions.Logging;
 
 namespace EvidenceChain.Ledger.Timestamping;

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using EvidenceChain.Core;
 using EvidenceChain.Storage;
 using Grpc.Core;
 

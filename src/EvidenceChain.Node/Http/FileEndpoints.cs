@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using EvidenceChain.Core;
 using EvidenceChain.Ledger;
 using EvidenceChain.Node.Auth;
 using EvidenceChain.Node.Services;

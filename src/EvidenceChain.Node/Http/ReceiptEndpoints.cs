@@ -1,6 +1,6 @@
 using System.Globalization;
 using EvidenceChain.Node.Services;
-using EvidenceChain.Verification.Receipts;
+using EvidenceChain.Verifier.Receipts;
 using Grpc.Core;
 using Microsoft.Extensions.Options;
 

@@ -1,5 +1,5 @@
 using EvidenceChain.Ledger;
-using EvidenceChain.Tiles;
+using EvidenceChain.Core.Tiles;
 
 namespace EvidenceChain.Node.Http;
 

@@ -1,6 +1,6 @@
 using System.Security.Cryptography.X509Certificates;
 using EvidenceChain.Ledger.Timestamping;
-using EvidenceChain.Verification.Timestamps;
+using EvidenceChain.Verifier.Timestamps;
 
 namespace EvidenceChain.Node.Internal;
 

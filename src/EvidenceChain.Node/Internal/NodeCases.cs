@@ -1,5 +1,5 @@
 using EvidenceChain.Ledger.Cases;
-using EvidenceChain.Notes;
+using EvidenceChain.Core.Notes;
 using EvidenceChain.Storage;
 
 namespace EvidenceChain.Node.Internal;

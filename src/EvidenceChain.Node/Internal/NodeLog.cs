@@ -30,5 +30,5 @@ internal static partial class NodeLog
 
     [LoggerMessage(EventId = 120, Level = LogLevel.Information,
         Message = "National crypto profile: SM3 artefact digests, and an SM2 line on every checkpoint under verifier key {VerifierKey} (log-sm2.vkey, and log-sm2.pub.pem for openssl, in {KeysPath})")]
-    public static partial void NationalCrypto(ILogger logger, EvidenceChain.Notes.NoteVerifier verifierKey, string keysPath);
+    public static partial void NationalCrypto(ILogger logger, EvidenceChain.Core.Notes.NoteVerifier verifierKey, string keysPath);
 }

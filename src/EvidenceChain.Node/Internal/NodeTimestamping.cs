@@ -1,7 +1,7 @@
 using System.Security.Cryptography.X509Certificates;
 using EvidenceChain.Ledger.Timestamping;
 using EvidenceChain.Storage;
-using EvidenceChain.Verification.Timestamps;
+using EvidenceChain.Verifier.Timestamps;
 
 namespace EvidenceChain.Node.Internal;
 

@@ -1,4 +1,4 @@
-using EvidenceChain.Digests;
+using EvidenceChain.Core.Digests;
 using EvidenceChain.Ledger;
 using EvidenceChain.Node.Auth;
 using Grpc.Core;
@@ -13,7 +13,7 @@ internal static class ArtefactAccess
     /// only for its own entries, case managers and admins for any.
     /// </summary>
     /// <exception cref="RpcException">NotFound or PermissionDenied, with the reason.</exception>
-    public static async Task<(Entries.Artefact Artefact, Stream Content)> OpenAsync(
+    public static async Task<(Core.Entries.Artefact Artefact, Stream Content)> OpenAsync(
         EvidenceLedger ledger, IBlobStore blobs, Caller caller, ulong index, string name, CancellationToken cancellationToken)
     {
         var size = ledger.Latest.Size;
@@ -55,7 +55,7 @@ internal static class ArtefactAccess
     }
 
     /// <summary>Fails the call with DATA_LOSS when the content served does not hash to the listed digest.</summary>
-    public static void CheckIntact(Entries.Artefact artefact, ArtefactDigests served)
+    public static void CheckIntact(Core.Entries.Artefact artefact, ArtefactDigests served)
     {
         if (served.Sha256 != artefact.Sha256 || served.Size != artefact.Size)
         {

@@ -22,7 +22,7 @@ internal sealed class CaseApi(NodeCases cases, CaseExporter exporter) : CaseServ
     public override async Task<CaseChange> CreateCase(CreateCaseRequest request, ServerCallContext context)
     {
         var id = "c" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));
-        var parties = request.Parties.Select(p => new Cases.CaseParty(p.Name, p.Role)).ToList();
+        var parties = request.Parties.Select(p => new Core.Cases.CaseParty(p.Name, p.Role)).ToList();
         return CaseWire.ToChange(await _book.CreateAsync(id, request.Title, request.Reference, parties, context.GetCaller().KeyId, context.CancellationToken));
     }
 
@@ -33,11 +33,11 @@ internal sealed class CaseApi(NodeCases cases, CaseExporter exporter) : CaseServ
     [RequireRole(Role.Submitter, Role.CaseManager, Role.Admin)]
     public override Task<ListCasesResponse> ListCases(ListCasesRequest request, ServerCallContext context)
     {
-        Cases.CaseStatus? status = request.Status switch
+        Core.Cases.CaseStatus? status = request.Status switch
         {
             "" => null,
-            "open" => Cases.CaseStatus.Open,
-            "closed" => Cases.CaseStatus.Closed,
+            "open" => Core.Cases.CaseStatus.Open,
+            "closed" => Core.Cases.CaseStatus.Closed,
             _ => throw new RpcException(new Status(StatusCode.InvalidArgument, $"status: expected open, closed or empty, got \"{Printable(request.Status)}\".")),
         };
         var response = new ListCasesResponse();
@@ -78,9 +78,9 @@ internal sealed class CaseApi(NodeCases cases, CaseExporter exporter) : CaseServ
         }
     }
 
-    private Cases.CaseState Require(string id)
+    private Core.Cases.CaseState Require(string id)
     {
-        if (!Cases.CaseEvent.IsCaseId(id))
+        if (!Core.Cases.CaseEvent.IsCaseId(id))
         {
             throw new RpcException(new Status(StatusCode.InvalidArgument, $"id \"{Printable(id)}\" is malformed: expected c and 16 lowercase hex digits, as CreateCase returns it."));
         }

@@ -1,11 +1,12 @@
 using System.Security.Cryptography;
 using System.Text;
 using EvidenceChain.Api.V1;
-using EvidenceChain.Cases;
+using EvidenceChain.Core.Cases;
+using EvidenceChain.Core;
 using EvidenceChain.Ledger;
 using EvidenceChain.Node.Internal;
-using EvidenceChain.Verification.Cases;
-using EvidenceChain.Verification.Receipts;
+using EvidenceChain.Verifier.Cases;
+using EvidenceChain.Verifier.Receipts;
 
 namespace EvidenceChain.Node.Services;
 

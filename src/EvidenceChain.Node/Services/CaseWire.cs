@@ -1,5 +1,5 @@
 using EvidenceChain.Api.V1;
-using EvidenceChain.Cases;
+using EvidenceChain.Core.Cases;
 
 namespace EvidenceChain.Node.Services;
 

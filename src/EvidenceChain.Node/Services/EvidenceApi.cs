@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using EvidenceChain.Api.V1;
+using EvidenceChain.Core;
 using EvidenceChain.Ledger;
 using EvidenceChain.Node.Auth;
 using EvidenceChain.Node.Internal;

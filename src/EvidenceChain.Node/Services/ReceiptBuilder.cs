@@ -3,8 +3,8 @@ using EvidenceChain.Api.V1;
 using EvidenceChain.Ledger;
 using EvidenceChain.Ledger.Timestamping;
 using EvidenceChain.Node.Internal;
-using EvidenceChain.Proofs;
-using EvidenceChain.Verification.Receipts;
+using EvidenceChain.Core.Proofs;
+using EvidenceChain.Verifier.Receipts;
 using Google.Protobuf;
 using Grpc.Core;
 using Microsoft.Extensions.Options;
@@ -54,12 +54,12 @@ internal sealed class ReceiptBuilder(EvidenceLedger ledger, NodeTimestamping tim
     public static Receipt ToProto(ReceiptContents receipt)
     {
         var proof = new TlogProof(receipt.Index, receipt.ProofHashes, receipt.SignedCheckpoint);
-        var size = Notes.Checkpoint.Parse(proof.CheckpointText).Size;
+        var size = Core.Notes.Checkpoint.Parse(proof.CheckpointText).Size;
         return new Receipt
         {
             Index = receipt.Index,
             Leaf = ByteString.CopyFrom(receipt.Leaf.Span),
-            LeafHash = Merkle.Rfc6962.HashLeaf(receipt.Leaf.Span).ToString(),
+            LeafHash = Core.Merkle.Rfc6962.HashLeaf(receipt.Leaf.Span).ToString(),
             TlogProof = proof.Encode(),
             TreeSize = size,
             TimestampResponse = ByteString.CopyFrom(receipt.TimestampResponse.Span),

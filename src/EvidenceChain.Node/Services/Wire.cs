@@ -1,5 +1,6 @@
 using System.Globalization;
 using EvidenceChain.Api.V1;
+using EvidenceChain.Core;
 using EvidenceChain.Ledger;
 using EvidenceChain.Storage;
 using Google.Protobuf;
@@ -50,7 +51,7 @@ internal static class Wire
         return entry;
     }
 
-    public static Artefact ToProto(Entries.Artefact a) => new()
+    public static Artefact ToProto(Core.Entries.Artefact a) => new()
     {
         Name = a.Name,
         MediaType = a.MediaType,

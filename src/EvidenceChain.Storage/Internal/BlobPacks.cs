@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.Globalization;
 using System.Security.Cryptography;
 using Microsoft.Win32.SafeHandles;
+using EvidenceChain.Core;
 
 namespace EvidenceChain.Storage.Internal;
 

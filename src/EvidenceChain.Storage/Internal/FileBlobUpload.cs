@@ -1,5 +1,5 @@
 using System.Buffers;
-using EvidenceChain.Digests;
+using EvidenceChain.Core.Digests;
 using EvidenceChain.Ledger;
 using Microsoft.Win32.SafeHandles;
 

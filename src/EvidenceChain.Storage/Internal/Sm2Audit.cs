@@ -1,5 +1,5 @@
 using System.Text;
-using EvidenceChain.Notes;
+using EvidenceChain.Core.Notes;
 
 namespace EvidenceChain.Storage.Internal;
 

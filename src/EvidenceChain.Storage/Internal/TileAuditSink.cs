@@ -1,6 +1,7 @@
 using System.Globalization;
-using EvidenceChain.Merkle;
-using EvidenceChain.Tiles;
+using EvidenceChain.Core.Merkle;
+using EvidenceChain.Core.Tiles;
+using EvidenceChain.Core;
 
 namespace EvidenceChain.Storage.Internal;
 

@@ -1,10 +1,10 @@
 using System.IO.Compression;
 using System.Security.Cryptography;
 using System.Text;
-using EvidenceChain.Verification.Cases.Internal;
-using EvidenceChain.Verification.Receipts;
+using EvidenceChain.Verifier.Cases.Internal;
+using EvidenceChain.Verifier.Receipts;
 
-namespace EvidenceChain.Verification.Cases;
+namespace EvidenceChain.Verifier.Cases;
 
 /// <summary>
 /// Writes a case export: one zip with the signed manifest, each item's and each event's receipt as a nested

@@ -1,6 +1,6 @@
-using EvidenceChain.Verification.Receipts;
+using EvidenceChain.Verifier.Receipts;
 
-namespace EvidenceChain.Verification.Cases;
+namespace EvidenceChain.Verifier.Cases;
 
 /// <summary>What goes into a case export zip; written by <see cref="CaseExportArchive.WriteAsync"/>.</summary>
 /// <remarks>Immutable once built.</remarks>

@@ -1,4 +1,4 @@
-namespace EvidenceChain.Verification.Cases;
+namespace EvidenceChain.Verifier.Cases;
 
 /// <summary>The verification of one receipt in a case export, and of how it matches the manifest. Immutable once returned.</summary>
 /// <param name="Member">The receipt's member name, e.g. <c>receipts/entry-3.evidence.zip</c>.</param>

@@ -1,4 +1,4 @@
-namespace EvidenceChain.Verification.Cases;
+namespace EvidenceChain.Verifier.Cases;
 
 /// <summary>The limits that keep reading a hostile case export cheap. Plain options; every default is below.</summary>
 public sealed class CaseExportLimits

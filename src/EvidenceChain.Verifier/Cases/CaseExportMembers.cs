@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace EvidenceChain.Verification.Cases;
+namespace EvidenceChain.Verifier.Cases;
 
 /// <summary>The member names of a case export zip (docs/formats.md, "Case export").</summary>
 public static class CaseExportMembers

@@ -1,6 +1,6 @@
-using EvidenceChain.Cases;
+using EvidenceChain.Core.Cases;
 
-namespace EvidenceChain.Verification.Cases;
+namespace EvidenceChain.Verifier.Cases;
 
 /// <summary>
 /// The verification of a case export: the export-wide steps (layout, manifest signature and format, the export

@@ -2,14 +2,15 @@ using System.Globalization;
 using System.IO.Compression;
 using System.Security.Cryptography;
 using System.Text;
-using EvidenceChain.Cases;
-using EvidenceChain.Entries;
-using EvidenceChain.Merkle;
-using EvidenceChain.Notes;
-using EvidenceChain.Verification.Internal;
-using EvidenceChain.Verification.Receipts;
+using EvidenceChain.Core.Cases;
+using EvidenceChain.Core.Entries;
+using EvidenceChain.Core.Merkle;
+using EvidenceChain.Core.Notes;
+using EvidenceChain.Core;
+using EvidenceChain.Verifier.Internal;
+using EvidenceChain.Verifier.Receipts;
 
-namespace EvidenceChain.Verification.Cases;
+namespace EvidenceChain.Verifier.Cases;
 
 /// <summary>
 /// Verifies a case export offline under pinned trust anchors: every receipt in it (as <see cref="ReceiptVerifier"/>,

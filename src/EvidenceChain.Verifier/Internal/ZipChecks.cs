@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using System.IO.Compression;
 
-namespace EvidenceChain.Verification.Internal;
+namespace EvidenceChain.Verifier.Internal;
 
 /// <summary>Checks a zip from an untrusted party before and while it is read: receipts and case exports alike.</summary>
 internal static class ZipChecks

@@ -1,7 +1,7 @@
 using System.Globalization;
-using EvidenceChain.Notes;
+using EvidenceChain.Core.Notes;
 
-namespace EvidenceChain.Verification.Receipts;
+namespace EvidenceChain.Verifier.Receipts;
 
 /// <summary>Ready-made <see cref="ReceiptTrust.CheckpointChecks"/>.</summary>
 public static class CheckpointChecks

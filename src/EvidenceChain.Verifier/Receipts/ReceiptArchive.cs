@@ -1,11 +1,11 @@
 using System.IO.Compression;
 using System.Text;
-using EvidenceChain.Entries;
-using EvidenceChain.Notes;
-using EvidenceChain.Proofs;
-using EvidenceChain.Verification.Receipts.Internal;
+using EvidenceChain.Core.Entries;
+using EvidenceChain.Core.Notes;
+using EvidenceChain.Core.Proofs;
+using EvidenceChain.Verifier.Receipts.Internal;
 
-namespace EvidenceChain.Verification.Receipts;
+namespace EvidenceChain.Verifier.Receipts;
 
 /// <summary>
 /// Writes and reads receipts: the <c>.evidence.zip</c> of DESIGN.md §2 (members in <see cref="ReceiptMembers"/>,

@@ -1,4 +1,4 @@
-namespace EvidenceChain.Verification.Receipts;
+namespace EvidenceChain.Verifier.Receipts;
 
 /// <summary>
 /// An artefact's bytes, opened on demand so that a file of many gigabytes is streamed, never buffered: written into

@@ -1,6 +1,7 @@
-using EvidenceChain.Merkle;
+using EvidenceChain.Core.Merkle;
+using EvidenceChain.Core;
 
-namespace EvidenceChain.Verification.Receipts;
+namespace EvidenceChain.Verifier.Receipts;
 
 /// <summary>
 /// What goes into a receipt (<c>.evidence.zip</c>): one entry, its inclusion proof, the signed checkpoint, the RFC 3161

@@ -1,4 +1,4 @@
-namespace EvidenceChain.Verification.Receipts;
+namespace EvidenceChain.Verifier.Receipts;
 
 /// <summary>
 /// The untrusted evidence that <see cref="ReceiptVerifier"/> checks: the parts of a receipt (read from a zip by

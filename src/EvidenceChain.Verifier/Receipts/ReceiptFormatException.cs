@@ -1,4 +1,4 @@
-namespace EvidenceChain.Verification.Receipts;
+namespace EvidenceChain.Verifier.Receipts;
 
 /// <summary>A receipt zip that is malformed, unsafe or over a limit; the message names the member and the rule.</summary>
 public sealed class ReceiptFormatException : FormatException

@@ -1,4 +1,4 @@
-namespace EvidenceChain.Verification.Receipts;
+namespace EvidenceChain.Verifier.Receipts;
 
 /// <summary>The limits that keep reading a hostile receipt zip cheap. Plain options; every default is below.</summary>
 public sealed class ReceiptLimits

@@ -1,4 +1,4 @@
-namespace EvidenceChain.Verification.Receipts;
+namespace EvidenceChain.Verifier.Receipts;
 
 /// <summary>The member names of a receipt zip (docs/formats.md, "Receipt").</summary>
 public static class ReceiptMembers

@@ -1,6 +1,6 @@
 using System.IO.Compression;
 
-namespace EvidenceChain.Verification.Receipts;
+namespace EvidenceChain.Verifier.Receipts;
 
 /// <summary>
 /// A receipt zip opened by <see cref="ReceiptArchive.OpenAsync"/>: its small members read and size-checked, its

@@ -1,7 +1,7 @@
 using System.Security.Cryptography.X509Certificates;
-using EvidenceChain.Notes;
+using EvidenceChain.Core.Notes;
 
-namespace EvidenceChain.Verification.Receipts;
+namespace EvidenceChain.Verifier.Receipts;
 
 /// <summary>
 /// The trust anchors a verifier pins for <see cref="ReceiptVerifier"/>: never taken from the receipt itself.

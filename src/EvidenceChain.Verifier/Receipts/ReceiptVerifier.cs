@@ -3,12 +3,12 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
-using EvidenceChain.Digests;
-using EvidenceChain.Entries;
-using EvidenceChain.Proofs;
-using EvidenceChain.Verification.Timestamps;
+using EvidenceChain.Core.Digests;
+using EvidenceChain.Core.Entries;
+using EvidenceChain.Core.Proofs;
+using EvidenceChain.Verifier.Timestamps;
 
-namespace EvidenceChain.Verification.Receipts;
+namespace EvidenceChain.Verifier.Receipts;
 
 /// <summary>
 /// Verifies a receipt offline under pinned trust anchors, one <see cref="VerificationStep"/> per check, in order:

@@ -1,4 +1,4 @@
-namespace EvidenceChain.Verification.Timestamps;
+namespace EvidenceChain.Verifier.Timestamps;
 
 /// <summary>Why an RFC 3161 timestamp did not verify.</summary>
 public enum TimestampFailure

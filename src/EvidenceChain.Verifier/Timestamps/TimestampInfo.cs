@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography.X509Certificates;
 
-namespace EvidenceChain.Verification.Timestamps;
+namespace EvidenceChain.Verifier.Timestamps;
 
 /// <summary>The fields of a decoded timestamp token (untrusted unless its <see cref="TimestampResult"/> is valid).</summary>
 /// <param name="GenTime">The time the TSA asserts, UTC.</param>

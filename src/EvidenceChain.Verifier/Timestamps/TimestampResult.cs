@@ -1,4 +1,4 @@
-namespace EvidenceChain.Verification.Timestamps;
+namespace EvidenceChain.Verifier.Timestamps;
 
 /// <summary>
 /// The outcome of checking an RFC 3161 timestamp: whether it holds and why not, and what the token says (genTime,

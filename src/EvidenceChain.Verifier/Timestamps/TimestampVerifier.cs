@@ -3,9 +3,9 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Security.Cryptography.Pkcs;
 using System.Security.Cryptography.X509Certificates;
-using EvidenceChain.Verification.Timestamps.Internal;
+using EvidenceChain.Verifier.Timestamps.Internal;
 
-namespace EvidenceChain.Verification.Timestamps;
+namespace EvidenceChain.Verifier.Timestamps;
 
 /// <summary>
 /// Checks an RFC 3161 timestamp over some data under CA certificates the caller pinned: the response is granted,

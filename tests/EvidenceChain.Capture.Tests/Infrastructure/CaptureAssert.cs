@@ -1,5 +1,5 @@
 using EvidenceChain.Capture.Warc;
-using EvidenceChain.Digests;
+using EvidenceChain.Core.Digests;
 
 namespace EvidenceChain.Capture.Tests.Infrastructure;
 

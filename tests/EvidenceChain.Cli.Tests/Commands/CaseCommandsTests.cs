@@ -108,7 +108,7 @@ public sealed class CaseCommandsTests(CliNode node) : IClassFixture<CliNode>
         var id = await CreateAsync("Wrong key");
         var zip = await ExportAsync(id);
         var other = (await File.ReadAllTextAsync(Path.Combine(node.Node.DataPath, "keys", "log.vkey"))).Trim();
-        var forged = EvidenceChain.Notes.NoteSigner.FromSeed(other.Split('+')[0], new byte[32]).VerifierKey.ToString();
+        var forged = EvidenceChain.Core.Notes.NoteSigner.FromSeed(other.Split('+')[0], new byte[32]).VerifierKey.ToString();
 
         var result = await Cli.RunAsync("verify-case", zip, "--log-key", forged, "--tsa-ca", TsaCa, "--json");
 

@@ -1,7 +1,8 @@
 using System.Globalization;
-using EvidenceChain.Entries;
+using EvidenceChain.Core.Entries;
+using EvidenceChain.Core;
 using EvidenceChain.Ledger;
-using EvidenceChain.Notes;
+using EvidenceChain.Core.Notes;
 using EvidenceChain.Storage;
 using Microsoft.Extensions.Logging.Abstractions;
 using EvidenceChain.Testing;

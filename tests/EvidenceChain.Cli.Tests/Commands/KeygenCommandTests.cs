@@ -1,4 +1,4 @@
-using EvidenceChain.Notes;
+using EvidenceChain.Core.Notes;
 using EvidenceChain.Storage;
 using EvidenceChain.Testing;
 

@@ -1,4 +1,4 @@
-using EvidenceChain.Notes;
+using EvidenceChain.Core.Notes;
 
 namespace EvidenceChain.Cli.Tests.Commands;
 

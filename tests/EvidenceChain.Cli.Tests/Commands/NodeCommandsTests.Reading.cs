@@ -1,5 +1,5 @@
 using System.Security.Cryptography;
-using EvidenceChain.Notes;
+using EvidenceChain.Core.Notes;
 
 namespace EvidenceChain.Cli.Tests.Commands;
 

@@ -1,7 +1,7 @@
 using System.Globalization;
-using EvidenceChain.Entries;
+using EvidenceChain.Core.Entries;
 using EvidenceChain.Ledger;
-using EvidenceChain.Notes;
+using EvidenceChain.Core.Notes;
 using EvidenceChain.Storage;
 using EvidenceChain.Testing;
 using Microsoft.Extensions.Logging.Abstractions;

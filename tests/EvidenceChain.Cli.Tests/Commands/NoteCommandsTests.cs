@@ -1,4 +1,4 @@
-using EvidenceChain.Notes;
+using EvidenceChain.Core.Notes;
 using EvidenceChain.Testing;
 
 namespace EvidenceChain.Cli.Tests.Commands;

@@ -1,4 +1,4 @@
-using EvidenceChain.Merkle;
+using EvidenceChain.Core.Merkle;
 
 namespace EvidenceChain.Cli.Tests.Commands;
 

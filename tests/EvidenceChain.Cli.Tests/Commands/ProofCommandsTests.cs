@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
-using EvidenceChain.Merkle;
+using EvidenceChain.Core.Merkle;
+using EvidenceChain.Core;
 using EvidenceChain.Testing;
 
 namespace EvidenceChain.Cli.Tests.Commands;

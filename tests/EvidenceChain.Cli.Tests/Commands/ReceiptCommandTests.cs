@@ -2,9 +2,9 @@ using System.Globalization;
 using System.Text.Json;
 using EvidenceChain.Cli.Tests.Node;
 using EvidenceChain.Ledger.Timestamping;
-using EvidenceChain.Proofs;
+using EvidenceChain.Core.Proofs;
 using EvidenceChain.Testing;
-using EvidenceChain.Verification.Receipts;
+using EvidenceChain.Verifier.Receipts;
 
 namespace EvidenceChain.Cli.Tests.Commands;
 

@@ -1,9 +1,9 @@
 using System.Text;
 using System.Text.Json;
-using EvidenceChain.Proofs;
+using EvidenceChain.Core.Proofs;
 using EvidenceChain.Testing;
 using EvidenceChain.Testing.Timestamps;
-using EvidenceChain.Verification.Receipts;
+using EvidenceChain.Verifier.Receipts;
 
 namespace EvidenceChain.Cli.Tests.Commands;
 

@@ -1,5 +1,5 @@
-using EvidenceChain.Cases;
-using EvidenceChain.Entries;
+using EvidenceChain.Core.Cases;
+using EvidenceChain.Core.Entries;
 
 namespace EvidenceChain.Core.Tests.Cases;
 

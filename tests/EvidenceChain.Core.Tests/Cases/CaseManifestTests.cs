@@ -1,4 +1,4 @@
-using EvidenceChain.Cases;
+using EvidenceChain.Core.Cases;
 
 namespace EvidenceChain.Core.Tests.Cases;
 

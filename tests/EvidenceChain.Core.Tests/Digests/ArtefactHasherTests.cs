@@ -1,10 +1,10 @@
 using System.Security.Cryptography;
 using System.Text;
-using EvidenceChain.Digests;
+using EvidenceChain.Core.Digests;
 using EvidenceChain.Testing.Arbitraries;
 using FsCheck.Xunit;
 
-namespace EvidenceChain.Tests.Digests;
+namespace EvidenceChain.Core.Tests.Digests;
 
 [Properties(Arbitrary = [typeof(MerkleArbitraries)])]
 public sealed class ArtefactHasherTests

@@ -1,13 +1,13 @@
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using EvidenceChain.Entries;
+using EvidenceChain.Core.Entries;
 using EvidenceChain.Testing.Arbitraries;
 using FsCheck;
 using FsCheck.Fluent;
 using FsCheck.Xunit;
 
-namespace EvidenceChain.Tests.Entries;
+namespace EvidenceChain.Core.Tests.Entries;
 
 /// <summary>Parse must accept only the canonical encoding, and reject everything else with a LeafFormatException.</summary>
 public sealed partial class LeafCodecTests

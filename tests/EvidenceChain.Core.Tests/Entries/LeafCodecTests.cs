@@ -1,9 +1,9 @@
 using System.Text;
-using EvidenceChain.Entries;
+using EvidenceChain.Core.Entries;
 using EvidenceChain.Testing.Arbitraries;
 using FsCheck.Xunit;
 
-namespace EvidenceChain.Tests.Entries;
+namespace EvidenceChain.Core.Tests.Entries;
 
 /// <summary>Encoding and round trips; rejection of non-canonical and malformed leaves is in LeafCodecTests.Parsing.cs.</summary>
 [Properties(Arbitrary = [typeof(EntryArbitraries), typeof(MerkleArbitraries)])]

@@ -1,10 +1,10 @@
 using System.Security.Cryptography;
-using EvidenceChain.Internal;
+using EvidenceChain.Core.Internal;
 using FsCheck;
 using FsCheck.Fluent;
 using FsCheck.Xunit;
 
-namespace EvidenceChain.Tests.Internal;
+namespace EvidenceChain.Core.Tests.Internal;
 
 /// <summary>Every kernel the hashing can take is checked bit for bit against .NET's SHA-256.</summary>
 public sealed class Sha256KernelTests

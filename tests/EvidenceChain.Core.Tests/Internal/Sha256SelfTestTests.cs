@@ -1,6 +1,6 @@
-using EvidenceChain.Internal;
+using EvidenceChain.Core.Internal;
 
-namespace EvidenceChain.Tests.Internal;
+namespace EvidenceChain.Core.Tests.Internal;
 
 /// <summary>The start-up self-tests that gate each fast kernel must reject a kernel that is wrong anywhere they look.</summary>
 public sealed class Sha256SelfTestTests

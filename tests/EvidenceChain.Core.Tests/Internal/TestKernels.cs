@@ -1,7 +1,7 @@
 using System.Runtime.Intrinsics;
-using EvidenceChain.Internal;
+using EvidenceChain.Core.Internal;
 
-namespace EvidenceChain.Tests.Internal;
+namespace EvidenceChain.Core.Tests.Internal;
 
 /// <summary>
 /// Names every hashing path the library can take on this machine, so that each is tested explicitly: the two

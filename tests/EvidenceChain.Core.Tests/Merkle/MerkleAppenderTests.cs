@@ -1,9 +1,9 @@
-using EvidenceChain.Merkle;
+using EvidenceChain.Core.Merkle;
 using EvidenceChain.Testing;
 using EvidenceChain.Testing.Arbitraries;
 using FsCheck.Xunit;
 
-namespace EvidenceChain.Tests.Merkle;
+namespace EvidenceChain.Core.Tests.Merkle;
 
 [Properties(Arbitrary = [typeof(MerkleArbitraries)])]
 public sealed class MerkleAppenderTests

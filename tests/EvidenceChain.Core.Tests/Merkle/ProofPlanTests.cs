@@ -1,11 +1,11 @@
-using EvidenceChain.Merkle;
+using EvidenceChain.Core.Merkle;
 using EvidenceChain.Testing;
 using EvidenceChain.Testing.Arbitraries;
 using FsCheck;
 using FsCheck.Fluent;
 using FsCheck.Xunit;
 
-namespace EvidenceChain.Tests.Merkle;
+namespace EvidenceChain.Core.Tests.Merkle;
 
 [Properties(Arbitrary = [typeof(MerkleArbitraries)])]
 public sealed class ProofPlanTests

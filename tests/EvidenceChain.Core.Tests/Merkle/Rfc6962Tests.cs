@@ -1,13 +1,13 @@
 using System.Buffers.Binary;
 using System.Security.Cryptography;
-using EvidenceChain.Merkle;
+using EvidenceChain.Core.Merkle;
 using EvidenceChain.Testing;
 using EvidenceChain.Testing.Arbitraries;
 using FsCheck;
 using FsCheck.Fluent;
 using FsCheck.Xunit;
 
-namespace EvidenceChain.Tests.Merkle;
+namespace EvidenceChain.Core.Tests.Merkle;
 
 public sealed class Rfc6962Tests
 {

@@ -1,10 +1,10 @@
 using System.Globalization;
 using System.Security.Cryptography;
-using EvidenceChain.Merkle;
+using EvidenceChain.Core.Merkle;
 using EvidenceChain.Testing;
 using EvidenceChain.Testing.Vectors;
 
-namespace EvidenceChain.Tests.Merkle;
+namespace EvidenceChain.Core.Tests.Merkle;
 
 /// <summary>
 /// Runs transparency-dev/merkle's proof probes (tests/data/vectors/transparency-dev-merkle) through our verifiers.

@@ -1,8 +1,8 @@
-using EvidenceChain.Notes;
+using EvidenceChain.Core.Notes;
 using FsCheck;
 using FsCheck.Xunit;
 
-namespace EvidenceChain.Tests.Notes;
+namespace EvidenceChain.Core.Tests.Notes;
 
 public sealed class CheckpointTests
 {

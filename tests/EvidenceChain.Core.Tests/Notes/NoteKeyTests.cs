@@ -1,10 +1,10 @@
 using System.Buffers.Binary;
 using System.Security.Cryptography;
 using System.Text;
-using EvidenceChain.Notes;
+using EvidenceChain.Core.Notes;
 using Org.BouncyCastle.Math.EC.Rfc8032;
 
-namespace EvidenceChain.Tests.Notes;
+namespace EvidenceChain.Core.Tests.Notes;
 
 public sealed class NoteKeyTests
 {

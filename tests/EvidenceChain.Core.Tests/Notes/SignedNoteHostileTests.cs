@@ -1,10 +1,10 @@
 using System.Buffers.Binary;
 using System.Text;
-using EvidenceChain.Notes;
+using EvidenceChain.Core.Notes;
 using FsCheck;
 using FsCheck.Xunit;
 
-namespace EvidenceChain.Tests.Notes;
+namespace EvidenceChain.Core.Tests.Notes;
 
 public sealed class SignedNoteHostileTests
 {

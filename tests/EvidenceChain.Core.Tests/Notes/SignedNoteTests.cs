@@ -1,7 +1,7 @@
 using System.Text;
-using EvidenceChain.Notes;
+using EvidenceChain.Core.Notes;
 
-namespace EvidenceChain.Tests.Notes;
+namespace EvidenceChain.Core.Tests.Notes;
 
 public sealed class SignedNoteTests
 {

@@ -1,8 +1,8 @@
 using System.Text;
-using EvidenceChain.Notes;
+using EvidenceChain.Core.Notes;
 using EvidenceChain.Testing;
 
-namespace EvidenceChain.Tests.Notes;
+namespace EvidenceChain.Core.Tests.Notes;
 
 /// <summary>Our SM2 lines against OpenSSL 3 (<c>openssl pkeyutl ... -pkeyopt distid:1234567812345678</c>), both ways.</summary>
 public sealed partial class Sm2NoteTests

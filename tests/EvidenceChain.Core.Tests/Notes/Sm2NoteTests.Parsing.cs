@@ -1,9 +1,9 @@
 using System.Buffers.Binary;
 using System.Security.Cryptography;
 using System.Text;
-using EvidenceChain.Notes;
+using EvidenceChain.Core.Notes;
 
-namespace EvidenceChain.Tests.Notes;
+namespace EvidenceChain.Core.Tests.Notes;
 
 public sealed partial class Sm2NoteTests
 {

@@ -1,12 +1,12 @@
 using System.Buffers.Binary;
 using System.Security.Cryptography;
 using System.Text;
-using EvidenceChain.Notes;
+using EvidenceChain.Core.Notes;
 using EvidenceChain.Testing;
 using EvidenceChain.Testing.Arbitraries;
 using FsCheck.Xunit;
 
-namespace EvidenceChain.Tests.Notes;
+namespace EvidenceChain.Core.Tests.Notes;
 
 /// <summary>SM2 signature lines (national crypto profile, docs/formats.md §6a) and their keys.</summary>
 [Properties(Arbitrary = [typeof(MerkleArbitraries)])]

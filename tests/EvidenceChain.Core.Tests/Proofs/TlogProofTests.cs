@@ -1,17 +1,17 @@
-using EvidenceChain.Notes;
-using EvidenceChain.Proofs;
+using EvidenceChain.Core.Notes;
+using EvidenceChain.Core.Proofs;
 using EvidenceChain.Testing.Arbitraries;
 using FsCheck;
 using FsCheck.Xunit;
 
-namespace EvidenceChain.Tests.Proofs;
+namespace EvidenceChain.Core.Tests.Proofs;
 
 public sealed class TlogProofTests
 {
     private static readonly NoteSigner Log = NoteSigner.FromSeed("proof.test/log", Enumerable.Repeat((byte)5, NoteSigner.SeedSize).ToArray());
     private static readonly string Signed = CheckpointNote.Sign(new Checkpoint("proof.test/log", 5, Hash(9)), Log);
 
-    private static Hash Hash(byte fill) => new(Enumerable.Repeat(fill, EvidenceChain.Hash.Size).ToArray());
+    private static Hash Hash(byte fill) => new(Enumerable.Repeat(fill, EvidenceChain.Core.Hash.Size).ToArray());
 
     private static string Valid(string hashes = "") =>
         $"c2sp.org/tlog-proof@v1\nindex 3\n{hashes}\n{Signed}";

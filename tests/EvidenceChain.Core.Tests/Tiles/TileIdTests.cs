@@ -1,7 +1,7 @@
-using EvidenceChain.Tiles;
+using EvidenceChain.Core.Tiles;
 using FsCheck.Xunit;
 
-namespace EvidenceChain.Tests.Tiles;
+namespace EvidenceChain.Core.Tests.Tiles;
 
 public sealed class TileIdTests
 {

@@ -1,6 +1,6 @@
-using EvidenceChain.Cases;
+using EvidenceChain.Core.Cases;
 using EvidenceChain.Ledger.Cases;
-using EvidenceChain.Notes;
+using EvidenceChain.Core.Notes;
 using EvidenceChain.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -23,7 +23,7 @@ public sealed class CaseBookTests : IAsyncLifetime
     private Task<CaseBook> OpenAsync(ICaseStore store) => CaseBook.OpenAsync(_ledger, store, NullLogger<CaseBook>.Instance);
 
     private async Task<ulong> EvidenceAsync(string submitter) =>
-        (await _ledger.AppendAsync(new Entries.EntryDraft("file", submitter, [], new Dictionary<string, string>()))).Index;
+        (await _ledger.AppendAsync(new Core.Entries.EntryDraft("file", submitter, [], new Dictionary<string, string>()))).Index;
 
     [Fact]
     public async Task Reopen_StoreMissedAnEvent_AppliesItFromTheLedger()
@@ -67,7 +67,7 @@ public sealed class CaseBookTests : IAsyncLifetime
         var book = await OpenAsync(store);
         await book.CreateAsync(Id, "T", "", [], "k9");
         var forged = new CaseEvent { CaseId = "c00000000000000b2", Action = CaseAction.Create, Actor = "k9", Title = "Forged", Reference = "" };
-        var leaf = Entries.LeafCodec.Encode(new Entries.LedgerEntry(_ledger.Origin, 0, default, DateTimeOffset.UnixEpoch, forged.ToDraft()));
+        var leaf = Core.Entries.LeafCodec.Encode(new Core.Entries.LedgerEntry(_ledger.Origin, 0, default, DateTimeOffset.UnixEpoch, forged.ToDraft()));
         store.Add(new StoredCaseEvent(0, leaf), store.Watermark);
 
         var reopened = await OpenAsync(store);

@@ -1,8 +1,8 @@
 using EvidenceChain.Api.V1;
 using EvidenceChain.Node.IntegrationTests.Infrastructure;
 using EvidenceChain.Testing.Node;
-using EvidenceChain.Verification.Receipts;
-using EvidenceChain.Verification.Timestamps;
+using EvidenceChain.Verifier.Receipts;
+using EvidenceChain.Verifier.Timestamps;
 
 namespace EvidenceChain.Node.IntegrationTests.Cases;
 

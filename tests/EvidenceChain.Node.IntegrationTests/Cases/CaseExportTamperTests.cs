@@ -1,10 +1,10 @@
 using System.IO.Compression;
 using System.Text;
 using EvidenceChain.Node.IntegrationTests.Infrastructure;
-using EvidenceChain.Notes;
+using EvidenceChain.Core.Notes;
 using EvidenceChain.Testing.Node;
-using EvidenceChain.Verification.Cases;
-using EvidenceChain.Verification.Receipts;
+using EvidenceChain.Verifier.Cases;
+using EvidenceChain.Verifier.Receipts;
 
 namespace EvidenceChain.Node.IntegrationTests.Cases;
 
@@ -174,7 +174,7 @@ public sealed class CaseExportTamperTests(CaseExportTamperTests.ExportFixture fi
         return await CaseExportVerifier.VerifyAsync(stream, _fixture.Node.Trust());
     }
 
-    private static Verification.VerificationStep Step(CaseExportReport report, string name) => report.Export.Steps.Single(s => s.Name == name);
+    private static Verifier.VerificationStep Step(CaseExportReport report, string name) => report.Export.Steps.Single(s => s.Name == name);
 
     internal static byte[] Rewrite(byte[] zip, Action<Dictionary<string, byte[]>> change)
     {

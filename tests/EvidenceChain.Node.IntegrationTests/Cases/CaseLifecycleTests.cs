@@ -1,6 +1,6 @@
-using EvidenceChain.Cases;
+using EvidenceChain.Core.Cases;
 using EvidenceChain.Node.IntegrationTests.Infrastructure;
-using EvidenceChain.Verification.Cases;
+using EvidenceChain.Verifier.Cases;
 using Grpc.Core;
 
 namespace EvidenceChain.Node.IntegrationTests.Cases;

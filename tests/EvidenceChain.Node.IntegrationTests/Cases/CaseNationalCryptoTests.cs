@@ -1,7 +1,7 @@
 using System.IO.Compression;
 using EvidenceChain.Node.IntegrationTests.Infrastructure;
-using EvidenceChain.Notes;
-using EvidenceChain.Verification.Cases;
+using EvidenceChain.Core.Notes;
+using EvidenceChain.Verifier.Cases;
 
 namespace EvidenceChain.Node.IntegrationTests.Cases;
 

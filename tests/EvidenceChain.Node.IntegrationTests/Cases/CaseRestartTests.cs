@@ -1,7 +1,7 @@
 using EvidenceChain.Api.V1;
 using EvidenceChain.Testing;
 using EvidenceChain.Testing.Node;
-using EvidenceChain.Verification.Cases;
+using EvidenceChain.Verifier.Cases;
 
 namespace EvidenceChain.Node.IntegrationTests.Cases;
 

@@ -1,4 +1,5 @@
-using EvidenceChain.Notes;
+using EvidenceChain.Core.Notes;
+using EvidenceChain.Core;
 using EvidenceChain.Storage;
 using EvidenceChain.Testing.Node;
 

@@ -1,11 +1,11 @@
 using System.Text;
 using EvidenceChain.Api.V1;
 using EvidenceChain.Ledger.Timestamping;
-using EvidenceChain.Merkle;
-using EvidenceChain.Proofs;
+using EvidenceChain.Core.Merkle;
+using EvidenceChain.Core.Proofs;
 using EvidenceChain.Testing;
 using EvidenceChain.Testing.Node;
-using EvidenceChain.Verification;
+using EvidenceChain.Verifier;
 
 namespace EvidenceChain.Node.IntegrationTests.Infrastructure;
 

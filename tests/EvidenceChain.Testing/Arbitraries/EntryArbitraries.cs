@@ -1,6 +1,7 @@
-using EvidenceChain.Entries;
+using EvidenceChain.Core.Entries;
 using FsCheck;
 using FsCheck.Fluent;
+using EvidenceChain.Core;
 
 namespace EvidenceChain.Testing.Arbitraries;
 

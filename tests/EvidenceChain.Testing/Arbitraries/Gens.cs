@@ -1,6 +1,7 @@
 using System.Text;
 using FsCheck;
 using FsCheck.Fluent;
+using EvidenceChain.Core;
 
 namespace EvidenceChain.Testing.Arbitraries;
 
@@ -15,12 +16,12 @@ public static class Gens
 
     /// <summary>A hash: mostly uniform bytes, sometimes all-zero, all-0xff or almost zero.</summary>
     public static Gen<Hash> Hash { get; } = Gen.Frequency(
-        (8, Gen.ArrayOf(Byte, EvidenceChain.Hash.Size).Select(b => new Hash(b))),
+        (8, Gen.ArrayOf(Byte, EvidenceChain.Core.Hash.Size).Select(b => new Hash(b))),
         (1, Gen.Constant(default(Hash))),
-        (1, Gen.Constant(new Hash(Enumerable.Repeat((byte)0xff, EvidenceChain.Hash.Size).ToArray()))),
-        (1, Gen.Choose(0, (EvidenceChain.Hash.Size * 8) - 1).Select(bit =>
+        (1, Gen.Constant(new Hash(Enumerable.Repeat((byte)0xff, EvidenceChain.Core.Hash.Size).ToArray()))),
+        (1, Gen.Choose(0, (EvidenceChain.Core.Hash.Size * 8) - 1).Select(bit =>
         {
-            var bytes = new byte[EvidenceChain.Hash.Size];
+            var bytes = new byte[EvidenceChain.Core.Hash.Size];
             bytes[bit / 8] = (byte)(1 << (bit % 8));
             return new Hash(bytes);
         })));

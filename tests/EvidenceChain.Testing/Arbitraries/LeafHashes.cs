@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
-using EvidenceChain.Merkle;
+using EvidenceChain.Core.Merkle;
+using EvidenceChain.Core;
 
 namespace EvidenceChain.Testing.Arbitraries;
 

@@ -1,10 +1,11 @@
 using FsCheck;
 using FsCheck.Fluent;
+using EvidenceChain.Core;
 
 namespace EvidenceChain.Testing.Arbitraries;
 
 /// <summary>
-/// FsCheck arbitraries for Merkle properties: <see cref="EvidenceChain.Hash"/>, leaf lists, trees with an index or
+/// FsCheck arbitraries for Merkle properties: <see cref="EvidenceChain.Core.Hash"/>, leaf lists, trees with an index or
 /// a prefix, and chunked appends. Register with <c>[Properties(Arbitrary = [typeof(MerkleArbitraries)])]</c>.
 /// Tree sizes stay within <see cref="Gens.MaxTreeSize"/> so each property runs in well under a second.
 /// </summary>

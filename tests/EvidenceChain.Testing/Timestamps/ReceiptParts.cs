@@ -1,9 +1,10 @@
 using System.Globalization;
 using System.Text;
-using EvidenceChain.Digests;
-using EvidenceChain.Entries;
-using EvidenceChain.Merkle;
-using EvidenceChain.Notes;
+using EvidenceChain.Core.Digests;
+using EvidenceChain.Core.Entries;
+using EvidenceChain.Core.Merkle;
+using EvidenceChain.Core.Notes;
+using EvidenceChain.Core;
 
 namespace EvidenceChain.Testing.Timestamps;
 

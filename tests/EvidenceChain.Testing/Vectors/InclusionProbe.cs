@@ -3,7 +3,7 @@ namespace EvidenceChain.Testing.Vectors;
 /// <summary>
 /// A transparency-dev/merkle inclusion probe (<c>testdata/inclusion/**.json</c>). Hashes are raw bytes as the
 /// file gives them (base64-decoded), so they may be null, empty or of any length; mapping them onto
-/// <see cref="Hash"/> is the test's job.
+/// <see cref="EvidenceChain.Core.Hash"/> is the test's job.
 /// </summary>
 /// <param name="LeafIdx">Claimed leaf index.</param>
 /// <param name="TreeSize">Claimed tree size.</param>

@@ -1,9 +1,9 @@
 using System.IO.Compression;
-using EvidenceChain.Notes;
-using EvidenceChain.Verification.Cases;
-using EvidenceChain.Verification.Receipts;
+using EvidenceChain.Core.Notes;
+using EvidenceChain.Verifier.Cases;
+using EvidenceChain.Verifier.Receipts;
 
-namespace EvidenceChain.Verification.Tests.Cases;
+namespace EvidenceChain.Verifier.Tests.Cases;
 
 /// <summary>A hostile case export must be refused by its layout before it can fill the verifying machine's memory.</summary>
 public sealed class CaseExportZipLimitsTests

@@ -1,8 +1,8 @@
-using EvidenceChain.Merkle;
-using EvidenceChain.Notes;
-using EvidenceChain.Verification.Receipts;
+using EvidenceChain.Core.Merkle;
+using EvidenceChain.Core.Notes;
+using EvidenceChain.Verifier.Receipts;
 
-namespace EvidenceChain.Verification.Tests.Receipts;
+namespace EvidenceChain.Verifier.Tests.Receipts;
 
 /// <summary>The SM2 checkpoint check that evidencectl verify --sm2-key adds to a receipt's verification.</summary>
 public sealed class CheckpointChecksTests

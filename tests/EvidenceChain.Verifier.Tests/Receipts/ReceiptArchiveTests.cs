@@ -1,6 +1,6 @@
 using System.IO.Compression;
 using System.Text;
-using EvidenceChain.Verification.Receipts;
+using EvidenceChain.Verifier.Receipts;
 
 namespace EvidenceChain.Verifier.Tests.Receipts;
 

@@ -1,7 +1,7 @@
 using System.IO.Compression;
 using EvidenceChain.Testing.Timestamps;
-using EvidenceChain.Verification.Receipts;
-using EvidenceChain.Verification.Timestamps;
+using EvidenceChain.Verifier.Receipts;
+using EvidenceChain.Verifier.Timestamps;
 
 namespace EvidenceChain.Verifier.Tests.Receipts;
 

@@ -1,8 +1,7 @@
 using System.Text;
 using EvidenceChain.Testing.Timestamps;
-using EvidenceChain.Verification;
-using EvidenceChain.Verification.Receipts;
-using EvidenceChain.Verification.Timestamps;
+using EvidenceChain.Verifier.Receipts;
+using EvidenceChain.Verifier.Timestamps;
 
 namespace EvidenceChain.Verifier.Tests.Receipts;
 
@@ -156,7 +155,7 @@ public sealed class ReceiptVerifierTests(ReceiptTestData data) : IClassFixture<R
     [Fact]
     public async Task Verify_BareProofWithoutToken_SkipsTheTimestamp()
     {
-        var proof = new EvidenceChain.Proofs.TlogProof(data.Parts.Index, data.Parts.Proof, data.Parts.SignedCheckpoint).ToBytes();
+        var proof = new EvidenceChain.Core.Proofs.TlogProof(data.Parts.Index, data.Parts.Proof, data.Parts.SignedCheckpoint).ToBytes();
 
         var report = await ReceiptVerifier.VerifyAsync(new ReceiptEvidence { Entry = data.Parts.Leaf, Proof = proof }, data.Trust);
 
@@ -171,7 +170,7 @@ public sealed class ReceiptVerifierTests(ReceiptTestData data) : IClassFixture<R
         var evidence = new ReceiptEvidence
         {
             Entry = data.Parts.Leaf,
-            Proof = new EvidenceChain.Proofs.TlogProof(data.Parts.Index, data.Parts.Proof, data.Parts.SignedCheckpoint).ToBytes(),
+            Proof = new EvidenceChain.Core.Proofs.TlogProof(data.Parts.Index, data.Parts.Proof, data.Parts.SignedCheckpoint).ToBytes(),
             Artefacts = [new ReceiptArtefact("other.bin", _ => Task.FromResult<Stream>(new MemoryStream([1, 2, 3])))],
         };
 

@@ -1,7 +1,7 @@
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using EvidenceChain.Testing.Timestamps;
-using EvidenceChain.Verification.Timestamps;
+using EvidenceChain.Verifier.Timestamps;
 
 namespace EvidenceChain.Verifier.Tests.Timestamps;
 

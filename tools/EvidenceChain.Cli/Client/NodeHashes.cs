@@ -1,3 +1,5 @@
+using EvidenceChain.Core;
+
 namespace EvidenceChain.Cli.Client;
 
 /// <summary>Parses the hex hashes in a node's replies; a malformed one is the node's fault, not the user's.</summary>

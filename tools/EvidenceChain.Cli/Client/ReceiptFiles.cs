@@ -1,8 +1,8 @@
 using System.Security.Cryptography;
 using EvidenceChain.Api.V1;
-using EvidenceChain.Digests;
-using EvidenceChain.Proofs;
-using EvidenceChain.Verification.Receipts;
+using EvidenceChain.Core.Digests;
+using EvidenceChain.Core.Proofs;
+using EvidenceChain.Verifier.Receipts;
 using Grpc.Core;
 
 namespace EvidenceChain.Cli.Client;

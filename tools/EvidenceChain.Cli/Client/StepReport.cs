@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using EvidenceChain.Verification;
+using EvidenceChain.Verifier;
 
 namespace EvidenceChain.Cli.Client;
 

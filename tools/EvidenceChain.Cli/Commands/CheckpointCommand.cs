@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
 using EvidenceChain.Api.V1;
 using EvidenceChain.Cli.Client;
-using EvidenceChain.Notes;
+using EvidenceChain.Core.Notes;
 
 namespace EvidenceChain.Cli.Commands;
 

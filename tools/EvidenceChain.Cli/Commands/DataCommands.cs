@@ -1,5 +1,5 @@
 using EvidenceChain.Ledger;
-using EvidenceChain.Notes;
+using EvidenceChain.Core.Notes;
 using EvidenceChain.Storage;
 using Microsoft.Extensions.Logging.Abstractions;
 

@@ -3,7 +3,7 @@ using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using EvidenceChain.Api.V1;
 using EvidenceChain.Cli.Client;
-using EvidenceChain.Digests;
+using EvidenceChain.Core.Digests;
 using Grpc.Core;
 
 namespace EvidenceChain.Cli.Commands;

@@ -1,7 +1,8 @@
 using System.Text.Json.Nodes;
 using EvidenceChain.Api.V1;
 using EvidenceChain.Cli.Client;
-using EvidenceChain.Digests;
+using EvidenceChain.Core.Digests;
+using EvidenceChain.Core;
 
 namespace EvidenceChain.Cli.Commands;
 

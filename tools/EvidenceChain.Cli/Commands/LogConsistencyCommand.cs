@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using EvidenceChain.Api.V1;
 using EvidenceChain.Cli.Client;
+using EvidenceChain.Core;
 
 namespace EvidenceChain.Cli.Commands;
 
@@ -98,7 +99,7 @@ internal static class LogConsistencyCommand
 
     private static void Check(StepReport report, ulong size1, ulong size2, Hash root1, Hash root2, IEnumerable<string> hashes)
     {
-        var result = Merkle.ConsistencyProof.Verify(size1, size2, root1, root2, NodeHashes.Parse(hashes, "consistency proof"));
+        var result = Core.Merkle.ConsistencyProof.Verify(size1, size2, root1, root2, NodeHashes.Parse(hashes, "consistency proof"));
         report.Add($"consistency {size1} -> {size2}", result.IsValid, result.IsValid
             ? string.Create(CultureInfo.InvariantCulture, $"the tree of size {size1} (root {root1}) is a prefix of the tree of size {size2} (root {root2})")
             : result.Message);

@@ -1,6 +1,6 @@
 using System.Globalization;
 using EvidenceChain.Cli.Client;
-using EvidenceChain.Notes;
+using EvidenceChain.Core.Notes;
 
 namespace EvidenceChain.Cli.Commands;
 

@@ -1,8 +1,8 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using EvidenceChain.Cli.Client;
-using EvidenceChain.Merkle;
-using EvidenceChain.Verification;
+using EvidenceChain.Core.Merkle;
+using EvidenceChain.Verifier;
 using Wire = EvidenceChain.Api.V1;
 
 namespace EvidenceChain.Cli.Commands;
@@ -74,13 +74,13 @@ internal static class LogProofCommand
     }
 
     /// <summary>The entry against the latest checkpoint; returns that checkpoint when every step passed.</summary>
-    private static Notes.Checkpoint? Verify(StepReport report, ulong index, Wire.Entry entry, Wire.InclusionProof proof, string signedNote, Notes.NoteVerifier? key)
+    private static Core.Notes.Checkpoint? Verify(StepReport report, ulong index, Wire.Entry entry, Wire.InclusionProof proof, string signedNote, Core.Notes.NoteVerifier? key)
     {
         var path = NodeHashes.Parse(proof.Hashes, "inclusion proof");
         if (key is not null)
         {
             return report.Add(EntryVerifier.Verify(entry.Leaf.Span, index, path, signedNote, key))
-                ? Notes.CheckpointNote.Open(signedNote, key).Checkpoint
+                ? Core.Notes.CheckpointNote.Open(signedNote, key).Checkpoint
                 : null;
         }
 
@@ -100,7 +100,7 @@ internal static class LogProofCommand
     }
 
     /// <summary>Inclusion in the older tree, whose root the consistency proof ties to the checked checkpoint.</summary>
-    private static void VerifyOlderSize(StepReport report, ulong index, Wire.Entry entry, Wire.InclusionProof atSize, Wire.ConsistencyProof consistency, Notes.Checkpoint signed)
+    private static void VerifyOlderSize(StepReport report, ulong index, Wire.Entry entry, Wire.InclusionProof atSize, Wire.ConsistencyProof consistency, Core.Notes.Checkpoint signed)
     {
         var size = atSize.TreeSize;
         var root = NodeHashes.Parse(atSize.RootHash, "inclusion proof root");

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using EvidenceChain.Api.V1;
 using EvidenceChain.Cli.Client;
-using EvidenceChain.Digests;
+using EvidenceChain.Core.Digests;
 using Google.Protobuf;
 using Grpc.Core;
 

@@ -1,8 +1,8 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
-using EvidenceChain.Verification;
-using EvidenceChain.Verification.Cases;
-using EvidenceChain.Verification.Receipts;
+using EvidenceChain.Verifier;
+using EvidenceChain.Verifier.Cases;
+using EvidenceChain.Verifier.Receipts;
 
 namespace EvidenceChain.Cli.Commands;
 

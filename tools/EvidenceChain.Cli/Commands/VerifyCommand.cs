@@ -2,10 +2,10 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text.Json.Nodes;
 using EvidenceChain.Cli.Client;
-using EvidenceChain.Notes;
-using EvidenceChain.Verification;
-using EvidenceChain.Verification.Receipts;
-using EvidenceChain.Verification.Timestamps;
+using EvidenceChain.Core.Notes;
+using EvidenceChain.Verifier;
+using EvidenceChain.Verifier.Receipts;
+using EvidenceChain.Verifier.Timestamps;
 
 namespace EvidenceChain.Cli.Commands;
 

@@ -2,7 +2,7 @@ using System.Buffers.Binary;
 using System.Globalization;
 using System.Text;
 
-namespace EvidenceChain.Notes.Internal;
+namespace EvidenceChain.Core.Notes.Internal;
 
 /// <summary>Parses and verifies untrusted signed notes for <see cref="SignedNote"/>. Total: never throws for note bytes.</summary>
 internal static class NoteReader

@@ -4,7 +4,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Unicode;
 
-namespace EvidenceChain.Notes.Internal;
+namespace EvidenceChain.Core.Notes.Internal;
 
 /// <summary>
 /// The lexical rules of c2sp.org/signed-note@v1.0.0: key names, note text, key IDs and base64 fields.

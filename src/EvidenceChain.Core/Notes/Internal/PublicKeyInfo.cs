@@ -1,7 +1,7 @@
 using System.Formats.Asn1;
 using System.Security.Cryptography;
 
-namespace EvidenceChain.Notes.Internal;
+namespace EvidenceChain.Core.Notes.Internal;
 
 /// <summary>
 /// X.509 SubjectPublicKeyInfo (RFC 5280 §4.1) for note keys, the form <c>openssl pkey -pubin</c> and

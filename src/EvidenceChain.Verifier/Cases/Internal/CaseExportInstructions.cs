@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace EvidenceChain.Verification.Cases.Internal;
+namespace EvidenceChain.Verifier.Cases.Internal;
 
 /// <summary>The text of a case export's <c>VERIFY.txt</c>.</summary>
 internal static class CaseExportInstructions

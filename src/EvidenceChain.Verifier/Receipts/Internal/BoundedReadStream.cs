@@ -1,4 +1,4 @@
-namespace EvidenceChain.Verification.Receipts.Internal;
+namespace EvidenceChain.Verifier.Receipts.Internal;
 
 /// <summary>
 /// Reads a zip member and fails as soon as it yields more bytes than its declared size, so a member whose header

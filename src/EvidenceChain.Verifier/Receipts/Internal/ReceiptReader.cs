@@ -1,9 +1,9 @@
 using System.Globalization;
 using System.IO.Compression;
 using System.Text;
-using EvidenceChain.Verification.Internal;
+using EvidenceChain.Verifier.Internal;
 
-namespace EvidenceChain.Verification.Receipts.Internal;
+namespace EvidenceChain.Verifier.Receipts.Internal;
 
 /// <summary>Reads a receipt zip defensively: names, counts and declared sizes are checked before any content.</summary>
 internal static class ReceiptReader

@@ -1,11 +1,11 @@
 using System.Globalization;
 using System.Text;
-using EvidenceChain.Entries;
-using EvidenceChain.Merkle;
-using EvidenceChain.Notes;
-using EvidenceChain.Proofs;
+using EvidenceChain.Core.Entries;
+using EvidenceChain.Core.Merkle;
+using EvidenceChain.Core.Notes;
+using EvidenceChain.Core.Proofs;
 
-namespace EvidenceChain.Verification.Receipts.Internal;
+namespace EvidenceChain.Verifier.Receipts.Internal;
 
 /// <summary>The text of a receipt's <c>VERIFY.txt</c>: what the receipt claims, and the exact commands that check it.</summary>
 internal static class VerifyInstructions

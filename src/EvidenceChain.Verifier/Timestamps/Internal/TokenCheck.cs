@@ -4,7 +4,7 @@ using System.Security.Cryptography.Pkcs;
 using System.Security.Cryptography.X509Certificates;
 using System.Security.Cryptography.Xml;
 
-namespace EvidenceChain.Verification.Timestamps.Internal;
+namespace EvidenceChain.Verifier.Timestamps.Internal;
 
 /// <summary>The checks of one decoded token, in order; the first failure ends them.</summary>
 internal sealed class TokenCheck(byte[] token, SignedCms cms, Rfc3161TimestampTokenInfo tst, X509Certificate2Collection trustedCas, X509Certificate2Collection untrusted)

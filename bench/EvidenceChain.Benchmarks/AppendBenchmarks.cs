@@ -1,6 +1,6 @@
 using BenchmarkDotNet.Attributes;
-using EvidenceChain.Core.Entries;
 using EvidenceChain.Core;
+using EvidenceChain.Core.Entries;
 using EvidenceChain.Ledger;
 using EvidenceChain.Storage;
 using Microsoft.Extensions.Logging.Abstractions;

@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using BenchmarkDotNet.Attributes;
-using EvidenceChain.Core.Merkle;
 using EvidenceChain.Core;
+using EvidenceChain.Core.Merkle;
 
 namespace EvidenceChain.Benchmarks;
 

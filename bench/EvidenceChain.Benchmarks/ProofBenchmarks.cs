@@ -1,6 +1,6 @@
 using BenchmarkDotNet.Attributes;
-using EvidenceChain.Core.Merkle;
 using EvidenceChain.Core;
+using EvidenceChain.Core.Merkle;
 
 namespace EvidenceChain.Benchmarks;
 

@@ -1,8 +1,8 @@
 using System.Runtime.Intrinsics;
 using System.Security.Cryptography;
 using BenchmarkDotNet.Attributes;
-using EvidenceChain.Core.Internal;
 using EvidenceChain.Core;
+using EvidenceChain.Core.Internal;
 
 namespace EvidenceChain.Benchmarks;
 

@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using System.Security.Cryptography;
-using EvidenceChain.Core.Merkle;
 using EvidenceChain.Core;
+using EvidenceChain.Core.Merkle;
 
 namespace EvidenceChain.Benchmarks;
 

@@ -1,5 +1,5 @@
-using EvidenceChain.Core.Entries;
 using EvidenceChain.Core;
+using EvidenceChain.Core.Entries;
 
 namespace EvidenceChain.Ledger;
 

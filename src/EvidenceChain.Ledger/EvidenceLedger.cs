@@ -1,6 +1,6 @@
 using System.Threading.Channels;
-using EvidenceChain.Core.Entries;
 using EvidenceChain.Core;
+using EvidenceChain.Core.Entries;
 using EvidenceChain.Ledger.Internal;
 using EvidenceChain.Core.Merkle;
 using EvidenceChain.Core.Notes;

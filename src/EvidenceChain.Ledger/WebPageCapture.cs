@@ -1,5 +1,5 @@
-using EvidenceChain.Core.Digests;
 using EvidenceChain.Core;
+using EvidenceChain.Core.Digests;
 
 namespace EvidenceChain.Ledger;
 

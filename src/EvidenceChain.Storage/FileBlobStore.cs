@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
-using EvidenceChain.Core.Digests;
 using EvidenceChain.Core;
+using EvidenceChain.Core.Digests;
 using EvidenceChain.Ledger;
 using EvidenceChain.Storage.Internal;
 using Microsoft.Win32.SafeHandles;

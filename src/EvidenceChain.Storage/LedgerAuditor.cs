@@ -1,8 +1,8 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
-using EvidenceChain.Core.Entries;
 using EvidenceChain.Core;
+using EvidenceChain.Core.Entries;
 using EvidenceChain.Ledger;
 using EvidenceChain.Core.Merkle;
 using EvidenceChain.Core.Notes;

@@ -1,6 +1,6 @@
 using System.Diagnostics;
-using EvidenceChain.Core.Entries;
 using EvidenceChain.Core;
+using EvidenceChain.Core.Entries;
 using EvidenceChain.Ledger;
 using EvidenceChain.Core.Merkle;
 using EvidenceChain.Core.Notes;

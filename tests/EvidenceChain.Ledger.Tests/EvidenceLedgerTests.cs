@@ -1,8 +1,8 @@
 using System.Globalization;
+using EvidenceChain.Core;
 using EvidenceChain.Core.Entries;
 using EvidenceChain.Core.Merkle;
 using EvidenceChain.Core.Notes;
-using EvidenceChain.Core;
 using EvidenceChain.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;

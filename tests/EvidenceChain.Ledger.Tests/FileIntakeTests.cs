@@ -1,7 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
-using EvidenceChain.Core.Notes;
 using EvidenceChain.Core;
+using EvidenceChain.Core.Notes;
 using EvidenceChain.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
 

@@ -1,6 +1,6 @@
+using EvidenceChain.Core;
 using EvidenceChain.Core.Digests;
 using EvidenceChain.Core.Notes;
-using EvidenceChain.Core;
 using EvidenceChain.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
 

@@ -1,7 +1,7 @@
 using System.Net;
 using EvidenceChain.Api.V1;
-using EvidenceChain.Core.Notes;
 using EvidenceChain.Core;
+using EvidenceChain.Core.Notes;
 using EvidenceChain.Node.IntegrationTests.Infrastructure;
 using EvidenceChain.Testing;
 using EvidenceChain.Testing.Node;

@@ -1,6 +1,6 @@
 using EvidenceChain.Api.V1;
-using EvidenceChain.Core.Merkle;
 using EvidenceChain.Core;
+using EvidenceChain.Core.Merkle;
 using EvidenceChain.Node.IntegrationTests.Infrastructure;
 using EvidenceChain.Core.Notes;
 using EvidenceChain.Testing.Node;

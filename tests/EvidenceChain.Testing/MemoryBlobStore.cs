@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
-using EvidenceChain.Core.Digests;
 using EvidenceChain.Core;
+using EvidenceChain.Core.Digests;
 using EvidenceChain.Ledger;
 
 namespace EvidenceChain.Testing;

@@ -1,10 +1,10 @@
 using System.Collections.Concurrent;
 using System.Globalization;
+using EvidenceChain.Core;
 using EvidenceChain.Core.Cases;
 using EvidenceChain.Core.Entries;
 using EvidenceChain.Core.Merkle;
 using Microsoft.Extensions.Logging;
-using EvidenceChain.Core;
 
 namespace EvidenceChain.Ledger.Cases;
 

@@ -1,5 +1,5 @@
-using EvidenceChain.Core.Notes;
 using EvidenceChain.Core;
+using EvidenceChain.Core.Notes;
 
 namespace EvidenceChain.Ledger.Internal;
 

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
+using EvidenceChain.Core;
 using EvidenceChain.Core.Merkle;
 using EvidenceChain.Core.Tiles;
-using EvidenceChain.Core;
 
 namespace EvidenceChain.Ledger.Internal;
 

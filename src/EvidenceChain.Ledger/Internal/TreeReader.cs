@@ -1,6 +1,6 @@
+using EvidenceChain.Core;
 using EvidenceChain.Core.Merkle;
 using EvidenceChain.Core.Tiles;
-using EvidenceChain.Core;
 
 namespace EvidenceChain.Ledger.Internal;
 

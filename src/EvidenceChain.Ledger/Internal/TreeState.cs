@@ -1,5 +1,5 @@
-using EvidenceChain.Core.Tiles;
 using EvidenceChain.Core;
+using EvidenceChain.Core.Tiles;
 
 namespace EvidenceChain.Ledger.Internal;
 

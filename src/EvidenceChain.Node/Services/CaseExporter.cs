@@ -1,8 +1,8 @@
 using System.Security.Cryptography;
 using System.Text;
 using EvidenceChain.Api.V1;
-using EvidenceChain.Core.Cases;
 using EvidenceChain.Core;
+using EvidenceChain.Core.Cases;
 using EvidenceChain.Ledger;
 using EvidenceChain.Node.Internal;
 using EvidenceChain.Verifier.Cases;

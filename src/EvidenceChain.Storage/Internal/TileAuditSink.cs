@@ -1,7 +1,7 @@
 using System.Globalization;
+using EvidenceChain.Core;
 using EvidenceChain.Core.Merkle;
 using EvidenceChain.Core.Tiles;
-using EvidenceChain.Core;
 
 namespace EvidenceChain.Storage.Internal;
 

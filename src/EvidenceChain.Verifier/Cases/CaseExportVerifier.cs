@@ -2,11 +2,11 @@ using System.Globalization;
 using System.IO.Compression;
 using System.Security.Cryptography;
 using System.Text;
+using EvidenceChain.Core;
 using EvidenceChain.Core.Cases;
 using EvidenceChain.Core.Entries;
 using EvidenceChain.Core.Merkle;
 using EvidenceChain.Core.Notes;
-using EvidenceChain.Core;
 using EvidenceChain.Verifier.Internal;
 using EvidenceChain.Verifier.Receipts;
 

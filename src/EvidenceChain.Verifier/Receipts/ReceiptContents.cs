@@ -1,5 +1,5 @@
-using EvidenceChain.Core.Merkle;
 using EvidenceChain.Core;
+using EvidenceChain.Core.Merkle;
 
 namespace EvidenceChain.Verifier.Receipts;
 

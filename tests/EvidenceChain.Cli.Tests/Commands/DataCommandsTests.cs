@@ -1,6 +1,6 @@
 using System.Globalization;
-using EvidenceChain.Core.Entries;
 using EvidenceChain.Core;
+using EvidenceChain.Core.Entries;
 using EvidenceChain.Ledger;
 using EvidenceChain.Core.Notes;
 using EvidenceChain.Storage;

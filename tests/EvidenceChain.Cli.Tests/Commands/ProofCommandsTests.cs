@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
-using EvidenceChain.Core.Merkle;
 using EvidenceChain.Core;
+using EvidenceChain.Core.Merkle;
 using EvidenceChain.Testing;
 
 namespace EvidenceChain.Cli.Tests.Commands;

@@ -1,5 +1,5 @@
-using EvidenceChain.Core.Notes;
 using EvidenceChain.Core;
+using EvidenceChain.Core.Notes;
 using EvidenceChain.Storage;
 using EvidenceChain.Testing.Node;
 

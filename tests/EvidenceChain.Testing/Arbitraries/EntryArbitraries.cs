@@ -1,7 +1,7 @@
+using EvidenceChain.Core;
 using EvidenceChain.Core.Entries;
 using FsCheck;
 using FsCheck.Fluent;
-using EvidenceChain.Core;
 
 namespace EvidenceChain.Testing.Arbitraries;
 

@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
-using EvidenceChain.Core.Merkle;
 using EvidenceChain.Core;
+using EvidenceChain.Core.Merkle;
 
 namespace EvidenceChain.Testing.Arbitraries;
 

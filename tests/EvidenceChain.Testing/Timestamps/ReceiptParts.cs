@@ -1,10 +1,10 @@
 using System.Globalization;
 using System.Text;
+using EvidenceChain.Core;
 using EvidenceChain.Core.Digests;
 using EvidenceChain.Core.Entries;
 using EvidenceChain.Core.Merkle;
 using EvidenceChain.Core.Notes;
-using EvidenceChain.Core;
 
 namespace EvidenceChain.Testing.Timestamps;
 

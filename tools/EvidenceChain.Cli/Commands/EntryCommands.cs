@@ -1,8 +1,8 @@
 using System.Text.Json.Nodes;
 using EvidenceChain.Api.V1;
 using EvidenceChain.Cli.Client;
-using EvidenceChain.Core.Digests;
 using EvidenceChain.Core;
+using EvidenceChain.Core.Digests;
 
 namespace EvidenceChain.Cli.Commands;
 

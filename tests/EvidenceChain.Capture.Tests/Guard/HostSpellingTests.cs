@@ -1,4 +1,9 @@
+using System.Globalization;
+using System.Net;
 using EvidenceChain.Capture.Guard;
+using FsCheck;
+using FsCheck.Fluent;
+using FsCheck.Xunit;
 
 namespace EvidenceChain.Capture.Tests.Guard;
 
@@ -53,4 +58,20 @@ public sealed class HostSpellingTests
         Assert.False(HostSpelling.IsNonCanonical(new Uri(url), out var refusal));
         Assert.Null(refusal);
     }
+
+    private static Gen<IPAddress> AnyIpv4 { get; } =
+        Gen.ArrayOf(Gen.Choose(0, 255).Select(i => (byte)i), 4).Select(b => new IPAddress(b));
+
+    [Property]
+    public Property IsNonCanonical_AnyIpv4_CanonicalPassesAndEveryTrailingDotSpellingIsRefusedNamingTheAddress() =>
+        Prop.ForAll(AnyIpv4.ToArbitrary(), v4 =>
+        {
+            var b = v4.GetAddressBytes();
+            var number = ((uint)b[0] << 24 | (uint)b[1] << 16 | (uint)b[2] << 8 | b[3]).ToString(CultureInfo.InvariantCulture);
+            var hex = string.Create(CultureInfo.InvariantCulture, $"0x{b[0]:x}.0x{b[1]:x}.0x{b[2]:x}.0x{b[3]:x}");
+            var spellings = new[] { $"{v4}.", number + ".", hex + "." };
+            return !HostSpelling.IsNonCanonical(new Uri($"http://{v4}/"), out _)
+                && spellings.All(h => HostSpelling.IsNonCanonical(new Uri($"http://{h}/"), out var refusal)
+                    && refusal!.Message.Contains($"the IP address {v4} ", StringComparison.Ordinal));
+        });
 }

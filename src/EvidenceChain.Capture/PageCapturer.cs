@@ -133,7 +133,7 @@ public sealed class PageCapturer : IDisposable
             return null;
         }
 
-        return new Uri(uri.GetLeftPart(UriPartial.Query));
+        return HostSpelling.IsNonCanonical(uri, out refusal) ? null : new Uri(uri.GetLeftPart(UriPartial.Query));
     }
 
     private async Task<CaptureResult> RunAsync(Uri first, bool render, CancellationToken ct)

@@ -108,6 +108,12 @@ public sealed partial class PageCapturerTests
     [InlineData("http://2130706433/", "loopback-address")]
     [InlineData("http://0x7f.1/", "loopback-address")]
     [InlineData("http://localhost/", "loopback-address")]
+    [InlineData("http://0177.0.0.1/", "loopback-address")]
+    [InlineData("http://127.1/", "loopback-address")]
+    [InlineData("http://0x7f.0.0.1/", "loopback-address")]
+    [InlineData("http://127.0.0.1./", "non-canonical-host")]
+    [InlineData("http://localhost./", "non-canonical-host")]
+    [InlineData("http://[fe80::1%25eth0]/", "non-canonical-host")]
     [InlineData("ftp://example.org/", "scheme")]
     [InlineData("file:///etc/passwd", "url")]
     [InlineData("http://user:secret@example.org/", "credentials")]
@@ -136,6 +142,49 @@ public sealed partial class PageCapturerTests
         {
             Directory.Delete(work, recursive: true);
         }
+    }
+
+    [Theory]
+    [InlineData("http://127.0.0.1./", "non-canonical-host")]
+    [InlineData("http://127.0.0.1.:8080/", "non-canonical-host")]
+    [InlineData("http://0x7f.1./", "non-canonical-host")]
+    [InlineData("http://2130706433./", "non-canonical-host")]
+    [InlineData("http://169.254.169.254./latest/meta-data/", "non-canonical-host")]
+    [InlineData("http://localhost./", "non-canonical-host")]
+    [InlineData("http://09.0.0.1/", "non-canonical-host")]
+    [InlineData("http://4294967296/", "non-canonical-host")]
+    [InlineData("http://１２７.０.０.１/", "non-canonical-host")]
+    [InlineData("http://[fe80::1%25eth0]/", "non-canonical-host")]
+    [InlineData("http://[::1%251]/", "non-canonical-host")]
+    [InlineData("http://0177.0.0.1/", "loopback-address")]
+    [InlineData("http://0x7f.1/", "loopback-address")]
+    [InlineData("http://127.1/", "loopback-address")]
+    [InlineData("http://2130706433/", "loopback-address")]
+    [InlineData("http://0x7f.0.0.1/", "loopback-address")]
+    [InlineData("http://[0:0:0:0:0:ffff:7f00:1]/", "loopback-address")]
+    public async Task CaptureAsync_NonCanonicalIpLiteral_IsRefusedBeforeAnyLookup(string url, string rule)
+    {
+        using var capturer = Capturers.Create(o => o.AllowedNetworks.Clear());
+
+        var e = await Assert.ThrowsAsync<CaptureRefusedException>(() => capturer.CaptureAsync(url, render: false, default));
+
+        Assert.Equal(rule, e.Rule);
+        Assert.DoesNotContain("resolves to", e.Message); // read as a literal or refused by spelling: no name was looked up
+        Assert.Equal(rule == "non-canonical-host", PageCapturer.CheckUrl(url, out var refusal) is null); // refused before any lookup
+        Assert.Equal(rule == "non-canonical-host" ? e.Message : null, refusal?.Message);
+    }
+
+    [Fact]
+    public async Task CaptureAsync_RedirectToTrailingDotLoopback_IsRefusedWithoutFollowingIt()
+    {
+        using var capturer = Capturers.Create();
+        var url = _site.Url("/redirect-to?url=" + Uri.EscapeDataString($"http://127.0.0.1.:{_site.Http.Port}/page.html")).AbsoluteUri;
+
+        using var result = await capturer.CaptureAsync(url, render: false, default);
+
+        Assert.Equal(CaptureFailureReason.Refused, result.Failure?.Reason);
+        Assert.Contains("refused: the host \"127.0.0.1.\" is the IP address 127.0.0.1", result.Failure!.Message);
+        Assert.Single(CaptureAssert.Consistent(result), r => r.Type == "response");
     }
 
     [Theory]

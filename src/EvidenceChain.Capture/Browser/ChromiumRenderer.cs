@@ -11,14 +11,35 @@ namespace EvidenceChain.Capture.Browser;
 
 /// <summary>
 /// Renders pages in headless Chromium driven over the DevTools protocol: a fresh browser and profile per render, a
-/// full-page PNG screenshot and the serialised DOM. Every connection the browser makes goes through a guarded proxy
-/// (the SSRF guard, pinned addresses), and the browser's own resolver is switched off, so a page's subresources
-/// cannot reach guarded addresses.
+/// full-page PNG screenshot and the serialised DOM. The page is loaded in a browser context of its own whose every
+/// connection goes through a guarded proxy (the SSRF guard, pinned addresses), and the browser's own resolver is
+/// switched off, so a page's subresources cannot reach guarded addresses. The browser is started quiet
+/// (<see cref="QuietSwitches"/>: no updates, sync, safe browsing, autofill, metrics, translation, field trials or
+/// crash reports); what it still asks for by itself (the sign-in cookie check of its default profile, which no switch
+/// turns off) goes to a sink that answers 403 without resolving or connecting anything, and is noted in the record.
 /// </summary>
 /// <remarks>Thread-safe: each render has its own browser process.</remarks>
 public sealed partial class ChromiumRenderer : IPageRenderer
 {
     private static readonly TimeSpan SettleTime = TimeSpan.FromSeconds(3);
+
+    /// <summary>
+    /// The command-line switches that keep the browser from talking to anyone but the page: background networking,
+    /// component and extension updates, sync and sign-in, safe browsing, autofill and optimization-guide downloads,
+    /// metrics, domain reliability, translation, media-router discovery, field trials, pings and crash upload.
+    /// Recorded in the capture-environment record with the renderer's description.
+    /// </summary>
+    public static IReadOnlyList<string> QuietSwitches { get; } =
+    [
+        "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-extensions",
+        "--disable-component-extensions-with-background-pages", "--disable-default-apps", "--no-first-run",
+        "--no-default-browser-check", "--disable-domain-reliability", "--disable-client-side-phishing-detection",
+        "--safebrowsing-disable-auto-update", "--disable-breakpad", "--disable-crash-reporter", "--no-pings",
+        "--metrics-recording-only", "--disable-field-trial-config", "--disable-search-engine-choice-screen",
+        "--disable-features=AutofillServerCommunication,CertificateTransparencyComponentUpdater,DialMediaRouteProvider,"
+            + "MediaRouter,NetworkTimeServiceQuerying,OptimizationGuideModelDownloading,OptimizationHints,"
+            + "OptimizationHintsFetching,OptimizationTargetPrediction,Translate",
+    ];
     private readonly string _executable;
     private readonly ILogger<ChromiumRenderer> _logger;
 
@@ -32,7 +53,11 @@ public sealed partial class ChromiumRenderer : IPageRenderer
     }
 
     /// <inheritdoc/>
-    public string Description => $"Chromium, headless, driven over the DevTools protocol ({_executable})";
+    public string Description =>
+        $"Chromium, headless, driven over the DevTools protocol ({_executable}); started quiet: {string.Join(' ', QuietSwitches)}";
+
+    /// <summary>How long the browser stays open after the render, before it is stopped (tests watch for late requests).</summary>
+    internal TimeSpan Linger { get; init; } = TimeSpan.Zero;
 
     /// <inheritdoc/>
     public async Task<RenderOutcome> RenderAsync(
@@ -44,10 +69,13 @@ public sealed partial class ChromiumRenderer : IPageRenderer
         ArgumentNullException.ThrowIfNull(options);
         var profile = Directory.CreateTempSubdirectory("evidencechain-chromium-");
         var proxy = new GuardedProxy(guard, pinned);
+        var sink = new SinkProxy();
         await using (proxy)
+        await using (sink)
         {
             proxy.Start();
-            using var process = Start(proxy.Port, profile.FullName, options);
+            sink.Start();
+            using var process = Start(sink.Port, profile.FullName, options);
             try
             {
                 var endpoint = await DevToolsEndpointAsync(process, cancellationToken);
@@ -55,8 +83,23 @@ public sealed partial class ChromiumRenderer : IPageRenderer
                 await using (cdp)
                 {
                     await cdp.ConnectAsync(endpoint, cancellationToken);
-                    var (screenshot, dom, domTruncated, notes) = await DriveAsync(cdp, url, options, cancellationToken);
-                    return new RenderOutcome(screenshot, dom, DateTimeOffset.UtcNow, proxy.Blocked, notes) { DomTruncated = domTruncated };
+                    var (screenshot, dom, domTruncated, notes) = await DriveAsync(cdp, url, proxy.Port, options, cancellationToken);
+                    var date = DateTimeOffset.UtcNow;
+                    if (Linger > TimeSpan.Zero)
+                    {
+                        await Task.Delay(Linger, cancellationToken);
+                    }
+
+                    if (sink.Requests is { Count: > 0 } own)
+                    {
+                        notes.Add(string.Create(CultureInfo.InvariantCulture,
+                            $"the browser tried {own.Count} request(s) of its own outside the page, refused without leaving the node: {string.Join(", ", own.Distinct())}"));
+                    }
+
+                    return new RenderOutcome(screenshot, dom, date, proxy.Blocked, notes)
+                    {
+                        DomTruncated = domTruncated, ProxyRequests = proxy.Requests, OwnRequests = sink.Requests,
+                    };
                 }
             }
             finally
@@ -75,12 +118,23 @@ public sealed partial class ChromiumRenderer : IPageRenderer
     }
 
     private static async Task<(byte[] Screenshot, byte[] Dom, bool DomTruncated, List<string> Notes)> DriveAsync(
-        CdpConnection cdp, Uri url, CaptureOptions options, CancellationToken ct)
+        CdpConnection cdp, Uri url, int proxyPort, CaptureOptions options, CancellationToken ct)
     {
         var notes = new List<string>();
         var version = await cdp.SendAsync("Browser.getVersion", null, null, ct);
         notes.Add("browser: " + version["product"]?.GetValue<string>());
-        var target = await cdp.SendAsync("Target.createTarget", new JsonObject { ["url"] = "about:blank" }, null, ct);
+
+        // The page gets a fresh context of its own whose every connection (loopback too) goes through the guarded proxy.
+        var context = await cdp.SendAsync("Target.createBrowserContext", new JsonObject
+        {
+            ["disposeOnDetach"] = true,
+            ["proxyServer"] = "http://127.0.0.1:" + proxyPort.ToString(CultureInfo.InvariantCulture),
+            ["proxyBypassList"] = "<-loopback>",
+        }, null, ct);
+        var target = await cdp.SendAsync("Target.createTarget", new JsonObject
+        {
+            ["url"] = "about:blank", ["browserContextId"] = context["browserContextId"]!.GetValue<string>(),
+        }, null, ct);
         var attached = await cdp.SendAsync("Target.attachToTarget", new JsonObject { ["targetId"] = target["targetId"]!.GetValue<string>(), ["flatten"] = true }, null, ct);
         var session = attached["sessionId"]!.GetValue<string>();
         var loaded = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -182,17 +236,16 @@ public sealed partial class ChromiumRenderer : IPageRenderer
             $"the rendered DOM is {length} characters long; it is cut after {cut} bytes of UTF-8 (Capture:MaxDomBytes)"));
     }
 
-    private Process Start(int proxyPort, string profile, CaptureOptions options)
+    private Process Start(int sinkPort, string profile, CaptureOptions options)
     {
         var start = new ProcessStartInfo(_executable) { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
         string[] args =
         [
-            "--headless=new", "--disable-gpu", "--hide-scrollbars", "--mute-audio", "--no-first-run", "--no-default-browser-check",
-            "--disable-extensions", "--disable-sync", "--disable-background-networking", "--disable-component-update",
-            "--disable-domain-reliability", "--disable-breakpad", "--metrics-recording-only", "--password-store=basic",
+            "--headless=new", "--disable-gpu", "--hide-scrollbars", "--mute-audio", "--password-store=basic", .. QuietSwitches,
             "--remote-debugging-port=0", "--remote-allow-origins=*", $"--user-data-dir={profile}",
-            // Every connection goes through the guarded proxy (loopback too), and the browser resolves no names itself.
-            $"--proxy-server=http://127.0.0.1:{proxyPort.ToString(CultureInfo.InvariantCulture)}", "--proxy-bypass-list=<-loopback>",
+            // The default context, which holds no page, can only reach the sink; the page's context gets the guarded
+            // proxy (DriveAsync). The browser resolves no names itself.
+            $"--proxy-server=http://127.0.0.1:{sinkPort.ToString(CultureInfo.InvariantCulture)}", "--proxy-bypass-list=<-loopback>",
             "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1",
             "--force-webrtc-ip-handling-policy=disable_non_proxied_udp", "--webrtc-ip-handling-policy=disable_non_proxied_udp",
             $"--user-agent={options.UserAgent}", $"--window-size={options.ViewportWidth.ToString(CultureInfo.InvariantCulture)},800",

@@ -10,4 +10,10 @@ public sealed record RenderOutcome(byte[] Screenshot, byte[] Dom, DateTimeOffset
 {
     /// <summary>True when <see cref="Dom"/> is only the start of the DOM (Capture:MaxDomBytes); a note gives its length.</summary>
     public bool DomTruncated { get; init; }
+
+    /// <summary>Every request the browser sent to the guarded proxy, as "METHOD target", refused or not.</summary>
+    internal IReadOnlyList<string> ProxyRequests { get; init; } = [];
+
+    /// <summary>Every request the browser made by itself, outside the page's context, refused by the sink.</summary>
+    internal IReadOnlyList<string> OwnRequests { get; init; } = [];
 }

@@ -1,5 +1,7 @@
+using System.Net;
 using System.Text;
 using EvidenceChain.Capture.Browser;
+using EvidenceChain.Capture.Guard;
 using EvidenceChain.Capture.Tests.Infrastructure;
 using EvidenceChain.Capture.Warc;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -14,10 +16,10 @@ public sealed class ChromiumRendererTests : IClassFixture<FixtureSite>
 
     public ChromiumRendererTests(FixtureSite site) => _site = site;
 
-    private static ChromiumRenderer Renderer()
+    private static ChromiumRenderer Renderer(TimeSpan linger = default)
     {
         Assert.True(Tools.Chromium is not null, "chromium is not installed: .ci/run must install it (apt-get install chromium)");
-        return new ChromiumRenderer(Tools.Chromium!, NullLogger<ChromiumRenderer>.Instance);
+        return new ChromiumRenderer(Tools.Chromium!, NullLogger<ChromiumRenderer>.Instance) { Linger = linger };
     }
 
     [ChromiumFact]
@@ -40,7 +42,34 @@ public sealed class ChromiumRendererTests : IClassFixture<FixtureSite>
         Assert.Equal(png, shot.Block.ToArray());
         Assert.StartsWith("urn:evidencechain:screenshot:", shot.TargetUri);
         Assert.Contains(FixtureSite.ScriptMarker, Encoding.UTF8.GetString(records.Single(r => r.TargetUri?.StartsWith("urn:evidencechain:dom:", StringComparison.Ordinal) == true).Block.Span));
-        Assert.Contains("\"browser: ", CaptureAssert.Text(records.Single(r => r.Type == "metadata")));
+        var environment = CaptureAssert.Text(records.Single(r => r.Type == "metadata"));
+        Assert.Contains("\"browser: ", environment);
+        Assert.All(ChromiumRenderer.QuietSwitches, s => Assert.Contains(s, environment)); // how the browser was kept quiet
+    }
+
+    [ChromiumFact]
+    public async Task RenderAsync_FixturePageWithTheBrowserKeptOpenAfterwards_TheOnlyRequestsAreThePagesOwn()
+    {
+        // The browser stays open for a while after the render, so requests of its own that come late are seen too.
+        var renderer = Renderer(linger: TimeSpan.FromSeconds(8));
+        var guard = new AddressGuard([AddressGuard.ParseNetwork("127.0.0.1/32")]);
+        var page = _site.Url("/page.html");
+        string[] own = [page.AbsoluteUri, _site.Url("/app.js").AbsoluteUri, _site.Url("/img.png").AbsoluteUri];
+        var favicon = _site.Url("/favicon.ico").AbsoluteUri; // the browser may ask for the page's icon: the page's own origin
+        _site.ClearRequests();
+
+        var outcome = await renderer.RenderAsync(page, guard, new Dictionary<string, IPAddress>(), new CaptureOptions(), default);
+
+        Assert.Contains(FixtureSite.ScriptMarker, Encoding.UTF8.GetString(outcome.Dom));
+        Assert.Empty(outcome.Blocked);
+        var seen = outcome.ProxyRequests.Select(r => r.Split(' ', 2)[1]).ToHashSet(StringComparer.Ordinal);
+        Assert.All(outcome.ProxyRequests, r => Assert.StartsWith("GET http://127.0.0.1:", r)); // no CONNECT, no other host
+        Assert.Equal([.. own.Order(StringComparer.Ordinal)], seen.Except([favicon]).Order(StringComparer.Ordinal));
+        var reached = _site.Requests.Select(r => new Uri(_site.Http, r.Split(' ', 2)[1]).AbsoluteUri).ToHashSet(StringComparer.Ordinal);
+        Assert.Equal(seen, reached); // nothing reached the site but what went through the proxy
+
+        // What the browser still asks for by itself went to the sink, which neither resolves nor connects: it is noted.
+        Assert.Equal(outcome.OwnRequests.Count > 0, outcome.Notes.Any(n => n.StartsWith($"the browser tried {outcome.OwnRequests.Count} request(s) of its own", StringComparison.Ordinal)));
     }
 
     [ChromiumFact]

@@ -77,6 +77,52 @@ public sealed class GuardedProxyTests : IClassFixture<FixtureSite>
         }
     }
 
+    [Theory]
+    [InlineData("CONNECT 127.0.0.1.:443 HTTP/1.1", "non-canonical-host")]
+    [InlineData("CONNECT localhost.:443 HTTP/1.1", "non-canonical-host")]
+    [InlineData("CONNECT 0x7f.1.:443 HTTP/1.1", "non-canonical-host")]
+    [InlineData("CONNECT [fe80::1%25eth0]:443 HTTP/1.1", "non-canonical-host")]
+    [InlineData("CONNECT 09.0.0.1:443 HTTP/1.1", "non-canonical-host")]
+    [InlineData("GET http://127.0.0.1.:{port}/page.html HTTP/1.1", "non-canonical-host")]
+    [InlineData("GET http://2130706433.:{port}/page.html HTTP/1.1", "non-canonical-host")]
+    [InlineData("GET http://localhost.:{port}/page.html HTTP/1.1", "non-canonical-host")]
+    [InlineData("GET http://0177.0.0.1:{port}/page.html HTTP/1.1", "loopback address")]
+    [InlineData("GET http://0x7f.1:{port}/page.html HTTP/1.1", "loopback address")]
+    [InlineData("GET http://2130706433:{port}/page.html HTTP/1.1", "loopback address")]
+    [InlineData("CONNECT 127.1:443 HTTP/1.1", "loopback address")]
+    public async Task Request_NonCanonicalOrGuardedLiteral_IsRefusedWithoutAnyLookupOrConnection(string requestLine, string reason)
+    {
+        var lookups = new List<string>();
+        var proxy = new GuardedProxy(AddressGuard.Strict, resolve: (host, _) =>
+        {
+            lock (lookups)
+            {
+                lookups.Add(host);
+            }
+
+            return Task.FromResult(new[] { IPAddress.Loopback });
+        });
+        _site.ClearRequests();
+        await using (proxy)
+        {
+            proxy.Start();
+            using var client = new TcpClient();
+            await client.ConnectAsync(IPAddress.Loopback, proxy.Port);
+            var stream = client.GetStream();
+            var line = requestLine.Replace("{port}", _site.Http.Port.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal);
+
+            await stream.WriteAsync(Encoding.ASCII.GetBytes($"{line}\r\nHost: x\r\n\r\n"));
+            var response = await ReadResponseAsync(stream);
+
+            Assert.StartsWith("HTTP/1.1 403", response);
+            var blocked = Assert.Single(proxy.Blocked);
+            Assert.Contains(reason == "non-canonical-host" ? "refused: the host " : "refused: 127.0.0.1 is a loopback address", blocked);
+            Assert.Empty(lookups);
+            Assert.Empty(_site.Requests);
+            Assert.Equal([string.Join(' ', line.Split(' ')[..2])], proxy.Requests);
+        }
+    }
+
     private static byte[] Request(Uri url) => Encoding.ASCII.GetBytes(
         $"GET {url.AbsoluteUri} HTTP/1.1\r\nHost: {url.Authority}\r\nProxy-Connection: keep-alive\r\nConnection: keep-alive\r\n\r\n");
 

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.IO.Compression;
 using System.Net;
 using System.Security.Cryptography;
@@ -29,6 +30,7 @@ public sealed class FixtureSite : IAsyncLifetime
     /// <summary>The body size of each /big-redirect hop.</summary>
     public const int BigRedirectBodyBytes = 512 << 10;
 
+    private readonly ConcurrentQueue<string> _requests = new();
     private WebApplication? _app;
 
     public Uri Http { get; private set; } = null!;
@@ -51,6 +53,11 @@ public sealed class FixtureSite : IAsyncLifetime
         "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==");
 
     public Uri Url(string path) => new(Http, path);
+
+    /// <summary>Every request the site received since <see cref="ClearRequests"/>, as "METHOD /path?query", in order.</summary>
+    public IReadOnlyList<string> Requests => [.. _requests];
+
+    public void ClearRequests() => _requests.Clear();
 
     public void ResetSlow() => SlowStarted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -84,6 +91,11 @@ public sealed class FixtureSite : IAsyncLifetime
 
     private void Map(WebApplication app)
     {
+        app.Use(async (context, next) =>
+        {
+            _requests.Enqueue($"{context.Request.Method} {context.Request.Path}{context.Request.QueryString}");
+            await next(context);
+        });
         app.MapGet("/page.html", () => Results.Content(PageHtml, "text/html; charset=utf-8"));
         app.MapGet("/img.png", () => Results.Bytes(Png, "image/png"));
         app.MapGet("/app.js", () => Results.Content(

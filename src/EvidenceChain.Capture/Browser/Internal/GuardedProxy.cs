@@ -14,8 +14,9 @@ namespace EvidenceChain.Capture.Browser.Internal;
 /// capture itself fetched start pinned to the addresses it used). Plain http is forwarded exactly one request and
 /// one response per browser connection: the browser is told <c>Connection: close</c> and <c>Proxy-Connection:
 /// close</c>, and the connection is closed after the response, so a request for another origin can never go down a
-/// connection pinned to the first. https and WebSockets go through CONNECT tunnels. Refused requests get 403 and are
-/// listed in <see cref="Blocked"/>.
+/// connection pinned to the first. https and WebSockets go through CONNECT tunnels. Hosts written non-canonically
+/// (<see cref="HostSpelling"/>) are refused before any lookup. Refused requests get 403 and are listed in
+/// <see cref="Blocked"/>; every request the browser sent, refused or not, is listed in <see cref="Requests"/>.
 /// </summary>
 internal sealed class GuardedProxy : IAsyncDisposable
 {
@@ -25,15 +26,20 @@ internal sealed class GuardedProxy : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly ConcurrentDictionary<string, Task<(IPAddress? Address, string? Refusal)>> _pins = new(StringComparer.OrdinalIgnoreCase);
     private readonly ConcurrentQueue<string> _blocked = new();
+    private readonly ConcurrentQueue<string> _requests = new();
+    private readonly Func<string, CancellationToken, Task<IPAddress[]>> _resolve;
     private readonly ConcurrentDictionary<Task, bool> _connections = new();
     private Task? _accept;
 
     /// <summary>Creates the proxy.</summary>
     /// <param name="guard">The SSRF guard.</param>
     /// <param name="pinned">Hosts already resolved and checked by the capture, with the address it used for each.</param>
-    public GuardedProxy(AddressGuard guard, IReadOnlyDictionary<string, IPAddress>? pinned = null)
+    /// <param name="resolve">Resolves a name; default the system resolver (tests record the calls).</param>
+    public GuardedProxy(
+        AddressGuard guard, IReadOnlyDictionary<string, IPAddress>? pinned = null, Func<string, CancellationToken, Task<IPAddress[]>>? resolve = null)
     {
         _guard = guard;
+        _resolve = resolve ?? Dns.GetHostAddressesAsync;
         foreach (var (host, address) in pinned ?? new Dictionary<string, IPAddress>())
         {
             // Checked again: a seed is only a choice among addresses the guard lets through.
@@ -45,6 +51,9 @@ internal sealed class GuardedProxy : IAsyncDisposable
     public int Port => ((IPEndPoint)_listener.LocalEndpoint).Port;
 
     public IReadOnlyList<string> Blocked => [.. _blocked];
+
+    /// <summary>Every request head the browser sent, as "METHOD target" (e.g. <c>CONNECT host:443</c>), in order.</summary>
+    public IReadOnlyList<string> Requests => [.. _requests];
 
     public void Start()
     {
@@ -100,6 +109,7 @@ internal sealed class GuardedProxy : IAsyncDisposable
 
             var lines = Encoding.Latin1.GetString(head).Split("\r\n");
             var parts = lines[0].Split(' ');
+            _requests.Enqueue(parts.Length == 3 ? $"{parts[0]} {parts[1]}" : lines[0]);
             if (parts.Length != 3)
             {
                 await RespondAsync(clientStream, "400 Bad Request", ct);
@@ -111,6 +121,13 @@ internal sealed class GuardedProxy : IAsyncDisposable
             if (target is null || (!connect && target.Scheme != Uri.UriSchemeHttp))
             {
                 _blocked.Enqueue($"{parts[1]}: refused: only http requests and CONNECT tunnels are proxied");
+                await RespondAsync(clientStream, "403 Forbidden", ct);
+                return;
+            }
+
+            if (HostSpelling.Explain(target) is { } spelling)
+            {
+                _blocked.Enqueue($"{(connect ? parts[1] : CaptureLog.Safe(target))}: refused: {spelling}");
                 await RespondAsync(clientStream, "403 Forbidden", ct);
                 return;
             }
@@ -277,7 +294,7 @@ internal sealed class GuardedProxy : IAsyncDisposable
         {
             try
             {
-                answers = await Dns.GetHostAddressesAsync(host, ct);
+                answers = await _resolve(host, ct);
             }
             catch (SocketException e)
             {

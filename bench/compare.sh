@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
-# Runs the C + OpenSSL reference (../shared/bench-reference) and EvidenceChain's BenchmarkDotNet benchmarks for
+# Runs the C + OpenSSL reference (bench/reference) and EvidenceChain's BenchmarkDotNet benchmarks for
 # W1 (root of 2^20 leaves, 1 core and 2 cores) and W2 (100,000 inclusion proofs at size 2^20) in the same run,
 # and prints each EvidenceChain figure as a ratio to the reference's openssl-SHA256_lowlevel line.
 # Usage: bench/compare.sh            (about 4 minutes on the 2-core machine)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/.." && pwd)
-reference=${REFERENCE:-$root/../shared/bench-reference/run.sh}
+reference=${REFERENCE:-$here/reference/run.sh}
 out=$(mktemp -d)
 
 # The machine is shared: show how busy it was, so that a noisy run can be recognised as one.

@@ -30,7 +30,7 @@ public class MerkleBenchmarks
         _messages = new byte[65 * 1024];
         RandomNumberGenerator.Fill(_messages);
 
-        // The reference's root for this workload (../shared/bench-reference README): every variant must agree.
+        // The reference's root for this workload (bench/reference/README.md): every variant must agree.
         foreach (var root in (Hash[])[Root(), PerLeafRoot(), RootParallel()])
         {
             if (!root.ToString().StartsWith("42f315088197efd6", StringComparison.Ordinal))

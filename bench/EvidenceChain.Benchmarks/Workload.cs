@@ -6,7 +6,7 @@ using EvidenceChain.Core.Merkle;
 namespace EvidenceChain.Benchmarks;
 
 /// <summary>
-/// The workloads of ../shared/bench-reference (merkle_openssl.c): leaf data i = SHA-256(uint64 big-endian i) for
+/// The workloads of bench/reference (merkle_openssl.c): leaf data i = SHA-256(uint64 big-endian i) for
 /// i in [0, 2^20); W2's proof indices come from splitmix64 seeded with 42.
 /// </summary>
 internal static class Workload

@@ -2,7 +2,7 @@ using System.Reflection;
 
 namespace EvidenceChain.Verifier.Tests;
 
-/// <summary>Keeps the dependency arrows of DESIGN.md §1 honest: a court must be able to run Core + Verifier alone.</summary>
+/// <summary>Keeps the dependency arrows of docs/design.md §1 honest: a court must be able to run Core + Verifier alone.</summary>
 public sealed class ArchitectureTests
 {
     [Theory]

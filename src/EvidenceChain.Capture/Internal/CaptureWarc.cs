@@ -4,7 +4,7 @@ using EvidenceChain.Capture.Warc;
 
 namespace EvidenceChain.Capture.Internal;
 
-/// <summary>Lays one capture out as WARC/1.1 records (DESIGN.md §2, docs/formats.md).</summary>
+/// <summary>Lays one capture out as WARC/1.1 records (docs/design.md §2, docs/formats.md).</summary>
 internal static class CaptureWarc
 {
     public const string FileName = "capture.warc";

@@ -7,6 +7,7 @@ using EvidenceChain.Ledger;
 using EvidenceChain.Node.Internal;
 using EvidenceChain.Verifier.Cases;
 using EvidenceChain.Verifier.Receipts;
+using Grpc.Core;
 
 namespace EvidenceChain.Node.Services;
 
@@ -17,10 +18,18 @@ namespace EvidenceChain.Node.Services;
 /// </summary>
 internal sealed class CaseExporter(EvidenceLedger ledger, NodeCases cases, ReceiptBuilder receipts, NodeTimestamping time, LogKeys keys)
 {
-    /// <summary>Exports case <paramref name="caseId"/> on behalf of <paramref name="actor"/>.</summary>
+    /// <summary>The longest file name a client may give, in UTF-8 bytes.</summary>
+    public const int MaxFileNameBytes = 255;
+
+    /// <summary>
+    /// Exports case <paramref name="caseId"/> on behalf of <paramref name="actor"/>; <paramref name="fileName"/> (empty:
+    /// none) is the name the client saves the zip under, which VERIFY.txt names.
+    /// </summary>
     /// <exception cref="Ledger.Cases.CaseException">No such case, or a malformed id.</exception>
-    public async Task<CaseExportFile> ExportAsync(string caseId, string actor, CancellationToken cancellationToken)
+    /// <exception cref="RpcException">INVALID_ARGUMENT: <paramref name="fileName"/> is not a plain file name.</exception>
+    public async Task<CaseExportFile> ExportAsync(string caseId, string fileName, string actor, CancellationToken cancellationToken)
     {
+        CheckFileName(fileName);
         string? note = null;
         CaseManifest? manifest = null;
         var (_, exportEvent) = await cases.Book.ExportAsync(caseId, actor, async (state, size, ct) =>
@@ -43,7 +52,6 @@ internal sealed class CaseExporter(EvidenceLedger ledger, NodeCases cases, Recei
             eventReceipts.Add(await receipts.BuildAsync(e, wait: true, cancellationToken));
         }
 
-        var fileName = $"case-{caseId}.zip";
         var path = Path.Combine(Path.GetTempPath(), $"evidencechain-{caseId}-{Guid.NewGuid():N}.zip");
         var file = new FileStream(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1 << 16, FileOptions.DeleteOnClose | FileOptions.Asynchronous);
         try
@@ -57,7 +65,7 @@ internal sealed class CaseExporter(EvidenceLedger ledger, NodeCases cases, Recei
                 TsaChainPem = time.TrustPem,
                 CaseId = caseId,
                 ExportEventIndex = exportEvent.Index,
-                FileName = fileName,
+                FileName = fileName.Length > 0 ? fileName : null,
             }, cancellationToken);
             await file.FlushAsync(cancellationToken);
             file.Position = 0;
@@ -65,7 +73,7 @@ internal sealed class CaseExporter(EvidenceLedger ledger, NodeCases cases, Recei
             file.Position = 0;
             var info = new CaseExportInfo
             {
-                FileName = fileName,
+                FileName = fileName.Length > 0 ? fileName : $"case-{caseId}.zip",
                 Size = (ulong)file.Length,
                 Sha256 = Convert.ToHexStringLower(sha256),
                 ManifestSha256 = exportEvent.Event.ManifestSha256!.Value.ToString(),
@@ -78,6 +86,29 @@ internal sealed class CaseExporter(EvidenceLedger ledger, NodeCases cases, Recei
             await file.DisposeAsync();
             throw;
         }
+    }
+
+    /// <summary>Refuses, before anything is recorded, a file name that is not a plain name without folders.</summary>
+    private static void CheckFileName(string fileName)
+    {
+        string? problem = fileName switch
+        {
+            "" => null,
+            "." or ".." => "is not a file name",
+            _ when Encoding.UTF8.GetByteCount(fileName) > MaxFileNameBytes => $"is longer than {MaxFileNameBytes} UTF-8 bytes",
+            _ when fileName.Any(c => c is '/' or '\\' || char.IsControl(c)) => "holds a folder separator or a control character; give the name alone",
+            _ => null,
+        };
+        if (problem is not null)
+        {
+            throw new RpcException(new Status(StatusCode.InvalidArgument, $"file_name \"{Printable(fileName)}\" {problem}."));
+        }
+    }
+
+    private static string Printable(string text)
+    {
+        var shown = new string([.. text.Take(64).Select(c => char.IsControl(c) ? '?' : c)]);
+        return text.Length > 64 ? shown + "..." : shown;
     }
 
     private async Task<CaseManifest> ManifestAsync(CaseState state, ulong size, CancellationToken cancellationToken)

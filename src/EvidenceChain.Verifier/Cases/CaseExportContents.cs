@@ -27,6 +27,12 @@ public sealed class CaseExportContents
     /// <summary>The export event's ledger index, for VERIFY.txt.</summary>
     public required ulong ExportEventIndex { get; init; }
 
-    /// <summary>The zip's file name, for VERIFY.txt.</summary>
-    public string FileName { get; init; } = "case.zip";
+    /// <summary>
+    /// The name the zip is saved under, when the requester said so, for the command in VERIFY.txt; null when unknown:
+    /// VERIFY.txt then tells the reader to use the name they saved it under, giving <see cref="SuggestedFileName"/>.
+    /// </summary>
+    public string? FileName { get; init; }
+
+    /// <summary>The name a node suggests for the export of <see cref="CaseId"/>: <c>case-ID.zip</c>.</summary>
+    public string SuggestedFileName => $"case-{CaseId}.zip";
 }

@@ -8,7 +8,7 @@ using EvidenceChain.Verifier.Receipts.Internal;
 namespace EvidenceChain.Verifier.Receipts;
 
 /// <summary>
-/// Writes and reads receipts: the <c>.evidence.zip</c> of DESIGN.md §2 (members in <see cref="ReceiptMembers"/>,
+/// Writes and reads receipts: the <c>.evidence.zip</c> of docs/design.md §2 (members in <see cref="ReceiptMembers"/>,
 /// format in docs/formats.md). Writing streams artefacts straight into the zip; reading refuses unsafe names,
 /// duplicates, unexpected members and oversized or implausibly compressed members before reading any content.
 /// </summary>

@@ -178,9 +178,9 @@ public sealed class Rfc6962Tests
     [Fact]
     public void Root_BenchReferenceW1Tree_MatchesOpenSslReference()
     {
-        // W1 of shared/bench-reference (merkle_openssl.c): 2^20 leaves, leaf data i = SHA-256(uint64 big-endian i),
+        // W1 of bench/reference (merkle_openssl.c): 2^20 leaves, leaf data i = SHA-256(uint64 big-endian i),
         // leaf hash = SHA-256(0x00 || data i). The README quotes the prefix 42f31508; the full root is printed by
-        //   shared/bench-reference/run.sh tree 1    ->  RESULT openssl-SHA256_lowlevel W1 ... root=42f31508...
+        //   bench/reference/run.sh tree 1    ->  RESULT openssl-SHA256_lowlevel W1 ... root=42f31508...
         // (reproduced with gcc -O2 and OpenSSL 3.0.19; every variant and the 2-thread run print the same root).
         var expected = Hash.Parse("42f315088197efd665fb0441d6aa50435d218c68e7531c81b0f8cca366d47e2f");
         const int size = 1 << 20;

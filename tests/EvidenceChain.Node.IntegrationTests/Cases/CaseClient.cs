@@ -25,9 +25,9 @@ public static class CaseClient
         (await Uploads.PreserveAsync(node, key, Uploads.Bytes(100 + seed, seed), $"exhibit-{seed}.txt")).Entry.Index;
 
     /// <summary>Exports over gRPC; checks the chunks against the announced size and SHA-256.</summary>
-    public static async Task<(CaseExportInfo Info, byte[] Zip)> ExportAsync(this TestNode node, string key, string caseId)
+    public static async Task<(CaseExportInfo Info, byte[] Zip)> ExportAsync(this TestNode node, string key, string caseId, string fileName = "")
     {
-        using var call = node.Cases().ExportCase(new ExportCaseRequest { CaseId = caseId }, TestNode.As(key));
+        using var call = node.Cases().ExportCase(new ExportCaseRequest { CaseId = caseId, FileName = fileName }, TestNode.As(key));
         CaseExportInfo? info = null;
         using var zip = new MemoryStream();
         while (await call.ResponseStream.MoveNext(CancellationToken.None))

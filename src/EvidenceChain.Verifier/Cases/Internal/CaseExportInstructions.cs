@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using EvidenceChain.Verifier.Internal;
 
 namespace EvidenceChain.Verifier.Cases.Internal;
 
@@ -19,38 +20,55 @@ internal static class CaseExportInstructions
         Line("TRUST ANCHORS. trust/ holds copies for convenience only. Obtain the log's verifier key (LOG.vkey) and the TSA's");
         Line("CA certificate (TSA-CA.pem) from a source you trust, and compare them with the copies.");
         Line();
-        Line("1. Everything at once, offline:");
+        Line("Every command below runs the same in cmd, PowerShell and a POSIX shell, in the folder named in each step.");
         Line();
-        Line($"   evidencectl verify-case {contents.FileName} --log-key LOG.vkey --tsa-ca TSA-CA.pem");
+        var word = "";
+        var named = contents.FileName is { } given && CommandWord.TryWrite(given, out word);
+        if (named)
+        {
+            Line($"1. Everything at once, offline, in the folder where you saved this zip as {contents.FileName}:");
+        }
+        else
+        {
+            Line("1. Everything at once, offline, in the folder where you saved this zip (the node suggested the name");
+            Line($"   {contents.SuggestedFileName}; give the name you saved it under):");
+        }
+
+        Line();
+        Line($"   evidencectl verify-case {(named ? word : contents.SuggestedFileName)} --log-key LOG.vkey --tsa-ca TSA-CA.pem");
         Line();
         Line("   It verifies every receipt (entry, inclusion proof, checkpoint signature, RFC 3161 timestamp), the manifest's");
         Line("   signature, that every listed item and event has a receipt whose leaf hash matches the manifest, that the");
         Line("   events form the case's unbroken history and produce exactly the listed items, and that the export event");
         Line("   carries the manifest's SHA-256. One line per item and event; exit status 0 only if all pass.");
         Line();
-        Line("2. Step by step, after unzipping:");
+        Line("2. Step by step, in the folder you unzipped this export into:");
         Line();
         Line("   The manifest's signature (a C2SP signed note by the log's key):");
         Line();
-        Line("   evidencectl note verify --key \"$(cat LOG.vkey)\" manifest.note");
+        Line("   evidencectl note verify --key LOG.vkey manifest.note");
         Line();
-        Line($"   Its SHA-256 (must print {manifestSha256}):");
+        Line($"   Its SHA-256 (openssl prints {manifestSha256} after \"= \"):");
         Line();
-        Line("   sha256sum manifest.note");
+        Line("   openssl dgst -sha256 manifest.note");
         Line();
-        Line("   The export event that fixed it in the ledger (its entry.json has that \"manifest-sha256\"):");
+        Line("   The export event that fixed it in the ledger; its entry.json (in the receipt, a zip) has that");
+        Line("   \"manifest-sha256\":");
         Line();
         Line($"   evidencectl verify {exportReceipt} --log-key LOG.vkey --tsa-ca TSA-CA.pem");
-        Line($"   unzip -p {exportReceipt} entry.json");
         Line();
-        Line("   Every other receipt the same way (each has its own VERIFY.txt with the openssl commands):");
+        Line("   Every other receipt in receipts/ and events/ the same way, one command per file (each receipt has its own");
+        Line("   VERIFY.txt with the openssl commands), e.g.:");
         Line();
-        Line("   for r in receipts/*.evidence.zip events/*.evidence.zip; do");
-        Line("     evidencectl verify \"$r\" --log-key LOG.vkey --tsa-ca TSA-CA.pem || echo \"FAILED: $r\"");
-        Line("   done");
+        Line($"   evidencectl verify {Example(contents)} --log-key LOG.vkey --tsa-ca TSA-CA.pem");
         Line();
         Line("   Then compare each \"item INDEX LEAF-HASH ...\" and \"event INDEX LEAF-HASH ...\" line of manifest.note with the");
         Line("   leaf hash in that receipt's VERIFY.txt. docs/formats.md, \"Cases\", describes every line.");
         return text.ToString();
     }
+
+    /// <summary>The first item's receipt, or the first event's when the case holds no item.</summary>
+    private static string Example(CaseExportContents contents) => contents.ItemReceipts.Count > 0
+        ? CaseExportMembers.ReceiptName(CaseExportMembers.ReceiptFolder, contents.ItemReceipts.Min(r => r.Index))
+        : CaseExportMembers.ReceiptName(CaseExportMembers.EventFolder, contents.EventReceipts.Min(r => r.Index));
 }

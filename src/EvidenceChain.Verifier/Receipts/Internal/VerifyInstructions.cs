@@ -4,6 +4,7 @@ using EvidenceChain.Core.Entries;
 using EvidenceChain.Core.Merkle;
 using EvidenceChain.Core.Notes;
 using EvidenceChain.Core.Proofs;
+using EvidenceChain.Verifier.Internal;
 
 namespace EvidenceChain.Verifier.Receipts.Internal;
 
@@ -27,50 +28,56 @@ internal static class VerifyInstructions
         Line("from a source you trust (the log operator's publication, an earlier record) and use them as LOG.vkey and");
         Line("TSA-CA.pem below. Compare them with trust/log.vkey and the last certificate of trust/tsa-chain.pem.");
         Line();
-        Line("1. Everything at once, offline (evidencectl):");
+        Line("Every command below runs the same in cmd, PowerShell and a POSIX shell, in the folder named in each step.");
         Line();
-        Line($"   evidencectl verify {contents.FileName} --log-key LOG.vkey --tsa-ca TSA-CA.pem");
+        var named = CommandWord.TryWrite(contents.FileName, out var word);
+        Line("1. Everything at once, offline (evidencectl), in the folder where you saved this zip (give the name you");
+        Line("   saved it under if it is not the one below):");
+        Line();
+        Line($"   evidencectl verify {(named ? word : "FILE.evidence.zip")} --log-key LOG.vkey --tsa-ca TSA-CA.pem");
+
         Line();
         Line("   It checks the entry, the inclusion proof, the checkpoint signature under LOG.vkey, the timestamp under");
         Line("   TSA-CA.pem and the artefacts in artefacts/ (add --artefact FILE for copies kept elsewhere), one line per step.");
         Line();
-        Line("2. With standard tools, after unzipping:");
+        Line("2. Step by step, in the folder you unzipped this receipt into:");
         Line();
         Line("   The trusted time (prints \"Verification: OK\"), and the token's contents (Time stamp, Serial number, Policy OID):");
         Line();
         Line("   openssl ts -verify -data checkpoint.txt -in checkpoint.tsr -CAfile TSA-CA.pem -untrusted trust/tsa-chain.pem");
         Line("   openssl ts -reply -in checkpoint.tsr -text");
         Line();
-        Line("   The checkpoint's signature (the proof's lines after its first empty line are the signed checkpoint;");
-        Line("   checkpoint.txt must equal that checkpoint's text, the lines before its own empty line):");
+        Line("   OpenSSL 3 may first warn that the certificate from trust/tsa-chain.pem \"is not a CA cert\": that is the");
+        Line("   TSA's own certificate, which -untrusted offers for building the chain; the warning does not fail anything.");
         Line();
-        Line("   sed '1,/^$/d' proof.tlog-proof > checkpoint.note");
-        Line("   evidencectl note verify --key \"$(cat LOG.vkey)\" checkpoint.note");
-        Line("   sed '/^$/,$d' checkpoint.note | cmp - checkpoint.txt && echo same");
+        Line("   The signed checkpoint is the part of proof.tlog-proof after its first empty line, and checkpoint.txt must be");
+        Line("   its text (the lines before the signatures). The leaf hash is the SHA-256 of one zero byte followed by the");
+        Line("   bytes of entry.json:");
         Line();
-        Line(string.Create(CultureInfo.InvariantCulture, $"   The leaf hash (must print {Rfc6962.HashLeaf(contents.Leaf.Span)}):"));
+        Line($"      {Rfc6962.HashLeaf(contents.Leaf.Span)}");
         Line();
-        Line("   (printf '\\000'; cat entry.json) | sha256sum");
+        Line("   The proof's audit path leads from it to the checkpoint's root (docs/formats.md, \"Inclusion proof\"). This");
+        Line("   checks all of that, and the token again:");
         Line();
-        Line("   The inclusion of that leaf hash under the checkpoint's root: docs/formats.md, \"Inclusion proof\", or:");
-        Line();
-        Line(string.Create(CultureInfo.InvariantCulture, $"   evidencectl verify proof.tlog-proof --entry entry.json --log-key LOG.vkey --tsr checkpoint.tsr --tsa-ca TSA-CA.pem"));
+        Line("   evidencectl verify proof.tlog-proof --entry entry.json --log-key LOG.vkey --tsr checkpoint.tsr --tsa-ca TSA-CA.pem");
         if (entry.Draft.Artefacts.Count > 0)
         {
             Line();
-            Line("3. The artefacts: each file's digests must equal those the entry lists.");
+            Line("3. The artefacts: each file's digests must equal those the entry lists (openssl prints them after \"= \").");
             foreach (var artefact in entry.Draft.Artefacts)
             {
-                var file = ReceiptArchive.IsSafeArtefactName(artefact.Name) ? ShellQuote($"artefacts/{artefact.Name}") : "FILE";
-                var included = contents.Artefacts.Any(a => string.Equals(a.Name, artefact.Name, StringComparison.Ordinal))
-                    ? "included"
-                    : "not included; use your copy";
+                var isIncluded = contents.Artefacts.Any(a => string.Equals(a.Name, artefact.Name, StringComparison.Ordinal));
+                var path = isIncluded ? $"artefacts/{artefact.Name}" : artefact.Name;
+                var file = ReceiptArchive.IsSafeArtefactName(artefact.Name) && CommandWord.TryWrite(path, out var quoted) ? quoted : "FILE";
+                var included = isIncluded ? "included" : "not included; use your copy";
                 Line();
                 Line(string.Create(CultureInfo.InvariantCulture, $"   {artefact.Name} ({artefact.MediaType}, {artefact.Size} bytes, {included}):"));
-                Line($"   sha256sum {file}            # {artefact.Sha256}");
+                Line($"   openssl dgst -sha256 {file}");
+                Line($"      {artefact.Sha256}");
                 if (artefact.Sm3 is { } sm3)
                 {
-                    Line($"   openssl dgst -sm3 {file}    # {sm3}");
+                    Line($"   openssl dgst -sm3 {file}");
+                    Line($"      {sm3}");
                 }
             }
         }
@@ -84,7 +91,4 @@ internal static class VerifyInstructions
 
         return text.ToString();
     }
-
-    /// <summary>A POSIX shell single-quoted word.</summary>
-    private static string ShellQuote(string word) => "'" + word.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
 }

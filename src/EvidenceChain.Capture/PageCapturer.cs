@@ -4,6 +4,7 @@ using EvidenceChain.Capture.Browser;
 using EvidenceChain.Capture.Guard;
 using EvidenceChain.Capture.Internal;
 using EvidenceChain.Core.Digests;
+using EvidenceChain.Core.Text;
 using Microsoft.Extensions.Logging;
 
 namespace EvidenceChain.Capture;
@@ -111,7 +112,7 @@ public sealed class PageCapturer : IDisposable
         refusal = null;
         if (!Uri.TryCreate(url.Trim(), UriKind.Absolute, out var uri) || uri.IsFile || uri.IsUnc)
         {
-            refusal = new CaptureFailure(CaptureFailureReason.Refused, $"refused: \"{Printable(url)}\" is not an absolute URL such as https://example.org/page", "url");
+            refusal = new CaptureFailure(CaptureFailureReason.Refused, $"refused: \"{UntrustedText.Printable(url, 100)}\" is not an absolute URL such as https://example.org/page", "url");
             return null;
         }
 
@@ -129,7 +130,7 @@ public sealed class PageCapturer : IDisposable
 
         if (uri.Host.Length == 0)
         {
-            refusal = new CaptureFailure(CaptureFailureReason.Refused, $"refused: \"{Printable(url)}\" has no host", "url");
+            refusal = new CaptureFailure(CaptureFailureReason.Refused, $"refused: \"{UntrustedText.Printable(url, 100)}\" has no host", "url");
             return null;
         }
 
@@ -192,7 +193,7 @@ public sealed class PageCapturer : IDisposable
             if (next is null)
             {
                 failure = resolved is null
-                    ? new CaptureFailure(CaptureFailureReason.ProtocolError, $"{current} redirects to \"{Printable(location)}\", which is not a URL")
+                    ? new CaptureFailure(CaptureFailureReason.ProtocolError, $"{current} redirects to \"{UntrustedText.Printable(location, 100)}\", which is not a URL")
                     : new CaptureFailure(CaptureFailureReason.Refused, $"the redirect from {current} was {CheckUrlMessage(resolved)}", "scheme");
                 break;
             }
@@ -436,6 +437,4 @@ public sealed class PageCapturer : IDisposable
             throw new ArgumentException($"{setting} must be {expected}.");
         }
     }
-
-    private static string Printable(string s) => new([.. s.Take(100).Select(c => char.IsControl(c) ? '?' : c)]);
 }

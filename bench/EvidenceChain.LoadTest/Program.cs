@@ -3,7 +3,6 @@ using System.Globalization;
 using System.Runtime;
 using EvidenceChain.Api.V1;
 using EvidenceChain.LoadTest;
-using EvidenceChain.LoadTest.RawGrpc;
 using EvidenceChain.Node;
 using Google.Protobuf;
 using Grpc.Core;
@@ -16,11 +15,8 @@ using Microsoft.Extensions.Logging;
 //   append: the ledger alone, without gRPC or blobs.
 // The node runs in this process on 127.0.0.1 with a fresh data folder (or --data DIR to reuse one), so client and
 // node share the machine's cores, as they would on one box; the process runs server GC, as the node does alone.
-// --client picks the gRPC client of ingest:
-//   grpc (default): Grpc.Net.Client over SocketsHttpHandler, as an application would call the node.
-//   raw: RawGrpc/RawGrpcConnection, a lean client for this one call (HTTP/2 and HPACK written for the harness, like
-//        ghz or h2load), so that less of the shared CPU goes to the client and the figure says more about the node.
-// Both open --connections HTTP/2 connections (default clients/16) and spread the workers over them.
+// The clients call through Grpc.Net.Client over SocketsHttpHandler, as an application would call the node, on
+// --connections HTTP/2 connections (default clients/16) with the workers spread over them.
 var options = ParseOptions(args);
 var mode = args.Length > 0 ? args[0] : "ingest";
 var clients = options.GetValueOrDefault("clients", 64);
@@ -29,15 +25,8 @@ var warmup = options.GetValueOrDefault("warmup", 5);
 var entries = options.GetValueOrDefault("entries", 1_000_000);
 var dataPath = args.SkipWhile(a => a != "--data").Skip(1).FirstOrDefault() ?? Path.Combine(Path.GetTempPath(), "ec-load-" + Guid.NewGuid().ToString("N"));
 var keep = args.Contains("--data");
-var client = args.SkipWhile(a => a != "--client").Skip(1).FirstOrDefault() ?? "grpc";
-if (client is not ("grpc" or "raw") || (client == "raw" && mode != "ingest"))
-{
-    return Usage();
-}
-
 var cpuPerOperation = TimeSpan.Zero;
 long acknowledged = 0;
-string? clientNotes = null;
 
 await using var node = await EvidenceNode.StartAsync(
     ["--data", dataPath, "--grpc", "http://127.0.0.1:0", "--http", "http://127.0.0.1:0", "--Limits:MaxConcurrentUploadsPerKey", "100000"],
@@ -50,7 +39,7 @@ using var channel = GrpcChannel.ForAddress(node.GrpcAddress, new GrpcChannelOpti
 // once (Kestrel's default) and is read by one loop on each side.
 var connections = options.GetValueOrDefault("connections", Math.Max(1, clients / 16));
 var channels = Enumerable.Range(0, connections).Select(_ => GrpcChannel.ForAddress(node.GrpcAddress)).ToArray();
-Console.WriteLine($"node {node.GrpcAddress}, data {dataPath}, {Environment.ProcessorCount} cores, {(GCSettings.IsServerGC ? "server" : "workstation")} GC ({GCSettings.LatencyMode}), {client} client, {clients} clients on {connections} connections, {warmup} s warm-up + {seconds} s");
+Console.WriteLine($"node {node.GrpcAddress}, data {dataPath}, {Environment.ProcessorCount} cores, {(GCSettings.IsServerGC ? "server" : "workstation")} GC ({GCSettings.LatencyMode}), {clients} clients on {connections} connections, {warmup} s warm-up + {seconds} s");
 
 try
 {
@@ -76,15 +65,10 @@ async Task<int> IngestAsync()
     var adminKey = (await File.ReadAllTextAsync(node.AdminKeyPath ?? throw new InvalidOperationException("Use a fresh data folder for ingest."))).Trim();
     var admin = new AdminService.AdminServiceClient(channel);
     var key = (await admin.CreateApiKeyAsync(new CreateApiKeyRequest { Role = "submitter" }, Auth(adminKey))).Secret;
-    var (count, errors, recorder, elapsed) = client == "raw" ? await IngestRawAsync(key) : await IngestGrpcAsync(key);
+    var (count, errors, recorder, elapsed) = await IngestGrpcAsync(key);
     Report("preservations", count, errors, recorder, elapsed);
     Console.WriteLine($"ledger size {node.Ledger.Size}; {acknowledged} calls acknowledged in all (warm-up, measured, last in flight)");
     ReportMemory();
-    if (clientNotes is not null)
-    {
-        Console.WriteLine(clientNotes);
-    }
-
     return 0;
 }
 
@@ -106,46 +90,6 @@ Task<(long Count, long Errors, LatencyRecorder Recorder, TimeSpan Elapsed)> Inge
         await call.RequestStream.CompleteAsync();
         await call;
     });
-}
-
-// The same calls through the lean client: the same two messages, the content serialized from a per-worker buffer
-// that each call refills with new random bytes.
-async Task<(long Count, long Errors, LatencyRecorder Recorder, TimeSpan Elapsed)> IngestRawAsync(string key)
-{
-    var method = EvidenceService.Descriptor.FindMethodByName("PreserveFile");
-    var path = $"/{method.Service.FullName}/{method.Name}";
-    var raw = await Task.WhenAll(Enumerable.Range(0, connections).Select(_ => RawGrpcConnection.OpenAsync(node.GrpcAddress, path, key)));
-    try
-    {
-        var metadata = new PreserveFileRequest
-        {
-            Metadata = new FileMetadata { FileName = "page.html", MediaType = "text/html", Title = "load test" },
-        };
-        var contents = new byte[clients][];
-        return await RunAsync(clients, async (worker, random) =>
-        {
-            var content = contents[worker] ??= new byte[1024];
-            random.NextBytes(content);
-            var chunk = new PreserveFileRequest { Chunk = UnsafeByteOperations.UnsafeWrap(content) };
-            var reply = await raw[worker % raw.Length].CallAsync(PreserveFileResponse.Parser, metadata, chunk);
-            if (reply.Entry is null)
-            {
-                throw new RpcException(new Status(StatusCode.Internal, "The reply carries no entry."));
-            }
-        });
-    }
-    finally
-    {
-        var traffic = new Http2TrafficCounters();
-        foreach (var connection in raw)
-        {
-            await connection.DisposeAsync();
-            traffic.Add(connection.Traffic);
-        }
-
-        // The node answers the client's closing GOAWAY with its own, when it gets there before the socket closes.
-        clientNotes = $"raw client {traffic}";
-    }
 }
 
 // The ledger alone (no gRPC, no blobs): what the sequencer sustains with this many appenders.
@@ -267,8 +211,7 @@ static CallOptions Auth(string key) => new(new Metadata { { "authorization", "Be
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: EvidenceChain.LoadTest ingest|proofs|append [--client grpc|raw] [--clients N] [--connections N] [--seconds S] [--warmup S] [--entries N] [--data DIR]");
-    Console.Error.WriteLine("  --client raw (ingest only): a lean HTTP/2 gRPC client instead of Grpc.Net.Client (the default, grpc)");
+    Console.Error.WriteLine("usage: EvidenceChain.LoadTest ingest|proofs|append [--clients N] [--connections N] [--seconds S] [--warmup S] [--entries N] [--data DIR]");
     return 2;
 }
 

@@ -3,7 +3,7 @@ using System.Net.Sockets;
 using EvidenceChain.Capture.Browser;
 using EvidenceChain.Capture.Guard;
 using EvidenceChain.Capture.Internal;
-using EvidenceChain.Core.Digests;
+using EvidenceChain.Core.Text;
 using Microsoft.Extensions.Logging;
 
 namespace EvidenceChain.Capture;
@@ -11,8 +11,8 @@ namespace EvidenceChain.Capture;
 /// <summary>
 /// Captures a web page as evidence: resolves the host and checks every answer with the SSRF guard, connects to the
 /// pinned address itself, records the HTTP exchange raw (with TLS and DNS details), follows redirects re-checking
-/// each, optionally renders the page in a guarded browser, and writes one WARC/1.1 file, every artefact hashed as it
-/// is written. Failures after the first connection attempt are explicit failed results that still carry the WARC of
+/// each, and optionally renders the page in a guarded browser; <see cref="CapturePackager"/> then writes one WARC/1.1
+/// file and the artefacts, every artefact hashed as it is written. Failures after the first connection attempt are explicit failed results that still carry the WARC of
 /// what happened; a URL refused up front throws <see cref="CaptureRefusedException"/> and records nothing.
 /// </summary>
 /// <remarks>Thread-safe; at most <see cref="CaptureOptions.MaxConcurrentCaptures"/> captures run at once.</remarks>
@@ -24,8 +24,8 @@ public sealed class PageCapturer : IDisposable
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly Func<CancellationToken, Task<DateTimeOffset?>>? _trustedTime;
-    private readonly string _workFolder;
     private readonly SemaphoreSlim _slots;
+    private readonly CapturePackager _packager;
 
     /// <summary>Creates a capturer.</summary>
     /// <param name="options">Limits and the allow-list; read once, here.</param>
@@ -58,7 +58,7 @@ public sealed class PageCapturer : IDisposable
         _time = time;
         _logger = logger;
         _trustedTime = trustedTime;
-        _workFolder = workFolder ?? Path.GetTempPath();
+        _packager = new CapturePackager(options, renderer?.Description ?? "none", workFolder ?? Path.GetTempPath(), logger);
         _slots = new SemaphoreSlim(options.MaxConcurrentCaptures, options.MaxConcurrentCaptures);
         Guard = new AddressGuard(options.AllowedNetworks.Select(AddressGuard.ParseNetwork));
     }
@@ -111,7 +111,7 @@ public sealed class PageCapturer : IDisposable
         refusal = null;
         if (!Uri.TryCreate(url.Trim(), UriKind.Absolute, out var uri) || uri.IsFile || uri.IsUnc)
         {
-            refusal = new CaptureFailure(CaptureFailureReason.Refused, $"refused: \"{Printable(url)}\" is not an absolute URL such as https://example.org/page", "url");
+            refusal = new CaptureFailure(CaptureFailureReason.Refused, $"refused: \"{UntrustedText.Printable(url, 100)}\" is not an absolute URL such as https://example.org/page", "url");
             return null;
         }
 
@@ -129,7 +129,7 @@ public sealed class PageCapturer : IDisposable
 
         if (uri.Host.Length == 0)
         {
-            refusal = new CaptureFailure(CaptureFailureReason.Refused, $"refused: \"{Printable(url)}\" has no host", "url");
+            refusal = new CaptureFailure(CaptureFailureReason.Refused, $"refused: \"{UntrustedText.Printable(url, 100)}\" has no host", "url");
             return null;
         }
 
@@ -192,7 +192,7 @@ public sealed class PageCapturer : IDisposable
             if (next is null)
             {
                 failure = resolved is null
-                    ? new CaptureFailure(CaptureFailureReason.ProtocolError, $"{current} redirects to \"{Printable(location)}\", which is not a URL")
+                    ? new CaptureFailure(CaptureFailureReason.ProtocolError, $"{current} redirects to \"{UntrustedText.Printable(location, 100)}\", which is not a URL")
                     : new CaptureFailure(CaptureFailureReason.Refused, $"the redirect from {current} was {CheckUrlMessage(resolved)}", "scheme");
                 break;
             }
@@ -223,7 +223,22 @@ public sealed class PageCapturer : IDisposable
             (outcome, rendering) = await RenderAsync(new Uri(finalUrl), pinned, timeout, ct, deadline.Token);
         }
 
-        return await PackageAsync(first, finalUrl, started, trusted, trustedNote, render, lookups.Values, hops, failure, outcome, rendering, redirects, ct);
+        var page = new CapturedPage
+        {
+            First = first,
+            FinalUrl = finalUrl,
+            Started = started,
+            TrustedTime = trusted,
+            TrustedTimeNote = trustedNote,
+            RenderRequested = render,
+            Lookups = lookups.Values,
+            Hops = hops,
+            Failure = failure,
+            Outcome = outcome,
+            Rendering = rendering,
+            Redirects = redirects,
+        };
+        return await _packager.PackageAsync(page, ct);
     }
 
     private async Task<DnsLookup> ResolveAsync(Uri url, Dictionary<string, DnsLookup> lookups, CancellationToken ct)
@@ -307,88 +322,6 @@ public sealed class PageCapturer : IDisposable
         }
     }
 
-    private async Task<CaptureResult> PackageAsync(
-        Uri first, string finalUrl, DateTimeOffset started, DateTimeOffset? trusted, string trustedNote, bool render,
-        IReadOnlyCollection<DnsLookup> lookups, List<HopRecord> hops, CaptureFailure? failure, RenderOutcome? outcome, string rendering, int redirects,
-        CancellationToken ct)
-    {
-        var environment = new EnvironmentRecord
-        {
-            Options = _options,
-            NodeTime = started,
-            TrustedTime = trusted,
-            TrustedTimeNote = trustedNote,
-            RenderRequested = render,
-            Browser = _renderer?.Description ?? "none",
-            Url = first.AbsoluteUri,
-            FinalUrl = finalUrl,
-            Failure = failure,
-            Rendering = rendering,
-            Hops = hops,
-            BrowserBlocked = outcome?.Blocked ?? [],
-            BrowserNotes = outcome?.Notes ?? [],
-        }.ToJson();
-
-        var folder = Path.Combine(_workFolder, "evidencechain-capture-" + Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(folder);
-        var artefacts = new List<CapturedArtefact>();
-        try
-        {
-            var warcPath = Path.Combine(folder, CaptureWarc.FileName);
-            var warc = await HashingStream.WriteFileAsync(warcPath, _options.Sm3,
-                s => CaptureWarc.WriteAsync(s, first.AbsoluteUri, started, lookups, hops, environment, outcome, _options, ct), ct);
-            artefacts.Add(new CapturedArtefact(CaptureWarc.FileName, "application/warc", warcPath, warc));
-            var last = hops.Count > 0 ? hops[^1] : null;
-            if (failure is null && last is not null)
-            {
-                artefacts.Add(await WriteArtefactAsync(folder, "payload", PayloadMediaType(last), last.Payload, ct));
-            }
-
-            if (outcome is not null)
-            {
-                artefacts.Add(await WriteArtefactAsync(folder, "screenshot.png", "image/png", outcome.Screenshot, ct));
-                artefacts.Add(await WriteArtefactAsync(folder, "dom.html", "text/html; charset=utf-8", outcome.Dom, ct));
-            }
-        }
-        catch
-        {
-            Directory.Delete(folder, recursive: true);
-            throw;
-        }
-
-        var result = new CaptureResult(folder)
-        {
-            Url = first.AbsoluteUri,
-            FinalUrl = finalUrl,
-            HttpStatus = hops.Count > 0 ? hops[^1].StatusCode : 0,
-            Failure = failure,
-            Rendering = rendering,
-            RemoteAddress = hops.Count > 0 ? hops[^1].Remote.Address.ToString() : string.Empty,
-            Redirects = redirects,
-            Started = started,
-            EnvironmentSha256 = ArtefactHasher.Compute(environment, withSm3: false).Sha256,
-            Artefacts = artefacts,
-        };
-        var safe = CaptureLog.Safe(first);
-        if (failure is null)
-        {
-            CaptureLog.Completed(_logger, safe, result.HttpStatus, result.RemoteAddress, redirects, rendering);
-        }
-        else
-        {
-            CaptureLog.Failed(_logger, safe, failure.ReasonName, CaptureLog.Safe(failure.Message, hops.Select(h => h.Url).Append(first)));
-        }
-
-        return result;
-    }
-
-    private async Task<CapturedArtefact> WriteArtefactAsync(string folder, string name, string mediaType, byte[] content, CancellationToken ct)
-    {
-        var path = Path.Combine(folder, name);
-        var digests = await HashingStream.WriteFileAsync(path, _options.Sm3, s => s.WriteAsync(content, ct).AsTask(), ct);
-        return new CapturedArtefact(name, mediaType, path, digests);
-    }
-
     private async Task<(DateTimeOffset? Time, string Note)> TrustedTimeAsync(CancellationToken ct)
     {
         if (_trustedTime is null)
@@ -404,16 +337,6 @@ public sealed class PageCapturer : IDisposable
         {
             return (null, "not available: " + e.Message);
         }
-    }
-
-    // The media type of the main payload: the essence of Content-Type when it is well formed.
-    private static string PayloadMediaType(HopRecord hop)
-    {
-        var value = hop.Head?.Get("Content-Type");
-        var essence = value?.Split(';')[0].Trim().ToLowerInvariant();
-        return essence is { Length: > 2 and <= 127 } && essence.Count(c => c == '/') == 1 && essence.All(c => char.IsAsciiLetterOrDigit(c) || "/!#$&-^_.+".Contains(c, StringComparison.Ordinal))
-            ? essence
-            : "application/octet-stream";
     }
 
     private CaptureRefusedException Refuse(string url, CaptureFailure refusal)
@@ -436,6 +359,4 @@ public sealed class PageCapturer : IDisposable
             throw new ArgumentException($"{setting} must be {expected}.");
         }
     }
-
-    private static string Printable(string s) => new([.. s.Take(100).Select(c => char.IsControl(c) ? '?' : c)]);
 }

@@ -1,5 +1,6 @@
 using System.Text;
 using EvidenceChain.Core.Entries;
+using EvidenceChain.Core.Text;
 
 namespace EvidenceChain.Ledger;
 
@@ -46,14 +47,14 @@ public sealed class FileIntake
 
         if (name is "." or ".." || name.AsSpan().IndexOfAny('/', '\\') >= 0 || HasControl(name, allowLineBreaks: false))
         {
-            throw new EvidenceRejectedException($"file_name \"{Printable(name)}\" must be a bare file name: no '/', '\\', control characters, \".\" or \"..\".");
+            throw new EvidenceRejectedException($"file_name \"{UntrustedText.Printable(name)}\" must be a bare file name: no '/', '\\', control characters, \".\" or \"..\".");
         }
 
         var mediaType = file.MediaType.Length == 0 ? DefaultMediaType : file.MediaType;
         CheckLength("media_type", mediaType, _options.MaxMediaTypeBytes, "Limits:MaxMediaTypeBytes");
         if (!IsMediaType(mediaType))
         {
-            throw new EvidenceRejectedException($"media_type \"{Printable(mediaType)}\" is not a media type such as application/pdf or text/html; charset=utf-8.");
+            throw new EvidenceRejectedException($"media_type \"{UntrustedText.Printable(mediaType)}\" is not a media type such as application/pdf or text/html; charset=utf-8.");
         }
 
         CheckLength("title", file.Title, _options.MaxTitleBytes, "Limits:MaxTitleBytes");
@@ -172,7 +173,4 @@ public sealed class FileIntake
     // RFC 6838 §4.2 restricted-name.
     private static bool IsRestrictedName(string s) =>
         s.Length <= 127 && char.IsAsciiLetterOrDigit(s[0]) && s.All(c => char.IsAsciiLetterOrDigit(c) || "!#$&-^_.+".Contains(c, StringComparison.Ordinal));
-
-    private static string Printable(string value) =>
-        new([.. value.Take(80).Select(c => char.IsControl(c) ? '?' : c)]);
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using EvidenceChain.Core.Text;
 
 namespace EvidenceChain.Capture.Internal;
 
@@ -53,7 +54,7 @@ internal sealed class ResponseReader : IDisposable
             var status = head.StatusCode;
             if (status == 0)
             {
-                throw new InvalidDataException($"the response does not start with an HTTP/1.x status line (got \"{Printable(head.StartLine)}\")");
+                throw new InvalidDataException($"the response does not start with an HTTP/1.x status line (got \"{UntrustedText.Printable(head.StartLine, 60)}\")");
             }
 
             if (status is >= 100 and < 200 && status != 101)
@@ -188,8 +189,6 @@ internal sealed class ResponseReader : IDisposable
 
     public void Dispose() => _raw.Dispose();
 
-    private static string Printable(string s) => new([.. s.Take(60).Select(c => char.IsControl(c) ? '?' : c)]);
-
     /// <summary>Finds the end of a chunked body incrementally, resuming where the last call stopped.</summary>
     private sealed class ChunkScan(int start)
     {
@@ -225,7 +224,7 @@ internal sealed class ResponseReader : IDisposable
                 var sizeText = System.Text.Encoding.ASCII.GetString(semicolon >= 0 ? line[..semicolon] : line).Trim();
                 if (!long.TryParse(sizeText, NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var size) || size < 0)
                 {
-                    throw new InvalidDataException($"malformed chunk size line \"{Printable(sizeText)}\"");
+                    throw new InvalidDataException($"malformed chunk size line \"{UntrustedText.Printable(sizeText, 60)}\"");
                 }
 
                 if (size == 0)

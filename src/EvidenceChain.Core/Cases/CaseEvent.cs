@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using EvidenceChain.Core.Entries;
+using EvidenceChain.Core.Text;
 
 namespace EvidenceChain.Core.Cases;
 
@@ -91,7 +92,7 @@ public sealed record CaseEvent
     {
         if (!IsCaseId(CaseId))
         {
-            return $"case id \"{Printable(CaseId)}\" is malformed: expected c and 16 lowercase hex digits";
+            return $"case id \"{UntrustedText.Printable(CaseId, 40)}\" is malformed: expected c and 16 lowercase hex digits";
         }
 
         if (string.IsNullOrEmpty(Actor) || HasControl(Actor, false))
@@ -143,7 +144,7 @@ public sealed record CaseEvent
                     || role.Any(c => c is not ((>= 'a' and <= 'z') or (>= '0' and <= '9') or '-')))
                 {
                     return string.Create(CultureInfo.InvariantCulture,
-                        $"parties[{i}].role \"{Printable(party.Role ?? string.Empty)}\" must be 1 to {CaseLimits.MaxPartyRoleBytes} characters of a-z, 0-9 and '-' (e.g. claimant)");
+                        $"parties[{i}].role \"{UntrustedText.Printable(party.Role ?? string.Empty, 40)}\" must be 1 to {CaseLimits.MaxPartyRoleBytes} characters of a-z, 0-9 and '-' (e.g. claimant)");
                 }
             }
         }
@@ -255,7 +256,7 @@ public sealed record CaseEvent
 
         if (!TryParseAction(Need("action"), out var action))
         {
-            throw Bad(entry, $"has an unknown action \"{Printable(a["action"])}\"");
+            throw Bad(entry, $"has an unknown action \"{UntrustedText.Printable(a["action"], 40)}\"");
         }
 
         var parties = new List<CaseParty>();
@@ -285,7 +286,7 @@ public sealed record CaseEvent
         {
             var known = new HashSet<string>(["case", "action", "actor", "prev-event", "evidence", "evidence-leaf-hash", "title", "reference", "text", "manifest-sha256"], StringComparer.Ordinal);
             var extra = a.Keys.FirstOrDefault(k => !known.Contains(k) && !k.StartsWith("party-", StringComparison.Ordinal)) ?? a.Keys.First(k => k.StartsWith("party-", StringComparison.Ordinal));
-            throw Bad(entry, $"has an unexpected attribute \"{Printable(extra)}\"");
+            throw Bad(entry, $"has an unexpected attribute \"{UntrustedText.Printable(extra, 40)}\"");
         }
 
         if (e.FindError() is { } error)
@@ -350,8 +351,4 @@ public sealed record CaseEvent
 
         return false;
     }
-
-    /// <summary>At most 40 characters, control characters as '?', for messages.</summary>
-    internal static string Printable(string value) =>
-        new([.. (value.Length > 40 ? value[..40] + "..." : value).Select(c => char.IsControl(c) || char.IsSurrogate(c) ? '?' : c)]);
 }

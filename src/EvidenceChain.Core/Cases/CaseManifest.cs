@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using EvidenceChain.Core.Text;
 
 namespace EvidenceChain.Core.Cases;
 
@@ -49,7 +50,7 @@ public sealed record CaseManifest
         {
             if (line.Any(c => char.IsControl(c)))
             {
-                throw new ArgumentException($"A manifest line would hold a control character: \"{CaseEvent.Printable(line)}\".");
+                throw new ArgumentException($"A manifest line would hold a control character: \"{UntrustedText.Printable(line, 40)}\".");
             }
 
             text.Append(line).Append('\n');
@@ -64,7 +65,7 @@ public sealed record CaseManifest
         {
             if (party.Role.Contains(' ', StringComparison.Ordinal) || party.Role.Length == 0)
             {
-                throw new ArgumentException($"A party role must be one word: \"{CaseEvent.Printable(party.Role)}\".");
+                throw new ArgumentException($"A party role must be one word: \"{UntrustedText.Printable(party.Role, 40)}\".");
             }
 
             Line($"party {party.Role} {party.Name}");
@@ -119,7 +120,7 @@ public sealed record CaseManifest
 
             return line.StartsWith(key + " ", StringComparison.Ordinal)
                 ? line[(key.Length + 1)..]
-                : throw new FormatException(Invariant($"Manifest line {at}: expected \"{key} ...\", got \"{CaseEvent.Printable(line)}\"."));
+                : throw new FormatException(Invariant($"Manifest line {at}: expected \"{key} ...\", got \"{UntrustedText.Printable(line, 40)}\"."));
         }
 
         bool Peek(string key) => at < lines.Length && lines[at].StartsWith(key + " ", StringComparison.Ordinal);
@@ -186,7 +187,7 @@ public sealed record CaseManifest
 
         if (at != lines.Length)
         {
-            throw Bad(at + 1, Invariant($"unexpected line \"{CaseEvent.Printable(lines[at])}\""));
+            throw Bad(at + 1, Invariant($"unexpected line \"{UntrustedText.Printable(lines[at], 40)}\""));
         }
 
         var manifest = new CaseManifest
@@ -206,10 +207,10 @@ public sealed record CaseManifest
         text.Length is > 0 and <= 20 && text.All(char.IsAsciiDigit) && (text == "0" || text[0] != '0')
             && ulong.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value)
             ? value
-            : throw Bad(line, $"\"{CaseEvent.Printable(text)}\" is not a decimal number");
+            : throw Bad(line, $"\"{UntrustedText.Printable(text, 40)}\" is not a decimal number");
 
     private static Hash ParseHash(string text, int line) =>
-        Hash.TryParse(text, out var hash) && hash.ToString() == text ? hash : throw Bad(line, $"\"{CaseEvent.Printable(text)}\" is not 64 lowercase hex digits");
+        Hash.TryParse(text, out var hash) && hash.ToString() == text ? hash : throw Bad(line, $"\"{UntrustedText.Printable(text, 40)}\" is not 64 lowercase hex digits");
 
     private static FormatException Bad(int line, string what) => new(Invariant($"Manifest line {line}: {what}."));
 

@@ -4,6 +4,7 @@ using EvidenceChain.Core;
 using EvidenceChain.Core.Cases;
 using EvidenceChain.Core.Entries;
 using EvidenceChain.Core.Merkle;
+using EvidenceChain.Core.Text;
 using Microsoft.Extensions.Logging;
 
 namespace EvidenceChain.Ledger.Cases;
@@ -306,7 +307,7 @@ public sealed class CaseBook
     {
         if (!CaseEvent.IsCaseId(caseId))
         {
-            throw new CaseException(CaseFailure.InvalidArgument, $"case id \"{Printable(caseId)}\" is malformed: expected c and 16 lowercase hex digits, as CreateCase returns it.");
+            throw new CaseException(CaseFailure.InvalidArgument, $"case id \"{UntrustedText.Printable(caseId, 40)}\" is malformed: expected c and 16 lowercase hex digits, as CreateCase returns it.");
         }
     }
 
@@ -384,9 +385,6 @@ public sealed class CaseBook
     private static string? Empty(string? text) => string.IsNullOrEmpty(text) ? null : text;
 
     private static string Capitalize(string text) => text.Length == 0 ? text : char.ToUpperInvariant(text[0]) + text[1..];
-
-    private static string Printable(string? value) =>
-        value is null ? string.Empty : new([.. (value.Length > 40 ? value[..40] + "..." : value).Select(c => char.IsControl(c) ? '?' : c)]);
 
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 }

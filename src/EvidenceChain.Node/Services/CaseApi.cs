@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using EvidenceChain.Api.V1;
+using EvidenceChain.Core.Text;
 using EvidenceChain.Ledger.Cases;
 using EvidenceChain.Node.Auth;
 using EvidenceChain.Node.Internal;
@@ -38,7 +39,7 @@ internal sealed class CaseApi(NodeCases cases, CaseExporter exporter) : CaseServ
             "" => null,
             "open" => Core.Cases.CaseStatus.Open,
             "closed" => Core.Cases.CaseStatus.Closed,
-            _ => throw new RpcException(new Status(StatusCode.InvalidArgument, $"status: expected open, closed or empty, got \"{Printable(request.Status)}\".")),
+            _ => throw new RpcException(new Status(StatusCode.InvalidArgument, $"status: expected open, closed or empty, got \"{UntrustedText.Printable(request.Status, 40)}\".")),
         };
         var response = new ListCasesResponse();
         response.Cases.AddRange(_book.List().Where(c => status is null || c.Status == status).Select(CaseWire.ToSummary));
@@ -82,12 +83,9 @@ internal sealed class CaseApi(NodeCases cases, CaseExporter exporter) : CaseServ
     {
         if (!Core.Cases.CaseEvent.IsCaseId(id))
         {
-            throw new RpcException(new Status(StatusCode.InvalidArgument, $"id \"{Printable(id)}\" is malformed: expected c and 16 lowercase hex digits, as CreateCase returns it."));
+            throw new RpcException(new Status(StatusCode.InvalidArgument, $"id \"{UntrustedText.Printable(id, 40)}\" is malformed: expected c and 16 lowercase hex digits, as CreateCase returns it."));
         }
 
         return _book.Find(id) ?? throw new RpcException(new Status(StatusCode.NotFound, $"There is no case {id}."));
     }
-
-    private static string Printable(string value) =>
-        new([.. (value.Length > 40 ? value[..40] + "..." : value).Select(c => char.IsControl(c) ? '?' : c)]);
 }

@@ -18,6 +18,24 @@ public sealed class CaseExportLimits
     /// </summary>
     public long MaxTotalBytes { get; init; } = 256L << 20;
 
+    /// <summary>
+    /// The most receipts (item and event receipts together) an export may hold. Default 5,120: a case at its limits
+    /// has 1,000 items and 4,000 events, and the export event.
+    /// </summary>
+    public int MaxReceipts { get; init; } = 5120;
+
+    /// <summary>
+    /// The most bytes verifying the export may inflate and hash in all: the export's members and everything read from
+    /// the receipts inside it. Verification then stops with a failed "work limit" step. Default 1 GiB.
+    /// </summary>
+    public long MaxWorkBytes { get; init; } = 1L << 30;
+
+    /// <summary>
+    /// The longest verifying the export may take; it then stops with a failed "work limit" step. Default 2 minutes
+    /// (an export at a case's limits verifies in seconds).
+    /// </summary>
+    public TimeSpan MaxDuration { get; init; } = TimeSpan.FromMinutes(2);
+
     /// <summary>The default limits.</summary>
     public static CaseExportLimits Default { get; } = new();
 }

@@ -1,14 +1,14 @@
 using System.Globalization;
-using System.IO.Compression;
 using System.Security.Cryptography;
-using System.Text;
 using EvidenceChain.Core;
 using EvidenceChain.Core.Cases;
 using EvidenceChain.Core.Entries;
 using EvidenceChain.Core.Merkle;
 using EvidenceChain.Core.Notes;
+using EvidenceChain.Core.Text;
 using EvidenceChain.Verifier.Internal;
 using EvidenceChain.Verifier.Receipts;
+using EvidenceChain.Verifier.Receipts.Internal;
 
 namespace EvidenceChain.Verifier.Cases;
 
@@ -35,14 +35,20 @@ public static class CaseExportVerifier
         limits ??= CaseExportLimits.Default;
         var export = new VerificationReport();
         var entries = new List<CaseExportEntryReport>();
+        var budget = new WorkBudget(limits.MaxWorkBytes, limits.MaxDuration);
         Dictionary<string, byte[]> members;
         try
         {
-            members = await ReadMembersAsync(source, limits, cancellationToken);
+            members = await ReadMembersAsync(source, limits, budget, cancellationToken);
         }
         catch (Exception e) when (e is InvalidDataException or FormatException or IOException)
         {
             export.Add(Layout, false, e.Message);
+            return new CaseExportReport(export, entries, null);
+        }
+        catch (WorkLimitException e)
+        {
+            export.Add(ReceiptVerifier.WorkLimitStep, false, e.Message + ", while reading the export's members");
             return new CaseExportReport(export, entries, null);
         }
 
@@ -53,19 +59,31 @@ public static class CaseExportVerifier
         var manifestBytes = members[CaseExportMembers.Manifest];
         var manifest = OpenManifest(export, manifestBytes, trust.LogKey);
 
-        // Every receipt, verified on its own.
+        // Every receipt, verified on its own, all within the one budget.
         var leaves = new Dictionary<(bool IsEvent, ulong Index), (LedgerEntry Entry, Hash LeafHash, VerificationReport Report)>();
-        foreach (var (isEvent, folder, receipts) in new[] { (false, CaseExportMembers.ReceiptFolder, items), (true, CaseExportMembers.EventFolder, events) })
+        try
         {
-            foreach (var (index, bytes) in receipts.OrderBy(r => r.Key))
+            foreach (var (isEvent, folder, receipts) in new[] { (false, CaseExportMembers.ReceiptFolder, items), (true, CaseExportMembers.EventFolder, events) })
             {
-                var report = await VerifyReceiptAsync(bytes, index, trust, cancellationToken);
-                entries.Add(new CaseExportEntryReport(CaseExportMembers.ReceiptName(folder, index), index, isEvent, report.Report));
-                if (report.Entry is { } entry)
+                foreach (var (index, bytes) in receipts.OrderBy(r => r.Key))
                 {
-                    leaves[(isEvent, index)] = (entry, report.LeafHash, report.Report);
+                    budget.ThrowIfSpent();
+                    var report = await VerifyReceiptAsync(bytes, index, trust, budget, cancellationToken);
+                    entries.Add(new CaseExportEntryReport(CaseExportMembers.ReceiptName(folder, index), index, isEvent, report.Report));
+                    if (report.Entry is { } entry)
+                    {
+                        leaves[(isEvent, index)] = (entry, report.LeafHash, report.Report);
+                    }
+
+                    budget.ThrowIfSpent();
                 }
             }
+        }
+        catch (WorkLimitException e)
+        {
+            export.Add(ReceiptVerifier.WorkLimitStep, false, string.Create(CultureInfo.InvariantCulture,
+                $"{e.Message}; {entries.Count} of {items.Count + events.Count} receipts were checked, so the export is not verified"));
+            return new CaseExportReport(export, entries, null);
         }
 
         if (manifest is null)
@@ -98,7 +116,7 @@ public static class CaseExportVerifier
         {
             var manifest = CaseManifest.Parse(opened.Text!);
             export.Add("manifest format", true, string.Create(CultureInfo.InvariantCulture,
-                $"case {manifest.CaseId} \"{Printable(manifest.Title)}\", {manifest.Status.ToString().ToLowerInvariant()}, {manifest.Items.Count} item(s), {manifest.Events.Count} event(s), at ledger size {manifest.LedgerSize}"));
+                $"case {manifest.CaseId} \"{UntrustedText.Printable(manifest.Title)}\", {manifest.Status.ToString().ToLowerInvariant()}, {manifest.Items.Count} item(s), {manifest.Events.Count} event(s), at ledger size {manifest.LedgerSize}"));
             return manifest;
         }
         catch (FormatException e)
@@ -131,7 +149,7 @@ public static class CaseExportVerifier
             var expected = item.Artefacts.Select(a => (a.Size, a.Sha256, a.Sm3)).ToList();
             var actual = leaf.Entry.Draft.Artefacts.Select(a => (a.Size, a.Sha256, a.Sm3)).ToList();
             var why = leaf.LeafHash != item.LeafHash ? $"leaf hash {leaf.LeafHash}, but the manifest lists {item.LeafHash}"
-                : leaf.Entry.Origin != manifest.Origin ? $"the entry is in log {Printable(leaf.Entry.Origin)}, the manifest's is {Printable(manifest.Origin)}"
+                : leaf.Entry.Origin != manifest.Origin ? $"the entry is in log {UntrustedText.Printable(leaf.Entry.Origin)}, the manifest's is {UntrustedText.Printable(manifest.Origin)}"
                 : !expected.SequenceEqual(actual) ? "the artefact digests differ from the manifest's"
                 : null;
             leaf.Report.Add("manifest", why is null, why ?? string.Create(CultureInfo.InvariantCulture,
@@ -270,13 +288,13 @@ public static class CaseExportVerifier
     }
 
     private static async Task<(VerificationReport Report, LedgerEntry? Entry, Hash LeafHash)> VerifyReceiptAsync(
-        byte[] bytes, ulong index, ReceiptTrust trust, CancellationToken cancellationToken)
+        byte[] bytes, ulong index, ReceiptTrust trust, WorkBudget budget, CancellationToken cancellationToken)
     {
         using var stream = new MemoryStream(bytes, writable: false);
         ReceiptPackage package;
         try
         {
-            package = await ReceiptArchive.OpenAsync(stream, cancellationToken: cancellationToken);
+            package = await ReceiptReader.OpenAsync(stream, ReceiptLimits.Default, budget, cancellationToken);
         }
         catch (ReceiptFormatException e)
         {
@@ -323,83 +341,33 @@ public static class CaseExportVerifier
         return receipts;
     }
 
-    private static async Task<Dictionary<string, byte[]>> ReadMembersAsync(Stream source, CaseExportLimits limits, CancellationToken cancellationToken)
+    private static async Task<Dictionary<string, byte[]>> ReadMembersAsync(Stream source, CaseExportLimits limits, WorkBudget budget, CancellationToken cancellationToken)
     {
-        var declared = await ZipChecks.DeclaredMemberCountAsync(source, cancellationToken)
-            ?? throw new FormatException("The export is not a zip file (no end of central directory record).");
-        if (declared != ushort.MaxValue && declared > limits.MaxMembers)
+        var rules = new ZipReadRules
         {
-            throw new FormatException(string.Create(CultureInfo.InvariantCulture, $"The export declares {declared} members; at most {limits.MaxMembers} are accepted."));
-        }
-
-        var archive = await ZipArchive.CreateAsync(source, ZipArchiveMode.Read, leaveOpen: true, entryNameEncoding: Encoding.UTF8, cancellationToken);
-        await using (archive.ConfigureAwait(false))
+            Subject = "export",
+            MaxMembers = limits.MaxMembers,
+            MaxTotalBytes = limits.MaxTotalBytes,
+            Folders = [CaseExportMembers.ReceiptFolder, CaseExportMembers.EventFolder, "trust/"],
+            MemberLimit = name =>
+                IsReceipt(name) ? limits.MaxReceiptBytes
+                : name is CaseExportMembers.Manifest or CaseExportMembers.Instructions or CaseExportMembers.LogKey or CaseExportMembers.TsaChain ? limits.MaxTextBytes
+                : null,
+            UnexpectedHint = "; docs/formats.md lists the members of a case export.",
+        };
+        var zip = await UntrustedZip.OpenAsync(source, rules, budget, cancellationToken);
+        await using (zip.ConfigureAwait(false))
         {
-            var total = archive.Entries.Sum(m => m.Length);
-            if (total > limits.MaxTotalBytes)
+            var receipts = zip.Members.Count(m => IsReceipt(m.FullName));
+            if (receipts > limits.MaxReceipts)
             {
-                throw new FormatException(string.Create(CultureInfo.InvariantCulture, $"The export's members add up to {total} bytes; at most {limits.MaxTotalBytes} are accepted."));
-            }
-
-            if (archive.Entries.Count > limits.MaxMembers)
-            {
-                throw new FormatException(string.Create(CultureInfo.InvariantCulture, $"The export has {archive.Entries.Count} members; at most {limits.MaxMembers} are accepted."));
+                throw new FormatException(string.Create(CultureInfo.InvariantCulture, $"The export holds {receipts} receipts; at most {limits.MaxReceipts} are verified."));
             }
 
             var members = new Dictionary<string, byte[]>(StringComparer.Ordinal);
-            var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-            foreach (var member in archive.Entries)
+            foreach (var member in zip.Members)
             {
-                var name = member.FullName;
-                var isReceipt = CaseExportMembers.TryParseReceiptName(name, CaseExportMembers.ReceiptFolder, out _)
-                    || CaseExportMembers.TryParseReceiptName(name, CaseExportMembers.EventFolder, out _);
-                var isText = name is CaseExportMembers.Manifest or CaseExportMembers.Instructions or CaseExportMembers.LogKey or CaseExportMembers.TsaChain;
-                if (name is CaseExportMembers.ReceiptFolder or CaseExportMembers.EventFolder or "trust/" && member.Length == 0)
-                {
-                    continue;
-                }
-
-                if (!isReceipt && !isText)
-                {
-                    throw new FormatException($"The export holds an unexpected member \"{Printable(name)}\"; docs/formats.md lists the members of a case export.");
-                }
-
-                if (!seen.Add(name))
-                {
-                    throw new FormatException($"The export holds \"{Printable(name)}\" twice.");
-                }
-
-                var limit = isReceipt ? limits.MaxReceiptBytes : limits.MaxTextBytes;
-                if (member.Length > limit)
-                {
-                    throw new FormatException(string.Create(CultureInfo.InvariantCulture, $"The export's {name} is {member.Length} bytes; at most {limit} are accepted."));
-                }
-
-                if (ZipChecks.ClaimsImpossibleRatio(member))
-                {
-                    throw new FormatException(string.Create(CultureInfo.InvariantCulture, $"The export's {name} claims {member.Length} bytes from {member.CompressedLength} compressed; no deflate stream expands that much."));
-                }
-
-                limit = Math.Min(limit, member.Length); // what it declares is all that will be read
-
-                var stream = await member.OpenAsync(cancellationToken);
-                await using (stream.ConfigureAwait(false))
-                {
-                    using var buffer = new MemoryStream();
-                    var chunk = new byte[1 << 16];
-                    int read;
-                    while ((read = await stream.ReadAsync(chunk, cancellationToken)) > 0)
-                    {
-                        if (buffer.Length + read > limit)
-                        {
-                            throw new FormatException($"The export's {name} is larger than it declares.");
-                        }
-
-                        buffer.Write(chunk, 0, read);
-                    }
-
-                    members[name] = buffer.ToArray();
-                }
+                members[member.FullName] = await zip.ReadAllAsync(member, cancellationToken);
             }
 
             if (!members.ContainsKey(CaseExportMembers.Manifest))
@@ -411,6 +379,7 @@ public static class CaseExportVerifier
         }
     }
 
-    private static string Printable(string value) =>
-        new([.. (value.Length > 80 ? value[..77] + "..." : value).Select(c => char.IsControl(c) ? '?' : c)]);
+    private static bool IsReceipt(string name) =>
+        CaseExportMembers.TryParseReceiptName(name, CaseExportMembers.ReceiptFolder, out _)
+        || CaseExportMembers.TryParseReceiptName(name, CaseExportMembers.EventFolder, out _);
 }

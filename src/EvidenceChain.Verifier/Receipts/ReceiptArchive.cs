@@ -78,7 +78,7 @@ public static class ReceiptArchive
     public static Task<ReceiptPackage> OpenAsync(Stream source, ReceiptLimits? limits = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(source);
-        return ReceiptReader.OpenAsync(source, limits ?? ReceiptLimits.Default, cancellationToken);
+        return ReceiptReader.OpenAsync(source, limits ?? ReceiptLimits.Default, budget: null, cancellationToken);
     }
 
     /// <summary>True when <paramref name="name"/> can be an artefact's file name inside <c>artefacts/</c>.</summary>

@@ -15,6 +15,18 @@ public sealed class ReceiptLimits
     /// <summary>The largest uncompressed size of one artefact, in bytes. Default 64 GiB.</summary>
     public long MaxArtefactBytes { get; init; } = 64L << 30;
 
+    /// <summary>
+    /// The most bytes all members may declare together, uncompressed; also the most bytes verifying the receipt
+    /// inflates and hashes from it. Default 128 GiB.
+    /// </summary>
+    public long MaxTotalBytes { get; init; } = 128L << 30;
+
+    /// <summary>
+    /// The longest reading and hashing the receipt's members may take, from opening it; verification then stops with a
+    /// failed "work limit" step. Default 30 minutes (hashing 128 GiB with SHA-256 and SM3 takes about half that).
+    /// </summary>
+    public TimeSpan MaxDuration { get; init; } = TimeSpan.FromMinutes(30);
+
     /// <summary>The default limits.</summary>
     public static ReceiptLimits Default { get; } = new();
 }

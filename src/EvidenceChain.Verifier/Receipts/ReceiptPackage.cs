@@ -1,4 +1,4 @@
-using System.IO.Compression;
+using EvidenceChain.Verifier.Internal;
 
 namespace EvidenceChain.Verifier.Receipts;
 
@@ -10,9 +10,9 @@ namespace EvidenceChain.Verifier.Receipts;
 /// <remarks>Not thread-safe: open one artefact at a time. Dispose it before the stream it was opened from.</remarks>
 public sealed class ReceiptPackage : IAsyncDisposable, IDisposable
 {
-    private readonly ZipArchive _archive;
+    private readonly UntrustedZip _archive;
 
-    internal ReceiptPackage(ZipArchive archive, ReceiptEvidence evidence, IReadOnlyDictionary<string, string> text)
+    internal ReceiptPackage(UntrustedZip archive, ReceiptEvidence evidence, IReadOnlyDictionary<string, string> text)
     {
         _archive = archive;
         Evidence = evidence;

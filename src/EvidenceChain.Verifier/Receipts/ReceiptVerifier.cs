@@ -6,6 +6,7 @@ using System.Text;
 using EvidenceChain.Core.Digests;
 using EvidenceChain.Core.Entries;
 using EvidenceChain.Core.Proofs;
+using EvidenceChain.Verifier.Internal;
 using EvidenceChain.Verifier.Timestamps;
 
 namespace EvidenceChain.Verifier.Receipts;
@@ -29,6 +30,9 @@ namespace EvidenceChain.Verifier.Receipts;
 /// </remarks>
 public static class ReceiptVerifier
 {
+    /// <summary>The step that says a verification stopped at a limit on its work (bytes inflated and hashed, or time).</summary>
+    internal const string WorkLimitStep = "work limit";
+
     private static readonly string[] EntrySteps = ["checkpoint signature", "leaf format", "leaf identity", "inclusion"];
 
     /// <summary>Verifies <paramref name="evidence"/> under <paramref name="trust"/>.</summary>
@@ -65,9 +69,29 @@ public static class ReceiptVerifier
             // Reported by the leaf format step; the artefacts are skipped below.
         }
 
+        string? stopped = null;
         foreach (var artefact in evidence.Artefacts)
         {
-            await VerifyArtefactAsync(report, artefact, entry, cancellationToken);
+            if (stopped is not null)
+            {
+                report.Skip($"artefact {artefact.Name}", "not checked: the work limit was reached");
+                continue;
+            }
+
+            try
+            {
+                await VerifyArtefactAsync(report, artefact, entry, cancellationToken);
+            }
+            catch (WorkLimitException e)
+            {
+                stopped = e.Message;
+                report.Add($"artefact {artefact.Name}", false, "not fully read: the work limit was reached");
+            }
+        }
+
+        if (stopped is not null)
+        {
+            report.Add(WorkLimitStep, false, stopped);
         }
 
         return report;

@@ -1,11 +1,10 @@
-using System.Globalization;
 using System.IO.Compression;
 using System.Text;
 using EvidenceChain.Verifier.Internal;
 
 namespace EvidenceChain.Verifier.Receipts.Internal;
 
-/// <summary>Reads a receipt zip defensively: names, counts and declared sizes are checked before any content.</summary>
+/// <summary>Reads a receipt zip through <see cref="UntrustedZip"/>, under the receipt's rules: the members of docs/formats.md.</summary>
 internal static class ReceiptReader
 {
     private const int MaxSegmentBytes = 255;
@@ -18,31 +17,39 @@ internal static class ReceiptReader
 
     private static readonly string[] Folders = ["trust/", ReceiptMembers.ArtefactFolder];
 
-    public static async Task<ReceiptPackage> OpenAsync(Stream source, ReceiptLimits limits, CancellationToken cancellationToken)
+    public static ZipReadRules Rules(ReceiptLimits limits) => new()
     {
-        if (!source.CanSeek || !source.CanRead)
-        {
-            throw new ArgumentException("A receipt is read from a readable, seekable stream (a file).", nameof(source));
-        }
+        Subject = "receipt",
+        MaxMembers = limits.MaxMembers,
+        MaxTotalBytes = limits.MaxTotalBytes,
+        Folders = Folders,
+        MemberLimit = name =>
+            Required.Contains(name) || Optional.Contains(name) ? limits.MaxMetadataBytes
+            : name.StartsWith(ReceiptMembers.ArtefactFolder, StringComparison.Ordinal) && IsSafeSegment(name[ReceiptMembers.ArtefactFolder.Length..]) ? limits.MaxArtefactBytes
+            : null,
+        UnexpectedHint = "; a receipt holds only the members listed in docs/formats.md.",
+    };
 
-        await CheckDeclaredCountAsync(source, limits, cancellationToken);
-        ZipArchive archive;
+    /// <summary>Opens a receipt; its reads are charged to <paramref name="budget"/>, or to a budget of its own from <paramref name="limits"/>.</summary>
+    public static async Task<ReceiptPackage> OpenAsync(Stream source, ReceiptLimits limits, WorkBudget? budget, CancellationToken cancellationToken)
+    {
+        UntrustedZip zip;
         try
         {
-            archive = await ZipArchive.CreateAsync(source, ZipArchiveMode.Read, leaveOpen: true, entryNameEncoding: Encoding.UTF8, cancellationToken);
+            zip = await UntrustedZip.OpenAsync(source, Rules(limits), budget ?? new WorkBudget(limits.MaxTotalBytes, limits.MaxDuration), cancellationToken);
         }
-        catch (InvalidDataException e)
+        catch (ZipLayoutException e)
         {
-            throw new ReceiptFormatException($"The receipt is not a readable zip file: {e.Message}", e);
+            throw new ReceiptFormatException(e.Message, e);
         }
 
         try
         {
-            return await ReadAsync(archive, limits, cancellationToken);
+            return await ReadAsync(zip, cancellationToken);
         }
         catch
         {
-            await archive.DisposeAsync();
+            await zip.DisposeAsync();
             throw;
         }
     }
@@ -55,41 +62,19 @@ internal static class ReceiptReader
         && !name.Any(c => c is '/' or '\\' or ':' || char.IsControl(c) || char.IsSurrogate(c))
         && name.Trim() == name;
 
-    private static async Task<ReceiptPackage> ReadAsync(ZipArchive archive, ReceiptLimits limits, CancellationToken cancellationToken)
+    private static async Task<ReceiptPackage> ReadAsync(UntrustedZip zip, CancellationToken cancellationToken)
     {
-        if (archive.Entries.Count > limits.MaxMembers)
-        {
-            throw new ReceiptFormatException(string.Create(CultureInfo.InvariantCulture, $"The receipt has {archive.Entries.Count} members; at most {limits.MaxMembers} are accepted."));
-        }
-
-        var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         var members = new Dictionary<string, ZipArchiveEntry>(StringComparer.Ordinal);
         var artefacts = new List<ZipArchiveEntry>();
-        foreach (var member in archive.Entries)
+        foreach (var member in zip.Members)
         {
-            var name = member.FullName;
-            if (!seen.Add(name))
-            {
-                throw new ReceiptFormatException($"The receipt holds \"{Printable(name)}\" twice (names are compared ignoring case).");
-            }
-
-            CheckName(name);
-
-            CheckSize(member, name.StartsWith(ReceiptMembers.ArtefactFolder, StringComparison.Ordinal) && name != ReceiptMembers.ArtefactFolder ? limits.MaxArtefactBytes : limits.MaxMetadataBytes);
-            if (Folders.Contains(name))
-            {
-                if (member.Length != 0)
-                {
-                    throw new ReceiptFormatException($"The folder entry \"{name}\" has content.");
-                }
-            }
-            else if (name.StartsWith(ReceiptMembers.ArtefactFolder, StringComparison.Ordinal))
+            if (member.FullName.StartsWith(ReceiptMembers.ArtefactFolder, StringComparison.Ordinal))
             {
                 artefacts.Add(member);
             }
             else
             {
-                members[name] = member;
+                members[member.FullName] = member;
             }
         }
 
@@ -104,7 +89,18 @@ internal static class ReceiptReader
         var bytes = new Dictionary<string, byte[]>(StringComparer.Ordinal);
         foreach (var (name, member) in members)
         {
-            bytes[name] = await ReadSmallAsync(member, limits.MaxMetadataBytes, cancellationToken);
+            try
+            {
+                bytes[name] = await zip.ReadAllAsync(member, cancellationToken);
+            }
+            catch (ZipLayoutException e)
+            {
+                throw new ReceiptFormatException(e.Message, e);
+            }
+            catch (WorkLimitException e)
+            {
+                throw new ReceiptFormatException($"The receipt's {name} was not read: {e.Message}.", e);
+            }
         }
 
         var text = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -132,83 +128,8 @@ internal static class ReceiptReader
             UntrustedTsaChainPem = text.GetValueOrDefault(ReceiptMembers.TsaChain),
             Artefacts = [.. artefacts.Select(member => new ReceiptArtefact(
                 member.FullName[ReceiptMembers.ArtefactFolder.Length..],
-                async ct => new BoundedReadStream(await member.OpenAsync(ct), member.Length, member.FullName)))],
+                ct => zip.OpenAsync(member, ct)))],
         };
-        return new ReceiptPackage(archive, evidence, text);
-    }
-
-    private static void CheckName(string name)
-    {
-        if (name.Length == 0 || name.StartsWith('/') || name.Contains('\\', StringComparison.Ordinal)
-            || name.Split('/').Any(s => s is ".." or ".") || name.Contains(':', StringComparison.Ordinal)
-            || name.Any(char.IsControl))
-        {
-            throw new ReceiptFormatException($"The receipt holds a member with an unsafe name \"{Printable(name)}\" (absolute, parent-relative, a drive, a backslash or a control character).");
-        }
-
-        if (Required.Contains(name) || Optional.Contains(name) || Folders.Contains(name))
-        {
-            return;
-        }
-
-        if (name.StartsWith(ReceiptMembers.ArtefactFolder, StringComparison.Ordinal)
-            && IsSafeSegment(name[ReceiptMembers.ArtefactFolder.Length..]))
-        {
-            return;
-        }
-
-        throw new ReceiptFormatException($"The receipt holds an unexpected member \"{Printable(name)}\"; a receipt holds only the members listed in docs/formats.md.");
-    }
-
-    private static void CheckSize(ZipArchiveEntry member, long limit)
-    {
-        if (member.Length > limit)
-        {
-            throw new ReceiptFormatException(string.Create(CultureInfo.InvariantCulture, $"The receipt's {member.FullName} is {member.Length} bytes; at most {limit} are accepted."));
-        }
-
-        if (ZipChecks.ClaimsImpossibleRatio(member))
-        {
-            throw new ReceiptFormatException(string.Create(CultureInfo.InvariantCulture, $"The receipt's {member.FullName} claims {member.Length} bytes from {member.CompressedLength} compressed; no deflate stream expands that much."));
-        }
-    }
-
-    private static async Task<byte[]> ReadSmallAsync(ZipArchiveEntry member, long limit, CancellationToken cancellationToken)
-    {
-        var stream = new BoundedReadStream(await member.OpenAsync(cancellationToken), Math.Min(member.Length, limit), member.FullName);
-        await using (stream.ConfigureAwait(false))
-        {
-            using var buffer = new MemoryStream((int)Math.Min(member.Length, limit));
-            try
-            {
-                await stream.CopyToAsync(buffer, cancellationToken);
-            }
-            catch (InvalidDataException e)
-            {
-                throw new ReceiptFormatException($"The receipt's {member.FullName} cannot be read: {e.Message}", e);
-            }
-
-            return buffer.ToArray();
-        }
-    }
-
-    /// <summary>
-    /// Refuses a zip whose end-of-central-directory record declares more members than allowed, before the runtime
-    /// reads the whole central directory into memory.
-    /// </summary>
-    private static async Task CheckDeclaredCountAsync(Stream source, ReceiptLimits limits, CancellationToken cancellationToken)
-    {
-        var total = await ZipChecks.DeclaredMemberCountAsync(source, cancellationToken)
-            ?? throw new ReceiptFormatException("The receipt is not a zip file (no end of central directory record).");
-        if (total != ushort.MaxValue && total > limits.MaxMembers)
-        {
-            throw new ReceiptFormatException(string.Create(CultureInfo.InvariantCulture, $"The receipt declares {total} members; at most {limits.MaxMembers} are accepted."));
-        }
-    }
-
-    private static string Printable(string name)
-    {
-        var printable = new string([.. name.Select(c => char.IsControl(c) ? '?' : c)]);
-        return printable.Length > 80 ? printable[..77] + "..." : printable;
+        return new ReceiptPackage(zip, evidence, text);
     }
 }

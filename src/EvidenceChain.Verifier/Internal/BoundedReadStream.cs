@@ -1,11 +1,11 @@
-namespace EvidenceChain.Verifier.Receipts.Internal;
+namespace EvidenceChain.Verifier.Internal;
 
 /// <summary>
 /// Reads a zip member and fails as soon as it yields more bytes than its declared size, so a member whose header
-/// lies cannot expand without bound.
+/// lies cannot expand without bound; every byte read is charged to the verification's <see cref="WorkBudget"/>.
 /// </summary>
 /// <remarks>Not thread-safe. Owns and disposes the inner stream.</remarks>
-internal sealed class BoundedReadStream(Stream inner, long limit, string name) : Stream
+internal sealed class BoundedReadStream(Stream inner, long limit, string name, WorkBudget budget) : Stream
 {
     private long _read;
 
@@ -66,6 +66,8 @@ internal sealed class BoundedReadStream(Stream inner, long limit, string name) :
         {
             throw new InvalidDataException($"{name} holds more bytes than its declared size");
         }
+
+        budget.Charge(read);
 
         return read;
     }

@@ -121,6 +121,7 @@ public sealed class EvidenceNode : IAsyncDisposable
             o.CompressionProviders = [new BoundedGzipCompressionProvider(o.MaxReceiveMessageSize.Value)];
             o.EnableDetailedErrors = options.DetailedErrors;
         }).AddJsonTranscoding(o => o.JsonSettings.WriteInt64sAsStrings = true); // proto3 JSON: 64-bit integers are strings
+        StrictServiceMethodProvider<object>.Replace(services); // a malformed request message is INVALID_ARGUMENT, not UNKNOWN
         services.AddGrpcReflection();
         services.AddGrpcHealthChecks(o =>
         {

@@ -40,6 +40,19 @@ public sealed class MalformedRequestTests(NodeFixture fixture) : IClassFixture<N
         AssertNoErrorLogsOrStackTraces();
     }
 
+    [Theory]
+    [InlineData("evidencechain.v1.EvidenceService/GetEntry", new byte[] { 0x08, 0xFF })] // varint cut off
+    [InlineData("evidencechain.v1.LogService/GetCheckpoint", new byte[] { 0x0A, 0x05, 0x41 })] // length beyond the message
+    [InlineData("evidencechain.v1.EvidenceService/FindEntries", new byte[] { 0x0F })] // wire type 7 does not exist
+    public async Task UnaryCall_MalformedProtobuf_InvalidArgumentNotLoggedAsError(string method, byte[] message)
+    {
+        var status = await RawGrpc.CallAsync(_fixture.Node.Node.GrpcAddress, method, new ByteArrayContent(RawGrpc.Frame(message)), _fixture.SubmitterKey);
+
+        Assert.True(status.StatusCode == StatusCode.InvalidArgument, $"Expected INVALID_ARGUMENT, got {status}");
+        Assert.Contains("Malformed protobuf message", status.Detail, StringComparison.Ordinal);
+        AssertNoErrorLogsOrStackTraces();
+    }
+
     private Task<Status> SendAsync(params byte[][] frames) =>
         RawGrpc.CallAsync(_fixture.Node.Node.GrpcAddress, PreserveFile, new ByteArrayContent([.. frames.SelectMany(f => f)]), _fixture.SubmitterKey);
 

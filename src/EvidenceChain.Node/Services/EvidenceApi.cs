@@ -130,6 +130,12 @@ internal sealed class EvidenceApi : EvidenceService.EvidenceServiceBase
         {
             return await pace.ReadAsync(token => new ValueTask<bool>(requestStream.MoveNext(token)), ct);
         }
+        catch (RpcException e) when (e.StatusCode == StatusCode.Internal && e.Status.Detail == "Incomplete message.")
+        {
+            // grpc-dotnet's status for a stream that ends inside a message: the client's fault, not ours.
+            throw new RpcException(new Status(StatusCode.InvalidArgument,
+                "The upload was cut off: the request ended inside a message (fewer bytes than its length prefix announced); nothing was kept."));
+        }
         catch (RpcException e) when (e.StatusCode == StatusCode.ResourceExhausted)
         {
             throw new LimitExceededException(

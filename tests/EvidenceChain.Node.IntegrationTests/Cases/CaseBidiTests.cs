@@ -13,7 +13,7 @@ public sealed class CaseBidiTests(NodeFixture fixture) : IClassFixture<NodeFixtu
     [InlineData("title", "\u202E")]
     [InlineData("reference", "\u2066")]
     [InlineData("parties[0].name", "\u200F")]
-    [InlineData("parties[0].role", "\u061C")]
+    [InlineData("parties[0].name", "\u061C")]
     public async Task CreateCase_BidiControl_InvalidArgumentNamesFieldAndCodePoint(string field, string bidi)
     {
         var node = _fixture.Node;

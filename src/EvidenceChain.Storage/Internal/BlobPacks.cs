@@ -408,7 +408,7 @@ internal sealed class BlobPacks : IDisposable
 
     private void StartPack(int number)
     {
-        _active = File.OpenHandle(PathOf(number), FileMode.CreateNew, FileAccess.ReadWrite, FileShare.Read);
+        _active = OwnerOnly.Restrict(File.OpenHandle(PathOf(number), FileMode.CreateNew, FileAccess.ReadWrite, FileShare.Read));
         Durable.SyncDirectory(_folder);
         _activeNumber = number;
         _activeLength = 0;
@@ -433,7 +433,7 @@ internal sealed class BlobPacks : IDisposable
         SHA256.HashData(index.AsSpan(0, index.Length - Hash.Size), index.AsSpan(index.Length - Hash.Size));
         var path = IndexPathOf(number);
         var temp = path + ".tmp";
-        using (var file = File.OpenHandle(temp, FileMode.Create, FileAccess.Write, FileShare.None))
+        using (var file = OwnerOnly.Restrict(File.OpenHandle(temp, FileMode.Create, FileAccess.Write, FileShare.None)))
         {
             RandomAccess.Write(file, index, 0);
             RandomAccess.FlushToDisk(file);

@@ -50,6 +50,26 @@ public sealed class CompressionBombTests(NodeFixture fixture) : IClassFixture<No
     }
 
     [Fact]
+    public async Task TranscodedPost_GzipContentEncodingBomb_NotInflated()
+    {
+        // The HTTP endpoints have no request decompression: the body is taken as the (malformed) JSON it is.
+        var node = _fixture.Node;
+        var manager = await node.CreateKeyAsync("case-manager");
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/cases") { Content = new ByteArrayContent(RawGrpc.GzipBomb.Value) };
+        request.Content.Headers.ContentType = new("application/json");
+        request.Content.Headers.ContentEncoding.Add("gzip");
+        request.Headers.Authorization = new("Bearer", manager);
+
+        var before = GC.GetTotalAllocatedBytes(precise: true);
+        using var response = await node.Http.SendAsync(request);
+        var allocated = GC.GetTotalAllocatedBytes(precise: true) - before;
+
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.True(allocated < MaxAllocatedBytes, $"The call allocated {allocated >> 20} MiB.");
+        node.AssertNoErrors();
+    }
+
+    [Fact]
     public async Task GetCheckpoint_GzipRequest_Served()
     {
         // A well-behaved compressing client still works: an empty request message, gzip-compressed.

@@ -40,6 +40,21 @@ public sealed class MalformedRequestTests(NodeFixture fixture) : IClassFixture<N
         AssertNoErrorLogsOrStackTraces();
     }
 
+    [Fact]
+    public async Task PreserveFile_FileNameInvalidUtf8_InvalidArgumentNothingPreserved()
+    {
+        // metadata { file_name: FF FE }, then one chunk.
+        byte[] metadata = [0x0A, 0x04, 0x0A, 0x02, 0xFF, 0xFE];
+        var size = _fixture.Node.Node.Ledger.Size;
+
+        var status = await SendAsync(RawGrpc.Frame(metadata), RawGrpc.Frame(Uploads.Chunk([1, 2, 3]).ToByteArray()));
+
+        Assert.True(status.StatusCode == StatusCode.InvalidArgument, $"Expected INVALID_ARGUMENT, got {status}");
+        Assert.Contains("UTF-8", status.Detail, StringComparison.Ordinal);
+        Assert.Equal(size, _fixture.Node.Node.Ledger.Size);
+        AssertNoErrorLogsOrStackTraces();
+    }
+
     [Theory]
     [InlineData("evidencechain.v1.EvidenceService/GetEntry", new byte[] { 0x08, 0xFF })] // varint cut off
     [InlineData("evidencechain.v1.LogService/GetCheckpoint", new byte[] { 0x0A, 0x05, 0x41 })] // length beyond the message

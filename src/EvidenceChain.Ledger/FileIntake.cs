@@ -1,6 +1,7 @@
 using System.Text;
 using EvidenceChain.Core.Entries;
 using EvidenceChain.Core.Text;
+using EvidenceChain.Ledger.Internal;
 
 namespace EvidenceChain.Ledger;
 
@@ -69,6 +70,11 @@ public sealed class FileIntake
             throw new EvidenceRejectedException("description contains control characters other than tab and line breaks.");
         }
 
+        if ((BidiControls.Error("file_name", name) ?? BidiControls.Error("title", file.Title) ?? BidiControls.Error("description", file.Description)) is { } bidi)
+        {
+            throw new EvidenceRejectedException(bidi + "; nothing was kept.");
+        }
+
         return file with { MediaType = mediaType };
     }
 
@@ -76,7 +82,8 @@ public sealed class FileIntake
     /// Preserves the file described by <paramref name="file"/> with the content <paramref name="content"/> (read once,
     /// in order) on behalf of <paramref name="submitter"/>, and completes once its entry is durable.
     /// </summary>
-    /// <exception cref="EvidenceRejectedException">A field is malformed, the content is empty, or its SHA-256 is not the expected one.</exception>
+    /// <remarks>Empty content (no chunks at all) is a file of size 0, which the leaf format allows.</remarks>
+    /// <exception cref="EvidenceRejectedException">A field is malformed or its SHA-256 is not the expected one.</exception>
     /// <exception cref="LimitExceededException">The content is larger than <see cref="IntakeOptions.MaxFileSize"/>.</exception>
     /// <exception cref="LedgerBusyException">The ledger's queue is full; retry later.</exception>
     public async Task<AppendResult> PreserveAsync(
@@ -97,11 +104,6 @@ public sealed class FileIntake
                 }
 
                 await upload.WriteAsync(chunk, cancellationToken);
-            }
-
-            if (upload.Length == 0)
-            {
-                throw new EvidenceRejectedException("The file is empty: no content was sent after the metadata; nothing was kept.");
             }
 
             var digests = await upload.CompleteAsync(cancellationToken);

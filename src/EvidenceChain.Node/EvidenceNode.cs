@@ -117,8 +117,11 @@ public sealed class EvidenceNode : IAsyncDisposable
             o.Interceptors.Add<AuthInterceptor>();
             // Room above the chunk limit, so that a chunk somewhat too large gets the clear Limits:MaxChunkSize error.
             o.MaxReceiveMessageSize = Math.Max(4 << 20, 2 * limits.MaxChunkSize) + (64 * 1024);
+            // The limit above bounds a message's compressed length only; this bounds what it inflates to.
+            o.CompressionProviders = [new BoundedGzipCompressionProvider(o.MaxReceiveMessageSize.Value)];
             o.EnableDetailedErrors = options.DetailedErrors;
         }).AddJsonTranscoding(o => o.JsonSettings.WriteInt64sAsStrings = true); // proto3 JSON: 64-bit integers are strings
+        StrictServiceMethodProvider<object>.Replace(services); // a malformed request message is INVALID_ARGUMENT, not UNKNOWN
         services.AddGrpcReflection();
         services.AddGrpcHealthChecks(o =>
         {

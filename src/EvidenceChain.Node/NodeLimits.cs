@@ -20,4 +20,20 @@ public sealed class NodeLimits
     /// with RESOURCE_EXHAUSTED. Default 1,024.
     /// </summary>
     public int MaxWaitingReceiptRequests { get; set; } = 1024;
+
+    /// <summary>
+    /// How long an upload (gRPC PreserveFile, <c>POST /v1/files</c>) may go without receiving any data before the
+    /// node ends it (DEADLINE_EXCEEDED, HTTP 408), keeping nothing. Default 30 s; zero turns the check off.
+    /// </summary>
+    public TimeSpan UploadIdleTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// The slowest average an upload may arrive at once <see cref="UploadRateGracePeriod"/> has passed, in bytes per
+    /// second; a slower upload is ended (DEADLINE_EXCEEDED, HTTP 408), keeping nothing. Default 240 (Kestrel's own
+    /// minimum body rate); zero turns the check off.
+    /// </summary>
+    public long MinUploadBytesPerSecond { get; set; } = 240;
+
+    /// <summary>How long an upload may start slowly before <see cref="MinUploadBytesPerSecond"/> applies. Default 10 s.</summary>
+    public TimeSpan UploadRateGracePeriod { get; set; } = TimeSpan.FromSeconds(10);
 }

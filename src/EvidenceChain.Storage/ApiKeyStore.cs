@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
-using LiteDB;
 using EvidenceChain.Core;
+using EvidenceChain.Storage.Internal;
+using LiteDB;
 
 namespace EvidenceChain.Storage;
 
@@ -21,6 +22,7 @@ public sealed class ApiKeyStore : IDisposable
     public ApiKeyStore(string path)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        OwnerOnly.PreCreateLiteDb(path); // LiteDB would create it 0644
         _db = new LiteDatabase(new ConnectionString { Filename = path, Connection = ConnectionType.Direct });
         try
         {

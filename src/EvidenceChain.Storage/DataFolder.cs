@@ -9,7 +9,6 @@ namespace EvidenceChain.Storage;
 /// <remarks>Thread-safe. Dispose releases the lock.</remarks>
 public sealed class DataFolder : IDisposable
 {
-    private const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
     private readonly FileStream _lock;
 
     private DataFolder(string path, FileStream lockFile)
@@ -50,27 +49,28 @@ public sealed class DataFolder : IDisposable
                 throw new DirectoryNotFoundException($"Data folder {full} does not exist.");
             }
 
-            if (OperatingSystem.IsWindows())
-            {
-                Directory.CreateDirectory(full);
-            }
-            else
-            {
-                Directory.CreateDirectory(full, OwnerOnly);
-            }
+            Internal.OwnerOnly.CreateDirectory(full);
         }
 
         FileStream lockFile;
         try
         {
             lockFile = new FileStream(
-                System.IO.Path.Combine(full, "LOCK"), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+                System.IO.Path.Combine(full, "LOCK"),
+                Internal.OwnerOnly.Apply(new FileStreamOptions { Mode = FileMode.OpenOrCreate, Access = FileAccess.ReadWrite, Share = FileShare.None }));
         }
         catch (IOException e) when (e is not FileNotFoundException and not DirectoryNotFoundException)
         {
             throw new DataFolderLockedException(
                 $"Data folder {full} is in use by another process (its LOCK file is held). Stop that process, or work on a copy of the folder.",
                 e);
+        }
+
+        if (create)
+        {
+            // Files and folders an older version made world-readable (node.db, index.db, log/, ...): the folder is
+            // the operator's. Only the top level; the folder's own 0700 already keeps others out of the rest.
+            Internal.OwnerOnly.RestrictEntries(full);
         }
 
         return new DataFolder(full, lockFile);

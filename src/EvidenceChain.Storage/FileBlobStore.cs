@@ -40,10 +40,10 @@ public sealed class FileBlobStore : IBlobStore, IDisposable
         Barrier = new SyncBarrier(_root);
         if (writer)
         {
-            Directory.CreateDirectory(TempPath);
+            OwnerOnly.CreateDirectory(TempPath);
             for (var i = 0; i < TempFolders; i++)
             {
-                Directory.CreateDirectory(Path.Combine(TempPath, i.ToString("x2", CultureInfo.InvariantCulture)));
+                OwnerOnly.CreateDirectory(Path.Combine(TempPath, i.ToString("x2", CultureInfo.InvariantCulture)));
             }
 
             foreach (var leftover in Directory.EnumerateFiles(TempPath, "*", SearchOption.AllDirectories))
@@ -112,7 +112,7 @@ public sealed class FileBlobStore : IBlobStore, IDisposable
     {
         var path = Path.Combine(
             TempPath, RandomNumberGenerator.GetInt32(TempFolders).ToString("x2", CultureInfo.InvariantCulture), Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)));
-        return (path, File.OpenHandle(path, FileMode.CreateNew, FileAccess.Write, FileShare.None));
+        return (path, OwnerOnly.Restrict(File.OpenHandle(path, FileMode.CreateNew, FileAccess.Write, FileShare.None)));
     }
 
     /// <summary>

@@ -112,7 +112,7 @@ public sealed class FileLedgerStore : ILedgerStore
         note.CopyTo(record, 4);
         var historyPath = Path.Combine(_root, HistoryFile);
         var created = !File.Exists(historyPath);
-        await using (var history = new FileStream(historyPath, FileMode.Append, FileAccess.Write, FileShare.Read))
+        await using (var history = new FileStream(historyPath, OwnerOnly.Apply(new FileStreamOptions { Mode = FileMode.Append, Access = FileAccess.Write, Share = FileShare.Read })))
         {
             await history.WriteAsync(record, cancellationToken);
             history.Flush(flushToDisk: true);
@@ -239,7 +239,7 @@ public sealed class FileLedgerStore : ILedgerStore
     /// <exception cref="LedgerCorruptException">The published checkpoint is not in the history.</exception>
     public void RepairHistory()
     {
-        Directory.CreateDirectory(_root);
+        OwnerOnly.CreateDirectory(_root);
         var checkpointPath = Path.Combine(_root, CheckpointFile);
         var historyPath = Path.Combine(_root, HistoryFile);
         if (!File.Exists(checkpointPath))

@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.Security.Cryptography;
 using System.Text;
 using EvidenceChain.Ledger.Timestamping;
+using EvidenceChain.Storage.Internal;
 using Microsoft.Win32.SafeHandles;
 
 namespace EvidenceChain.Storage;
@@ -34,7 +35,7 @@ public sealed class FileTimestampStore : ITimestampStore, IDisposable
     /// <exception cref="InvalidDataException">A record an intact index entry points to cannot be read.</exception>
     public FileTimestampStore(string logPath)
     {
-        Directory.CreateDirectory(logPath);
+        OwnerOnly.CreateDirectory(logPath);
         _records = Open(Path.Combine(logPath, RecordsFile));
         _index = Open(Path.Combine(logPath, IndexFile));
         try
@@ -122,7 +123,7 @@ public sealed class FileTimestampStore : ITimestampStore, IDisposable
         var options = new FileStreamOptions { Mode = FileMode.OpenOrCreate, Access = FileAccess.ReadWrite, Share = FileShare.Read };
         if (!OperatingSystem.IsWindows())
         {
-            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
+            options.UnixCreateMode = OwnerOnly.FileMode;
         }
 
         return new FileStream(path, options);

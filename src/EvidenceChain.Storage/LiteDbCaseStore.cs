@@ -1,4 +1,5 @@
 using EvidenceChain.Ledger.Cases;
+using EvidenceChain.Storage.Internal;
 using LiteDB;
 
 namespace EvidenceChain.Storage;
@@ -26,6 +27,7 @@ public sealed class LiteDbCaseStore : ICaseStore, IDisposable
     public LiteDbCaseStore(DataFolder folder)
     {
         ArgumentNullException.ThrowIfNull(folder);
+        OwnerOnly.PreCreateLiteDb(Path.Combine(folder.Path, FileName)); // LiteDB would create it 0644
         _db = new LiteDatabase(new ConnectionString { Filename = Path.Combine(folder.Path, FileName), Connection = ConnectionType.Direct });
         try
         {

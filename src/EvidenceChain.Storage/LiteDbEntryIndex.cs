@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using EvidenceChain.Core;
 using EvidenceChain.Ledger;
+using EvidenceChain.Storage.Internal;
 using LiteDB;
 
 namespace EvidenceChain.Storage;
@@ -290,6 +291,11 @@ public sealed class LiteDbEntryIndex : IEntryIndex, IDisposable
 
     private static (LiteDatabase, ILiteCollection<BsonDocument>, ILiteCollection<BsonDocument>, ILiteCollection<BsonDocument>) OpenFile(string path, bool readOnly)
     {
+        if (!readOnly)
+        {
+            OwnerOnly.PreCreateLiteDb(path); // LiteDB would create it 0644
+        }
+
         var db = new LiteDatabase(new ConnectionString { Filename = path, Connection = ConnectionType.Direct, ReadOnly = readOnly });
         return (db, db.GetCollection("runs"), db.GetCollection("blocks"), db.GetCollection("meta"));
     }

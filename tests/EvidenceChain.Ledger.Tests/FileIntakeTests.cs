@@ -95,12 +95,12 @@ public sealed class FileIntakeTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Preserve_Empty_Refused()
+    public async Task Preserve_Empty_AcceptedAsSizeZero()
     {
-        var e = await Assert.ThrowsAsync<EvidenceRejectedException>(() => Intake().PreserveAsync(File(), Chunks([], 1), "k1", default));
+        var result = await Intake().PreserveAsync(File(), Chunks([], 1), "k1", default);
 
-        Assert.Contains("empty", e.Message, StringComparison.Ordinal);
-        Assert.Empty(_blobs.Blobs);
+        Assert.Equal(0, result.Entry.Draft.Artefacts[0].Size);
+        Assert.Equal(Hash.Parse(Convert.ToHexStringLower(SHA256.HashData([]))), result.Entry.Draft.Artefacts[0].Sha256);
     }
 
     [Theory]

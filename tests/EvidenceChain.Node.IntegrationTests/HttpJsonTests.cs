@@ -240,13 +240,29 @@ public sealed class HttpJsonTests(HttpJsonTests.TwoEntryNode fixture) : IClassFi
     }
 
     [Fact]
-    public async Task PostFiles_EmptyBody_Http400FileIsEmpty()
+    public async Task PostFiles_EmptyBody_PreservesEmptyFile()
     {
         using var request = RawUpload("/v1/files?file_name=empty.txt", _fixture.SubmitterKey, []);
 
         using var response = await Node.Http.SendAsync(request);
 
-        await HttpAssert.ErrorAsync(response, HttpStatusCode.BadRequest, StatusCode.InvalidArgument, "The file is empty");
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.OK, body);
+        using var json = JsonDocument.Parse(body);
+        var artefact = json.RootElement.GetProperty("entry").GetProperty("artefacts")[0];
+        Assert.Equal("0", artefact.GetProperty("size").GetString());
+        Assert.Equal(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData([])), artefact.GetProperty("sha256").GetString());
+        Node.AssertNoErrors();
+    }
+
+    [Fact]
+    public async Task PostFiles_BidiControlInFileName_Http400NamesCodePoint()
+    {
+        using var request = RawUpload("/v1/files?file_name=invoice%E2%80%AEfdp.exe", _fixture.SubmitterKey, [1, 2, 3]);
+
+        using var response = await Node.Http.SendAsync(request);
+
+        await HttpAssert.ErrorAsync(response, HttpStatusCode.BadRequest, StatusCode.InvalidArgument, "file_name", "U+202E");
         Node.AssertNoErrors();
     }
 

@@ -151,11 +151,41 @@ public sealed class PreserveTests(NodeFixture fixture) : IClassFixture<NodeFixtu
     }
 
     [Fact]
-    public async Task PreserveFile_NoContent_InvalidArgumentFileIsEmpty()
+    public async Task PreserveFile_NoContent_PreservesEmptyFile()
     {
-        await RpcAssert.FailsAsync(StatusCode.InvalidArgument, () => SendAsync(_fixture.Node, _fixture.SubmitterKey, Metadata()), "The file is empty");
+        var response = await SendAsync(_fixture.Node, _fixture.SubmitterKey, Metadata("empty.txt"));
 
-        _fixture.Node.AssertNothingKept(Sha256Hex([]));
+        var artefact = response.Entry.Artefacts[0];
+        Assert.Equal(0UL, artefact.Size);
+        Assert.Equal(Sha256Hex([]), artefact.Sha256);
+        var (_, content, _) = await DownloadAsync(_fixture.Node, _fixture.SubmitterKey, response.Entry.Index, "empty.txt");
+        Assert.Empty(content);
+        _fixture.Node.AssertNoErrors();
+    }
+
+    [Theory]
+    [InlineData("file_name", "\u202E")]
+    [InlineData("file_name", "\u200E")]
+    [InlineData("title", "\u2067")]
+    [InlineData("title", "\u202A")]
+    [InlineData("description", "\u2069")]
+    [InlineData("description", "\u061C")]
+    public async Task PreserveFile_BidiControl_InvalidArgumentNamesFieldAndCodePoint(string field, string bidi)
+    {
+        var content = Bytes(10, seed: 40);
+        var size = _fixture.Node.Node.Ledger.Size;
+
+        await RpcAssert.FailsAsync(
+            StatusCode.InvalidArgument,
+            () => PreserveAsync(
+                _fixture.Node, _fixture.SubmitterKey, content,
+                fileName: field == "file_name" ? "invoice" + bidi + "fdp.exe" : "a.txt",
+                title: field == "title" ? "t" + bidi : string.Empty,
+                description: field == "description" ? "d" + bidi : string.Empty),
+            field, $"U+{(int)bidi[0]:X4}");
+
+        Assert.Equal(size, _fixture.Node.Node.Ledger.Size);
+        _fixture.Node.AssertNothingKept(Sha256Hex(content));
         _fixture.Node.AssertNoErrors();
     }
 

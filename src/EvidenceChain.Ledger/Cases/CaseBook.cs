@@ -5,6 +5,7 @@ using EvidenceChain.Core.Cases;
 using EvidenceChain.Core.Entries;
 using EvidenceChain.Core.Merkle;
 using EvidenceChain.Core.Text;
+using EvidenceChain.Ledger.Internal;
 using Microsoft.Extensions.Logging;
 
 namespace EvidenceChain.Ledger.Cases;
@@ -213,7 +214,8 @@ public sealed class CaseBook
             e = e with { PreviousEvent = state.Last.Index };
         }
 
-        if (e.FindError() is { } error)
+        // Bidi controls are refused for new events only: FindError also judges events already in the ledger.
+        if ((e.FindError() ?? BidiError(e)) is { } error)
         {
             throw new CaseException(CaseFailure.InvalidArgument, error + ".");
         }
@@ -383,6 +385,19 @@ public sealed class CaseBook
     }
 
     private static string? Empty(string? text) => string.IsNullOrEmpty(text) ? null : text;
+
+    private static string? BidiError(CaseEvent e)
+    {
+        var error = BidiControls.Error("title", e.Title)
+            ?? BidiControls.Error("reference", e.Reference)
+            ?? BidiControls.Error(e.Action == CaseAction.Note ? "note" : "reason", e.Text);
+        for (var i = 0; error is null && i < e.Parties.Count; i++)
+        {
+            error = BidiControls.Error(Invariant($"parties[{i}].name"), e.Parties[i].Name) ?? BidiControls.Error(Invariant($"parties[{i}].role"), e.Parties[i].Role);
+        }
+
+        return error;
+    }
 
     private static string Capitalize(string text) => text.Length == 0 ? text : char.ToUpperInvariant(text[0]) + text[1..];
 

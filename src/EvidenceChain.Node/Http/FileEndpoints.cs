@@ -2,10 +2,12 @@ using System.Runtime.CompilerServices;
 using EvidenceChain.Core;
 using EvidenceChain.Ledger;
 using EvidenceChain.Node.Auth;
+using EvidenceChain.Node.Internal;
 using EvidenceChain.Node.Services;
 using Google.Protobuf;
 using Grpc.Core;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Server.Kestrel.Core.Features;
 using Microsoft.Extensions.Options;
 
 namespace EvidenceChain.Node.Http;
@@ -30,7 +32,7 @@ internal static class FileEndpoints
             HttpErrors.WriteAsync(http, new Status(StatusCode.InvalidArgument, $"index: expected a decimal entry index, got \"{index}\".")));
 
         app.MapPost("/v1/files", (HttpContext http, FileIntake intake, EvidenceLedger ledger, ApiKeyService keys, UploadSlots uploads,
-            ReceiptBuilder receipts, ILogger<FileIntake> logger, IOptions<NodeOptions> options) =>
+            ReceiptBuilder receipts, ILogger<FileIntake> logger, IOptions<NodeOptions> options, IOptions<NodeLimits> limits, TimeProvider time) =>
             HttpErrors.GuardAsync(http, logger, options.Value.DetailedErrors, async () =>
             {
                 var caller = keys.Authenticate(http.Request.Headers.Authorization.ToString(), [Role.Submitter]);
@@ -47,7 +49,12 @@ internal static class FileEndpoints
                     bodyLimit.MaxRequestBodySize = null; // the intake enforces Limits:MaxFileSize itself, with a clear error
                 }
 
-                var result = await intake.PreserveAsync(file, BodyChunksAsync(http.Request.Body, http.RequestAborted), caller.KeyId, http.RequestAborted);
+                if (http.Features.Get<IHttpMinRequestBodyDataRateFeature>() is { } rate)
+                {
+                    rate.MinDataRate = null; // UploadPace enforces Limits:MinUploadBytesPerSecond and UploadIdleTimeout, with a clear error
+                }
+
+                var result = await intake.PreserveAsync(file, BodyChunksAsync(http.Request.Body, new UploadPace(limits.Value, time), http.RequestAborted), caller.KeyId, http.RequestAborted);
                 var stored = result.ToStoredEntry();
                 var response = new Api.V1.PreserveFileResponse
                 {
@@ -110,12 +117,13 @@ internal static class FileEndpoints
         return new FileDescription(Param("file_name", "fileName"), mediaType, Param("title", "title"), Param("description", "description"), expected);
     }
 
-    private static async IAsyncEnumerable<ReadOnlyMemory<byte>> BodyChunksAsync(Stream body, [EnumeratorCancellation] CancellationToken ct)
+    private static async IAsyncEnumerable<ReadOnlyMemory<byte>> BodyChunksAsync(Stream body, UploadPace pace, [EnumeratorCancellation] CancellationToken ct)
     {
         var buffer = new byte[BufferSize];
         int read;
-        while ((read = await body.ReadAsync(buffer, ct)) > 0)
+        while ((read = await pace.ReadAsync(token => body.ReadAsync(buffer, token), ct)) > 0)
         {
+            pace.Received(read);
             yield return buffer.AsMemory(0, read);
         }
     }

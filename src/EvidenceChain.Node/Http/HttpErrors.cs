@@ -35,6 +35,14 @@ internal static class HttpErrors
                 status = new Status(StatusCode.Internal, detailed ? $"Internal error: {e.GetType().Name}: {e.Message}" : "Internal error; the node's log has the details.");
             }
 
+            if (status.Value.StatusCode == StatusCode.DeadlineExceeded && e is UploadTooSlowException or BadHttpRequestException)
+            {
+                // The client was too slow, not an upstream: 408 rather than transcoding's 504.
+                http.Response.StatusCode = StatusCodes.Status408RequestTimeout;
+                await http.Response.WriteAsJsonAsync(new ErrorBody((int)status.Value.StatusCode, status.Value.Detail, []));
+                return;
+            }
+
             await WriteAsync(http, status.Value);
         }
     }

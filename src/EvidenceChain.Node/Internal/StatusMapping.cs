@@ -22,6 +22,13 @@ internal static class StatusMapping
         LedgerBusyException e => new Status(StatusCode.Unavailable, e.Message),
         CaptureRefusedException e => new Status(StatusCode.PermissionDenied, e.Message),
         CaptureBusyException e => new Status(StatusCode.ResourceExhausted, e.Message),
+        UploadTooSlowException e => new Status(StatusCode.DeadlineExceeded, e.Message),
+        BadHttpRequestException { StatusCode: StatusCodes.Status408RequestTimeout } => new Status(StatusCode.DeadlineExceeded,
+            "The request body arrived too slowly; nothing was kept."),
+        BadHttpRequestException e => new Status(StatusCode.InvalidArgument, $"Malformed request: {e.Message}"),
+        Google.Protobuf.InvalidProtocolBufferException e => new Status(StatusCode.InvalidArgument, $"Malformed protobuf message: {e.Message}"),
+        InvalidDataException e when e.Source == "Grpc.AspNetCore.Server" =>
+            new Status(StatusCode.InvalidArgument, $"Malformed gRPC framing: the request was cut off or garbled ({e.Message}); nothing was kept."),
         ObjectDisposedException => new Status(StatusCode.Unavailable, "The node is shutting down; retry against it once it is back."),
         OperationCanceledException or IOException when cancelled || IsClientReset(exception) =>
             new Status(StatusCode.Cancelled, "The call was cancelled by the client."),

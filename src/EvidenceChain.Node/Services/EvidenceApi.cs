@@ -20,6 +20,7 @@ internal sealed class EvidenceApi : EvidenceService.EvidenceServiceBase
     private readonly UploadSlots _uploads;
     private readonly NodeLimits _limits;
     private readonly ReceiptBuilder _receipts;
+    private readonly TimeProvider _time;
     private readonly ILogger<EvidenceApi> _logger;
 
     public EvidenceApi(
@@ -29,8 +30,10 @@ internal sealed class EvidenceApi : EvidenceService.EvidenceServiceBase
         UploadSlots uploads,
         ReceiptBuilder receipts,
         IOptions<NodeLimits> limits,
+        TimeProvider time,
         ILogger<EvidenceApi> logger)
     {
+        _time = time;
         _receipts = receipts;
         _ledger = ledger;
         _intake = intake;
@@ -46,7 +49,8 @@ internal sealed class EvidenceApi : EvidenceService.EvidenceServiceBase
         var caller = context.GetCaller();
         using var slot = _uploads.Acquire(caller.KeyId);
         var ct = context.CancellationToken;
-        if (!await NextAsync(requestStream, ct))
+        var pace = new UploadPace(_limits, _time);
+        if (!await NextAsync(requestStream, pace, ct))
         {
             throw new RpcException(new Status(StatusCode.InvalidArgument, "No metadata: the stream ended before its first message."));
         }
@@ -59,7 +63,7 @@ internal sealed class EvidenceApi : EvidenceService.EvidenceServiceBase
 
         var metadata = requestStream.Current.Metadata;
         var file = ToDescription(metadata); // PreserveAsync checks it before reading any content
-        var result = await _intake.PreserveAsync(file, ChunksAsync(requestStream, ct), caller.KeyId, ct);
+        var result = await _intake.PreserveAsync(file, ChunksAsync(requestStream, pace, ct), caller.KeyId, ct);
         var stored = result.ToStoredEntry();
         NodeLog.Preserved(_logger, file.FileName, stored.Entry.Draft.Artefacts[0].Size, result.Index, caller.KeyId);
         var response = new PreserveFileResponse { Entry = Wire.ToProto(stored), TreeSize = result.TreeSize, SignedCheckpoint = result.SignedCheckpoint };
@@ -120,11 +124,17 @@ internal sealed class EvidenceApi : EvidenceService.EvidenceServiceBase
     }
 
     // The transport refuses a message above MaxReceiveMessageSize before we see it; say which limit that is.
-    private async Task<bool> NextAsync(IAsyncStreamReader<PreserveFileRequest> requestStream, CancellationToken ct)
+    private async Task<bool> NextAsync(IAsyncStreamReader<PreserveFileRequest> requestStream, UploadPace pace, CancellationToken ct)
     {
         try
         {
-            return await requestStream.MoveNext(ct);
+            return await pace.ReadAsync(token => new ValueTask<bool>(requestStream.MoveNext(token)), ct);
+        }
+        catch (RpcException e) when (e.StatusCode == StatusCode.Internal && e.Status.Detail == "Incomplete message.")
+        {
+            // grpc-dotnet's status for a stream that ends inside a message: the client's fault, not ours.
+            throw new RpcException(new Status(StatusCode.InvalidArgument,
+                "The upload was cut off: the request ended inside a message (fewer bytes than its length prefix announced); nothing was kept."));
         }
         catch (RpcException e) when (e.StatusCode == StatusCode.ResourceExhausted)
         {
@@ -140,9 +150,9 @@ internal sealed class EvidenceApi : EvidenceService.EvidenceServiceBase
     }
 
     private async IAsyncEnumerable<ReadOnlyMemory<byte>> ChunksAsync(
-        IAsyncStreamReader<PreserveFileRequest> requestStream, [EnumeratorCancellation] CancellationToken ct)
+        IAsyncStreamReader<PreserveFileRequest> requestStream, UploadPace pace, [EnumeratorCancellation] CancellationToken ct)
     {
-        while (await NextAsync(requestStream, ct))
+        while (await NextAsync(requestStream, pace, ct))
         {
             var message = requestStream.Current;
             if (message.PartCase != PreserveFileRequest.PartOneofCase.Chunk)
@@ -156,6 +166,7 @@ internal sealed class EvidenceApi : EvidenceService.EvidenceServiceBase
                     $"A chunk of {message.Chunk.Length} bytes exceeds the chunk limit of {_limits.MaxChunkSize} bytes (Limits:MaxChunkSize); nothing was kept.");
             }
 
+            pace.Received(message.Chunk.Length);
             yield return message.Chunk.Memory;
         }
     }

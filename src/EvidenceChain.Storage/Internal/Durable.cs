@@ -26,7 +26,7 @@ internal static partial class Durable
         };
         if (!OperatingSystem.IsWindows())
         {
-            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
+            options.UnixCreateMode = OwnerOnly.FileMode;
         }
 
         var stream = new FileStream(temp, options);
@@ -50,7 +50,7 @@ internal static partial class Durable
 
         while (missing.TryPop(out var d))
         {
-            Directory.CreateDirectory(d);
+            OwnerOnly.CreateDirectory(d);
             changed.Add(Path.GetDirectoryName(d)!);
         }
     }

@@ -27,7 +27,7 @@ internal static class PackIndex
         SHA256.HashData(index.AsSpan(0, index.Length - Hash.Size), index.AsSpan(index.Length - Hash.Size));
         var path = PackFiles.IndexPath(folder, number);
         var temp = path + ".tmp";
-        using (var file = File.OpenHandle(temp, FileMode.Create, FileAccess.Write, FileShare.None))
+        using (var file = OwnerOnly.Restrict(File.OpenHandle(temp, FileMode.Create, FileAccess.Write, FileShare.None)))
         {
             RandomAccess.Write(file, index, 0);
             RandomAccess.FlushToDisk(file);

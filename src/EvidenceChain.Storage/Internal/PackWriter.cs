@@ -249,7 +249,7 @@ internal sealed class PackWriter : IDisposable
 
     private void StartPack(int number)
     {
-        _active = File.OpenHandle(PackFiles.PackPath(_folder, number), FileMode.CreateNew, FileAccess.ReadWrite, FileShare.Read);
+        _active = OwnerOnly.Restrict(File.OpenHandle(PackFiles.PackPath(_folder, number), FileMode.CreateNew, FileAccess.ReadWrite, FileShare.Read));
         Durable.SyncDirectory(_folder);
         _activeNumber = number;
         _activeLength = 0;

@@ -62,13 +62,13 @@ public sealed partial class NodeCommandsTests(CliNode node) : IClassFixture<CliN
     public async Task Preserve_NodeRefusesTheSecondFile_JsonStillListsTheFirst()
     {
         var first = node.WriteFile("first.txt", [1]);
-        var empty = node.WriteFile("empty.txt", []);
+        var refused = node.WriteFile("invoice\u202Efdp.txt", [2]); // a bidi override in its name
         var third = node.WriteFile("third.txt", [3]);
 
-        var result = await Cli.RunAsync(node.Args(node.SubmitterKey, "preserve", first, empty, third, "--json"));
+        var result = await Cli.RunAsync(node.Args(node.SubmitterKey, "preserve", first, refused, third, "--json"));
 
         Assert.True(result.ExitCode == 2, result.ToString());
-        Assert.Equal("evidencectl: InvalidArgument: The file is empty: no content was sent after the metadata; nothing was kept.\n", result.Error);
+        Assert.StartsWith("evidencectl: InvalidArgument: file_name contains the bidirectional control character U+202E", result.Error, StringComparison.Ordinal);
         var preserved = JsonDocument.Parse(result.Out).RootElement.GetProperty("preserved");
         Assert.Equal(first, Assert.Single(preserved.EnumerateArray()).GetProperty("file").GetString());
     }

@@ -9,22 +9,10 @@ internal static class KeysCommands
 {
     public static async Task<int> CreateAsync(Arguments args, CliConsole console)
     {
-        if (args.Flag("help"))
-        {
-            await console.Out.WriteLineAsync("""
-                evidencectl keys create --role submitter|case-manager|admin [--description D]
-                Creates an API key (needs an admin key) and prints its secret, <id>.<secret>, alone on stdout: it is
-                shown only this once (the node keeps only its hash), so save it, e.g. with > submitter.apikey, and use
-                it with --api-key-file. The key's id and role go to stderr. Submitters preserve and download their own
-                evidence; case managers may download any artefact; admins also manage keys.
-                """);
-            return ExitCode.Verified;
-        }
 
         var settings = NodeSettings.Read(args, console);
         var role = args.Optional("role") ?? throw new UsageException("--role is required: submitter, case-manager or admin");
         var description = args.Optional("description") ?? string.Empty;
-        args.EnsureAllUsed(0);
         return await NodeClient.RunAsync(settings, console, async node =>
         {
             var created = await node.Admin.CreateApiKeyAsync(new CreateApiKeyRequest { Role = role, Description = description }, node.Options);
@@ -47,18 +35,8 @@ internal static class KeysCommands
 
     public static async Task<int> ListAsync(Arguments args, CliConsole console)
     {
-        if (args.Flag("help"))
-        {
-            await console.Out.WriteLineAsync("""
-                evidencectl keys list
-                Lists every API key, oldest first: id, role, created, revoked (or "valid") and description. Secrets are
-                never shown. Needs an admin key.
-                """);
-            return ExitCode.Verified;
-        }
 
         var settings = NodeSettings.Read(args, console);
-        args.EnsureAllUsed(0);
         return await NodeClient.RunAsync(settings, console, async node =>
         {
             var keys = (await node.Admin.ListApiKeysAsync(new ListApiKeysRequest(), node.Options)).Keys;
@@ -80,18 +58,8 @@ internal static class KeysCommands
 
     public static async Task<int> RevokeAsync(Arguments args, CliConsole console)
     {
-        if (args.Flag("help"))
-        {
-            await console.Out.WriteLineAsync("""
-                evidencectl keys revoke ID
-                Revokes API key ID (as keys list shows it) at once. Needs an admin key; the last valid admin key cannot
-                be revoked, and revoking a key twice is an error.
-                """);
-            return ExitCode.Verified;
-        }
 
         var settings = NodeSettings.Read(args, console);
-        args.EnsureAllUsed(1);
         var id = args.Positional.FirstOrDefault() ?? throw new UsageException("keys revoke needs the key's ID (see evidencectl keys list)");
         return await NodeClient.RunAsync(settings, console, async node =>
         {

@@ -14,21 +14,9 @@ internal static class LogConsistencyCommand
 {
     public static async Task<int> RunAsync(Arguments args, CliConsole console)
     {
-        if (args.Flag("help"))
-        {
-            await console.Out.WriteLineAsync("""
-                evidencectl consistency OLD NEW [--key VKEY]
-                Fetches and verifies the consistency proof that the tree of OLD entries is a prefix of the tree of NEW
-                entries (NEW may be "latest"; 1 <= OLD <= NEW), and ties NEW's root to the latest checkpoint, whose
-                signature is checked under VKEY (SKIP without --key). Prints the roots and each step, then
-                "verified: ..." (exit 0) or "FAILED: ..." (exit 1). Compare the OLD root printed with one you kept.
-                """);
-            return ExitCode.Verified;
-        }
 
         var settings = NodeSettings.Read(args, console);
         var key = LogKeyOption.Read(args);
-        args.EnsureAllUsed(2);
         if (args.Positional.Count < 2)
         {
             throw new UsageException("consistency needs OLD and NEW tree sizes (NEW may be \"latest\")");

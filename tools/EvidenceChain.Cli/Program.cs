@@ -35,7 +35,7 @@ internal static class Program
 
         // No response files: an argument such as "@notes.txt" is a file name to preserve, not more arguments.
         var parsed = root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });
-        if (parsed.Action is ParseErrorAction)
+        if (parsed.Action is ParseErrorAction || (parsed.Action == parsed.CommandResult.Command.Action && ParseErrors.UnknownOptionTakenAsArgument(parsed) is not null))
         {
             await console.Error.WriteLineAsync($"evidencectl: {ParseErrors.Describe(parsed)}");
             return ExitCode.Usage;

@@ -10,7 +10,6 @@ internal static class CaptureCommand
 {
     public static async Task<int> RunAsync(Arguments args, CliConsole console)
     {
-
         var settings = NodeSettings.Read(args, console);
         var noBrowser = args.Flag("no-browser");
         var url = args.Positional.FirstOrDefault() ?? throw new UsageException("capture needs a URL");

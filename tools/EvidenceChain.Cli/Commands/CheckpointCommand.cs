@@ -10,7 +10,6 @@ internal static class CheckpointCommand
 {
     public static async Task<int> RunAsync(Arguments args, CliConsole console)
     {
-
         var settings = NodeSettings.Read(args, console);
         var key = LogKeyOption.Read(args);
         return await NodeClient.RunAsync(settings, console, async node =>

@@ -22,16 +22,61 @@ internal static partial class CommandTree
     /// <summary>The root command, its global options and every subcommand; actions write to <paramref name="console"/>.</summary>
     public static RootCommand Build(CliConsole console)
     {
-        var root = new RootCommand(RootDescription)
-        {
+        Option[] nodeOptions =
+        [
             Global("--node", "URL", "the node's gRPC address (default $EVIDENCECHAIN_NODE, else http://127.0.0.1:5080)"),
             Global("--api-key", "KEY", "the API key <id>.<secret>, or a file holding it (default $EVIDENCECHAIN_API_KEY); never printed"),
             Global("--api-key-file", "PATH", "read the API key from a file, such as the node's keys/admin.apikey"),
-            new Option<bool>("--json") { Description = "print one JSON document on stdout instead of text", Recursive = true },
-        };
+        ];
+        var json = new Option<bool>("--json") { Description = "print one JSON document on stdout instead of text", Recursive = true };
+        var root = new RootCommand(RootDescription);
+        foreach (var option in nodeOptions)
+        {
+            root.Add(option);
+        }
+
+        root.Add(json);
         AddOffline(root, console);
         AddNode(root, console);
+
+        // The node options (and --json, where a command has no JSON output) are recursive, so every command accepts
+        // them; the offline commands refuse them rather than ignore them.
+        foreach (var command in Offline(root))
+        {
+            var refused = OfflineWithJson.Contains(command.Name) ? nodeOptions : [.. nodeOptions, json];
+            command.Validators.Add(result =>
+            {
+                if (refused.Select(result.GetResult).OfType<System.CommandLine.Parsing.OptionResult>().FirstOrDefault(o => !o.Implicit) is { } given)
+                {
+                    result.AddError($"unknown option {given.IdentifierToken?.Value ?? given.Option.Name}: {command.Name} works offline");
+                }
+            });
+        }
+
         return root;
+    }
+
+    private static readonly string[] OfflineWithJson = ["verify", "verify-case"];
+
+    /// <summary>The commands that never talk to a node.</summary>
+    private static IEnumerable<Command> Offline(RootCommand root)
+    {
+        foreach (var command in root.Subcommands)
+        {
+            switch (command.Name)
+            {
+                case "verify" or "verify-case" or "keygen" or "audit" or "reindex":
+                    yield return command;
+                    break;
+                case "proof" or "note":
+                    foreach (var sub in command.Subcommands)
+                    {
+                        yield return sub;
+                    }
+
+                    break;
+            }
+        }
     }
 
 

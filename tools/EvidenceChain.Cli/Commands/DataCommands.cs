@@ -1,4 +1,5 @@
 using EvidenceChain.Ledger;
+using EvidenceChain.Cli.Client;
 using EvidenceChain.Core.Notes;
 using EvidenceChain.Storage;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -10,9 +11,8 @@ internal static class DataCommands
 {
     public static async Task<int> AuditAsync(Arguments args, CliConsole console)
     {
-
         var path = args.Required("data");
-        var keyText = args.Optional("key");
+        var keyText = args.Optional("key") is { } k ? KeyArgument.Read("--key", k) : null;
         var max = args.Optional("max-problems") is { } m
             ? int.TryParse(m, out var n) && n > 0 ? n : throw new UsageException("--max-problems must be a positive number")
             : 20;
@@ -54,7 +54,6 @@ internal static class DataCommands
 
     public static async Task<int> ReindexAsync(Arguments args, CliConsole console)
     {
-
         var path = args.Required("data");
         if (!Directory.Exists(path))
         {

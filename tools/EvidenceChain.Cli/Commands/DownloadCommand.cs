@@ -16,7 +16,6 @@ internal static class DownloadCommand
 {
     public static async Task<int> RunAsync(Arguments args, CliConsole console)
     {
-
         var settings = NodeSettings.Read(args, console);
         var output = args.Optional("output") ?? throw new UsageException("download needs -o FILE (or --output FILE)");
         var replace = args.Flag("force");

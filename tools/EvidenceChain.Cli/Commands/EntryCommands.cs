@@ -11,7 +11,6 @@ internal static class EntryCommands
 {
     public static async Task<int> EntryAsync(Arguments args, CliConsole console)
     {
-
         var settings = NodeSettings.Read(args, console);
         var index = Arguments.ParseUInt64("INDEX", args.Positional.FirstOrDefault() ?? throw new UsageException("entry needs an INDEX"));
         return await NodeClient.RunAsync(settings, console, async node =>
@@ -32,7 +31,6 @@ internal static class EntryCommands
 
     public static async Task<int> FindAsync(Arguments args, CliConsole console)
     {
-
         var settings = NodeSettings.Read(args, console);
         var sha256 = args.Optional("sha256");
         var sm3 = args.Optional("sm3");

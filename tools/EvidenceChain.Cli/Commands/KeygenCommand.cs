@@ -9,7 +9,6 @@ internal static class KeygenCommand
 {
     public static int Run(Arguments args, CliConsole console)
     {
-
         var name = args.Required("name");
         var dir = args.Required("out");
 

@@ -14,7 +14,6 @@ internal static class LogConsistencyCommand
 {
     public static async Task<int> RunAsync(Arguments args, CliConsole console)
     {
-
         var settings = NodeSettings.Read(args, console);
         var key = LogKeyOption.Read(args);
         if (args.Positional.Count < 2)

@@ -16,7 +16,6 @@ internal static class LogProofCommand
 {
     public static async Task<int> RunAsync(Arguments args, CliConsole console)
     {
-
         var settings = NodeSettings.Read(args, console);
         var key = LogKeyOption.Read(args);
         var sizeText = args.Optional("size");

@@ -1,4 +1,5 @@
 using System.Text;
+using EvidenceChain.Cli.Client;
 using EvidenceChain.Core.Notes;
 
 namespace EvidenceChain.Cli.Commands;
@@ -10,8 +11,7 @@ internal static class NoteCommands
 
     public static async Task<int> VerifyAsync(Arguments args, CliConsole console)
     {
-
-        var keys = args.All("key").Select(ParseKey).ToList();
+        var keys = args.All("key").Select(k => ParseKey(KeyArgument.Read("--key", k))).ToList();
         if (keys.Count == 0)
         {
             throw new UsageException("--key is required (a verifier key name+hex8+base64)");

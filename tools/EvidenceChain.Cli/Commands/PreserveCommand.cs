@@ -16,15 +16,14 @@ internal static class PreserveCommand
 
     public static async Task<int> RunAsync(Arguments args, CliConsole console)
     {
-
         var settings = NodeSettings.Read(args, console);
         var title = args.Optional("title") ?? string.Empty;
         var description = args.Optional("description") ?? string.Empty;
         var mediaType = args.Optional("media-type");
         var receipts = args.Optional("receipts");
-        if (receipts is not null && !Directory.Exists(receipts))
+        if (receipts is not null)
         {
-            throw new UsageException($"--receipts {receipts}: no such folder");
+            CreateReceiptsFolder(receipts);
         }
 
         if (args.Positional.Count == 0)
@@ -164,6 +163,24 @@ internal static class PreserveCommand
             await sink(buffer.AsMemory(0, read));
             done += read;
             progress?.Report(done);
+        }
+    }
+
+    /// <summary>Creates the --receipts folder if it is missing, before anything is sent.</summary>
+    private static void CreateReceiptsFolder(string path)
+    {
+        if (File.Exists(path))
+        {
+            throw new UsageException($"--receipts {path} is a file; give a folder (it is created if missing)");
+        }
+
+        try
+        {
+            Directory.CreateDirectory(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException)
+        {
+            throw new UsageException($"--receipts {path}: cannot create the folder: {e.Message}");
         }
     }
 }

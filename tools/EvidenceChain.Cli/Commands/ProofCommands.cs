@@ -7,7 +7,6 @@ internal static class ProofCommands
 {
     public static int Inclusion(Arguments args, CliConsole console)
     {
-
         var leafHash = args.RequiredHash("leaf-hash");
         var index = args.RequiredUInt64("index");
         var size = args.RequiredUInt64("size");
@@ -20,7 +19,6 @@ internal static class ProofCommands
 
     public static int Consistency(Arguments args, CliConsole console)
     {
-
         var size1 = args.RequiredUInt64("size1");
         var size2 = args.RequiredUInt64("size2");
         var root1 = args.RequiredHash("root1");

@@ -10,7 +10,6 @@ internal static class ReceiptCommand
 {
     public static async Task<int> RunAsync(Arguments args, CliConsole console)
     {
-
         var settings = NodeSettings.Read(args, console);
         var output = args.Optional("output") ?? throw new UsageException("receipt needs -o FILE.evidence.zip (or --output FILE)");
         var withArtefacts = args.Flag("with-artefacts");

@@ -14,7 +14,6 @@ internal static class VerifyCaseCommand
 {
     public static async Task<int> RunAsync(Arguments args, CliConsole console)
     {
-
         var json = args.Flag("json");
         var verbose = args.Flag("verbose");
         var trust = new ReceiptTrust { LogKey = VerifyCommand.ReadLogKey(args.Required("log-key")), TsaCas = VerifyCommand.ReadCas(args.All("tsa-ca")) };

@@ -20,7 +20,6 @@ internal static class VerifyCommand
 
     public static async Task<int> RunAsync(Arguments args, CliConsole console)
     {
-
         var json = args.Flag("json");
         var logKey = ReadLogKey(args.Required("log-key"));
         var sm2Key = args.Optional("sm2-key") is { } sm2Text ? ReadLogKey(sm2Text, "--sm2-key") : null;

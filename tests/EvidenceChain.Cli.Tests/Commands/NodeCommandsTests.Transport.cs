@@ -85,4 +85,32 @@ public sealed partial class NodeCommandsTests
         Assert.True(forced.ExitCode == 0, forced.ToString());
         Assert.Contains('.', File.ReadAllText(path));
     }
+
+    [Fact]
+    public async Task Consistency_Text_PrintsRootsAsLowercaseHex()
+    {
+        await node.PreserveNewAsync();
+        await node.PreserveNewAsync();
+
+        var result = await Cli.RunAsync(node.Args(null, "consistency", "1", "latest"));
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Matches("^size 1 root [0-9a-f]{64}$", result.OutLines[0]);
+        Assert.Matches("^size [0-9]+ root [0-9a-f]{64}$", result.OutLines[1]);
+    }
+
+    [Fact]
+    public async Task Entry_Json_HashesHexAndTheLeafLabelledBase64()
+    {
+        var index = await node.PreserveNewAsync();
+
+        var result = await Cli.RunAsync(node.Args(null, "entry", index.ToString(System.Globalization.CultureInfo.InvariantCulture), "--json"));
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        var entry = System.Text.Json.JsonDocument.Parse(result.Out).RootElement;
+        Assert.Matches("^[0-9a-f]{64}$", entry.GetProperty("leafHash").GetString());
+        Assert.Matches("^[0-9a-f]{64}$", entry.GetProperty("artefacts")[0].GetProperty("sha256").GetString());
+        Assert.False(entry.TryGetProperty("leaf", out _));
+        Assert.NotEmpty(Convert.FromBase64String(entry.GetProperty("leafBase64").GetString()!));
+    }
 }

@@ -23,7 +23,7 @@ internal static class CheckpointCommand
                     ["signedNote"] = checkpoint.SignedNote,
                     ["origin"] = checkpoint.Origin,
                     ["treeSize"] = checkpoint.TreeSize,
-                    ["rootHash"] = checkpoint.RootHash,
+                    ["rootHash"] = NodeHashes.Parse(checkpoint.RootHash, "root hash").ToString(),
                     ["verified"] = opened?.IsValid,
                     ["detail"] = opened?.Message,
                 });

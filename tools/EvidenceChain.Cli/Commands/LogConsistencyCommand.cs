@@ -68,15 +68,15 @@ internal static class LogConsistencyCommand
             var document = new JsonObject
             {
                 ["size1"] = size1,
-                ["root1"] = proof.Root1,
+                ["root1"] = root1.ToString(),
                 ["size2"] = newSize,
-                ["root2"] = proof.Root2,
+                ["root2"] = root2.ToString(),
                 ["checkpoint"] = checkpoint.SignedNote,
             };
             if (!settings.Json)
             {
-                await console.Out.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"size {size1} root {proof.Root1}"));
-                await console.Out.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"size {newSize} root {proof.Root2}"));
+                await console.Out.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"size {size1} root {root1}"));
+                await console.Out.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"size {newSize} root {root2}"));
             }
 
             return await report.WriteAsync(console, settings.Json, string.Create(CultureInfo.InvariantCulture,

@@ -49,7 +49,11 @@ internal static class NodeErrors
                 : $"the TLS handshake with {address} failed; check the node's certificate";
         }
 
-        if (errors.Any(r => r is HttpRequestError.HttpProtocolError or HttpRequestError.ResponseEnded or HttpRequestError.VersionNegotiationError or HttpRequestError.InvalidResponse))
+        // Kestrel's HTTP/1.1-only endpoint never completes the HTTP/2 handshake; grpc-dotnet may then report only the
+        // message, as Internal: "Error starting gRPC call. HttpRequestException: An HTTP/2 connection could not be ...".
+        var http2Refused = Chain(e.Status.DebugException).OfType<HttpRequestException>().Any(h => h.Message.Contains("HTTP/2", StringComparison.Ordinal))
+            || (e.Status.Detail.Contains(nameof(HttpRequestException), StringComparison.Ordinal) && e.Status.Detail.Contains("HTTP/2", StringComparison.Ordinal));
+        if (http2Refused || errors.Any(r => r is HttpRequestError.HttpProtocolError or HttpRequestError.ResponseEnded or HttpRequestError.VersionNegotiationError or HttpRequestError.InvalidResponse))
         {
             return address.Scheme == "https"
                 ? $"{address} answered, but not gRPC over HTTP/2: is it the node's HTTP port? Give its gRPC port (default 5080) with --node"

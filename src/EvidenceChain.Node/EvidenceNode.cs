@@ -228,17 +228,7 @@ public sealed class EvidenceNode : IAsyncDisposable
     {
         var (key, token) = keys.Create(Role.Admin, "first admin key, created at first start");
         var path = Path.Combine(folder.KeysPath, "admin.apikey");
-        var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write, Share = FileShare.None };
-        if (!OperatingSystem.IsWindows())
-        {
-            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-        }
-
-        File.Delete(path); // a leftover from an earlier state file would keep its mode; start afresh at 0600
-        using (var file = new StreamWriter(path, options))
-        {
-            file.Write(token + "\n");
-        }
+        SecretFile.Write(path, token + "\n", overwrite: true); // a fresh 0600 file, even over a leftover with a wider mode
 
         NodeLog.AdminKeyCreated(log, key.Id, path);
         return path;

@@ -13,7 +13,7 @@ namespace EvidenceChain.Storage;
 public static class LogKeyFiles
 {
     /// <summary>Mode of files holding secrets: read and write for the owner only.</summary>
-    public const UnixFileMode SecretMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+    public const UnixFileMode SecretMode = SecretFile.Mode;
 
     /// <summary>Private key file name.</summary>
     public const string PrivateKeyFile = "log.key";
@@ -98,7 +98,7 @@ public static class LogKeyFiles
         {
             signer = CreateSm2(logSigner);
             CreateKeysFolder(keysPath);
-            WriteNew(privatePath, signer.ToPrivateKeyString() + "\n", SecretMode);
+            SecretFile.Write(privatePath, signer.ToPrivateKeyString() + "\n");
         }
 
         WriteOrCheck(Path.Combine(keysPath, Sm2VerifierKeyFile), signer.VerifierKey + "\n");
@@ -134,7 +134,7 @@ public static class LogKeyFiles
     {
         ArgumentNullException.ThrowIfNull(signer);
         CreateKeysFolder(keysPath);
-        WriteNew(Path.Combine(keysPath, PrivateKeyFile), signer.ToPrivateKeyString() + "\n", SecretMode);
+        SecretFile.Write(Path.Combine(keysPath, PrivateKeyFile), signer.ToPrivateKeyString() + "\n");
         WriteNew(Path.Combine(keysPath, VerifierKeyFile), signer.VerifierKey.ToString() + "\n", PublicMode);
     }
 

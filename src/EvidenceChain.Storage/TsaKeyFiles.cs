@@ -230,12 +230,16 @@ public static class TsaKeyFiles
 
     private static void WriteNew(string path, string text, bool secret)
     {
+        if (secret)
+        {
+            SecretFile.Write(path, text.EndsWith('\n') ? text : text + "\n");
+            return;
+        }
+
         var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.None };
         if (!OperatingSystem.IsWindows())
         {
-            options.UnixCreateMode = secret
-                ? UnixFileMode.UserRead | UnixFileMode.UserWrite
-                : UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
+            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
         }
 
         // Written whole to a temporary file and renamed into place, so a crash never leaves a half-written key or

@@ -146,4 +146,24 @@ public sealed class ProcessExitCodeTests
 
         Cli.AssertVerified(result);
     }
+
+    [Fact]
+    public async Task Version_PrintsTheCliAssemblysVersion()
+    {
+        var result = await RunProcessAsync(null, "--version");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        var version = typeof(Program).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyInformationalVersionAttribute), false)
+            .Cast<System.Reflection.AssemblyInformationalVersionAttribute>().Single().InformationalVersion;
+        Assert.Equal(version, result.Out.Trim());
+    }
+
+    [Fact]
+    public async Task ParseError_ExitsTwoWithOneLine()
+    {
+        var result = await RunProcessAsync(null, "entry", "1", "--bogus");
+
+        Assert.True(result.ExitCode == 2, result.ToString());
+        Assert.Equal("evidencectl: unknown option --bogus; run evidencectl entry --help", result.Error.Trim());
+    }
 }

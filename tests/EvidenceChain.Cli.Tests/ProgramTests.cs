@@ -3,24 +3,37 @@ namespace EvidenceChain.Cli.Tests;
 /// <summary>Command dispatch, help, and the README's example commands.</summary>
 public sealed partial class ProgramTests
 {
-    public static TheoryData<string[], string> Commands => new()
+    /// <summary>Every command that runs something, with the options its help must list.</summary>
+    public static TheoryData<string[], string[]> Commands => new()
     {
-        { ["proof", "inclusion"], "evidencectl proof inclusion --leaf-hash H --index I --size N --root R" },
-        { ["proof", "consistency"], "evidencectl proof consistency --size1 M --size2 N --root1 R1 --root2 R2" },
-        { ["note", "verify"], "evidencectl note verify --key VKEY [--key VKEY ...] [FILE]" },
-        { ["keygen"], "evidencectl keygen --name ORIGIN --out DIR" },
-        { ["audit"], "evidencectl audit --data DIR [--key VKEY]" },
-        { ["reindex"], "evidencectl reindex --data DIR" },
-        { ["preserve"], "evidencectl preserve FILE... [--title T] [--description D] [--media-type M]" },
-        { ["entry"], "evidencectl entry INDEX" },
-        { ["find"], "evidencectl find FILE | --sha256 HEX | --sm3 HEX" },
-        { ["download"], "evidencectl download INDEX NAME -o FILE [--force]" },
-        { ["checkpoint"], "evidencectl checkpoint [--key VKEY]" },
-        { ["proof"], "evidencectl proof INDEX [--size N] [--key VKEY]" },
-        { ["consistency"], "evidencectl consistency OLD NEW [--key VKEY]" },
-        { ["keys", "create"], "evidencectl keys create --role submitter|case-manager|admin [--description D]" },
-        { ["keys", "list"], "evidencectl keys list" },
-        { ["keys", "revoke"], "evidencectl keys revoke ID" },
+        { ["proof", "inclusion"], ["--leaf-hash", "--index", "--size", "--root", "--proof"] },
+        { ["proof", "consistency"], ["--size1", "--size2", "--root1", "--root2", "--proof"] },
+        { ["note", "verify"], ["--key", "<FILE>"] },
+        { ["verify"], ["<FILE>", "--log-key", "--tsa-ca", "--sm2-key", "--entry", "--tsr", "--artefact"] },
+        { ["verify-case"], ["<FILE>", "--log-key", "--tsa-ca", "--verbose"] },
+        { ["keygen"], ["--name", "--out"] },
+        { ["audit"], ["--data", "--key", "--max-problems"] },
+        { ["reindex"], ["--data"] },
+        { ["preserve"], ["<FILE>", "--title", "--description", "--media-type", "--receipts"] },
+        { ["capture"], ["<URL>", "--no-browser"] },
+        { ["entry"], ["<INDEX>"] },
+        { ["find"], ["<FILE>", "--sha256", "--sm3"] },
+        { ["download"], ["<INDEX>", "<NAME>", "-o, --output", "--force"] },
+        { ["receipt"], ["<INDEX>", "-o, --output", "--with-artefacts", "--no-wait", "--force"] },
+        { ["checkpoint"], ["--key"] },
+        { ["proof"], ["<INDEX>", "--size", "--key"] },
+        { ["consistency"], ["<OLD>", "<NEW>", "--key"] },
+        { ["case", "create"], ["--title", "--reference", "--party"] },
+        { ["case", "show"], ["<ID>"] },
+        { ["case", "list"], ["--status"] },
+        { ["case", "attach"], ["<ID>", "<INDEX>"] },
+        { ["case", "detach"], ["<ID>", "<INDEX>", "--reason"] },
+        { ["case", "note"], ["<ID>", "<TEXT>"] },
+        { ["case", "close"], ["<ID>", "--reason"] },
+        { ["case", "export"], ["<ID>", "-o, --output", "--force"] },
+        { ["keys", "create"], ["--role", "--description", "--out", "--force"] },
+        { ["keys", "list"], [] },
+        { ["keys", "revoke"], ["<ID>"] },
     };
 
     [Theory]
@@ -32,56 +45,150 @@ public sealed partial class ProgramTests
     {
         var result = await Cli.RunAsync(args);
 
-        Assert.Equal(0, result.ExitCode);
-        Assert.StartsWith("evidencectl: preserve evidence on an EvidenceChain node, verify proofs", result.Out, StringComparison.Ordinal);
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains("evidencectl: preserve evidence on an EvidenceChain node, verify proofs", result.Out, StringComparison.Ordinal);
         Assert.Contains("Exit codes: 0 = done or verified; 1 = failed with the reason", result.Out, StringComparison.Ordinal);
-        Assert.Contains("2 = bad usage or input, including a request the node\nrejects as INVALID_ARGUMENT", result.Out, StringComparison.Ordinal);
+        Assert.Contains("rejects as INVALID_ARGUMENT", result.Out, StringComparison.Ordinal);
+        foreach (var option in new[] { "--node <URL>", "--api-key <KEY>", "--api-key-file <PATH>", "--json", "--version" })
+        {
+            Assert.Contains(option, result.Out, StringComparison.Ordinal);
+        }
+
+        foreach (var command in new[] { "preserve", "capture", "entry", "find", "download", "receipt", "checkpoint", "proof", "consistency", "case", "keys", "note", "verify", "verify-case", "keygen", "audit", "reindex" })
+        {
+            Assert.Contains($"\n  {command} ", result.Out, StringComparison.Ordinal);
+        }
+
+        Assert.Equal(string.Empty, result.Error);
+    }
+
+    [Theory]
+    [InlineData("case", "create, show, list, attach, detach, note, close, export")]
+    [InlineData("keys", "create, list, revoke")]
+    [InlineData("note", "verify")]
+    [InlineData("proof", "inclusion, consistency")]
+    public async Task RunAsync_GroupHelp_ExitsZeroListingSubcommands(string group, string subcommands)
+    {
+        var result = await Cli.RunAsync(group, "--help");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        foreach (var name in subcommands.Split(", "))
+        {
+            Assert.Contains($"\n  {name}", result.Out, StringComparison.Ordinal);
+        }
+
         Assert.Equal(string.Empty, result.Error);
     }
 
     [Theory]
     [MemberData(nameof(Commands))]
-    public async Task RunAsync_CommandHelp_ExitsZeroWithCommandUsage(string[] command, string usage)
+    public async Task RunAsync_CommandHelp_ExitsZeroListingEveryOption(string[] command, string[] options)
     {
         var result = await Cli.RunAsync([.. command, "--help"]);
 
         Assert.True(result.ExitCode == 0, result.ToString());
-        Assert.StartsWith(usage, result.Out, StringComparison.Ordinal);
+        Assert.Matches($"Usage:\n  \\S+ {string.Join(" .*", command)}", result.Out); // \\S+: the executable, testhost in-process
+        foreach (var option in options.Concat(["--node <URL>", "--json", "--help"]))
+        {
+            Assert.Contains(option, result.Out, StringComparison.Ordinal);
+        }
+
         Assert.Equal(string.Empty, result.Error);
     }
 
     [Theory]
     [MemberData(nameof(Commands))]
-    public async Task RunAsync_CommandHelpAmongOtherOptions_ExitsZeroWithCommandUsage(string[] command, string usage)
+    public async Task RunAsync_CommandHelpAmongOtherOptions_ExitsZeroWithCommandHelp(string[] command, string[] options)
     {
         var result = await Cli.RunAsync([.. command, "--size", "3", "--help"]);
 
         Assert.True(result.ExitCode == 0, result.ToString());
-        Assert.StartsWith(usage, result.Out, StringComparison.Ordinal);
+        Assert.Matches($"Usage:\n  \\S+ {string.Join(" .*", command)}", result.Out); // \\S+: the executable, testhost in-process
+        Assert.All(options, option => Assert.Contains(option, result.Out, StringComparison.Ordinal));
     }
 
     [Fact]
-    public async Task RunAsync_HelpWithValue_ExitsTwo()
+    public void Build_EveryCommandOptionAndArgument_HasADescription()
     {
-        var result = await Cli.RunAsync("keygen", "--help=yes");
+        var root = EvidenceChain.Cli.Commands.CommandTree.Build(new CliConsole(TextWriter.Null, TextWriter.Null, TextReader.Null));
+        var pending = new Stack<System.CommandLine.Command>([root]);
+        var seen = 0;
+        while (pending.TryPop(out var command))
+        {
+            seen++;
+            Assert.False(string.IsNullOrWhiteSpace(command.Description), command.Name);
+            Assert.All(command.Options, o => Assert.False(string.IsNullOrWhiteSpace(o.Description), $"{command.Name} {o.Name}"));
+            Assert.All(command.Arguments, a => Assert.False(string.IsNullOrWhiteSpace(a.Description), $"{command.Name} {a.Name}"));
+            Assert.True(command.Action is not null || command.Subcommands.Count > 0, $"{command.Name} does nothing");
+            foreach (var sub in command.Subcommands)
+            {
+                pending.Push(sub);
+            }
+        }
 
-        Cli.AssertUsage(result, "--help takes no value");
+        Assert.Equal(1 + 17 + 2 + 1 + 8 + 3, seen);
     }
 
     [Theory]
-    [InlineData("bogus")]
-    [InlineData("proof", "bogus")]
-    [InlineData("keys")]
-    [InlineData("keys", "delete")]
-    [InlineData("note")]
-    [InlineData("note", "sign")]
-    [InlineData("--proof", "inclusion")]
-    [InlineData("Proof", "inclusion")]
-    public async Task RunAsync_UnknownCommand_ExitsTwoNamingIt(params string[] args)
+    [InlineData("c")]
+    [InlineData("ca")]
+    public async Task RunAsync_SuggestDirective_CompletesCommandNames(string word)
+    {
+        var result = await Cli.RunAsync("[suggest]", word);
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        var expected = word == "c" ? new[] { "capture", "case", "checkpoint", "consistency" } : ["capture", "case"];
+        Assert.Equal(expected, result.OutLines.Take(expected.Length));
+    }
+
+    [Fact]
+    public async Task RunAsync_SuggestDirectiveAtPosition_CompletesTheWordUnderTheCursor()
+    {
+        // What the README's shell functions send: the whole line and the cursor's position in it.
+        var result = await Cli.RunAsync("[suggest:17]", "evidencectl keys ");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains("create", result.OutLines);
+        Assert.Contains("revoke", result.OutLines);
+    }
+
+    [Theory]
+    [InlineData(new[] { "bogus" }, "unknown command \"bogus\"; run evidencectl --help")]
+    [InlineData(new[] { "Proof", "inclusion" }, "unknown command \"Proof\"; run evidencectl --help")]
+    [InlineData(new[] { "--proof", "inclusion" }, "unknown option --proof; run evidencectl --help")]
+    [InlineData(new[] { "keys" }, "keys needs a command: create, list, revoke; run evidencectl keys --help")]
+    [InlineData(new[] { "keys", "delete" }, "unknown command \"keys delete\"; run evidencectl keys --help")]
+    [InlineData(new[] { "note" }, "note needs a command: verify; run evidencectl note --help")]
+    [InlineData(new[] { "note", "sign" }, "unknown command \"note sign\"; run evidencectl note --help")]
+    [InlineData(new[] { "case", "frobnicate" }, "unknown command \"case frobnicate\"; run evidencectl case --help")]
+    public async Task RunAsync_UnknownCommand_ExitsTwoNamingIt(string[] args, string message)
     {
         var result = await Cli.RunAsync(args);
 
-        Cli.AssertUsage(result, $"unknown command \"{string.Join(' ', args)}\"; run evidencectl --help");
+        Cli.AssertUsage(result, message);
+    }
+
+    [Theory]
+    [InlineData("proof", "abc")]
+    [InlineData("proof", "bogus")]
+    [InlineData("entry", "abc")]
+    [InlineData("receipt", "abc")]
+    public async Task RunAsync_NonNumericIndex_NamesTheArgument(string command, string index)
+    {
+        var result = await Cli.RunAsync(command == "receipt" ? [command, index, "-o", "x.zip"] : [command, index]);
+
+        Cli.AssertUsage(result, $"INDEX must be a whole number, got \"{index}\"");
+    }
+
+    [Theory]
+    [InlineData("entry")]
+    [InlineData("receipt")]
+    [InlineData("download")]
+    public async Task RunAsync_MissingArgument_NamesIt(string command)
+    {
+        var result = await Cli.RunAsync(command);
+
+        Cli.AssertUsage(result, $"{command} needs INDEX (the entry's index); run evidencectl {command} --help");
     }
 
     [Fact]

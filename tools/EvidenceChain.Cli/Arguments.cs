@@ -1,136 +1,42 @@
+using System.CommandLine;
 using System.Globalization;
 using EvidenceChain.Core;
 
 namespace EvidenceChain.Cli;
 
 /// <summary>
-/// Parsed command-line arguments: <c>--name value</c> or <c>--name=value</c> options (repeatable), flags, and
-/// positional values. Every accessor that finds a malformed value throws <see cref="UsageException"/> naming the
-/// option, so each command reads as a list of what it needs.
+/// What System.CommandLine parsed for one command, read by option name: <c>Optional("title")</c> is the value of
+/// <c>--title</c>. The accessors that convert a value throw <see cref="UsageException"/> naming the option, so each
+/// command reads as a list of what it needs. System.CommandLine has already refused unknown options and extra
+/// arguments.
 /// </summary>
 internal sealed class Arguments
 {
-    // The only short option: -o FILE, as in curl and cc.
-    private static readonly Dictionary<string, string> ShortNames = new(StringComparer.Ordinal) { ["-o"] = "output" };
-    private readonly Dictionary<string, List<string>> _options = new(StringComparer.Ordinal);
-    private readonly HashSet<string> _flags = new(StringComparer.Ordinal);
-    private readonly HashSet<string> _used = new(StringComparer.Ordinal);
+    private readonly ParseResult _result;
 
-    private Arguments(List<string> positional) => Positional = positional;
+    public Arguments(ParseResult result)
+    {
+        _result = result;
+        Positional = [.. result.CommandResult.Command.Arguments
+            .SelectMany(argument => result.GetResult(argument)?.Tokens.Select(t => t.Value) ?? [])];
+    }
 
+    /// <summary>The command's arguments (not options), in order.</summary>
     public List<string> Positional { get; }
 
-    /// <summary>Parses <paramref name="args"/>; <paramref name="flags"/> names the options that take no value.</summary>
-    public static Arguments Parse(IEnumerable<string> args, params string[] flags)
-    {
-        var positional = new List<string>();
-        var parsed = new Arguments(positional);
-        using var e = args.GetEnumerator();
-        var onlyPositional = false;
-        while (e.MoveNext())
-        {
-            var arg = e.Current;
-            if (!onlyPositional && ShortNames.TryGetValue(arg, out var longName))
-            {
-                arg = "--" + longName;
-            }
+    public bool Flag(string name) => _result.GetValue<bool>("--" + name);
 
-            if (onlyPositional || !arg.StartsWith("--", StringComparison.Ordinal) || arg == "-")
-            {
-                positional.Add(arg);
-                continue;
-            }
-
-            if (arg == "--")
-            {
-                onlyPositional = true;
-                continue;
-            }
-
-            var name = arg[2..];
-            string? value = null;
-            var eq = name.IndexOf('=', StringComparison.Ordinal);
-            if (eq >= 0)
-            {
-                value = name[(eq + 1)..];
-                name = name[..eq];
-            }
-
-            if (flags.Contains(name))
-            {
-                if (value is not null)
-                {
-                    throw new UsageException($"--{name} takes no value");
-                }
-
-                parsed._flags.Add(name);
-                continue;
-            }
-
-            if (value is null)
-            {
-                if (!e.MoveNext())
-                {
-                    throw new UsageException($"--{name} needs a value");
-                }
-
-                value = e.Current;
-            }
-
-            if (!parsed._options.TryGetValue(name, out var list))
-            {
-                parsed._options[name] = list = [];
-            }
-
-            list.Add(value);
-        }
-
-        return parsed;
-    }
-
-    public bool Flag(string name)
-    {
-        _used.Add(name);
-        return _flags.Contains(name);
-    }
-
-    public string? Optional(string name)
-    {
-        _used.Add(name);
-        if (!_options.TryGetValue(name, out var values))
-        {
-            return null;
-        }
-
-        if (values.Count > 1)
-        {
-            throw new UsageException($"--{name} is given {values.Count} times; give it once");
-        }
-
-        return values[0];
-    }
+    public string? Optional(string name) => _result.GetValue<string>("--" + name);
 
     public string Required(string name) => Optional(name) ?? throw new UsageException($"--{name} is required");
 
-    public IReadOnlyList<string> All(string name)
-    {
-        _used.Add(name);
-        return _options.TryGetValue(name, out var values) ? values : [];
-    }
+    /// <summary>Every value of a repeatable option, in order.</summary>
+    public IReadOnlyList<string> All(string name) => _result.GetValue<string[]>("--" + name) ?? [];
 
-    public ulong RequiredUInt64(string name)
-    {
-        var text = Required(name);
-        return ulong.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value)
-            ? value
-            : throw new UsageException($"--{name} must be a whole number from 0 to {ulong.MaxValue}; got \"{text}\"");
-    }
+    public ulong RequiredUInt64(string name) => ParseUInt64("--" + name, Required(name), range: true);
 
-    /// <summary>Parses a positional whole number such as an entry index; <paramref name="what"/> names it in errors.</summary>
-    public static ulong ParseUInt64(string what, string text) =>
-        ulong.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value)
-            ? value
-            : throw new UsageException($"{what} must be a whole number from 0 to {ulong.MaxValue}; got \"{Shorten(text)}\"");
+    /// <summary>Parses a whole number such as an entry index; <paramref name="what"/> names it in errors.</summary>
+    public static ulong ParseUInt64(string what, string text) => ParseUInt64(what, text, range: false);
 
     public Hash RequiredHash(string name) => ParseHash(name, Required(name));
 
@@ -151,20 +57,12 @@ internal sealed class Arguments
             ? hash
             : throw new UsageException($"--{name} must be a hash as 64 hex digits; got \"{Shorten(text)}\"");
 
-    /// <summary>Refuses options the command did not ask for, and extra positional arguments.</summary>
-    public void EnsureAllUsed(int maxPositional)
-    {
-        var unknown = _options.Keys.Concat(_flags).FirstOrDefault(k => !_used.Contains(k));
-        if (unknown is not null)
-        {
-            throw new UsageException($"unknown option --{unknown}");
-        }
-
-        if (Positional.Count > maxPositional)
-        {
-            throw new UsageException($"unexpected argument \"{Shorten(Positional[maxPositional])}\"");
-        }
-    }
+    private static ulong ParseUInt64(string what, string text, bool range) =>
+        ulong.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value)
+            ? value
+            : throw new UsageException(range || text.All(char.IsAsciiDigit)
+                ? $"{what} must be a whole number from 0 to {ulong.MaxValue}; got \"{Shorten(text)}\""
+                : $"{what} must be a whole number, got \"{Shorten(text)}\"");
 
     private static string Shorten(string text) => text.Length > 80 ? text[..77] + "..." : text;
 }

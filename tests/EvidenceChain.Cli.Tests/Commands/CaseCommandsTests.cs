@@ -64,12 +64,12 @@ public sealed class CaseCommandsTests(CliNode node) : IClassFixture<CliNode>
         Assert.Equal(7, verified.OutLines.Count(l => l.StartsWith("PASS event ", StringComparison.Ordinal)));
         Assert.DoesNotContain(verified.OutLines, l => l.StartsWith("FAIL", StringComparison.Ordinal));
 
-        // The manifest alone, with the signed-note command VERIFY.txt gives.
+        // VERIFY.txt names the zip as it was saved (-o), and gives the signed-note command for the manifest alone.
         var manifest = Path.Combine(node.NewFolder(), "manifest.note");
         using (var archive = ZipFile.OpenRead(zip))
         {
             archive.GetEntry("manifest.note")!.ExtractToFile(manifest);
-            Assert.Contains($"verify-case case-{id}.zip --log-key LOG.vkey --tsa-ca TSA-CA.pem", new StreamReader(archive.GetEntry("VERIFY.txt")!.Open()).ReadToEnd(), StringComparison.Ordinal);
+            Assert.Contains("verify-case case.zip --log-key LOG.vkey --tsa-ca TSA-CA.pem", new StreamReader(archive.GetEntry("VERIFY.txt")!.Open()).ReadToEnd(), StringComparison.Ordinal);
         }
 
         Cli.AssertVerified(await Cli.RunAsync("note", "verify", "--key", node.LogKey, manifest));

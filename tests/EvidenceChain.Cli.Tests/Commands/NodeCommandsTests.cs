@@ -129,7 +129,7 @@ public sealed partial class NodeCommandsTests(CliNode node) : IClassFixture<CliN
     [Fact]
     public async Task Preserve_NoFile_ExitsTwo()
     {
-        Cli.AssertUsage(await Cli.RunAsync(node.Args(node.SubmitterKey, "preserve")), "preserve needs at least one FILE");
+        Cli.AssertUsage(await Cli.RunAsync(node.Args(node.SubmitterKey, "preserve")), "preserve needs FILE (the files to preserve)");
     }
 
     [Fact]

@@ -221,13 +221,25 @@ public sealed class ReceiptCommandTests(CliNode node) : IClassFixture<CliNode>
     }
 
     [Fact]
-    public async Task PreserveReceipts_MissingFolder_UsageErrorAndNothingPreserved()
+    public async Task PreserveReceipts_MissingFolder_CreatesItAndWritesTheReceipt()
     {
-        var missing = Path.Combine(node.NewFolder(), "nope");
+        var missing = Path.Combine(node.NewFolder(), "new", "receipts");
         var path = node.WriteFile("x.txt", Guid.NewGuid().ToByteArray());
 
         var result = await Cli.RunAsync(node.Args(node.SubmitterKey, "preserve", path, "--receipts", missing));
 
-        Cli.AssertUsage(result, $"--receipts {missing}: no such folder");
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Single(Directory.GetFiles(missing, "entry-*.evidence.zip"));
+    }
+
+    [Fact]
+    public async Task PreserveReceipts_AFile_UsageErrorAndNothingPreserved()
+    {
+        var file = node.WriteFile("not-a-folder", [1]);
+        var path = node.WriteFile("x.txt", Guid.NewGuid().ToByteArray());
+
+        var result = await Cli.RunAsync(node.Args(node.SubmitterKey, "preserve", path, "--receipts", file));
+
+        Cli.AssertUsage(result, $"--receipts {file} is a file; give a folder");
     }
 }

@@ -19,8 +19,8 @@ internal static class EntryFormat
         ["artefacts"] = new JsonArray([.. entry.Artefacts.Select(ToJson)]),
         ["attributes"] = new JsonObject(entry.Attributes.OrderBy(a => a.Key, StringComparer.Ordinal)
             .Select(a => KeyValuePair.Create(a.Key, (JsonNode?)a.Value))),
-        // The verbatim leaf (what the tree hashes), for offline verification.
-        ["leaf"] = Convert.ToBase64String(entry.Leaf.Span),
+        // The verbatim leaf (what the tree hashes), for offline verification: bytes, so base64, and named so.
+        ["leafBase64"] = Convert.ToBase64String(entry.Leaf.Span),
     };
 
     public static JsonObject ToJson(Artefact artefact) => new()

@@ -57,7 +57,7 @@ internal sealed class NodeSettings
 
     private static string? ReadKey(Arguments args, CliConsole console)
     {
-        var key = args.Optional("api-key");
+        var key = args.Optional("api-key") is { } given ? KeyArgument.Read("--api-key", given) : null;
         var file = args.Optional("api-key-file");
         string source;
         if (key is not null && file is not null)

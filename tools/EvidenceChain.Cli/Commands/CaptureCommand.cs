@@ -10,24 +10,8 @@ internal static class CaptureCommand
 {
     public static async Task<int> RunAsync(Arguments args, CliConsole console)
     {
-        if (args.Flag("help"))
-        {
-            await console.Out.WriteLineAsync("""
-                evidencectl capture URL [--no-browser]
-                The node fetches URL itself (guarded against internal addresses), records the exchange with TLS, DNS and
-                environment records in one WARC file, renders the page in its browser when it has one (unless
-                --no-browser), and preserves it all as a webpage entry (needs a submitter key). Prints the entry index,
-                leaf hash, final URL, HTTP status and the artefacts with their digests.
-                A capture that failed once under way (timeout, too large, a refused redirect, ...) is recorded as a
-                failed webpage entry with the reason; it is printed and the exit code is 1. A URL refused up front
-                (PERMISSION_DENIED) records nothing.
-                """);
-            return ExitCode.Verified;
-        }
-
         var settings = NodeSettings.Read(args, console);
         var noBrowser = args.Flag("no-browser");
-        args.EnsureAllUsed(1);
         var url = args.Positional.FirstOrDefault() ?? throw new UsageException("capture needs a URL");
         return await NodeClient.RunAsync(settings, console, async node =>
         {

@@ -9,29 +9,8 @@ namespace EvidenceChain.Cli.Commands;
 /// <summary><c>case create|show|list|attach|detach|note|close|export</c>: cases on a node (docs/formats.md, "Cases").</summary>
 internal static class CaseCommands
 {
-    private const string Usage = """
-        evidencectl case create --title T [--reference R] [--party ROLE:NAME]...   [case-manager, admin]
-        evidencectl case show ID                                                  [any role]
-        evidencectl case list [--status open|closed]                              [any role]
-        evidencectl case attach ID INDEX        [case-manager, admin; a submitter its own evidence]
-        evidencectl case detach ID INDEX [--reason R]                             [case-manager, admin]
-        evidencectl case note ID TEXT                                             [case-manager, admin]
-        evidencectl case close ID [--reason R]                                    [case-manager, admin]
-        evidencectl case export ID -o FILE.zip [--force]                          [case-manager, admin]
-        Every change is recorded in the ledger as a case-event entry, so the case's custody history is provable;
-        each command prints the entry's index. export writes one zip with every item's and event's receipt and the
-        case manifest signed by the node; check it offline with evidencectl verify-case FILE.zip --log-key VKEY
-        --tsa-ca PEM. ROLE is a word of a-z, 0-9 and '-' (claimant, respondent, ...).
-        """;
-
     public static async Task<int> RunAsync(string command, Arguments args, CliConsole console)
     {
-        if (args.Flag("help") || command is "--help" or "-h" or "help")
-        {
-            await console.Out.WriteLineAsync(Usage);
-            return ExitCode.Verified;
-        }
-
         var settings = NodeSettings.Read(args, console);
         var reason = command is "detach" or "close" ? args.Optional("reason") ?? string.Empty : string.Empty; // read before the unused-option check
         return command switch
@@ -66,7 +45,6 @@ internal static class CaseCommands
             request.Parties.Add(new CaseParty { Role = party[..colon], Name = party[(colon + 1)..] });
         }
 
-        args.EnsureAllUsed(0);
         return await NodeClient.RunAsync(settings, console, async node =>
         {
             var change = await node.Cases.CreateCaseAsync(request, node.Options);
@@ -77,7 +55,6 @@ internal static class CaseCommands
 
     private static async Task<int> ShowAsync(Arguments args, NodeSettings settings, CliConsole console)
     {
-        args.EnsureAllUsed(1);
         var id = args.Positional.FirstOrDefault() ?? throw new UsageException("case show needs a case ID");
         return await NodeClient.RunAsync(settings, console, async node =>
         {
@@ -122,7 +99,6 @@ internal static class CaseCommands
     private static async Task<int> ListAsync(Arguments args, NodeSettings settings, CliConsole console)
     {
         var status = args.Optional("status") ?? string.Empty;
-        args.EnsureAllUsed(0);
         return await NodeClient.RunAsync(settings, console, async node =>
         {
             var list = await node.Cases.ListCasesAsync(new ListCasesRequest { Status = status }, node.Options);
@@ -144,7 +120,6 @@ internal static class CaseCommands
     private static async Task<int> ChangeAsync(
         Arguments args, NodeSettings settings, CliConsole console, int positional, Func<NodeClient, List<string>, Task<CaseChange>> call)
     {
-        args.EnsureAllUsed(positional);
         if (args.Positional.Count != positional)
         {
             throw new UsageException(positional == 1 ? "this command needs a case ID" : "this command needs a case ID and " + (args.Positional.Count == 0 ? "a second argument" : "one more argument"));
@@ -162,12 +137,12 @@ internal static class CaseCommands
     {
         var output = args.Optional("output") ?? throw new UsageException("case export needs -o FILE.zip (or --output FILE)");
         var replace = args.Flag("force");
-        args.EnsureAllUsed(1);
         var id = args.Positional.FirstOrDefault() ?? throw new UsageException("case export needs a case ID");
         var target = LocalFiles.Target(output, replace);
         return await NodeClient.RunAsync(settings, console, async node =>
         {
-            using var call = node.Cases.ExportCase(new ExportCaseRequest { CaseId = id }, node.Options);
+            // The export's VERIFY.txt then names the zip as it is saved here.
+            using var call = node.Cases.ExportCase(new ExportCaseRequest { CaseId = id, FileName = target.Name }, node.Options);
             var temp = Path.Combine(target.DirectoryName ?? ".", $".{target.Name}.{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6))}.partial");
             CaseExportInfo? info = null;
             try

@@ -10,20 +10,8 @@ internal static class CheckpointCommand
 {
     public static async Task<int> RunAsync(Arguments args, CliConsole console)
     {
-        if (args.Flag("help"))
-        {
-            await console.Out.WriteLineAsync("""
-                evidencectl checkpoint [--key VKEY]
-                Prints the node's latest checkpoint, a C2SP signed note (origin, tree size, root hash, signatures), on
-                stdout, ready for evidencectl note verify. With --key the signature is checked too: "verified: ..." on
-                stderr and exit 0, or "FAILED: ..." and exit 1 (the note is still printed, for the record).
-                """);
-            return ExitCode.Verified;
-        }
-
         var settings = NodeSettings.Read(args, console);
         var key = LogKeyOption.Read(args);
-        args.EnsureAllUsed(0);
         return await NodeClient.RunAsync(settings, console, async node =>
         {
             var checkpoint = await node.Log.GetCheckpointAsync(new GetCheckpointRequest(), node.Options);
@@ -35,7 +23,7 @@ internal static class CheckpointCommand
                     ["signedNote"] = checkpoint.SignedNote,
                     ["origin"] = checkpoint.Origin,
                     ["treeSize"] = checkpoint.TreeSize,
-                    ["rootHash"] = checkpoint.RootHash,
+                    ["rootHash"] = NodeHashes.Parse(checkpoint.RootHash, "root hash").ToString(),
                     ["verified"] = opened?.IsValid,
                     ["detail"] = opened?.Message,
                 });

@@ -1,4 +1,5 @@
 using EvidenceChain.Ledger;
+using EvidenceChain.Cli.Client;
 using EvidenceChain.Core.Notes;
 using EvidenceChain.Storage;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -10,24 +11,11 @@ internal static class DataCommands
 {
     public static async Task<int> AuditAsync(Arguments args, CliConsole console)
     {
-        if (args.Flag("help"))
-        {
-            await console.Out.WriteLineAsync("""
-                evidencectl audit --data DIR [--key VKEY] [--max-problems N]
-                Re-derives the whole ledger in DIR from its stored entries and checks every file: the hash chain,
-                every tile and entry bundle, every checkpoint (signature under VKEY, or under DIR/keys/log.vkey
-                when no key is pinned, and its root), the index and every blob's digest. Prints the first problems
-                precisely (file, entry, position). Exit 0 when clean, 1 when a problem was found.
-                """);
-            return ExitCode.Verified;
-        }
-
         var path = args.Required("data");
-        var keyText = args.Optional("key");
+        var keyText = args.Optional("key") is { } k ? KeyArgument.Read("--key", k) : null;
         var max = args.Optional("max-problems") is { } m
             ? int.TryParse(m, out var n) && n > 0 ? n : throw new UsageException("--max-problems must be a positive number")
             : 20;
-        args.EnsureAllUsed(0);
         NoteVerifier? key = null;
         if (keyText is not null)
         {
@@ -66,17 +54,7 @@ internal static class DataCommands
 
     public static async Task<int> ReindexAsync(Arguments args, CliConsole console)
     {
-        if (args.Flag("help"))
-        {
-            await console.Out.WriteLineAsync("""
-                evidencectl reindex --data DIR
-                Deletes DIR/index.db and rebuilds it from the ledger files (leaf hashes and artefact digests).
-                """);
-            return ExitCode.Verified;
-        }
-
         var path = args.Required("data");
-        args.EnsureAllUsed(0);
         if (!Directory.Exists(path))
         {
             throw new UsageException($"{path}: no such data folder");

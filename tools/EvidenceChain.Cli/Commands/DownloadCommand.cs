@@ -16,22 +16,9 @@ internal static class DownloadCommand
 {
     public static async Task<int> RunAsync(Arguments args, CliConsole console)
     {
-        if (args.Flag("help"))
-        {
-            await console.Out.WriteLineAsync("""
-                evidencectl download INDEX NAME -o FILE [--force]
-                Downloads artefact NAME of entry INDEX to FILE (needs a key: a submitter key for its own entries, a
-                case-manager or admin key for any). The content goes to a temporary file in FILE's folder and becomes
-                FILE only when its SHA-256 and size match the entry's listing; otherwise nothing is written and the exit
-                code is 1. Refuses to replace an existing FILE unless --force is given.
-                """);
-            return ExitCode.Verified;
-        }
-
         var settings = NodeSettings.Read(args, console);
         var output = args.Optional("output") ?? throw new UsageException("download needs -o FILE (or --output FILE)");
         var replace = args.Flag("force");
-        args.EnsureAllUsed(2);
         if (args.Positional.Count < 2)
         {
             throw new UsageException("download needs INDEX and the artefact NAME (see evidencectl entry INDEX)");

@@ -11,18 +11,7 @@ internal static class EntryCommands
 {
     public static async Task<int> EntryAsync(Arguments args, CliConsole console)
     {
-        if (args.Flag("help"))
-        {
-            await console.Out.WriteLineAsync("""
-                evidencectl entry INDEX
-                Prints entry INDEX as the node serves it: leaf hash, time, kind, submitter, attributes and artefacts
-                with their digests (--json adds the verbatim leaf in base64). To check it, run evidencectl proof INDEX.
-                """);
-            return ExitCode.Verified;
-        }
-
         var settings = NodeSettings.Read(args, console);
-        args.EnsureAllUsed(1);
         var index = Arguments.ParseUInt64("INDEX", args.Positional.FirstOrDefault() ?? throw new UsageException("entry needs an INDEX"));
         return await NodeClient.RunAsync(settings, console, async node =>
         {
@@ -42,21 +31,9 @@ internal static class EntryCommands
 
     public static async Task<int> FindAsync(Arguments args, CliConsole console)
     {
-        if (args.Flag("help"))
-        {
-            await console.Out.WriteLineAsync("""
-                evidencectl find FILE | --sha256 HEX | --sm3 HEX
-                Lists the entries (oldest first, at most 1,000) that preserved an artefact with this digest: the SHA-256
-                of FILE (computed locally; FILE is not sent), or the digest given. Exit 0 when at least one entry lists
-                it, 1 when none does.
-                """);
-            return ExitCode.Verified;
-        }
-
         var settings = NodeSettings.Read(args, console);
         var sha256 = args.Optional("sha256");
         var sm3 = args.Optional("sm3");
-        args.EnsureAllUsed(1);
         var file = args.Positional.FirstOrDefault();
         if ((file is null ? 0 : 1) + (sha256 is null ? 0 : 1) + (sm3 is null ? 0 : 1) != 1)
         {

@@ -9,19 +9,8 @@ internal static class KeygenCommand
 {
     public static int Run(Arguments args, CliConsole console)
     {
-        if (args.Flag("help"))
-        {
-            console.Out.WriteLine("""
-                evidencectl keygen --name ORIGIN --out DIR
-                Creates an Ed25519 signed-note key pair named ORIGIN: DIR/log.key (private, mode 0600) and
-                DIR/log.vkey (the verifier key, also printed). Refuses to overwrite existing keys.
-                """);
-            return ExitCode.Verified;
-        }
-
         var name = args.Required("name");
         var dir = args.Required("out");
-        args.EnsureAllUsed(0);
 
         NoteSigner signer;
         try

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using EvidenceChain.Api.V1;
 using EvidenceChain.Cli.Client;
+using EvidenceChain.Storage;
 
 namespace EvidenceChain.Cli.Commands;
 
@@ -9,25 +10,24 @@ internal static class KeysCommands
 {
     public static async Task<int> CreateAsync(Arguments args, CliConsole console)
     {
-        if (args.Flag("help"))
-        {
-            await console.Out.WriteLineAsync("""
-                evidencectl keys create --role submitter|case-manager|admin [--description D]
-                Creates an API key (needs an admin key) and prints its secret, <id>.<secret>, alone on stdout: it is
-                shown only this once (the node keeps only its hash), so save it, e.g. with > submitter.apikey, and use
-                it with --api-key-file. The key's id and role go to stderr. Submitters preserve and download their own
-                evidence; case managers may download any artefact; admins also manage keys.
-                """);
-            return ExitCode.Verified;
-        }
-
         var settings = NodeSettings.Read(args, console);
         var role = args.Optional("role") ?? throw new UsageException("--role is required: submitter, case-manager or admin");
         var description = args.Optional("description") ?? string.Empty;
-        args.EnsureAllUsed(0);
+        var output = args.Optional("out");
+        var replace = args.Flag("force");
+        if (output is not null && !replace && Path.Exists(output))
+        {
+            throw new UsageException($"--out {output} exists; give --force to replace it");
+        }
+
         return await NodeClient.RunAsync(settings, console, async node =>
         {
             var created = await node.Admin.CreateApiKeyAsync(new CreateApiKeyRequest { Role = role, Description = description }, node.Options);
+            if (output is not null)
+            {
+                return await SaveAsync(created, output, replace, settings.Json, console);
+            }
+
             if (settings.Json)
             {
                 var document = ToJson(created.Key);
@@ -47,18 +47,7 @@ internal static class KeysCommands
 
     public static async Task<int> ListAsync(Arguments args, CliConsole console)
     {
-        if (args.Flag("help"))
-        {
-            await console.Out.WriteLineAsync("""
-                evidencectl keys list
-                Lists every API key, oldest first: id, role, created, revoked (or "valid") and description. Secrets are
-                never shown. Needs an admin key.
-                """);
-            return ExitCode.Verified;
-        }
-
         var settings = NodeSettings.Read(args, console);
-        args.EnsureAllUsed(0);
         return await NodeClient.RunAsync(settings, console, async node =>
         {
             var keys = (await node.Admin.ListApiKeysAsync(new ListApiKeysRequest(), node.Options)).Keys;
@@ -80,18 +69,7 @@ internal static class KeysCommands
 
     public static async Task<int> RevokeAsync(Arguments args, CliConsole console)
     {
-        if (args.Flag("help"))
-        {
-            await console.Out.WriteLineAsync("""
-                evidencectl keys revoke ID
-                Revokes API key ID (as keys list shows it) at once. Needs an admin key; the last valid admin key cannot
-                be revoked, and revoking a key twice is an error.
-                """);
-            return ExitCode.Verified;
-        }
-
         var settings = NodeSettings.Read(args, console);
-        args.EnsureAllUsed(1);
         var id = args.Positional.FirstOrDefault() ?? throw new UsageException("keys revoke needs the key's ID (see evidencectl keys list)");
         return await NodeClient.RunAsync(settings, console, async node =>
         {
@@ -117,4 +95,35 @@ internal static class KeysCommands
         ["created"] = key.Created,
         ["revoked"] = key.Revoked.Length == 0 ? null : key.Revoked,
     };
+
+    /// <summary>Writes the new key's secret to <paramref name="output"/> (mode 0600) and says where it went.</summary>
+    private static async Task<int> SaveAsync(CreateApiKeyResponse created, string output, bool replace, bool json, CliConsole console)
+    {
+        var path = Path.GetFullPath(output);
+        try
+        {
+            SecretFile.Write(path, created.Secret + "\n", replace);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // The node keeps only the secret's hash: print it rather than lose the key.
+            await console.Error.WriteLineAsync(
+                $"evidencectl: created API key {created.Key.Id} but cannot write {output}: {e.Message}; its secret follows on stdout, shown only once");
+            await console.Out.WriteLineAsync(created.Secret);
+            return ExitCode.Failed;
+        }
+
+        if (json)
+        {
+            var document = ToJson(created.Key);
+            document["secretFile"] = path;
+            await JsonOutput.WriteAsync(console, document);
+        }
+        else
+        {
+            await console.Out.WriteLineAsync($"created API key {created.Key.Id} with role {created.Key.Role}; its secret is in {path} (mode 0600)");
+        }
+
+        return ExitCode.Verified;
+    }
 }

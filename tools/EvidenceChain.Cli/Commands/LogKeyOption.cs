@@ -17,11 +17,12 @@ internal static class LogKeyOption
     /// <exception cref="UsageException">The value is not a verifier key.</exception>
     public static NoteVerifier? Read(Arguments args)
     {
-        var text = args.Optional("key");
-        if (text is null)
+        if (args.Optional("key") is not { } given)
         {
             return null;
         }
+
+        var text = KeyArgument.Read("--key", given);
 
         try
         {

@@ -16,26 +16,9 @@ internal static class LogProofCommand
 {
     public static async Task<int> RunAsync(Arguments args, CliConsole console)
     {
-        if (args.Flag("help"))
-        {
-            await console.Out.WriteLineAsync("""
-                evidencectl proof INDEX [--size N] [--key VKEY]
-                Fetches entry INDEX, its inclusion proof and the latest checkpoint from the node and verifies them here,
-                trusting nothing the node says: the checkpoint's signature under VKEY, the leaf's format and identity,
-                and the inclusion of the leaf's hash under the checkpoint's root. With --size N below the latest size,
-                also the inclusion in the tree of size N and the consistency proof from N to the signed checkpoint.
-                Prints each step as PASS, FAIL or SKIP, then "verified: ..." (exit 0) or "FAILED: ..." (exit 1).
-                Without --key the signature is not checked (SKIP) and the result only shows that the node's answers
-                agree with each other; pin the log's verifier key (the node's keys/log.vkey) for a real check.
-                (proof inclusion and proof consistency check proofs given on the command line, without a node.)
-                """);
-            return ExitCode.Verified;
-        }
-
         var settings = NodeSettings.Read(args, console);
         var key = LogKeyOption.Read(args);
         var sizeText = args.Optional("size");
-        args.EnsureAllUsed(1);
         var index = Arguments.ParseUInt64("INDEX", args.Positional.FirstOrDefault()
             ?? throw new UsageException("proof needs an entry INDEX (or: proof inclusion, proof consistency)"));
         var size = sizeText is null ? (ulong?)null : Arguments.ParseUInt64("--size", sizeText);

@@ -1,4 +1,5 @@
 using System.Text;
+using EvidenceChain.Cli.Client;
 using EvidenceChain.Core.Notes;
 
 namespace EvidenceChain.Cli.Commands;
@@ -10,24 +11,12 @@ internal static class NoteCommands
 
     public static async Task<int> VerifyAsync(Arguments args, CliConsole console)
     {
-        if (args.Flag("help"))
-        {
-            await console.Out.WriteLineAsync("""
-                evidencectl note verify --key VKEY [--key VKEY ...] [FILE]
-                Verifies a C2SP signed note (for example a checkpoint) read from FILE, or from stdin when FILE is
-                absent or "-". VKEY is a verifier key "name+hex8+base64". The note verifies when at least one
-                given key signed it and no given key's signature is bad; signatures by other keys are ignored.
-                """);
-            return ExitCode.Verified;
-        }
-
-        var keys = args.All("key").Select(ParseKey).ToList();
+        var keys = args.All("key").Select(k => ParseKey(KeyArgument.Read("--key", k))).ToList();
         if (keys.Count == 0)
         {
             throw new UsageException("--key is required (a verifier key name+hex8+base64)");
         }
 
-        args.EnsureAllUsed(1);
 
         // SignedNote.Open throws for two different keys with one name and key ID (32 bits, so they can be made).
         var clash = keys.GroupBy(k => (k.Name, k.KeyId)).FirstOrDefault(g => g.Distinct().Skip(1).Any());

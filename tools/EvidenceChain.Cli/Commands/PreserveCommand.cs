@@ -16,31 +16,14 @@ internal static class PreserveCommand
 
     public static async Task<int> RunAsync(Arguments args, CliConsole console)
     {
-        if (args.Flag("help"))
-        {
-            await console.Out.WriteLineAsync("""
-                evidencectl preserve FILE... [--title T] [--description D] [--media-type M] [--receipts DIR]
-                Preserves each FILE as a new ledger entry (needs a submitter key). The SHA-256 is computed first and sent
-                with the metadata, so the node refuses the upload, keeping nothing, if the file changed while it was sent.
-                The content streams in 1 MiB chunks, with a progress bar on a terminal for files of 8 MiB or more.
-                Prints each file's entry index and leaf hash once the entry is durable. The media type is guessed
-                from the extension unless given (default application/octet-stream); --title, --description and
-                --media-type apply to every FILE. Stops at the first file that fails.
-                With --receipts DIR the node answers only once the entry's checkpoint is timestamped, and each file's
-                receipt is written to DIR/entry-INDEX.evidence.zip in the same round trip (see evidencectl receipt).
-                """);
-            return ExitCode.Verified;
-        }
-
         var settings = NodeSettings.Read(args, console);
         var title = args.Optional("title") ?? string.Empty;
         var description = args.Optional("description") ?? string.Empty;
         var mediaType = args.Optional("media-type");
         var receipts = args.Optional("receipts");
-        args.EnsureAllUsed(int.MaxValue);
-        if (receipts is not null && !Directory.Exists(receipts))
+        if (receipts is not null)
         {
-            throw new UsageException($"--receipts {receipts}: no such folder");
+            CreateReceiptsFolder(receipts);
         }
 
         if (args.Positional.Count == 0)
@@ -180,6 +163,24 @@ internal static class PreserveCommand
             await sink(buffer.AsMemory(0, read));
             done += read;
             progress?.Report(done);
+        }
+    }
+
+    /// <summary>Creates the --receipts folder if it is missing, before anything is sent.</summary>
+    private static void CreateReceiptsFolder(string path)
+    {
+        if (File.Exists(path))
+        {
+            throw new UsageException($"--receipts {path} is a file; give a folder (it is created if missing)");
+        }
+
+        try
+        {
+            Directory.CreateDirectory(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException)
+        {
+            throw new UsageException($"--receipts {path}: cannot create the folder: {e.Message}");
         }
     }
 }

@@ -10,29 +10,11 @@ internal static class ReceiptCommand
 {
     public static async Task<int> RunAsync(Arguments args, CliConsole console)
     {
-        if (args.Flag("help"))
-        {
-            await console.Out.WriteLineAsync("""
-                evidencectl receipt INDEX -o FILE.evidence.zip [--with-artefacts] [--no-wait] [--force]
-                Saves entry INDEX's receipt: entry.json, proof.tlog-proof (the inclusion proof at the earliest
-                timestamped checkpoint covering the entry), checkpoint.txt and checkpoint.tsr (its RFC 3161 token),
-                trust/ (copies of the log key and TSA chain) and VERIFY.txt. Check it anywhere, offline, with
-                evidencectl verify FILE --log-key VKEY --tsa-ca PEM.
-                  --with-artefacts  also put the entry's files under artefacts/ (needs a key that may download them);
-                                    each is checked against the entry's SHA-256 before FILE appears
-                  --no-wait         fail (exit 1) instead of waiting when no timestamped checkpoint covers the entry yet
-                  --force           replace an existing FILE
-                The receipt needs no key without --with-artefacts.
-                """);
-            return ExitCode.Verified;
-        }
-
         var settings = NodeSettings.Read(args, console);
         var output = args.Optional("output") ?? throw new UsageException("receipt needs -o FILE.evidence.zip (or --output FILE)");
         var withArtefacts = args.Flag("with-artefacts");
         var noWait = args.Flag("no-wait");
         var replace = args.Flag("force");
-        args.EnsureAllUsed(1);
         var index = Arguments.ParseUInt64("INDEX", args.Positional.FirstOrDefault() ?? throw new UsageException("receipt needs an INDEX"));
         var target = LocalFiles.Target(output, replace);
         return await NodeClient.RunAsync(settings, console, async node =>

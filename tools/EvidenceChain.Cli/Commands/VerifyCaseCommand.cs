@@ -14,21 +14,6 @@ internal static class VerifyCaseCommand
 {
     public static async Task<int> RunAsync(Arguments args, CliConsole console)
     {
-        if (args.Flag("help"))
-        {
-            await console.Out.WriteLineAsync("""
-                evidencectl verify-case FILE.zip --log-key VKEY --tsa-ca PEM [--json] [--verbose]
-                Verifies a case export offline, trusting only what you pin (VKEY: the log's verifier key or a file
-                holding it; PEM: the TSA's CA certificate): every receipt in it (entry, inclusion proof, checkpoint
-                signature, RFC 3161 timestamp), the manifest's signature under VKEY, that every listed item and event
-                has a receipt whose leaf hash matches (an item's artefact digests too) and no receipt is unlisted, that
-                the events are the case's unbroken history and give exactly the listed items and status, and that the
-                export event carries the manifest's SHA-256. Prints one line per check and per item and event (with
-                --verbose every receipt step); exit 0 only if everything passed, 1 if anything failed, 2 for bad usage.
-                """);
-            return ExitCode.Verified;
-        }
-
         var json = args.Flag("json");
         var verbose = args.Flag("verbose");
         var trust = new ReceiptTrust { LogKey = VerifyCommand.ReadLogKey(args.Required("log-key")), TsaCas = VerifyCommand.ReadCas(args.All("tsa-ca")) };
@@ -37,7 +22,6 @@ internal static class VerifyCaseCommand
             throw new UsageException("--tsa-ca PEM is required: pin the TSA's CA certificate");
         }
 
-        args.EnsureAllUsed(1);
         var file = args.Positional.FirstOrDefault() ?? throw new UsageException("verify-case needs the export FILE.zip");
         if (!File.Exists(file))
         {

@@ -20,25 +20,6 @@ internal static class VerifyCommand
 
     public static async Task<int> RunAsync(Arguments args, CliConsole console)
     {
-        if (args.Flag("help"))
-        {
-            await console.Out.WriteLineAsync("""
-                evidencectl verify FILE.evidence.zip --log-key VKEY --tsa-ca PEM [--sm2-key VKEY] [--artefact PATH]... [--json]
-                evidencectl verify PROOF.tlog-proof --entry ENTRY.json --log-key VKEY [--tsr TSR --tsa-ca PEM] [--artefact PATH]...
-                Verifies a receipt offline, trusting only what you pin: the entry's format and identity, its inclusion
-                under the checkpoint's root, the checkpoint's signature under VKEY (the key string or a file holding it),
-                the RFC 3161 token over the checkpoint under the CA certificate(s) in PEM (genTime is printed), that
-                checkpoint.txt is the timestamped checkpoint text, and each artefact's size, SHA-256 (and SM3) against
-                the entry: those in the zip's artefacts/ and each --artefact PATH (matched by file name).
-                The receipt's trust/ folder is never trusted. Prints PASS, FAIL or SKIP per step, then "verified: ..."
-                (exit 0: no step failed) or "FAILED: ..." (exit 1); exit 2 for bad usage or an unreadable file.
-                A bare proof without --tsr has no trusted time: the timestamp step is SKIP, and said so on the last line.
-                --sm2-key VKEY (the node's keys/log-sm2.vkey, national crypto profile) also checks the checkpoint's SM2
-                signature line.
-                """);
-            return ExitCode.Verified;
-        }
-
         var json = args.Flag("json");
         var logKey = ReadLogKey(args.Required("log-key"));
         var sm2Key = args.Optional("sm2-key") is { } sm2Text ? ReadLogKey(sm2Text, "--sm2-key") : null;
@@ -51,7 +32,6 @@ internal static class VerifyCommand
         var entryPath = args.Optional("entry");
         var tsrPath = args.Optional("tsr");
         var artefactPaths = args.All("artefact");
-        args.EnsureAllUsed(1);
         var file = args.Positional.FirstOrDefault() ?? throw new UsageException("verify needs a receipt FILE.evidence.zip, or a .tlog-proof with --entry");
         var bare = entryPath is not null || file.EndsWith(".tlog-proof", StringComparison.OrdinalIgnoreCase);
         if (bare && entryPath is null)

@@ -1,0 +1,265 @@
+using System.CommandLine;
+
+namespace EvidenceChain.Cli.Commands;
+
+/// <summary>
+/// Every <c>evidencectl</c> command, option and argument as System.CommandLine symbols, with the descriptions its
+/// generated help prints. Each command's action hands an <see cref="Arguments"/> view to the class that runs it.
+/// </summary>
+internal static partial class CommandTree
+{
+    private const string RootDescription = """
+        evidencectl: preserve evidence on an EvidenceChain node, verify proofs, and manage a ledger's data folder.
+        Node commands need a running node (--node); public reads need no API key. The offline commands (proof
+        inclusion|consistency, note verify, verify, verify-case) trust only the keys you pin.
+        Exit codes: 0 = done or verified; 1 = failed with the reason: a verification, a node that cannot be reached,
+        or the node's error "evidencectl: <status>: <message>"; 2 = bad usage or input, including a request the node
+        rejects as INVALID_ARGUMENT. Hashes are 64 lowercase hex digits. Run any command with --help for its details.
+        """;
+
+    private const string VerifierKeyHelp = "a verifier key (name+hex8+base64), or a file holding one (the node's keys/log.vkey)";
+
+    /// <summary>The root command, its global options and every subcommand; actions write to <paramref name="console"/>.</summary>
+    public static RootCommand Build(CliConsole console)
+    {
+        Option[] nodeOptions =
+        [
+            Global("--node", "URL", "the node's gRPC address (default $EVIDENCECHAIN_NODE, else http://127.0.0.1:5080)"),
+            Global("--api-key", "KEY", "the API key <id>.<secret>, or a file holding it (default $EVIDENCECHAIN_API_KEY); never printed"),
+            Global("--api-key-file", "PATH", "read the API key from a file, such as the node's keys/admin.apikey"),
+        ];
+        var json = new Option<bool>("--json") { Description = "print one JSON document on stdout instead of text", Recursive = true };
+        var root = new RootCommand(RootDescription);
+        foreach (var option in nodeOptions)
+        {
+            root.Add(option);
+        }
+
+        root.Add(json);
+        AddOffline(root, console);
+        AddNode(root, console);
+
+        // The node options (and --json, where a command has no JSON output) are recursive, so every command accepts
+        // them; the offline commands refuse them rather than ignore them.
+        foreach (var command in Offline(root))
+        {
+            var refused = OfflineWithJson.Contains(command.Name) ? nodeOptions : [.. nodeOptions, json];
+            command.Validators.Add(result =>
+            {
+                if (refused.Select(result.GetResult).OfType<System.CommandLine.Parsing.OptionResult>().FirstOrDefault(o => !o.Implicit) is { } given)
+                {
+                    result.AddError($"unknown option {given.IdentifierToken?.Value ?? given.Option.Name}: {command.Name} works offline");
+                }
+            });
+        }
+
+        return root;
+    }
+
+    private static readonly string[] OfflineWithJson = ["verify", "verify-case"];
+
+    /// <summary>The commands that never talk to a node.</summary>
+    private static IEnumerable<Command> Offline(RootCommand root)
+    {
+        foreach (var command in root.Subcommands)
+        {
+            switch (command.Name)
+            {
+                case "verify" or "verify-case" or "keygen" or "audit" or "reindex":
+                    yield return command;
+                    break;
+                case "proof" or "note":
+                    foreach (var sub in command.Subcommands)
+                    {
+                        yield return sub;
+                    }
+
+                    break;
+            }
+        }
+    }
+
+
+    private static void AddOffline(RootCommand root, CliConsole console)
+    {
+        var proof = Command(
+            "proof",
+            """
+            Fetches entry INDEX, its inclusion proof and the latest checkpoint from the node and verifies them here,
+            trusting nothing the node says: the checkpoint's signature under --key, the leaf's format and identity, and
+            the inclusion of the leaf's hash under the checkpoint's root. With --size N below the latest size, also the
+            inclusion in the tree of size N and the consistency proof from N to the signed checkpoint. Prints each step
+            as PASS, FAIL or SKIP, then "verified: ..." (exit 0) or "FAILED: ..." (exit 1). Without --key the signature
+            is not checked (SKIP). The subcommands inclusion and consistency check proofs given on the command line,
+            without a node.
+            """,
+            console,
+            LogProofCommand.RunAsync,
+            Argument("INDEX", "the entry's index", optional: true),
+            Value("--size", "N", "also prove the entry in the tree of size N and that tree's consistency with the latest"),
+            Value("--key", "VKEY", "pin the log's key: " + VerifierKeyHelp));
+        proof.Add(Command(
+            "inclusion",
+            """
+            Checks offline that the leaf with hash H is entry I of the tree of N entries whose root is R. The proof
+            lists the RFC 9162 audit path from the leaf upwards, comma-separated.
+            """,
+            console,
+            Sync(ProofCommands.Inclusion),
+            Value("--leaf-hash", "H", "the leaf hash, 64 hex digits (required)"),
+            Value("--index", "I", "the entry's index (required)"),
+            Value("--size", "N", "the tree size (required)"),
+            Value("--root", "R", "the tree's root hash, 64 hex digits (required)"),
+            Value("--proof", "H1,H2,...", "the audit path, comma-separated hashes (empty for a one-entry tree)")));
+        proof.Add(Command(
+            "consistency",
+            """
+            Checks offline that the tree of M entries with root R1 is a prefix of the tree of N entries with root R2
+            (RFC 9162 consistency proof, comma-separated). M must be at least 1.
+            """,
+            console,
+            Sync(ProofCommands.Consistency),
+            Value("--size1", "M", "the older tree's size (required)"),
+            Value("--size2", "N", "the newer tree's size (required)"),
+            Value("--root1", "R1", "the older tree's root hash (required)"),
+            Value("--root2", "R2", "the newer tree's root hash (required)"),
+            Value("--proof", "H1,H2,...", "the consistency proof, comma-separated hashes")));
+        root.Add(proof);
+
+        var note = new Command("note", "Signed notes (C2SP), such as checkpoints.");
+        note.Add(Command(
+            "verify",
+            """
+            Verifies a C2SP signed note (for example a checkpoint) read from FILE, or from stdin when FILE is absent or
+            "-". The note verifies when at least one given key signed it and no given key's signature is bad;
+            signatures by other keys are ignored.
+            """,
+            console,
+            NoteCommands.VerifyAsync,
+            Argument("FILE", "the note; stdin when absent or \"-\"", optional: true),
+            Repeated("--key", "VKEY", VerifierKeyHelp + "; repeat for more keys (at least one)")));
+        root.Add(note);
+
+        root.Add(Command(
+            "verify",
+            """
+            Verifies a receipt (FILE.evidence.zip) offline, trusting only what you pin: the entry's format and identity,
+            its inclusion under the checkpoint's root, the checkpoint's signature under --log-key, the RFC 3161 token over
+            the checkpoint under the CA certificate(s) in --tsa-ca (genTime is printed), that checkpoint.txt is the
+            timestamped checkpoint text, and each artefact's size, SHA-256 (and SM3) against the entry: those in the
+            zip's artefacts/ and each --artefact PATH (matched by file name). The receipt's trust/ folder is never
+            trusted. Also takes a bare PROOF.tlog-proof with --entry ENTRY.json [--tsr TSR --tsa-ca PEM]; without --tsr
+            it has no trusted time (the timestamp step is SKIP). Prints PASS, FAIL or SKIP per step, then "verified: ..."
+            (exit 0) or "FAILED: ..." (exit 1); exit 2 for bad usage or an unreadable file.
+            """,
+            console,
+            VerifyCommand.RunAsync,
+            Argument("FILE", "the receipt FILE.evidence.zip, or a bare PROOF.tlog-proof"),
+            Value("--log-key", "VKEY", "the log's key (required): " + VerifierKeyHelp),
+            Repeated("--tsa-ca", "PEM", "the TSA's CA certificate(s) to trust (needed for the timestamp); repeatable"),
+            Value("--sm2-key", "VKEY", "also check the checkpoint's SM2 signature line under this key (the node's keys/log-sm2.vkey)"),
+            Value("--entry", "ENTRY.json", "the entry's leaf bytes, for a bare .tlog-proof"),
+            Value("--tsr", "TSR", "the checkpoint's RFC 3161 token, for a bare .tlog-proof"),
+            Repeated("--artefact", "PATH", "also check this file against the entry's digests (matched by file name); repeatable")));
+
+        root.Add(Command(
+            "verify-case",
+            """
+            Verifies a case export offline, trusting only what you pin: every receipt in it (entry, inclusion proof,
+            checkpoint signature, RFC 3161 timestamp), the manifest's signature under --log-key, that every listed item
+            and event has a receipt whose leaf hash matches (an item's artefact digests too) and no receipt is unlisted,
+            that the events are the case's unbroken history and give exactly the listed items and status, and that the
+            export event carries the manifest's SHA-256. Prints one line per check and per item and event; exit 0 only
+            if everything passed, 1 if anything failed, 2 for bad usage.
+            """,
+            console,
+            VerifyCaseCommand.RunAsync,
+            Argument("FILE", "the case export FILE.zip"),
+            Value("--log-key", "VKEY", "the log's key (required): " + VerifierKeyHelp),
+            Repeated("--tsa-ca", "PEM", "the TSA's CA certificate(s) to trust (required); repeatable"),
+            Flag("--verbose", "also print every receipt's steps")));
+
+        root.Add(Command(
+            "keygen",
+            """
+            Creates an Ed25519 signed-note key pair named ORIGIN: DIR/log.key (private, mode 0600) and DIR/log.vkey (the
+            verifier key, also printed). Refuses to overwrite existing keys.
+            """,
+            console,
+            Sync(KeygenCommand.Run),
+            Value("--name", "ORIGIN", "the key's name, the log's origin line (required)"),
+            Value("--out", "DIR", "the folder to write the keys to (required)")));
+
+        root.Add(Command(
+            "audit",
+            """
+            Re-derives the whole ledger in DIR from its stored entries and checks every file: the hash chain, every tile
+            and entry bundle, every checkpoint (signature under --key, or under DIR/keys/log.vkey when no key is pinned,
+            and its root), the index and every blob's digest. Prints the first problems precisely (file, entry,
+            position). Exit 0 when clean, 1 when a problem was found.
+            """,
+            console,
+            DataCommands.AuditAsync,
+            Value("--data", "DIR", "the node's data folder (required; the node must be stopped)"),
+            Value("--key", "VKEY", VerifierKeyHelp),
+            Value("--max-problems", "N", "stop after N problems (default 20)")));
+
+        root.Add(Command(
+            "reindex",
+            "Deletes DIR/index.db and rebuilds it from the ledger files (leaf hashes and artefact digests).",
+            console,
+            DataCommands.ReindexAsync,
+            Value("--data", "DIR", "the node's data folder (required; the node must be stopped)")));
+    }
+
+    private static Option<string> Global(string name, string valueName, string description) =>
+        new(name) { Description = description, HelpName = valueName, Recursive = true };
+
+    private static Option<string> Value(string name, string valueName, string description, params string[] aliases) =>
+        new(name, aliases) { Description = description, HelpName = valueName };
+
+    private static Option<string[]> Repeated(string name, string valueName, string description) =>
+        new(name) { Description = description, HelpName = valueName, Arity = ArgumentArity.OneOrMore };
+
+    private static Option<bool> Flag(string name, string description) => new(name) { Description = description };
+
+    private static Argument<string> Argument(string name, string description, bool optional = false) =>
+        new(name) { Description = description, Arity = optional ? ArgumentArity.ZeroOrOne : ArgumentArity.ExactlyOne };
+
+    private static Func<Arguments, CliConsole, Task<int>> Sync(Func<Arguments, CliConsole, int> run) =>
+        (args, console) => Task.FromResult(run(args, console));
+
+    /// <summary>A command whose action runs <paramref name="run"/>; a <see cref="UsageException"/> prints one line and exits 2.</summary>
+    private static Command Command(string name, string description, CliConsole console, Func<Arguments, CliConsole, Task<int>> run, params Symbol[] symbols)
+    {
+        var command = new Command(name, description.ReplaceLineEndings(" ").Trim());
+        foreach (var symbol in symbols)
+        {
+            switch (symbol)
+            {
+                case Option option:
+                    command.Add(option);
+                    break;
+                case Argument argument:
+                    command.Add(argument);
+                    break;
+                default:
+                    throw new ArgumentException($"cannot add a {symbol.GetType().Name} to a command", nameof(symbols));
+            }
+        }
+
+        command.SetAction(async (parsed, _) =>
+        {
+            try
+            {
+                return await run(new Arguments(parsed), console);
+            }
+            catch (UsageException e)
+            {
+                await console.Error.WriteLineAsync($"evidencectl: {e.Message}");
+                return ExitCode.Usage;
+            }
+        });
+        return command;
+    }
+}

@@ -74,7 +74,17 @@ public static class LedgerAuditor
         NoteUnvisited(folder, store, visited, checkpoint.Size, report);
         CheckIndex(folder, digests.Fingerprints, checkpoint.Size, report);
         await CheckBlobsAsync(folder, digests.Sizes, report, cancellationToken);
-        var tsa = TsaAudit.Check(folder.KeysPath, report);
+        TsaAudit.Result? tsa = null;
+        try
+        {
+            tsa = TsaAudit.Check(folder.KeysPath, report);
+        }
+        catch (Exception e) when (e is not OperationCanceledException and not OutOfMemoryException)
+        {
+            // Whatever else a damaged certificate or key makes the runtime throw, the finding is the same.
+            report.Problem("keys/tsa*", $"the TSA's files are unusable: {e.Message}");
+        }
+
         report.Timestamps = TimestampAudit.Check(folder, key, roots, tsa, report);
         report.ApiKeys = ApiKeyAudit.Check(folder, report).Count;
         FolderAudit.NoteOthers(folder, report);

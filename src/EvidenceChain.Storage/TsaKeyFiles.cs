@@ -188,7 +188,7 @@ public static class TsaKeyFiles
         {
             certificate = X509Certificate2.CreateFromPemFile(certificatePath, keyPath);
         }
-        catch (CryptographicException e)
+        catch (Exception e) when (e is CryptographicException or PlatformNotSupportedException)
         {
             throw new InvalidDataException($"{certificatePath} with {keyPath} is not a PEM certificate and its matching PKCS #8 key: {e.Message}", e);
         }
@@ -215,7 +215,7 @@ public static class TsaKeyFiles
             key.ImportFromPem(File.ReadAllText(keyPath));
             return key;
         }
-        catch (Exception e) when (e is CryptographicException or ArgumentException)
+        catch (Exception e) when (e is CryptographicException or ArgumentException or PlatformNotSupportedException)
         {
             key.Dispose();
             throw new InvalidDataException($"{keyPath} is not a PEM ECDSA private key: {e.Message}", e);

@@ -1,3 +1,4 @@
+using EvidenceChain.Core.Notes;
 using EvidenceChain.Storage;
 
 namespace EvidenceChain.Node.Internal;
@@ -30,7 +31,26 @@ internal static class DataFolderDamage
         var file = files.FirstOrDefault(f => message.Contains(f, StringComparison.Ordinal))
             ?? files.FirstOrDefault(f => message.Contains(Path.GetFileName(f), StringComparison.Ordinal))
             ?? fallback;
+        if (file == "log/checkpoints" && !CheckpointOpens(dataPath))
+        {
+            // "The published checkpoint is not in the history": the one that does not verify is the damaged one.
+            file = "log/checkpoint";
+        }
+
         return file is null ? null : new DataFolderDamagedException(dataPath, file, e);
+    }
+
+    private static bool CheckpointOpens(string dataPath)
+    {
+        try
+        {
+            var key = NoteVerifier.Parse(File.ReadAllText(Path.Combine(dataPath, "keys", LogKeyFiles.VerifierKeyFile)).TrimEnd('\n'));
+            return CheckpointNote.Open(File.ReadAllText(Path.Combine(dataPath, "log", "checkpoint")), key).IsValid;
+        }
+        catch (Exception e) when (e is IOException or FormatException or ArgumentException)
+        {
+            return false;
+        }
     }
 
     /// <summary>Runs one step of opening; damage it meets is rethrown as <see cref="DataFolderDamagedException"/>.</summary>

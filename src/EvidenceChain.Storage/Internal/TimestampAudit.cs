@@ -145,7 +145,9 @@ internal static class TimestampAudit
             return false;
         }
 
-        var result = TimestampVerifier.VerifyResponse(response, noteBytes, tsa.Trusted, tsa.Issued);
+        // The token covers the note's text (CheckpointTimestamper.NoteText): up to the blank line, signatures excluded.
+        var text = Encoding.UTF8.GetBytes(SignedNote.TextOf(note)!);
+        var result = TimestampVerifier.VerifyResponse(response, text, tsa.Trusted, tsa.Issued);
         if (result.Failure == TimestampFailure.UntrustedChain)
         {
             // Tokens of an external TSA (Timestamping:Url): imprint and signature verify; its CA is not in this folder.

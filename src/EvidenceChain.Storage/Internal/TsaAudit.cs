@@ -121,9 +121,10 @@ internal static class TsaAudit
         {
             key.ImportFromPem(text);
         }
-        catch (Exception e) when (e is CryptographicException or ArgumentException)
+        catch (Exception e) when (e is CryptographicException or ArgumentException or PlatformNotSupportedException)
         {
-            report.Problem("keys/" + keyName, $"is not a PEM ECDSA private key: {e.Message}");
+            // A flip in the curve's OID makes the runtime call it an unsupported platform.
+            report.Problem("keys/" + keyName, $"is not a PEM ECDSA P-256 private key: {e.Message}");
             return certificate;
         }
 
@@ -132,16 +133,25 @@ internal static class TsaAudit
             report.Problem("keys/" + keyName, "is not in canonical form (PKCS #8 PEM and one newline)");
         }
 
-        if (certificate?.GetECDsaPublicKey() is { } publicKey)
+        if (certificate is null)
         {
-            using (publicKey)
+            return null;
+        }
+
+        try
+        {
+            using var publicKey = certificate.GetECDsaPublicKey();
+            byte[] probe = [.. "evidencechain audit"u8];
+            if (publicKey is null || !publicKey.VerifyData(probe, key.SignData(probe, HashAlgorithmName.SHA256), HashAlgorithmName.SHA256))
             {
-                byte[] probe = [.. "evidencechain audit"u8];
-                if (!publicKey.VerifyData(probe, key.SignData(probe, HashAlgorithmName.SHA256), HashAlgorithmName.SHA256))
-                {
-                    report.Problem("keys/" + keyName, $"is not the private key of {certificateName}");
-                }
+                report.Problem("keys/" + keyName, $"is not the private key of {certificateName}");
             }
+        }
+        catch (Exception e) when (e is CryptographicException or PlatformNotSupportedException)
+        {
+            report.Problem("keys/" + certificateName, $"its public key is unreadable: {e.Message}");
+            certificate.Dispose();
+            return null;
         }
 
         return certificate;
@@ -168,6 +178,18 @@ internal static class TsaAudit
     }
 
     private static bool Chains(X509Certificate2 certificate, X509Certificate2 authority)
+    {
+        try
+        {
+            return Build(certificate, authority);
+        }
+        catch (Exception e) when (e is CryptographicException or PlatformNotSupportedException)
+        {
+            return false;
+        }
+    }
+
+    private static bool Build(X509Certificate2 certificate, X509Certificate2 authority)
     {
         using var chain = new X509Chain();
         chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;

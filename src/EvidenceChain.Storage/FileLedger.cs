@@ -120,17 +120,30 @@ public sealed class FileLedger : IAsyncDisposable
         }
     }
 
-    // keys/log.vkey is what receipts carry and verifiers pin: a damaged copy must stop the node, not be served.
+    // keys/log.vkey is what receipts carry and verifiers pin: a damaged copy must stop the node, not be served. A
+    // missing one (a first start killed between writing log.key and log.vkey) is derived again from log.key.
     private static void CheckVerifierKeyFile(DataFolder folder, NoteSigner signer)
     {
         var path = Path.Combine(folder.KeysPath, LogKeyFiles.VerifierKeyFile);
         var expected = signer.VerifierKey + "\n";
-        if (!File.Exists(path) || File.ReadAllText(path, System.Text.Encoding.UTF8) != expected)
+        if (!File.Exists(path))
+        {
+            var temp = path + ".tmp";
+            File.WriteAllText(temp, expected);
+            if (!OperatingSystem.IsWindows())
+            {
+                File.SetUnixFileMode(temp, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
+            }
+
+            File.Move(temp, path);
+            Internal.Durable.SyncDirectory(folder.KeysPath);
+        }
+        else if (File.ReadAllText(path, System.Text.Encoding.UTF8) != expected)
         {
             throw new DataFolderDamagedException(
                 folder.Path,
                 "keys/" + LogKeyFiles.VerifierKeyFile,
-                new InvalidDataException($"it is missing or does not hold {LogKeyFiles.PrivateKeyFile}'s verifier key {signer.VerifierKey}"));
+                new InvalidDataException($"it does not hold {LogKeyFiles.PrivateKeyFile}'s verifier key {signer.VerifierKey}"));
         }
     }
 

@@ -1,3 +1,4 @@
+using System.Formats.Asn1;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
@@ -32,7 +33,7 @@ internal static class TsaAudit
         var authority = LoadPair(keys, TsaKeyFiles.AuthorityCertificateFile, TsaKeyFiles.AuthorityKeyFile, report);
         if (authority is not null)
         {
-            if (!Chains(authority, authority))
+            if (!Chains(authority, authority) || !SelfSigned(authority))
             {
                 report.Problem("keys/" + TsaKeyFiles.AuthorityCertificateFile, "is not a valid self-signed CA certificate (its signature does not verify)");
             }
@@ -174,6 +175,25 @@ internal static class TsaAudit
         {
             report.Problem("keys/" + name, $"is not a PEM certificate: {e.Message}");
             return null;
+        }
+    }
+
+    // A chain whose trust anchor is the certificate itself never checks that certificate's own signature; a flip in
+    // it would change the fingerprint verifiers pinned. Certificate ::= SEQUENCE { tbs, algorithm, BIT STRING }.
+    private static bool SelfSigned(X509Certificate2 certificate)
+    {
+        try
+        {
+            var outer = new AsnReader(certificate.RawData, AsnEncodingRules.DER).ReadSequence();
+            var tbs = outer.ReadEncodedValue();
+            outer.ReadSequence();
+            var signature = outer.ReadBitString(out _);
+            using var key = certificate.GetECDsaPublicKey();
+            return key is not null && key.VerifyData(tbs.Span, signature, HashAlgorithmName.SHA256, DSASignatureFormat.Rfc3279DerSequence);
+        }
+        catch (Exception e) when (e is AsnContentException or CryptographicException or PlatformNotSupportedException)
+        {
+            return false;
         }
     }
 

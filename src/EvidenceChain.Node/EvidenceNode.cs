@@ -141,9 +141,14 @@ public sealed class EvidenceNode : IAsyncDisposable
             ledger = await FileLedger.OpenAsync(
                 Path.GetFullPath(options.Data), options.Origin, intakeOptions.Sm3, ledgerOptions, time, loggers, cancellationToken: cancellationToken);
         }
-        catch
+        catch (Exception e)
         {
             await app.DisposeAsync();
+            if (DataFolderDamage.Name(e, Path.GetFullPath(options.Data), e is LedgerCorruptException ? "log" : null, DataFolderDamage.LedgerFiles) is { } damaged)
+            {
+                throw damaged;
+            }
+
             throw;
         }
 
@@ -160,12 +165,12 @@ public sealed class EvidenceNode : IAsyncDisposable
 
             timestamping = NodeTimestamping.Start(ledger, timestampingOptions, time, loggers);
             parts.Time = timestamping;
-            keyStore = new ApiKeyStore(ledger.Folder.StatePath);
+            keyStore = DataFolderDamage.Open(ledger.Folder.Path, "node.db", [], () => new ApiKeyStore(ledger.Folder.StatePath));
             var keys = new ApiKeyService(keyStore, time);
             var adminKeyPath = keys.IsEmpty ? WriteFirstAdminKey(keys, ledger.Folder, log) : null;
             parts.Ledger = ledger;
             parts.Keys = keys;
-            cases = await NodeCases.OpenAsync(ledger, loggers, cancellationToken);
+            cases = await DataFolderDamage.OpenAsync(ledger.Folder.Path, LiteDbCaseStore.FileName, () => NodeCases.OpenAsync(ledger, loggers, cancellationToken));
             parts.Cases = cases;
             app.Lifetime.ApplicationStopped.Register(cases.Dispose); // after the calls in flight, before the ledger closes
 

@@ -8,7 +8,7 @@ try
     return 0;
 }
 catch (Exception e) when (e is ArgumentException or EvidenceChain.Storage.DataFolderLockedException or EvidenceChain.Ledger.LedgerCorruptException
-    or IOException or UnauthorizedAccessException or InvalidOperationException)
+    or EvidenceChain.Storage.DataFolderDamagedException or InvalidDataException or IOException or UnauthorizedAccessException or InvalidOperationException)
 {
     await Console.Error.WriteLineAsync($"evidencechain-node: {e.Message}");
     return 1;

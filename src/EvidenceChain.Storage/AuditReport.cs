@@ -32,6 +32,12 @@ public sealed class AuditReport
     /// <summary>Blobs re-hashed.</summary>
     public int Blobs { get; internal set; }
 
+    /// <summary>Checkpoint timestamp tokens re-verified.</summary>
+    public int Timestamps { get; internal set; }
+
+    /// <summary>API key records checked in <c>node.db</c>.</summary>
+    public int ApiKeys { get; internal set; }
+
     /// <summary>The verified root at the latest checkpoint, when the audit got that far.</summary>
     public Hash? Root { get; internal set; }
 

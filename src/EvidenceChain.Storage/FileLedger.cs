@@ -93,6 +93,7 @@ public sealed class FileLedger : IAsyncDisposable
             }
 
             var signer = LogKeyFiles.LoadOrCreate(folder.KeysPath, origin);
+            CheckVerifierKeyFile(folder, signer);
             var sm2Signer = nationalCrypto ? LogKeyFiles.LoadOrCreateSm2(folder.KeysPath, signer) : null;
             var store = new FileLedgerStore(folder.LogPath);
             store.RepairHistory();
@@ -116,6 +117,33 @@ public sealed class FileLedger : IAsyncDisposable
             index?.Dispose();
             folder.Dispose();
             throw;
+        }
+    }
+
+    // keys/log.vkey is what receipts carry and verifiers pin: a damaged copy must stop the node, not be served. A
+    // missing one (a first start killed between writing log.key and log.vkey) is derived again from log.key.
+    private static void CheckVerifierKeyFile(DataFolder folder, NoteSigner signer)
+    {
+        var path = Path.Combine(folder.KeysPath, LogKeyFiles.VerifierKeyFile);
+        var expected = signer.VerifierKey + "\n";
+        if (!File.Exists(path))
+        {
+            var temp = path + ".tmp";
+            File.WriteAllText(temp, expected);
+            if (!OperatingSystem.IsWindows())
+            {
+                File.SetUnixFileMode(temp, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
+            }
+
+            File.Move(temp, path);
+            Internal.Durable.SyncDirectory(folder.KeysPath);
+        }
+        else if (File.ReadAllText(path, System.Text.Encoding.UTF8) != expected)
+        {
+            throw new DataFolderDamagedException(
+                folder.Path,
+                "keys/" + LogKeyFiles.VerifierKeyFile,
+                new InvalidDataException($"it does not hold {LogKeyFiles.PrivateKeyFile}'s verifier key {signer.VerifierKey}"));
         }
     }
 

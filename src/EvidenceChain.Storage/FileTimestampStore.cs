@@ -260,7 +260,34 @@ public sealed class FileTimestampStore : ITimestampStore, IDisposable
             _index.Flush(flushToDisk: true);
         }
 
+        CheckEntries(count);
         _count = count;
         _latest = latest;
+    }
+
+    // The entries' sizes increase and their records lie back to back from byte 0: a damaged index stops the opening
+    // here, with the file named, instead of failing receipts later. (Each record's check bytes are the audit's.)
+    private void CheckEntries(long count)
+    {
+        var index = new byte[count * EntrySize];
+        if (ReadFully(_index.SafeFileHandle, index, 0) != index.Length)
+        {
+            throw new InvalidDataException($"{_index.Name} is shorter than its {count} entries.");
+        }
+
+        ulong end = 0, size = 0;
+        for (var i = 0; i < count; i++)
+        {
+            var entry = index.AsSpan(i * EntrySize, EntrySize);
+            var entrySize = BinaryPrimitives.ReadUInt64BigEndian(entry);
+            if (BinaryPrimitives.ReadUInt64BigEndian(entry[8..]) != end || (i > 0 && entrySize <= size))
+            {
+                throw new InvalidDataException(
+                    $"{_index.Name} entry {i} is damaged: its record must start at byte {end} of {_records.Name} and its tree size exceed {size}.");
+            }
+
+            size = entrySize;
+            end += BinaryPrimitives.ReadUInt32BigEndian(entry[16..]);
+        }
     }
 }

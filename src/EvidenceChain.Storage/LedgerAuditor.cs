@@ -16,12 +16,13 @@ namespace EvidenceChain.Storage;
 /// files of the national crypto profile, when there), every checkpoint in the history (signature, SM2 line when
 /// present, no line by any other key, and root equal to the root of that many re-derived leaves, which also
 /// proves each consistent with the last), the hash chain and format of every leaf, every tile and bundle
-/// (full, partial and older partials), the LiteDB index, and every blob's digest. Read-only.
+/// (full, partial and older partials), the LiteDB index, every blob's digest, the TSA's keys, certificates and serial
+/// counter, every checkpoint token (re-verified over the checkpoint it stamps), and the API key store. Read-only.
 /// </summary>
 /// <remarks>
 /// Every byte of the folder is either checked here or harmless: files a published checkpoint does not reach
 /// (left by a crashed batch) and temporary files are reported as notes; the LiteDB file is derived data whose
-/// whole content is compared with the ledger.
+/// whole content is compared with the ledger; any other file is listed as a note saying why nothing depends on it.
 /// </remarks>
 public static class LedgerAuditor
 {
@@ -73,6 +74,20 @@ public static class LedgerAuditor
         NoteUnvisited(folder, store, visited, checkpoint.Size, report);
         CheckIndex(folder, digests.Fingerprints, checkpoint.Size, report);
         await CheckBlobsAsync(folder, digests.Sizes, report, cancellationToken);
+        TsaAudit.Result? tsa = null;
+        try
+        {
+            tsa = TsaAudit.Check(folder.KeysPath, report);
+        }
+        catch (Exception e) when (e is not OperationCanceledException and not OutOfMemoryException)
+        {
+            // Whatever else a damaged certificate or key makes the runtime throw, the finding is the same.
+            report.Problem("keys/tsa*", $"the TSA's files are unusable: {e.Message}");
+        }
+
+        report.Timestamps = TimestampAudit.Check(folder, key, roots, tsa, report);
+        report.ApiKeys = ApiKeyAudit.Check(folder, report).Count;
+        FolderAudit.NoteOthers(folder, report);
         return report;
     }
 

@@ -67,7 +67,15 @@ public static class TsaKeyFiles
             if (File.Exists(certificatePath) && File.Exists(keyPath))
             {
                 var existing = Load(certificatePath, keyPath);
-                if (existing.NotAfter.ToUniversalTime() - now.UtcDateTime > RenewBefore && IssuedBy(existing, authority))
+                if (!IssuedBy(existing, authority))
+                {
+                    // Damaged (a flipped byte breaks its signature) or from another CA: replacing it would throw its key away.
+                    existing.Dispose();
+                    throw new InvalidDataException(
+                        $"{certificatePath} does not chain to {AuthorityCertificateFile}: it is damaged or was issued by another CA; restore it from a backup, or move it and {KeyFile} aside to have a new certificate issued.");
+                }
+
+                if (existing.NotAfter.ToUniversalTime() - now.UtcDateTime > RenewBefore)
                 {
                     return new TsaCredentials(existing, authority);
                 }
@@ -98,6 +106,18 @@ public static class TsaKeyFiles
             authority.Dispose();
             throw;
         }
+    }
+
+    /// <summary>
+    /// Names the first of the TSA's files in <paramref name="keysPath"/> that is damaged (does not parse, is not in
+    /// canonical form, does not match its pair, or does not chain to the CA), as <c>keys/NAME: what</c>; null when
+    /// all are sound. For a one-line start-up error when <see cref="LoadOrCreate"/> fails.
+    /// </summary>
+    public static string? FindDamaged(string keysPath)
+    {
+        var report = new AuditReport { Limit = 1 };
+        Internal.TsaAudit.Check(keysPath, report);
+        return report.Problems.Count > 0 ? report.Problems[0].Where : null;
     }
 
     private static void ArchiveLoneFile(string certificatePath, string keyPath, DateTimeOffset now)
@@ -163,14 +183,28 @@ public static class TsaKeyFiles
 
     private static X509Certificate2 Load(string certificatePath, string keyPath)
     {
+        X509Certificate2 certificate;
         try
         {
-            return X509Certificate2.CreateFromPemFile(certificatePath, keyPath);
+            certificate = X509Certificate2.CreateFromPemFile(certificatePath, keyPath);
         }
-        catch (CryptographicException e)
+        catch (Exception e) when (e is CryptographicException or PlatformNotSupportedException)
         {
             throw new InvalidDataException($"{certificatePath} with {keyPath} is not a PEM certificate and its matching PKCS #8 key: {e.Message}", e);
         }
+
+        // The pairing check above compares public keys only, and a PKCS #8 file carries its public key beside the
+        // private one: a damaged private key passes it. One signature proves the pair.
+        using var key = certificate.GetECDsaPrivateKey();
+        using var publicKey = certificate.GetECDsaPublicKey();
+        byte[] probe = [.. "evidencechain key check"u8];
+        if (key is null || publicKey is null || !publicKey.VerifyData(probe, key.SignData(probe, HashAlgorithmName.SHA256), HashAlgorithmName.SHA256))
+        {
+            certificate.Dispose();
+            throw new InvalidDataException($"{keyPath} is not the private key of {certificatePath}: its signatures do not verify under the certificate.");
+        }
+
+        return certificate;
     }
 
     private static ECDsa LoadKey(string keyPath)
@@ -181,7 +215,7 @@ public static class TsaKeyFiles
             key.ImportFromPem(File.ReadAllText(keyPath));
             return key;
         }
-        catch (Exception e) when (e is CryptographicException or ArgumentException)
+        catch (Exception e) when (e is CryptographicException or ArgumentException or PlatformNotSupportedException)
         {
             key.Dispose();
             throw new InvalidDataException($"{keyPath} is not a PEM ECDSA private key: {e.Message}", e);

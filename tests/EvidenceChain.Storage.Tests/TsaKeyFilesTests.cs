@@ -226,6 +226,22 @@ public sealed class TsaKeyFilesTests
     }
 
     [Fact]
+    public void LoadOrCreate_TsaCertificateSignatureDamaged_InvalidDataNamingItAndTheKeyKept()
+    {
+        using var temp = new TempFolder();
+        TsaKeyFiles.LoadOrCreate(temp.Path, Origin, TimeProvider.System).Dispose();
+        var der = LoadPem(temp.Sub(TsaKeyFiles.CertificateFile)).RawData;
+        der[^1] ^= 0x01; // the CA's signature no longer verifies; the certificate still parses
+        File.WriteAllText(temp.Sub(TsaKeyFiles.CertificateFile), PemEncoding.WriteString("CERTIFICATE", der) + "\n");
+        var key = File.ReadAllText(temp.Sub(TsaKeyFiles.KeyFile));
+
+        var e = Assert.Throws<InvalidDataException>(() => TsaKeyFiles.LoadOrCreate(temp.Path, Origin, TimeProvider.System));
+
+        Assert.Contains(temp.Sub(TsaKeyFiles.CertificateFile), e.Message, StringComparison.Ordinal);
+        Assert.Equal(key, File.ReadAllText(temp.Sub(TsaKeyFiles.KeyFile)));
+    }
+
+    [Fact]
     public void LoadOrCreate_FirstStartStoppedAfterTheCaKey_MakesTheCaAgain()
     {
         using var temp = new TempFolder();

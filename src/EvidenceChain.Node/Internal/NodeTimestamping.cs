@@ -71,13 +71,27 @@ internal sealed class NodeTimestamping : IAsyncDisposable
             }
         }
 
-        var credentials = TsaKeyFiles.LoadOrCreate(ledger.Folder.KeysPath, ledger.Ledger.Origin, time);
+        TsaCredentials credentials;
+        try
+        {
+            credentials = TsaKeyFiles.LoadOrCreate(ledger.Folder.KeysPath, ledger.Ledger.Origin, time);
+        }
+        catch (Exception e) when (DataFolderDamagedException.IsDamage(e))
+        {
+            throw new DataFolderDamagedException(ledger.Folder.Path, DataFolderDamage.TsaFile(ledger.Folder.KeysPath), e);
+        }
+
         FileTimestampStore? store = null;
         HttpClient? http = null;
         try
         {
-            var authority = new TimeStampAuthority(credentials, new TsaSerialFile(ledger.Folder.KeysPath), time, options.Accuracy);
-            store = new FileTimestampStore(ledger.Folder.LogPath);
+            var serials = DataFolderDamage.Open(ledger.Folder.Path, "keys/" + TsaSerialFile.FileName, [], () => new TsaSerialFile(ledger.Folder.KeysPath));
+            var authority = new TimeStampAuthority(credentials, serials, time, options.Accuracy);
+            store = DataFolderDamage.Open(
+                ledger.Folder.Path,
+                "log/" + FileTimestampStore.IndexFile,
+                ["log/" + FileTimestampStore.IndexFile, "log/" + FileTimestampStore.RecordsFile],
+                () => new FileTimestampStore(ledger.Folder.LogPath));
             ITimestampSource source = authority;
             var mode = TimestampingMode.EveryCheckpoint;
             if (options.Url is { } url)

@@ -1,0 +1,134 @@
+using System.Text;
+using LiteDB;
+
+namespace EvidenceChain.Storage.Internal;
+
+/// <summary>
+/// The audit's checks of the key store <c>node.db</c> (<see cref="ApiKeyStore"/>) and of <c>keys/admin.apikey</c>: each
+/// key record reads, has a well-formed id, a role the node knows, a 32-byte secret hash, and a revocation no earlier
+/// than its creation; the first admin key's secret file matches its record. The secret hashes cannot be derived from
+/// anything else, so only their presence is checked.
+/// </summary>
+internal static class ApiKeyAudit
+{
+    private const string Where = "node.db";
+    private const string AdminKeyFile = "admin.apikey";
+    private static readonly System.Buffers.SearchValues<char> LowerHex = System.Buffers.SearchValues.Create("0123456789abcdef");
+    private static readonly string[] KnownRoles = ["submitter", "case-manager", "admin"];
+
+    /// <summary>Checks the key store; returns the keys read (empty when there is no store or it is unreadable).</summary>
+    public static IReadOnlyList<ApiKeyRecord> Check(DataFolder folder, AuditReport report)
+    {
+        if (!File.Exists(folder.StatePath))
+        {
+            report.Note("node.db does not exist: no API key was ever made on this folder");
+            return [];
+        }
+
+        List<ApiKeyRecord> keys = [];
+        try
+        {
+            using var db = new LiteDatabase(new ConnectionString { Filename = folder.StatePath, Connection = ConnectionType.Direct, ReadOnly = true });
+            foreach (var doc in db.GetCollection("apikeys").FindAll())
+            {
+                if (CheckRecord(doc, report) is { } key)
+                {
+                    keys.Add(key);
+                }
+            }
+        }
+        catch (Exception e) when (e is not OperationCanceledException and not OutOfMemoryException)
+        {
+            // Whatever a damaged LiteDB file makes LiteDB throw, the finding is the same: the key store is unusable.
+            report.Problem(Where, $"unreadable: {e.Message} (restore it from a backup)");
+            return [];
+        }
+
+        CheckAdminKeyFile(folder, keys, report);
+        return keys;
+    }
+
+    private static ApiKeyRecord? CheckRecord(BsonDocument doc, AuditReport report)
+    {
+        if (!doc["_id"].IsString || doc["_id"].AsString is not { Length: 17 } id || id[0] != 'k' || id.AsSpan(1).ContainsAnyExcept(LowerHex))
+        {
+            report.Problem(Where, $"API key record with id {Printable(doc["_id"])} is malformed (ids are k and 16 lowercase hex digits)");
+            return null;
+        }
+
+        var where = $"{Where} API key {id}";
+        var role = doc["role"];
+        if (!role.IsString || !KnownRoles.Contains(role.AsString, StringComparer.Ordinal))
+        {
+            report.Problem(where, $"has role {Printable(role)}, which is not a role the node knows ({string.Join(", ", KnownRoles)})");
+            return null;
+        }
+
+        if (!doc["description"].IsString)
+        {
+            report.Problem(where, "has no description string");
+            return null;
+        }
+
+        if (!doc["secretSha256"].IsBinary || doc["secretSha256"].AsBinary.Length != Core.Hash.Size)
+        {
+            report.Problem(where, "has no 32-byte secret hash");
+            return null;
+        }
+
+        if (!doc["created"].IsInt64 || doc["created"].AsInt64 is < 0 or > 3155378975999999999L)
+        {
+            report.Problem(where, "has no creation time");
+            return null;
+        }
+
+        var created = new DateTimeOffset(doc["created"].AsInt64, TimeSpan.Zero);
+        DateTimeOffset? revoked = null;
+        if (!doc["revoked"].IsNull)
+        {
+            if (!doc["revoked"].IsInt64 || doc["revoked"].AsInt64 < created.UtcTicks || doc["revoked"].AsInt64 > 3155378975999999999L)
+            {
+                report.Problem(where, "has a revocation time that is not a time after its creation");
+                return null;
+            }
+
+            revoked = new DateTimeOffset(doc["revoked"].AsInt64, TimeSpan.Zero);
+        }
+
+        return new ApiKeyRecord(id, role.AsString, doc["description"].AsString, new Core.Hash(doc["secretSha256"].AsBinary), created, revoked);
+    }
+
+    private static void CheckAdminKeyFile(DataFolder folder, List<ApiKeyRecord> keys, AuditReport report)
+    {
+        var path = Path.Combine(folder.KeysPath, AdminKeyFile);
+        if (!File.Exists(path))
+        {
+            return;
+        }
+
+        var text = File.ReadAllText(path, Encoding.ASCII);
+        var dot = text.IndexOf('.', StringComparison.Ordinal);
+        var key = dot > 0 ? keys.FirstOrDefault(k => k.Id == text[..dot]) : null;
+        if (key is null || !text.EndsWith('\n') || text.Count(c => c == '\n') != 1)
+        {
+            report.Problem("keys/" + AdminKeyFile, "does not hold the id of a key in node.db, a dot, its secret and one newline");
+            return;
+        }
+
+        var secret = Encoding.UTF8.GetBytes(text[(dot + 1)..^1]);
+        if (!System.Security.Cryptography.CryptographicOperations.FixedTimeEquals(System.Security.Cryptography.SHA256.HashData(secret), key.SecretHash.ToArray()))
+        {
+            report.Problem("keys/" + AdminKeyFile, $"its secret does not match the secret hash of API key {key.Id} in node.db (one of the two is damaged)");
+        }
+        else if (key.Revoked is not null)
+        {
+            report.Note($"keys/{AdminKeyFile} holds the secret of API key {key.Id}, which is revoked; it can be deleted");
+        }
+    }
+
+    private static string Printable(BsonValue value)
+    {
+        var text = value.IsString ? value.AsString : value.ToString();
+        return text.Length <= 40 && text.All(c => c is >= ' ' and <= '~') ? "\"" + text + "\"" : "(unprintable)";
+    }
+}

@@ -12,8 +12,9 @@ namespace EvidenceChain.Architecture.Tests;
 /// </summary>
 internal sealed class AssemblyMetadata
 {
-    private AssemblyMetadata(string name, IReadOnlyList<string> assemblyReferences, IReadOnlyList<string> typeReferences, IReadOnlyList<string> memberReferences, IReadOnlyList<DefinedType> definedTypes)
+    private AssemblyMetadata(string name, IReadOnlyList<string> assemblyReferences, IReadOnlyList<string> typeReferences, IReadOnlyList<string> memberReferences, IReadOnlyList<DefinedType> definedTypes, IReadOnlyList<string> publicTypes)
     {
+        PublicTypes = publicTypes;
         Name = name;
         AssemblyReferences = assemblyReferences;
         TypeReferences = typeReferences;
@@ -34,6 +35,9 @@ internal sealed class AssemblyMetadata
 
     /// <summary>The top-level types the assembly defines, without the ones the compiler made up.</summary>
     public IReadOnlyList<DefinedType> DefinedTypes { get; }
+
+    /// <summary>The full names of the types visible outside the assembly (nested ones as <c>Outer/Inner</c>), sorted.</summary>
+    public IReadOnlyList<string> PublicTypes { get; }
 
     /// <summary>Reads the assembly named <paramref name="assemblyName"/> from the test's output folder.</summary>
     public static AssemblyMetadata Load(string assemblyName) => Read(Path.Combine(AppContext.BaseDirectory, assemblyName + ".dll"));
@@ -80,12 +84,31 @@ internal sealed class AssemblyMetadata
             .Where(t => !t.MadeUpByCompiler)
             .ToList();
 
+        var visible = reader.TypeDefinitions
+            .Where(h => IsVisible(reader, h))
+            .Select(h => TypeDefinitionName(reader, h))
+            .Order(StringComparer.Ordinal)
+            .ToList();
+
         return new AssemblyMetadata(
             reader.GetString(reader.GetAssemblyDefinition().Name),
             assemblies,
             types,
             members.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList(),
-            defined);
+            defined,
+            visible);
+    }
+
+    private static bool IsVisible(MetadataReader reader, TypeDefinitionHandle handle)
+    {
+        var type = reader.GetTypeDefinition(handle);
+        return (type.Attributes & System.Reflection.TypeAttributes.VisibilityMask) switch
+        {
+            System.Reflection.TypeAttributes.Public => true,
+            System.Reflection.TypeAttributes.NestedPublic or System.Reflection.TypeAttributes.NestedFamily or System.Reflection.TypeAttributes.NestedFamORAssem =>
+                IsVisible(reader, type.GetDeclaringType()),
+            _ => false,
+        };
     }
 
     private static string TypeReferenceName(MetadataReader reader, TypeReferenceHandle handle)

@@ -1,7 +1,7 @@
 namespace EvidenceChain.Node;
 
 /// <summary>Transport limits, from the <c>Limits</c> configuration section (beside the intake limits).</summary>
-public sealed class NodeLimits
+internal sealed class NodeLimits
 {
     /// <summary>Largest chunk of a streamed upload, in bytes. Default 1 MiB.</summary>
     public int MaxChunkSize { get; set; } = 1 << 20;

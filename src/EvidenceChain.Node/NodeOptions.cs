@@ -4,7 +4,7 @@ namespace EvidenceChain.Node;
 /// Node settings, from the configuration root: appsettings.json, <c>EVIDENCECHAIN__*</c> environment variables and the
 /// command line (<c>--data DIR --grpc URL --http URL</c>).
 /// </summary>
-public sealed class NodeOptions
+internal sealed class NodeOptions
 {
     /// <summary>The data folder (ledger files, blobs, LiteDB files, keys). Default <c>./data</c>.</summary>
     public string Data { get; set; } = "data";

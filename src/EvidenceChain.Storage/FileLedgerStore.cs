@@ -15,7 +15,7 @@ namespace EvidenceChain.Storage;
 /// a batch; on open, history records after the published checkpoint (a batch that crashed) are cut off.
 /// </summary>
 /// <remarks>Single writer (the caller holds the <see cref="DataFolder"/> lock); reads are thread-safe.</remarks>
-public sealed class FileLedgerStore : ILedgerStore
+internal sealed class FileLedgerStore : ILedgerStore
 {
     private const string CheckpointFile = "checkpoint";
     private const string HistoryFile = "checkpoints";

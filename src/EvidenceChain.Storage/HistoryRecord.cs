@@ -4,4 +4,4 @@ namespace EvidenceChain.Storage;
 /// <param name="Offset">Byte offset of the record's length prefix.</param>
 /// <param name="End">Byte offset just past the record.</param>
 /// <param name="Note">The signed checkpoint.</param>
-public sealed record HistoryRecord(long Offset, long End, string Note);
+internal sealed record HistoryRecord(long Offset, long End, string Note);

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using EvidenceChain.Api.V1;
 using EvidenceChain.Node;
 using Grpc.Core;
@@ -9,12 +10,15 @@ namespace EvidenceChain.Testing.Node;
 /// <summary>
 /// A real node for tests: Kestrel on 127.0.0.1 with port 0 for gRPC and HTTP, a temporary data folder, its log
 /// captured, a gRPC channel and an HTTP client to it, and the admin key it created on first start. One per test class
-/// (an xunit class fixture) or per test.
+/// (an xunit class fixture) or per test. On dispose it fails (throws) when the node logged an error-level entry
+/// that no test declared with <see cref="ExpectError"/>, as grpc-dotnet's VerifyNoErrorsScope does, so an unexpected
+/// error cannot pass unnoticed in any test that hosts a node.
 /// </summary>
 public sealed class TestNode : IAsyncDisposable
 {
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
     private readonly TempFolder? _temp;
+    private readonly ConcurrentQueue<ExpectedError> _expected = new();
 
     private TestNode(EvidenceNode node, LogCapture logs, TempFolder? temp, string adminKey)
     {
@@ -89,18 +93,36 @@ public sealed class TestNode : IAsyncDisposable
         return response.Secret;
     }
 
-    /// <summary>Fails when the node logged an error or worse (the ones a test provoked on purpose are listed in <paramref name="expectedEventIds"/>).</summary>
-    public void AssertNoErrors(params int[] expectedEventIds)
+    /// <summary>
+    /// Declares an error-level entry the test provokes on purpose: with this event id, from this logger category,
+    /// containing <paramref name="messagePart"/>. Without it, such an entry fails the test on dispose.
+    /// </summary>
+    public void ExpectError(int eventId, string category, string messagePart) => _expected.Enqueue(new ExpectedError(eventId, category, messagePart));
+
+    /// <summary>The error-or-worse entries logged so far that no <see cref="ExpectError"/> declared.</summary>
+    public IReadOnlyList<LogRecord> UnexpectedErrors() => ExpectedError.Unexpected(Logs.Records, _expected);
+
+    /// <summary>Fails now when the node logged an error or worse that was not declared with <see cref="ExpectError"/> (dispose checks again).</summary>
+    public void AssertNoErrors()
     {
-        var errors = Logs.Records.Where(r => r.Level >= LogLevel.Error && !expectedEventIds.Contains(r.EventId)).ToList();
-        Assert.True(errors.Count == 0, "Unexpected error logs:\n" + string.Join('\n', errors));
+        var errors = UnexpectedErrors();
+        Assert.True(errors.Count == 0, "Unexpected error logs (declare the ones a test provokes with TestNode.ExpectError):\n" + string.Join('\n', errors));
     }
 
+    /// <summary>Stops the node, deletes its temporary folder, then throws when it logged an undeclared error.</summary>
     public async ValueTask DisposeAsync()
     {
-        Http.Dispose();
-        Channel.Dispose();
-        await Node.DisposeAsync();
-        _temp?.Dispose();
+        try
+        {
+            Http.Dispose();
+            Channel.Dispose();
+            await Node.DisposeAsync();
+        }
+        finally
+        {
+            _temp?.Dispose();
+        }
+
+        AssertNoErrors();
     }
 }

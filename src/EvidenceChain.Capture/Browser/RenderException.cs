@@ -1,7 +1,7 @@
 namespace EvidenceChain.Capture.Browser;
 
 /// <summary>The browser could not render the page (did not start, crashed, or reported an error); the message says which.</summary>
-public sealed class RenderException : Exception
+internal sealed class RenderException : Exception
 {
     /// <summary>Creates the exception.</summary>
     public RenderException(string message)

@@ -1,7 +1,7 @@
 namespace EvidenceChain.Capture.Guard;
 
 /// <summary>Names and descriptions of <see cref="AddressClass"/> values, as used in refusals.</summary>
-public static class AddressClasses
+internal static class AddressClasses
 {
     /// <summary>The stable rule name for a class, e.g. <c>private-address</c>.</summary>
     public static string RuleName(AddressClass value) => value switch

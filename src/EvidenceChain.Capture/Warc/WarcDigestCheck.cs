@@ -4,7 +4,7 @@ namespace EvidenceChain.Capture.Warc;
 /// <param name="RecordId">The record checked.</param>
 /// <param name="BlockMatches">Whether WARC-Block-Digest matches the block.</param>
 /// <param name="PayloadMatches">Whether WARC-Payload-Digest matches the payload.</param>
-public sealed record WarcDigestCheck(string RecordId, bool? BlockMatches, bool? PayloadMatches)
+internal sealed record WarcDigestCheck(string RecordId, bool? BlockMatches, bool? PayloadMatches)
 {
     /// <summary>True when every digest present matches and the block digest is present.</summary>
     public bool IsValid => BlockMatches == true && PayloadMatches != false;

@@ -8,7 +8,7 @@ namespace EvidenceChain.Capture.Warc;
 /// or hex as read. The payload of an <c>application/http</c> block is its body with any chunked transfer coding
 /// removed and any content coding kept (ISO 28500:2017 §5.9).
 /// </summary>
-public static class WarcDigests
+internal static class WarcDigests
 {
     private const string Prefix = "sha256:";
 

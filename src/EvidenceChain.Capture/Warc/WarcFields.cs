@@ -1,7 +1,7 @@
 namespace EvidenceChain.Capture.Warc;
 
 /// <summary>WARC/1.1 field names and record types (ISO 28500:2017) used by the capture.</summary>
-public static class WarcFields
+internal static class WarcFields
 {
     /// <summary>The version line written.</summary>
     public const string Version = "WARC/1.1";

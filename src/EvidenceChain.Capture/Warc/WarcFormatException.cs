@@ -1,7 +1,7 @@
 namespace EvidenceChain.Capture.Warc;
 
 /// <summary>A WARC file is malformed; the message says where and how.</summary>
-public sealed class WarcFormatException : Exception
+internal sealed class WarcFormatException : Exception
 {
     /// <summary>Creates the exception.</summary>
     public WarcFormatException(string message)

@@ -4,7 +4,7 @@ using System.Text;
 namespace EvidenceChain.Capture.Warc;
 
 /// <summary>Reads uncompressed WARC/1.0 and WARC/1.1 files record by record. Thread-safe (stateless).</summary>
-public static class WarcReader
+internal static class WarcReader
 {
     private const int MaxHeadBytes = 1 << 20;
 

@@ -7,7 +7,7 @@ namespace EvidenceChain.Capture.Warc;
 /// <param name="Fields">The header fields in the order they appear.</param>
 /// <param name="Block">The record block (Content-Length bytes).</param>
 /// <param name="Offset">Where the record starts in the file.</param>
-public sealed record WarcRecord(string Version, IReadOnlyList<KeyValuePair<string, string>> Fields, ReadOnlyMemory<byte> Block, long Offset)
+internal sealed record WarcRecord(string Version, IReadOnlyList<KeyValuePair<string, string>> Fields, ReadOnlyMemory<byte> Block, long Offset)
 {
     /// <summary>WARC-Type, e.g. <c>response</c>.</summary>
     public string Type => Get(WarcFields.Type) ?? string.Empty;

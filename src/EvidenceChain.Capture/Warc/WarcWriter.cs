@@ -9,7 +9,7 @@ namespace EvidenceChain.Capture.Warc;
 /// closing CRLF CRLF. Record ids are new <c>urn:uuid</c>s.
 /// </summary>
 /// <remarks>Not thread-safe: one writer. Does not own the stream.</remarks>
-public sealed class WarcWriter
+internal sealed class WarcWriter
 {
     private readonly Stream _output;
 

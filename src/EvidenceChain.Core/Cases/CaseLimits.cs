@@ -1,7 +1,7 @@
 namespace EvidenceChain.Core.Cases;
 
 /// <summary>The sizes of a case's fields, in UTF-8 bytes, and the counts its events may carry.</summary>
-public static class CaseLimits
+internal static class CaseLimits
 {
     /// <summary>The longest title.</summary>
     public const int MaxTitleBytes = 1024;

@@ -12,7 +12,7 @@ namespace EvidenceChain.Node.Auth;
 /// SHA-256 is stored. Secrets are never logged.
 /// </summary>
 /// <remarks>Thread-safe.</remarks>
-public sealed class ApiKeyService
+internal sealed class ApiKeyService
 {
     private const int SecretBytes = 32;
     private const int MaxTokenLength = 128;

@@ -7,7 +7,7 @@ namespace EvidenceChain.Node.Auth;
 /// Authenticates calls to methods marked <see cref="RequireRoleAttribute"/> from their <c>authorization</c> header,
 /// for gRPC and transcoded JSON calls alike. Methods without the attribute are public and not checked.
 /// </summary>
-public sealed class AuthInterceptor : Interceptor
+internal sealed class AuthInterceptor : Interceptor
 {
     private readonly ApiKeyService _keys;
 

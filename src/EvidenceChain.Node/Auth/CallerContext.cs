@@ -3,7 +3,7 @@ using Grpc.Core;
 namespace EvidenceChain.Node.Auth;
 
 /// <summary>Where <see cref="AuthInterceptor"/> leaves the authenticated caller for the service method.</summary>
-public static class CallerContext
+internal static class CallerContext
 {
     private static readonly object Key = new();
 

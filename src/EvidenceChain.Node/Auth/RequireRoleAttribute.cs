@@ -5,7 +5,7 @@ namespace EvidenceChain.Node.Auth;
 /// Checked by <see cref="AuthInterceptor"/> for gRPC and JSON calls alike.
 /// </summary>
 [AttributeUsage(AttributeTargets.Method, AllowMultiple = false)]
-public sealed class RequireRoleAttribute : Attribute
+internal sealed class RequireRoleAttribute : Attribute
 {
     /// <summary>Creates the attribute.</summary>
     public RequireRoleAttribute(params Role[] roles) => Roles = roles;

@@ -1,7 +1,7 @@
 namespace EvidenceChain.Node.Auth;
 
 /// <summary>What an API key may do.</summary>
-public enum Role
+internal enum Role
 {
     /// <summary>Preserves evidence; downloads its own artefacts.</summary>
     Submitter,

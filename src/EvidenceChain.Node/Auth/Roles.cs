@@ -1,7 +1,7 @@
 namespace EvidenceChain.Node.Auth;
 
 /// <summary>The wire names of <see cref="Role"/>: <c>submitter</c>, <c>case-manager</c>, <c>admin</c>.</summary>
-public static class Roles
+internal static class Roles
 {
     /// <summary>The role's wire name.</summary>
     public static string Name(Role role) => role switch

@@ -6,7 +6,7 @@ namespace EvidenceChain.Node.Auth;
 
 /// <summary>Counts each API key's uploads in progress and refuses one beyond <see cref="NodeLimits.MaxConcurrentUploadsPerKey"/>.</summary>
 /// <remarks>Thread-safe.</remarks>
-public sealed class UploadSlots
+internal sealed class UploadSlots
 {
     private readonly ConcurrentDictionary<string, int> _inUse = new(StringComparer.Ordinal);
     private readonly int _limit;

@@ -1,0 +1,139 @@
+namespace EvidenceChain.Architecture.Tests;
+
+/// <summary>
+/// DESIGN.md §1 and STYLE.md §1 per project. When a test here fails because a project now references something new,
+/// decide whether the arrow is wanted; if it is, add it here (and to DESIGN.md if it changes the picture). The lists
+/// are exact: a reference that is gone must leave the list too, so the list never grows stale.
+/// </summary>
+internal static class ProductionAssemblies
+{
+    /// <summary>The namespace of the types generated from proto/; they keep the proto package's name wherever they are compiled.</summary>
+    public const string GeneratedApiNamespace = "EvidenceChain.Api.V1";
+
+    public static readonly ProductionAssembly Core = new(
+        "EvidenceChain.Core",
+        "EvidenceChain.Core",
+        "EvidenceChain.Core",
+        [
+            "BouncyCastle.Cryptography",
+            "System.Collections", "System.Collections.Immutable", "System.Formats.Asn1", "System.Linq", "System.Memory", "System.Runtime",
+            "System.Runtime.InteropServices", "System.Runtime.Intrinsics", "System.Security.Cryptography", "System.Text.Encoding.Extensions",
+            "System.Text.Encodings.Web", "System.Text.Json", "System.Threading.Tasks.Parallel",
+        ],
+        [IoRules.NoIo],
+        []);
+
+    public static readonly ProductionAssembly Verifier = new(
+        "EvidenceChain.Verifier",
+        "EvidenceChain.Verifier",
+        "EvidenceChain.Verifier",
+        [
+            "EvidenceChain.Core",
+            "System.Collections", "System.Collections.Immutable", "System.Collections.NonGeneric", "System.Formats.Asn1", "System.IO.Compression",
+            "System.Linq", "System.Memory", "System.Runtime", "System.Runtime.Numerics", "System.Security.Cryptography",
+            "System.Security.Cryptography.Pkcs", "System.Text.Encoding.Extensions",
+        ],
+        [IoRules.NoIo],
+        [
+            // Receipts/ReceiptArtefact.FromFile opens the artefact by path. Its only caller is the CLI's VerifyCommand,
+            // which should open the file itself and hand the Verifier a stream (Receipts/ is being reworked; issue 13).
+            "System.IO.FileStream (System.IO.FileStream::.ctor(System.String,System.IO.FileMode,System.IO.FileAccess,System.IO.FileShare,System.Int32,System.IO.FileOptions))",
+        ]);
+
+    public static readonly ProductionAssembly Ledger = new(
+        "EvidenceChain.Ledger",
+        "EvidenceChain.Ledger",
+        "EvidenceChain.Ledger",
+        [
+            // BouncyCastle: outside DESIGN.md §1 (Core keeps it internal); System.Net.Http: see the known I/O breaches below.
+            "BouncyCastle.Cryptography", "EvidenceChain.Core", "Microsoft.Extensions.Logging.Abstractions",
+            "System.Collections", "System.Collections.Concurrent", "System.Collections.Immutable", "System.Linq", "System.Memory",
+            "System.Net.Http", "System.Net.Primitives", "System.Runtime", "System.Runtime.InteropServices", "System.Security.Cryptography",
+            "System.Threading", "System.Threading.Channels",
+        ],
+        [IoRules.NoNetwork],
+        [
+            // Timestamping/HttpTimestampSource.cs posts RFC 3161 requests to the TSA itself. DESIGN.md §1 gives the
+            // Ledger no HTTP: the source belongs at an edge (Node), behind the Ledger's ITimestampSource port (issue 13).
+            "System.Net.Http.ByteArrayContent (System.Net.Http.ByteArrayContent::.ctor(System.Byte[]))",
+            "System.Net.Http.Headers.HttpContentHeaders (System.Net.Http.Headers.HttpContentHeaders::get_ContentLength(), System.Net.Http.Headers.HttpContentHeaders::set_ContentType(System.Net.Http.Headers.MediaTypeHeaderValue))",
+            "System.Net.Http.Headers.MediaTypeHeaderValue (System.Net.Http.Headers.MediaTypeHeaderValue::.ctor(System.String))",
+            "System.Net.Http.HttpClient (System.Net.Http.HttpClient::PostAsync(System.Uri,System.Net.Http.HttpContent,System.Threading.CancellationToken))",
+            "System.Net.Http.HttpContent (System.Net.Http.HttpContent::ReadAsStreamAsync(System.Threading.CancellationToken), System.Net.Http.HttpContent::get_Headers())",
+            "System.Net.Http.HttpRequestException",
+            "System.Net.Http.HttpResponseMessage (System.Net.Http.HttpResponseMessage::get_Content(), System.Net.Http.HttpResponseMessage::get_IsSuccessStatusCode(), System.Net.Http.HttpResponseMessage::get_ReasonPhrase(), System.Net.Http.HttpResponseMessage::get_StatusCode())",
+            "System.Net.HttpStatusCode",
+        ]);
+
+    public static readonly ProductionAssembly Storage = new(
+        "EvidenceChain.Storage",
+        "EvidenceChain.Storage",
+        "EvidenceChain.Storage",
+        [
+            "EvidenceChain.Core", "EvidenceChain.Ledger", "LiteDB", "Microsoft.Extensions.Logging.Abstractions",
+            "System.Collections", "System.Collections.Concurrent", "System.Linq", "System.Memory", "System.Runtime",
+            "System.Runtime.InteropServices", "System.Security.Cryptography", "System.Threading", "System.Threading.Tasks.Parallel",
+            "System.Threading.Thread",
+        ],
+        [IoRules.NoNetwork],
+        []);
+
+    public static readonly ProductionAssembly Capture = new(
+        "EvidenceChain.Capture",
+        "EvidenceChain.Capture",
+        "EvidenceChain.Capture",
+        [
+            "EvidenceChain.Core", "Microsoft.Extensions.Logging.Abstractions", "Microsoft.Win32.Primitives",
+            "System.Collections", "System.Collections.Concurrent", "System.Diagnostics.Process", "System.Linq", "System.Memory",
+            "System.Net.Http", "System.Net.NameResolution", "System.Net.Primitives", "System.Net.Security", "System.Net.Sockets",
+            "System.Net.WebSockets", "System.Net.WebSockets.Client", "System.Runtime", "System.Security.Cryptography", "System.Text.Json",
+            "System.Text.RegularExpressions", "System.Threading",
+        ],
+        [],
+        []);
+
+    public static readonly ProductionAssembly Node = new(
+        "EvidenceChain.Node",
+        "evidencechain-node",
+        "EvidenceChain.Node",
+        [
+            "BouncyCastle.Cryptography", "EvidenceChain.Capture", "EvidenceChain.Core", "EvidenceChain.Ledger", "EvidenceChain.Storage",
+            "EvidenceChain.Verifier",
+            "Google.Api.CommonProtos", "Google.Protobuf", "Grpc.AspNetCore.HealthChecks", "Grpc.AspNetCore.Server",
+            "Grpc.AspNetCore.Server.Reflection", "Grpc.Core.Api",
+            "Microsoft.AspNetCore", "Microsoft.AspNetCore.Connections.Abstractions", "Microsoft.AspNetCore.Grpc.JsonTranscoding",
+            "Microsoft.AspNetCore.Hosting.Abstractions", "Microsoft.AspNetCore.Http.Abstractions", "Microsoft.AspNetCore.Http.Extensions",
+            "Microsoft.AspNetCore.Http.Features", "Microsoft.AspNetCore.Http.Results", "Microsoft.AspNetCore.Mvc.Core",
+            "Microsoft.AspNetCore.RateLimiting", "Microsoft.AspNetCore.Routing", "Microsoft.AspNetCore.Server.Kestrel",
+            "Microsoft.AspNetCore.Server.Kestrel.Core",
+            "Microsoft.Extensions.Configuration", "Microsoft.Extensions.Configuration.Abstractions", "Microsoft.Extensions.Configuration.Binder",
+            "Microsoft.Extensions.Configuration.CommandLine", "Microsoft.Extensions.Configuration.EnvironmentVariables",
+            "Microsoft.Extensions.DependencyInjection.Abstractions", "Microsoft.Extensions.Diagnostics.HealthChecks",
+            "Microsoft.Extensions.Diagnostics.HealthChecks.Abstractions", "Microsoft.Extensions.Features", "Microsoft.Extensions.Hosting.Abstractions",
+            "Microsoft.Extensions.Logging.Abstractions", "Microsoft.Extensions.Options", "Microsoft.Extensions.Options.ConfigurationExtensions",
+            "Microsoft.Extensions.Primitives", "Microsoft.Net.Http.Headers",
+            "System.Collections", "System.Collections.Concurrent", "System.Collections.Immutable", "System.Collections.NonGeneric",
+            "System.ComponentModel", "System.Console", "System.Linq", "System.Memory", "System.Net.Http", "System.Net.Primitives", "System.Runtime",
+            "System.Security.Cryptography", "System.Text.Json", "System.Threading", "System.Threading.RateLimiting",
+        ],
+        [],
+        []);
+
+    public static readonly ProductionAssembly Cli = new(
+        "EvidenceChain.Cli",
+        "evidencectl",
+        "EvidenceChain.Cli",
+        [
+            // Ledger and Storage: outside DESIGN.md §1; reindex and audit work on a data folder (see the project file).
+            "EvidenceChain.Core", "EvidenceChain.Ledger", "EvidenceChain.Storage", "EvidenceChain.Verifier",
+            "Google.Api.CommonProtos", "Google.Protobuf", "Grpc.Core.Api", "Grpc.Net.Client", "Grpc.Net.Common",
+            "Microsoft.Extensions.Logging.Abstractions",
+            "System.Collections", "System.Collections.NonGeneric", "System.Console", "System.Linq", "System.Memory", "System.Net.Http",
+            "System.Net.Primitives", "System.Runtime", "System.Runtime.InteropServices", "System.Security.Cryptography",
+            "System.Text.Encoding.Extensions", "System.Text.Encodings.Web", "System.Text.Json",
+        ],
+        [],
+        []);
+
+    public static readonly ProductionAssembly[] All = [Core, Verifier, Ledger, Storage, Capture, Node, Cli];
+}

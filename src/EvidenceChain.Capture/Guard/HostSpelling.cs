@@ -14,7 +14,7 @@ namespace EvidenceChain.Capture.Guard;
 /// they mean, so the guard checks that address, again before any lookup.
 /// </summary>
 /// <remarks>Stateless and thread-safe.</remarks>
-public static class HostSpelling
+internal static class HostSpelling
 {
     /// <summary>The rule name of these refusals.</summary>
     public const string RuleName = "non-canonical-host";

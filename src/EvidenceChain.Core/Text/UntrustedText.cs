@@ -71,6 +71,11 @@ public static class UntrustedText
     public static bool IsUnsafe(char c) =>
         char.IsControl(c) || char.IsSurrogate(c) || c is '\u2028' or '\u2029' || IsBidiControl(c);
 
-    private static bool IsBidiControl(char c) =>
+    /// <summary>
+    /// Whether <paramref name="c"/> is a Unicode bidirectional control (U+061C, U+200E, U+200F, U+202A–U+202E,
+    /// U+2066–U+2069): characters that can make text display in an order other than the one it is stored in.
+    /// </summary>
+    /// <param name="c">A UTF-16 code unit.</param>
+    public static bool IsBidiControl(char c) =>
         c is '\u061C' or '\u200E' or '\u200F' or (>= '\u202A' and <= '\u202E') or (>= '\u2066' and <= '\u2069');
 }

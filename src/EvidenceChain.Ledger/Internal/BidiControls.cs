@@ -1,4 +1,5 @@
 using System.Globalization;
+using EvidenceChain.Core.Text;
 
 namespace EvidenceChain.Ledger.Internal;
 
@@ -14,7 +15,7 @@ internal static class BidiControls
     {
         foreach (var c in value)
         {
-            if (c is (>= '\u202A' and <= '\u202E') or (>= '\u2066' and <= '\u2069') or '\u200E' or '\u200F' or '\u061C')
+            if (UntrustedText.IsBidiControl(c))
             {
                 return c;
             }

@@ -1,4 +1,4 @@
-using System.Text;
+using EvidenceChain.Core.Text;
 
 namespace EvidenceChain.Cli.Client;
 
@@ -6,28 +6,9 @@ namespace EvidenceChain.Cli.Client;
 internal static class Text
 {
     /// <summary>
-    /// <paramref name="value"/> with newlines and tabs shown as <c>\n</c> and <c>\t</c> and other control characters as
-    /// <c>?</c>, so that a title or file name cannot break the output's lines or send terminal escape sequences.
+    /// <paramref name="value"/> in full, with every control character (newlines, tabs, terminal escapes) and every
+    /// bidirectional control shown as <c>?</c> (<see cref="UntrustedText.Printable(string?, int)"/>), so that a
+    /// title or file name can neither break the output's lines nor make it read otherwise than it is stored.
     /// </summary>
-    public static string Printable(string value)
-    {
-        if (!value.Any(char.IsControl))
-        {
-            return value;
-        }
-
-        var text = new StringBuilder(value.Length + 8);
-        foreach (var c in value)
-        {
-            text.Append(c switch
-            {
-                '\n' => "\\n",
-                '\t' => "\\t",
-                _ when char.IsControl(c) => "?",
-                _ => c.ToString(),
-            });
-        }
-
-        return text.ToString();
-    }
+    public static string Printable(string value) => UntrustedText.Printable(value, int.MaxValue);
 }

@@ -21,15 +21,12 @@ namespace EvidenceChain.Capture.Browser.Internal;
 internal sealed class GuardedProxy : IAsyncDisposable
 {
     private const int MaxHeadBytes = 64 * 1024;
-    private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
     private readonly AddressGuard _guard;
-    private readonly CancellationTokenSource _stop = new();
     private readonly ConcurrentDictionary<string, Task<(IPAddress? Address, string? Refusal)>> _pins = new(StringComparer.OrdinalIgnoreCase);
     private readonly ConcurrentQueue<string> _blocked = new();
     private readonly ConcurrentQueue<string> _requests = new();
     private readonly Func<string, CancellationToken, Task<IPAddress[]>> _resolve;
-    private readonly ConcurrentDictionary<Task, bool> _connections = new();
-    private Task? _accept;
+    private readonly LoopbackServer _server;
 
     /// <summary>Creates the proxy.</summary>
     /// <param name="guard">The SSRF guard.</param>
@@ -39,6 +36,7 @@ internal sealed class GuardedProxy : IAsyncDisposable
         AddressGuard guard, IReadOnlyDictionary<string, IPAddress>? pinned = null, Func<string, CancellationToken, Task<IPAddress[]>>? resolve = null)
     {
         _guard = guard;
+        _server = new LoopbackServer(HandleAsync);
         _resolve = resolve ?? Dns.GetHostAddressesAsync;
         foreach (var (host, address) in pinned ?? new Dictionary<string, IPAddress>())
         {
@@ -48,56 +46,20 @@ internal sealed class GuardedProxy : IAsyncDisposable
         }
     }
 
-    public int Port => ((IPEndPoint)_listener.LocalEndpoint).Port;
+    public int Port => _server.Port;
 
     public IReadOnlyList<string> Blocked => [.. _blocked];
 
     /// <summary>Every request head the browser sent, as "METHOD target" (e.g. <c>CONNECT host:443</c>), in order.</summary>
     public IReadOnlyList<string> Requests => [.. _requests];
 
-    public void Start()
-    {
-        _listener.Start();
-        _accept = Task.Run(AcceptLoopAsync, CancellationToken.None);
-    }
+    public void Start() => _server.Start();
 
-    public async ValueTask DisposeAsync()
-    {
-        await _stop.CancelAsync();
-        _listener.Stop();
-        if (_accept is not null)
-        {
-            await _accept;
-        }
+    public ValueTask DisposeAsync() => _server.DisposeAsync();
 
-        await Task.WhenAll(_connections.Keys);
-        _stop.Dispose();
-    }
-
-    private async Task AcceptLoopAsync()
-    {
-        while (!_stop.IsCancellationRequested)
-        {
-            Socket client;
-            try
-            {
-                client = await _listener.AcceptSocketAsync(_stop.Token);
-            }
-            catch (Exception e) when (e is OperationCanceledException or SocketException or ObjectDisposedException)
-            {
-                return;
-            }
-
-            var task = HandleAsync(client);
-            _connections[task] = true;
-            _ = task.ContinueWith(t => _connections.TryRemove(t, out _), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
-        }
-    }
-
-    private async Task HandleAsync(Socket client)
+    private async Task HandleAsync(Socket client, CancellationToken ct)
     {
         using var _ = client;
-        var ct = _stop.Token;
         try
         {
             await using var clientStream = new NetworkStream(client, ownsSocket: false);

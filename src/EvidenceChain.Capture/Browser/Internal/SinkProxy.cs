@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Net;
 using System.Net.Sockets;
 using System.Text;
 
@@ -12,57 +11,21 @@ namespace EvidenceChain.Capture.Browser.Internal;
 /// </summary>
 internal sealed class SinkProxy : IAsyncDisposable
 {
-    private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
-    private readonly CancellationTokenSource _stop = new();
     private readonly ConcurrentQueue<string> _requests = new();
-    private readonly ConcurrentDictionary<Task, bool> _connections = new();
-    private Task? _accept;
+    private readonly LoopbackServer _server;
 
-    public int Port => ((IPEndPoint)_listener.LocalEndpoint).Port;
+    public SinkProxy() => _server = new LoopbackServer(RefuseAsync);
+
+    public int Port => _server.Port;
 
     /// <summary>The request lines received, without the HTTP version (e.g. <c>CONNECT accounts.google.com:443</c>).</summary>
     public IReadOnlyList<string> Requests => [.. _requests];
 
-    public void Start()
-    {
-        _listener.Start();
-        _accept = Task.Run(AcceptLoopAsync, CancellationToken.None);
-    }
+    public void Start() => _server.Start();
 
-    public async ValueTask DisposeAsync()
-    {
-        await _stop.CancelAsync();
-        _listener.Stop();
-        if (_accept is not null)
-        {
-            await _accept;
-        }
+    public ValueTask DisposeAsync() => _server.DisposeAsync();
 
-        await Task.WhenAll(_connections.Keys);
-        _stop.Dispose();
-    }
-
-    private async Task AcceptLoopAsync()
-    {
-        while (!_stop.IsCancellationRequested)
-        {
-            Socket client;
-            try
-            {
-                client = await _listener.AcceptSocketAsync(_stop.Token);
-            }
-            catch (Exception e) when (e is OperationCanceledException or SocketException or ObjectDisposedException)
-            {
-                return;
-            }
-
-            var task = RefuseAsync(client);
-            _connections[task] = true;
-            _ = task.ContinueWith(t => _connections.TryRemove(t, out _), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
-        }
-    }
-
-    private async Task RefuseAsync(Socket client)
+    private async Task RefuseAsync(Socket client, CancellationToken ct)
     {
         using var _ = client;
         try
@@ -72,7 +35,7 @@ internal sealed class SinkProxy : IAsyncDisposable
             var buffer = new byte[1024];
             while (line.Count < 4096 && !line.Contains((byte)'\n'))
             {
-                var read = await stream.ReadAsync(buffer, _stop.Token);
+                var read = await stream.ReadAsync(buffer, ct);
                 if (read == 0)
                 {
                     break;
@@ -84,7 +47,7 @@ internal sealed class SinkProxy : IAsyncDisposable
             var first = Encoding.Latin1.GetString([.. line]).Split('\n')[0].TrimEnd('\r');
             var version = first.LastIndexOf(" HTTP/", StringComparison.Ordinal);
             _requests.Enqueue(version > 0 ? first[..version] : first);
-            await stream.WriteAsync("HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"u8.ToArray(), _stop.Token);
+            await stream.WriteAsync("HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"u8.ToArray(), ct);
         }
         catch (Exception e) when (e is IOException or SocketException or OperationCanceledException or ObjectDisposedException)
         {

@@ -9,6 +9,9 @@ namespace EvidenceChain.Node.Http;
 /// </summary>
 internal static class HttpErrors
 {
+    private const long MaxLingerBytes = 1 << 20;
+    private static readonly TimeSpan LingerTime = TimeSpan.FromSeconds(2);
+
     public static Task WriteAsync(HttpContext http, Status status)
     {
         http.Response.StatusCode = StatusMapping.ToHttp(status.StatusCode);
@@ -39,11 +42,42 @@ internal static class HttpErrors
             {
                 // The client was too slow, not an upstream: 408 rather than transcoding's 504.
                 http.Response.StatusCode = StatusCodes.Status408RequestTimeout;
+                http.Response.Headers.Connection = "close";
                 await http.Response.WriteAsJsonAsync(new ErrorBody((int)status.Value.StatusCode, status.Value.Detail, []));
+                await http.Response.CompleteAsync();
+                await LingerAsync(http.Request.Body);
                 return;
             }
 
             await WriteAsync(http, status.Value);
+        }
+    }
+
+    /// <summary>
+    /// After a 408 the client may still be sending its body. Closing at once would make the next bytes it sends meet a
+    /// TCP reset, which discards the unread 408 on the client's side ("connection reset" instead of the answer), so
+    /// the rest of the body is read and dropped for a short, bounded while first (nginx's lingering close).
+    /// </summary>
+    private static async Task LingerAsync(Stream body)
+    {
+        using var linger = new CancellationTokenSource(LingerTime);
+        var buffer = new byte[4096];
+        try
+        {
+            for (long dropped = 0; dropped < MaxLingerBytes;)
+            {
+                var read = await body.ReadAsync(buffer, linger.Token);
+                if (read == 0)
+                {
+                    return;
+                }
+
+                dropped += read;
+            }
+        }
+        catch (Exception e) when (e is OperationCanceledException or IOException or BadHttpRequestException or InvalidOperationException)
+        {
+            // the client stopped sending, or the while is over: the connection closes now
         }
     }
 

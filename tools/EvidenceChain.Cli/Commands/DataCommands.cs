@@ -39,7 +39,7 @@ internal static class DataCommands
         if (report.IsClean)
         {
             await console.Out.WriteLineAsync(
-                $"audit clean: {report.Origin} — {report.Entries} entries, root {report.Root}; {report.Checkpoints} checkpoints, {report.Tiles} tiles and bundles, {report.Blobs} blobs checked{(key is null ? " (key from the data folder; pin one with --key)" : string.Empty)}");
+                $"audit clean: {report.Origin} — {report.Entries} entries, root {report.Root}; {report.Checkpoints} checkpoints, {report.Tiles} tiles and bundles, {report.Timestamps} timestamp tokens, {report.Blobs} blobs, {report.ApiKeys} API keys checked{(key is null ? " (key from the data folder; pin one with --key)" : string.Empty)}");
             return ExitCode.Verified;
         }
 

@@ -30,7 +30,7 @@ internal static class TsaAudit
         }
 
         var result = new Result([], [], null);
-        var authority = LoadPair(keys, TsaKeyFiles.AuthorityCertificateFile, TsaKeyFiles.AuthorityKeyFile, report);
+        var authority = LoadPair(keys, TsaKeyFiles.AuthorityCertificateFile, TsaKeyFiles.AuthorityKeyFile, report, c => Chains(c, c) && SelfSigned(c));
         if (authority is not null)
         {
             if (!Chains(authority, authority) || !SelfSigned(authority))
@@ -43,7 +43,7 @@ internal static class TsaAudit
             }
         }
 
-        var current = LoadPair(keys, TsaKeyFiles.CertificateFile, TsaKeyFiles.KeyFile, report);
+        var current = LoadPair(keys, TsaKeyFiles.CertificateFile, TsaKeyFiles.KeyFile, report, c => authority is null || Chains(c, authority));
         if (current is not null)
         {
             CheckIssued(current, authority, TsaKeyFiles.CertificateFile, result, report);
@@ -105,7 +105,10 @@ internal static class TsaAudit
     }
 
     // The certificate with the private key's signature checked against it; null (and reported) when unusable.
-    private static X509Certificate2? LoadPair(string keys, string certificateName, string keyName, AuditReport report)
+    // When the key does not match the certificate, the one at fault is the certificate if its own signature no longer
+    // verifies (certificateSound), else the key: a flip in the certificate's public key must not be blamed on the key.
+    private static X509Certificate2? LoadPair(
+        string keys, string certificateName, string keyName, AuditReport report, Func<X509Certificate2, bool> certificateSound)
     {
         var certificatePath = Path.Combine(keys, certificateName);
         var keyPath = Path.Combine(keys, keyName);
@@ -145,7 +148,10 @@ internal static class TsaAudit
             byte[] probe = [.. "evidencechain audit"u8];
             if (publicKey is null || !publicKey.VerifyData(probe, key.SignData(probe, HashAlgorithmName.SHA256), HashAlgorithmName.SHA256))
             {
-                report.Problem("keys/" + keyName, $"is not the private key of {certificateName}");
+                var damagedCertificate = !certificateSound(certificate);
+                report.Problem(
+                    "keys/" + (damagedCertificate ? certificateName : keyName),
+                    damagedCertificate ? $"does not match {keyName} and its own signature does not verify: it is damaged" : $"is not the private key of {certificateName}");
             }
         }
         catch (Exception e) when (e is CryptographicException or PlatformNotSupportedException)

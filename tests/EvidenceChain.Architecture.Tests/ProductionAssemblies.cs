@@ -34,11 +34,7 @@ internal static class ProductionAssemblies
             "System.Security.Cryptography.Pkcs", "System.Text.Encoding.Extensions",
         ],
         [IoRules.NoIo],
-        [
-            // Receipts/ReceiptArtefact.FromFile opens the artefact by path. Its only caller is the CLI's VerifyCommand,
-            // which should open the file itself and hand the Verifier a stream (Receipts/ is being reworked; issue 13).
-            "System.IO.FileStream (System.IO.FileStream::.ctor(System.String,System.IO.FileMode,System.IO.FileAccess,System.IO.FileShare,System.Int32,System.IO.FileOptions))",
-        ]);
+        []);
 
     public static readonly ProductionAssembly Ledger = new(
         "EvidenceChain.Ledger",

@@ -34,36 +34,21 @@ internal static class ProductionAssemblies
             "System.Security.Cryptography.Pkcs", "System.Text.Encoding.Extensions",
         ],
         [IoRules.NoIo],
-        [
-            // Receipts/ReceiptArtefact.FromFile opens the artefact by path. Its only caller is the CLI's VerifyCommand,
-            // which should open the file itself and hand the Verifier a stream (Receipts/ is being reworked; issue 13).
-            "System.IO.FileStream (System.IO.FileStream::.ctor(System.String,System.IO.FileMode,System.IO.FileAccess,System.IO.FileShare,System.Int32,System.IO.FileOptions))",
-        ]);
+        []);
 
     public static readonly ProductionAssembly Ledger = new(
         "EvidenceChain.Ledger",
         "EvidenceChain.Ledger",
         "EvidenceChain.Ledger",
         [
-            // BouncyCastle: outside DESIGN.md §1 (Core keeps it internal); System.Net.Http: see the known I/O breaches below.
+            // BouncyCastle: outside DESIGN.md §1 (Core keeps it internal). No System.Net: the external TSA client is the Node's.
             "BouncyCastle.Cryptography", "EvidenceChain.Core", "Microsoft.Extensions.Logging.Abstractions",
             "System.Collections", "System.Collections.Concurrent", "System.Collections.Immutable", "System.Linq", "System.Memory",
-            "System.Net.Http", "System.Net.Primitives", "System.Runtime", "System.Runtime.InteropServices", "System.Security.Cryptography",
+            "System.Runtime", "System.Runtime.InteropServices", "System.Security.Cryptography",
             "System.Threading", "System.Threading.Channels",
         ],
         [IoRules.NoNetwork],
-        [
-            // Timestamping/HttpTimestampSource.cs posts RFC 3161 requests to the TSA itself. DESIGN.md §1 gives the
-            // Ledger no HTTP: the source belongs at an edge (Node), behind the Ledger's ITimestampSource port (issue 13).
-            "System.Net.Http.ByteArrayContent (System.Net.Http.ByteArrayContent::.ctor(System.Byte[]))",
-            "System.Net.Http.Headers.HttpContentHeaders (System.Net.Http.Headers.HttpContentHeaders::get_ContentLength(), System.Net.Http.Headers.HttpContentHeaders::set_ContentType(System.Net.Http.Headers.MediaTypeHeaderValue))",
-            "System.Net.Http.Headers.MediaTypeHeaderValue (System.Net.Http.Headers.MediaTypeHeaderValue::.ctor(System.String))",
-            "System.Net.Http.HttpClient (System.Net.Http.HttpClient::PostAsync(System.Uri,System.Net.Http.HttpContent,System.Threading.CancellationToken))",
-            "System.Net.Http.HttpContent (System.Net.Http.HttpContent::ReadAsStreamAsync(System.Threading.CancellationToken), System.Net.Http.HttpContent::get_Headers())",
-            "System.Net.Http.HttpRequestException",
-            "System.Net.Http.HttpResponseMessage (System.Net.Http.HttpResponseMessage::get_Content(), System.Net.Http.HttpResponseMessage::get_IsSuccessStatusCode(), System.Net.Http.HttpResponseMessage::get_ReasonPhrase(), System.Net.Http.HttpResponseMessage::get_StatusCode())",
-            "System.Net.HttpStatusCode",
-        ]);
+        []);
 
     public static readonly ProductionAssembly Storage = new(
         "EvidenceChain.Storage",

@@ -296,7 +296,7 @@ public sealed class CheckpointTimestamper : IAsyncDisposable
                 timeout.CancelAfter(_options.RequestTimeout);
                 return await _source.TimestampAsync(data, timeout.Token);
             }
-            catch (Exception e) when (e is TimestampException or HttpRequestException or IOException
+            catch (Exception e) when (e is TimestampException or IOException
                                           || (e is OperationCanceledException && !stop.IsCancellationRequested))
             {
                 var reason = e is OperationCanceledException ? $"no answer within {_options.RequestTimeout.TotalSeconds:0.#} s" : e.Message;

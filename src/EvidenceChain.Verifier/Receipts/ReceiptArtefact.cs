@@ -7,14 +7,4 @@ namespace EvidenceChain.Verifier.Receipts;
 /// <param name="Name">The artefact's name as the entry's manifest lists it (for example <c>page.warc</c>).</param>
 /// <param name="OpenAsync">Opens a readable stream of the bytes; the caller disposes it. Called at most once per use.</param>
 /// <remarks>Immutable; thread-safe when <paramref name="OpenAsync"/> is.</remarks>
-public sealed record ReceiptArtefact(string Name, Func<CancellationToken, Task<Stream>> OpenAsync)
-{
-    /// <summary>An artefact read from a file; the name is the file's name.</summary>
-    public static ReceiptArtefact FromFile(string path)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(path);
-        return new ReceiptArtefact(
-            Path.GetFileName(path),
-            _ => Task.FromResult<Stream>(new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.Asynchronous | FileOptions.SequentialScan)));
-    }
-}
+public sealed record ReceiptArtefact(string Name, Func<CancellationToken, Task<Stream>> OpenAsync);

@@ -183,6 +183,16 @@ public sealed class VerifyCommandTests : IClassFixture<VerifyCommandTests.Receip
     }
 
     [Fact]
+    public async Task Verify_MissingArtefactFile_IsUsageNamingIt()
+    {
+        var missing = _receipt.Folder.Sub("missing.warc");
+
+        var result = await Cli.RunAsync("verify", _receipt.Zip, "--log-key", _receipt.Key, "--tsa-ca", _receipt.Tsa.CaPemPath, "--artefact", missing);
+
+        Cli.AssertUsage(result, $"--artefact {missing}: no such file");
+    }
+
+    [Fact]
     public async Task Verify_OpensslAgreesWithVerifyTxt()
     {
         // The command VERIFY.txt gives, run on the receipt's unzipped members with the pinned CA.

@@ -58,7 +58,7 @@ internal static class VerifyCommand
         var artefacts = artefactPaths.Select(p =>
         {
             RequireFile(p, "--artefact");
-            return ReceiptArtefact.FromFile(p);
+            return OpenLater(p);
         }).ToList();
 
         VerificationReport report;
@@ -146,6 +146,14 @@ internal static class VerifyCommand
 
         return cas;
     }
+
+    /// <summary>
+    /// An artefact given by path, named by its file name, opened only when the verifier reads it (streamed, never
+    /// buffered). The Verifier takes streams and does no file I/O of its own, so the file is opened here.
+    /// </summary>
+    private static ReceiptArtefact OpenLater(string path) => new(
+        Path.GetFileName(path),
+        _ => Task.FromResult<Stream>(new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.Asynchronous | FileOptions.SequentialScan)));
 
     private static void RequireFile(string path, string what)
     {

@@ -1,7 +1,9 @@
 using System.Net;
+using EvidenceChain.Ledger.Tests;
 using EvidenceChain.Ledger.Timestamping;
+using EvidenceChain.Node.Internal;
 
-namespace EvidenceChain.Ledger.Tests;
+namespace EvidenceChain.Node.IntegrationTests;
 
 /// <summary>The external TSA client against answers from the network: whatever comes back, a bad answer is a TimestampException.</summary>
 public sealed class HttpTimestampSourceTests : IDisposable
@@ -65,6 +67,24 @@ public sealed class HttpTimestampSourceTests : IDisposable
         var e = await Assert.ThrowsAsync<TimestampException>(() => new HttpTimestampSource(http, Url).TimestampAsync("note text\n"u8.ToArray(), CancellationToken.None));
 
         Assert.Contains("does not match the request", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task TimestampAsync_TsaUnreachable_TimestampExceptionWithTheHttpMessage()
+    {
+        var refused = new HttpRequestException(HttpRequestError.ConnectionError, "Connection refused (tsa.test:80)");
+        using var http = new HttpClient(new Failing(refused));
+
+        var e = await Assert.ThrowsAsync<TimestampException>(() => new HttpTimestampSource(http, Url).TimestampAsync("note text\n"u8.ToArray(), CancellationToken.None));
+
+        Assert.Equal("Connection refused (tsa.test:80)", e.Message);
+        Assert.Same(refused, e.InnerException);
+    }
+
+    private sealed class Failing(Exception failure) : HttpMessageHandler
+    {
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
+            Task.FromException<HttpResponseMessage>(failure);
     }
 
     private sealed class Answering(Func<byte[], byte[]> answer) : HttpMessageHandler

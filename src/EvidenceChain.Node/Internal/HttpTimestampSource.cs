@@ -1,10 +1,11 @@
 using System.Net.Http.Headers;
 using System.Security.Cryptography;
+using EvidenceChain.Ledger.Timestamping;
 using Org.BouncyCastle.Cms;
 using Org.BouncyCastle.Tsp;
 using BigInteger = Org.BouncyCastle.Math.BigInteger;
 
-namespace EvidenceChain.Ledger.Timestamping;
+namespace EvidenceChain.Node.Internal;
 
 /// <summary>
 /// An external RFC 3161 TSA over HTTP (RFC 3161 §3.4): POSTs an application/timestamp-query with a fresh nonce
@@ -12,8 +13,14 @@ namespace EvidenceChain.Ledger.Timestamping;
 /// signature verifies under the certificate it carries. Chaining that certificate to a trusted CA is the
 /// verifier's job; the receipt carries the chain.
 /// </summary>
-/// <remarks>Thread-safe. The URL's user information, if any, is never shown in <see cref="Name"/>.</remarks>
-public sealed class HttpTimestampSource : ITimestampSource
+/// <remarks>
+/// <para>Thread-safe. The URL's user information, if any, is never shown in <see cref="Name"/>.</para>
+/// <para>
+/// It lives in the Node, not the Ledger: the Ledger does no network I/O (DESIGN.md §1) and only knows the
+/// <see cref="ITimestampSource"/> port; <see cref="NodeTimestamping"/> plugs this source in when Timestamping:Url is set.
+/// </para>
+/// </remarks>
+internal sealed class HttpTimestampSource : ITimestampSource
 {
     private const int MaxResponseBytes = 256 * 1024;
     private readonly HttpClient _http;
@@ -46,18 +53,28 @@ public sealed class HttpTimestampSource : ITimestampSource
         var request = generator.Generate(TspAlgorithms.Sha256, SHA256.HashData(data.Span), new BigInteger(1, RandomNumberGenerator.GetBytes(8)));
         using var content = new ByteArrayContent(request.GetEncoded());
         content.Headers.ContentType = new MediaTypeHeaderValue("application/timestamp-query");
-        using var reply = await _http.PostAsync(_url, content, cancellationToken);
-        if (!reply.IsSuccessStatusCode)
+        byte[] body;
+        try
         {
-            throw new TimestampException($"{Name} answered HTTP {(int)reply.StatusCode} {reply.ReasonPhrase}");
+            using var reply = await _http.PostAsync(_url, content, cancellationToken);
+            if (!reply.IsSuccessStatusCode)
+            {
+                throw new TimestampException($"{Name} answered HTTP {(int)reply.StatusCode} {reply.ReasonPhrase}");
+            }
+
+            if (reply.Content.Headers.ContentLength > MaxResponseBytes)
+            {
+                throw new TimestampException($"{Name} sent {reply.Content.Headers.ContentLength} bytes; a TimeStampResp is at most {MaxResponseBytes}");
+            }
+
+            body = await ReadBoundedAsync(reply.Content, cancellationToken);
+        }
+        catch (HttpRequestException e)
+        {
+            // Unreachable (refused, DNS, TLS): the port's TimestampException, with the message the timestamper reports as is.
+            throw new TimestampException(e.Message, e);
         }
 
-        if (reply.Content.Headers.ContentLength > MaxResponseBytes)
-        {
-            throw new TimestampException($"{Name} sent {reply.Content.Headers.ContentLength} bytes; a TimeStampResp is at most {MaxResponseBytes}");
-        }
-
-        var body = await ReadBoundedAsync(reply.Content, cancellationToken);
         try
         {
             Check(request, body);

@@ -126,8 +126,9 @@ internal static class ApiKeyAudit
             {
                 report.Problem(where, Invariant($"revoked: node.db says valid, but entry {index} revoked it (the key would still work: revoke it again)"));
             }
-            else if (revokedAt is null && key.Revoked is not null)
+            else if (revokedAt is null && key.Revoked is { } at && (firstEventTime is null || at >= firstEventTime))
             {
+                // A key revoked before the first key event has no revoke event; a later revocation always has one.
                 report.Problem(where, "revoked: node.db says revoked, but the ledger has no revoke event for it");
             }
         }

@@ -166,6 +166,28 @@ public sealed class AuditTests(NodeFolderFixture folder, ITestOutputHelper outpu
     }
 
     [Fact]
+    public async Task Audit_KeyAndRevocationOlderThanTheFirstKeyEvent_NotedAsPredatingAndClean()
+    {
+        using var temp = new TempFolder();
+        var data = folder.Copy(temp);
+        using (var db = new LiteDatabase(new ConnectionString { Filename = Path.Combine(data, "node.db"), Connection = ConnectionType.Direct }))
+        {
+            var keys = db.GetCollection("apikeys");
+            var doc = keys.FindById(folder.CaseManagerId);
+            doc["_id"] = "k00000000000000ee";
+            doc["created"] = new DateTime(2025, 1, 1, 0, 0, 0, DateTimeKind.Utc).Ticks;
+            doc["revoked"] = new DateTime(2025, 2, 1, 0, 0, 0, DateTimeKind.Utc).Ticks;
+            keys.Insert(doc);
+            db.Checkpoint();
+        }
+
+        var report = await AuditAsync(data);
+
+        Assert.True(report.IsClean, Dump(report));
+        Assert.Contains(report.Notes, n => n.StartsWith("node.db: 1 API key(s) predate key events", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Audit_AnyFlippedByteInAnyFile_DetectedOrProvablyHarmless()
     {
         using var temp = new TempFolder();

@@ -166,8 +166,9 @@ public sealed class EvidenceNode : IAsyncDisposable
             timestamping = NodeTimestamping.Start(ledger, timestampingOptions, time, loggers);
             parts.Time = timestamping;
             keyStore = DataFolderDamage.Open(ledger.Folder.Path, "node.db", [], () => new ApiKeyStore(ledger.Folder.StatePath));
-            var keys = new ApiKeyService(keyStore, time);
-            var adminKeyPath = keys.IsEmpty ? WriteFirstAdminKey(keys, ledger.Folder, log) : null;
+            var keys = new ApiKeyService(keyStore, ledger.Ledger, time);
+            app.Lifetime.ApplicationStopped.Register(keys.Dispose);
+            var adminKeyPath = keys.IsEmpty ? await WriteFirstAdminKeyAsync(keys, ledger.Folder, log) : null;
             parts.Ledger = ledger;
             parts.Keys = keys;
             cases = await DataFolderDamage.OpenAsync(ledger.Folder.Path, LiteDbCaseStore.FileName, () => NodeCases.OpenAsync(ledger, loggers, cancellationToken));
@@ -229,9 +230,10 @@ public sealed class EvidenceNode : IAsyncDisposable
         _keys.Dispose();
     }
 
-    private static string WriteFirstAdminKey(ApiKeyService keys, DataFolder folder, ILogger log)
+    private static async Task<string> WriteFirstAdminKeyAsync(ApiKeyService keys, DataFolder folder, ILogger log)
     {
-        var (key, token) = keys.Create(Role.Admin, "first admin key, created at first start");
+        // Its create event (by the node itself) is entry 0 of a new ledger.
+        var (key, token, _) = await keys.CreateAsync(Role.Admin, "first admin key, created at first start", Core.Keys.ApiKeyEvent.NodeActor);
         var path = Path.Combine(folder.KeysPath, "admin.apikey");
         SecretFile.Write(path, token + "\n", overwrite: true); // a fresh 0600 file, even over a leftover with a wider mode
 

@@ -17,7 +17,8 @@ namespace EvidenceChain.Storage;
 /// present, no line by any other key, and root equal to the root of that many re-derived leaves, which also
 /// proves each consistent with the last), the hash chain and format of every leaf, every tile and bundle
 /// (full, partial and older partials), the LiteDB index, every blob's digest, the TSA's keys, certificates and serial
-/// counter, every checkpoint token (re-verified over the checkpoint it stamps), and the API key store. Read-only.
+/// counter, every checkpoint token (re-verified over the checkpoint it stamps), and the API key store (against the
+/// ledger's <c>api-key-event</c> entries). Read-only.
 /// </summary>
 /// <remarks>
 /// Every byte of the folder is either checked here or harmless: files a published checkpoint does not reach
@@ -86,7 +87,7 @@ public static class LedgerAuditor
         }
 
         report.Timestamps = TimestampAudit.Check(folder, key, roots, tsa, report);
-        report.ApiKeys = ApiKeyAudit.Check(folder, report).Count;
+        report.ApiKeys = ApiKeyAudit.Check(folder, digests.KeyEvents, report).Count;
         FolderAudit.NoteOthers(folder, report);
         return report;
     }
@@ -206,7 +207,7 @@ public static class LedgerAuditor
         return roots;
     }
 
-    private sealed record DerivedData(List<Hash> Fingerprints, Dictionary<Hash, long> Sizes);
+    private sealed record DerivedData(List<Hash> Fingerprints, Dictionary<Hash, long> Sizes, List<LedgerEntry> KeyEvents);
 
     private static async Task<DerivedData?> CheckEntriesAsync(
         DataFolder folder,
@@ -221,7 +222,7 @@ public static class LedgerAuditor
         var logPrefix = Path.GetRelativePath(folder.Path, folder.LogPath).Replace('\\', '/') + "/";
         var sink = new TileAuditSink(store, report, logPrefix, visited);
         var appender = new MerkleAppender();
-        var derived = new DerivedData([], []);
+        var derived = new DerivedData([], [], []);
         var pendingRoots = new Queue<KeyValuePair<ulong, List<(string Where, Hash Root)>>>(roots);
         CheckRootsUpTo(appender, pendingRoots, report);
 
@@ -337,6 +338,11 @@ public static class LedgerAuditor
         foreach (var a in entry.Draft.Artefacts)
         {
             derived.Sizes[a.Sha256] = a.Size;
+        }
+
+        if (entry.Draft.Kind == Core.Keys.ApiKeyEvent.Kind)
+        {
+            derived.KeyEvents.Add(entry);
         }
 
         derived.Fingerprints.Add(Fingerprint(IndexedEntry.FromLeaf(index, leafHash, entry)));

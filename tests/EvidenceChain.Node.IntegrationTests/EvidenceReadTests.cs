@@ -26,7 +26,7 @@ public sealed class EvidenceReadTests(EvidenceReadTests.SharedContentNode fixtur
     public async Task GetEntry_UnknownIndex_NotFoundNamesIndexAndRange()
     {
         await RpcAssert.FailsAsync(
-            StatusCode.NotFound, () => Node.Evidence.GetEntryAsync(new GetEntryRequest { Index = 999 }).ResponseAsync, "Entry 999 does not exist", "indices 0 to 2");
+            StatusCode.NotFound, () => Node.Evidence.GetEntryAsync(new GetEntryRequest { Index = 999 }).ResponseAsync, "Entry 999 does not exist", "indices 0 to 4");
 
         Node.AssertNoErrors();
     }

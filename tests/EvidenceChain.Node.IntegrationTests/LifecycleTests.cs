@@ -71,13 +71,13 @@ public sealed class LifecycleTests
         Assert.Equal(entries, (await second.Log.ListEntriesAsync(new ListEntriesRequest())).Entries);
         var keys = (await second.Admin.ListApiKeysAsync(new ListApiKeysRequest(), TestNode.As(adminKey))).Keys;
         Assert.Equal([KeyId(adminKey), KeyId(submitterKey)], keys.Select(k => k.Id));
-        var (_, content, _) = await DownloadAsync(second, submitterKey, 1, "r1.bin");
+        var (_, content, _) = await DownloadAsync(second, submitterKey, 3, "r1.bin"); // entries 0 and 1: the keys' events
         Assert.Equal(Bytes(100, seed: 501), content);
 
         var next = await PreserveAsync(second, submitterKey, Bytes(100, seed: 510), "after.bin");
 
-        Assert.Equal(3ul, next.Entry.Index);
-        Assert.Equal(entries[2].LeafHash, next.Entry.Prev);
+        Assert.Equal(5ul, next.Entry.Index);
+        Assert.Equal(entries[4].LeafHash, next.Entry.Prev);
         var opened = CheckpointNote.Open(next.SignedCheckpoint, logKey);
         Assert.True(opened.IsValid, opened.Message);
         var proof = await second.Log.GetConsistencyProofAsync(new GetConsistencyProofRequest { Size1 = before.TreeSize, Size2 = opened.Checkpoint!.Size });
@@ -94,7 +94,7 @@ public sealed class LifecycleTests
         var e = await Assert.ThrowsAsync<InvalidOperationException>(() => TestNode.StartAsync(running.DataPath));
 
         Assert.Contains("in use by another process", e.Message, StringComparison.Ordinal);
-        Assert.Equal(1ul, (await PreserveAsync(running, await running.CreateKeyAsync("submitter"), Bytes(10, seed: 520))).TreeSize);
+        Assert.Equal(3ul, (await PreserveAsync(running, await running.CreateKeyAsync("submitter"), Bytes(10, seed: 520))).TreeSize); // after two key events
         running.AssertNoErrors();
     }
 

@@ -214,7 +214,7 @@ public sealed class TileTests(TileTests.SixHundredEntryNode fixture) : IClassFix
         protected override async Task SeedAsync(TestNode node)
         {
             await Parallel.ForEachAsync(
-                Enumerable.Range(0, Size), new ParallelOptions { MaxDegreeOfParallelism = 32 },
+                Enumerable.Range((int)node.Node.Ledger.Size, Size - (int)node.Node.Ledger.Size), new ParallelOptions { MaxDegreeOfParallelism = 32 },
                 async (i, _) => await PreserveAsync(node, SubmitterKey, Bytes(16, seed: 1000 + i), $"f{i}.bin"));
             var size = (await node.Log.GetCheckpointAsync(new Api.V1.GetCheckpointRequest())).TreeSize;
             Assert.Equal((ulong)Size, size);

@@ -1,6 +1,8 @@
 using System.Security.Cryptography;
 using System.Text;
 using EvidenceChain.Core;
+using EvidenceChain.Core.Keys;
+using EvidenceChain.Ledger;
 using EvidenceChain.Storage;
 using Grpc.Core;
 
@@ -9,20 +11,25 @@ namespace EvidenceChain.Node.Auth;
 /// <summary>
 /// Issues, checks and revokes API keys. A key is <c>&lt;id&gt;.&lt;secret&gt;</c>: the id (<c>k</c> + 16 hex digits) is
 /// public and names the key in entries and logs; the secret is 256 random bits in base64url, of which only the
-/// SHA-256 is stored. Secrets are never logged.
+/// SHA-256 is stored. Secrets are never logged. Every creation and revocation is first appended to the ledger as an
+/// <c>api-key-event</c> entry (<see cref="ApiKeyEvent"/>, without secret or hash) and only then stored: a key whose
+/// event could not be appended is never usable, and node.db can be checked against the ledger (evidencectl audit).
 /// </summary>
 /// <remarks>Thread-safe.</remarks>
-internal sealed class ApiKeyService
+internal sealed class ApiKeyService : IDisposable
 {
     private const int SecretBytes = 32;
     private const int MaxTokenLength = 128;
     private readonly ApiKeyStore _store;
+    private readonly EvidenceLedger _ledger;
     private readonly TimeProvider _time;
+    private readonly SemaphoreSlim _writes = new(1, 1); // one create or revoke at a time: the ledger and node.db agree on order
 
-    /// <summary>Creates the service over the node's key store.</summary>
-    public ApiKeyService(ApiKeyStore store, TimeProvider time)
+    /// <summary>Creates the service over the node's key store, recording key events in <paramref name="ledger"/>.</summary>
+    public ApiKeyService(ApiKeyStore store, EvidenceLedger ledger, TimeProvider time)
     {
         _store = store;
+        _ledger = ledger;
         _time = time;
     }
 
@@ -32,35 +39,56 @@ internal sealed class ApiKeyService
     /// <summary>Every key, oldest first.</summary>
     public IReadOnlyList<ApiKeyRecord> List() => _store.List();
 
-    /// <summary>Creates a key and returns it with its bearer token (shown once).</summary>
-    public (ApiKeyRecord Key, string Token) Create(Role role, string description)
+    /// <summary>
+    /// Creates a key on behalf of <paramref name="actor"/> (an admin key id, or <see cref="ApiKeyEvent.NodeActor"/>
+    /// for the first admin key): appends its <c>create</c> event, then stores it, and returns it with its bearer
+    /// token (shown once) and the event's ledger index.
+    /// </summary>
+    public async Task<(ApiKeyRecord Key, string Token, ulong EventIndex)> CreateAsync(Role role, string description, string actor)
     {
         var id = "k" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));
         var secret = Base64Url(RandomNumberGenerator.GetBytes(SecretBytes));
         var key = new ApiKeyRecord(id, Roles.Name(role), description, HashSecret(secret), _time.GetUtcNow(), null);
-        _store.Add(key);
-        return (key, id + "." + secret);
-    }
-
-    /// <summary>Revokes a key.</summary>
-    /// <exception cref="RpcException">NotFound, or FailedPrecondition when it is revoked already or the last valid admin key.</exception>
-    public ApiKeyRecord Revoke(string id)
-    {
-        var key = _store.Find(id) ?? throw new RpcException(new Status(StatusCode.NotFound, $"There is no API key {id}."));
-        if (key.Revoked is null && key.Role == Roles.Name(Role.Admin)
-            && !_store.List().Any(k => k.Id != id && k.Revoked is null && k.Role == key.Role))
-        {
-            throw new RpcException(new Status(StatusCode.FailedPrecondition,
-                $"API key {id} is the last valid admin key; create another admin key before revoking it."));
-        }
-
+        var e = new ApiKeyEvent { Action = ApiKeyAction.Create, KeyId = id, Role = key.Role, Description = description, Actor = actor };
+        await _writes.WaitAsync();
         try
         {
+            var appended = await _ledger.AppendAsync(e.ToDraft(), CancellationToken.None);
+            _store.Add(key);
+            return (key, id + "." + secret, appended.Index);
+        }
+        finally
+        {
+            _writes.Release();
+        }
+    }
+
+    /// <summary>Revokes a key on behalf of the admin key <paramref name="actor"/>: appends its <c>revoke</c> event, then stores the revocation.</summary>
+    /// <exception cref="RpcException">NotFound, or FailedPrecondition when it is revoked already or the last valid admin key.</exception>
+    public async Task<ApiKeyRecord> RevokeAsync(string id, string actor)
+    {
+        await _writes.WaitAsync();
+        try
+        {
+            var key = _store.Find(id) ?? throw new RpcException(new Status(StatusCode.NotFound, $"There is no API key {Printable(id)}."));
+            if (key.Revoked is { } at)
+            {
+                throw new RpcException(new Status(StatusCode.FailedPrecondition, $"API key {id} was already revoked at {at.UtcDateTime:yyyy-MM-ddTHH:mm:ssZ}."));
+            }
+
+            if (key.Role == Roles.Name(Role.Admin) && !_store.List().Any(k => k.Id != id && k.Revoked is null && k.Role == key.Role))
+            {
+                throw new RpcException(new Status(StatusCode.FailedPrecondition,
+                    $"API key {id} is the last valid admin key; create another admin key before revoking it."));
+            }
+
+            var e = new ApiKeyEvent { Action = ApiKeyAction.Revoke, KeyId = id, Role = key.Role, Actor = actor };
+            await _ledger.AppendAsync(e.ToDraft(), CancellationToken.None);
             return _store.Revoke(id, _time.GetUtcNow())!;
         }
-        catch (InvalidOperationException e)
+        finally
         {
-            throw new RpcException(new Status(StatusCode.FailedPrecondition, e.Message));
+            _writes.Release();
         }
     }
 
@@ -107,6 +135,9 @@ internal sealed class ApiKeyService
 
         return new Caller(id, role);
     }
+
+    /// <inheritdoc/>
+    public void Dispose() => _writes.Dispose();
 
     private static string Describe(IReadOnlyList<Role> roles) => string.Join(" or ", roles.Select(Roles.Name));
 

@@ -20,7 +20,7 @@ internal sealed class AdminApi : AdminService.AdminServiceBase
     }
 
     [RequireRole(Role.Admin)]
-    public override Task<CreateApiKeyResponse> CreateApiKey(CreateApiKeyRequest request, ServerCallContext context)
+    public override async Task<CreateApiKeyResponse> CreateApiKey(CreateApiKeyRequest request, ServerCallContext context)
     {
         if (!Roles.TryParse(request.Role, out var role))
         {
@@ -35,9 +35,9 @@ internal sealed class AdminApi : AdminService.AdminServiceBase
         }
 
         var actor = context.GetCaller().KeyId;
-        var (key, token) = _keys.Create(role, request.Description);
+        var (key, token, _) = await _keys.CreateAsync(role, request.Description, actor);
         NodeLog.KeyCreated(_logger, key.Id, key.Role, actor);
-        return Task.FromResult(new CreateApiKeyResponse { Key = Wire.ToProto(key), Secret = token });
+        return new CreateApiKeyResponse { Key = Wire.ToProto(key), Secret = token };
     }
 
     [RequireRole(Role.Admin)]
@@ -49,7 +49,7 @@ internal sealed class AdminApi : AdminService.AdminServiceBase
     }
 
     [RequireRole(Role.Admin)]
-    public override Task<ApiKey> RevokeApiKey(RevokeApiKeyRequest request, ServerCallContext context)
+    public override async Task<ApiKey> RevokeApiKey(RevokeApiKeyRequest request, ServerCallContext context)
     {
         if (request.Id.Length == 0)
         {
@@ -57,8 +57,8 @@ internal sealed class AdminApi : AdminService.AdminServiceBase
         }
 
         var actor = context.GetCaller().KeyId;
-        var key = _keys.Revoke(request.Id);
+        var key = await _keys.RevokeAsync(request.Id, actor);
         NodeLog.KeyRevoked(_logger, key.Id, actor);
-        return Task.FromResult(Wire.ToProto(key));
+        return Wire.ToProto(key);
     }
 }

@@ -1,4 +1,7 @@
+using System.Globalization;
 using System.Text;
+using EvidenceChain.Core.Entries;
+using EvidenceChain.Core.Keys;
 using LiteDB;
 
 namespace EvidenceChain.Storage.Internal;
@@ -6,8 +9,11 @@ namespace EvidenceChain.Storage.Internal;
 /// <summary>
 /// The audit's checks of the key store <c>node.db</c> (<see cref="ApiKeyStore"/>) and of <c>keys/admin.apikey</c>: each
 /// key record reads, has a well-formed id, a role the node knows, a 32-byte secret hash, and a revocation no earlier
-/// than its creation; the first admin key's secret file matches its record. The secret hashes cannot be derived from
-/// anything else, so only their presence is checked.
+/// than its creation; the first admin key's secret file matches its record. Then node.db is compared with the ledger's
+/// <c>api-key-event</c> entries (<see cref="ApiKeyEvent"/>): every key's role, description and revocation must be what
+/// they say, every key must have a create event unless it predates key events (made before the ledger's first one),
+/// and every key the ledger creates must be in node.db. The secret hashes cannot be derived from anything else (the
+/// ledger never holds them), so only their presence is checked.
 /// </summary>
 internal static class ApiKeyAudit
 {
@@ -16,12 +22,23 @@ internal static class ApiKeyAudit
     private static readonly System.Buffers.SearchValues<char> LowerHex = System.Buffers.SearchValues.Create("0123456789abcdef");
     private static readonly string[] KnownRoles = ["submitter", "case-manager", "admin"];
 
-    /// <summary>Checks the key store; returns the keys read (empty when there is no store or it is unreadable).</summary>
-    public static IReadOnlyList<ApiKeyRecord> Check(DataFolder folder, AuditReport report)
+    /// <summary>
+    /// Checks the key store against the ledger's <c>api-key-event</c> entries (<paramref name="events"/>, in index
+    /// order); returns the keys read (empty when there is no store or it is unreadable).
+    /// </summary>
+    public static IReadOnlyList<ApiKeyRecord> Check(DataFolder folder, IReadOnlyList<LedgerEntry> events, AuditReport report)
     {
         if (!File.Exists(folder.StatePath))
         {
-            report.Note("node.db does not exist: no API key was ever made on this folder");
+            if (events.Count > 0)
+            {
+                report.Problem(Where, $"does not exist, but the ledger records {events.Count} API key event(s) (restore it from a backup)");
+            }
+            else
+            {
+                report.Note("node.db does not exist: no API key was ever made on this folder");
+            }
+
             return [];
         }
 
@@ -45,8 +62,99 @@ internal static class ApiKeyAudit
         }
 
         CheckAdminKeyFile(folder, keys, report);
+        CheckAgainstLedger(keys, events, report);
         return keys;
     }
+
+    private static void CheckAgainstLedger(List<ApiKeyRecord> keys, IReadOnlyList<LedgerEntry> events, AuditReport report)
+    {
+        // Replay: per key, its create event (if any) and the index of its revoke event (if any).
+        var created = new Dictionary<string, (ulong Index, ApiKeyEvent Event)>(StringComparer.Ordinal);
+        var revoked = new Dictionary<string, ulong>(StringComparer.Ordinal);
+        foreach (var entry in events)
+        {
+            var where = string.Create(CultureInfo.InvariantCulture, $"log entry {entry.Index}");
+            ApiKeyEvent e;
+            try
+            {
+                e = ApiKeyEvent.FromEntry(entry);
+            }
+            catch (FormatException ex)
+            {
+                report.Problem(where, ex.Message);
+                continue;
+            }
+
+            if (e.Action == ApiKeyAction.Create && !created.TryAdd(e.KeyId, (entry.Index, e)))
+            {
+                report.Problem(where, Invariant($"creates API key {e.KeyId} again (entry {created[e.KeyId].Index} created it)"));
+            }
+            else if (e.Action == ApiKeyAction.Revoke && !revoked.TryAdd(e.KeyId, entry.Index))
+            {
+                report.Problem(where, Invariant($"revokes API key {e.KeyId} again (entry {revoked[e.KeyId]} revoked it)"));
+            }
+        }
+
+        var firstEventTime = events.Count > 0 ? events[0].Time : (DateTimeOffset?)null;
+        var predating = 0;
+        foreach (var key in keys)
+        {
+            var where = $"{Where} API key {key.Id}";
+            if (created.TryGetValue(key.Id, out var c))
+            {
+                if (key.Role != c.Event.Role)
+                {
+                    report.Problem(where, Invariant($"role is {Quote(key.Role)}, but its create event (entry {c.Index}) says {Quote(c.Event.Role)}"));
+                }
+
+                if (key.Description != c.Event.Description)
+                {
+                    report.Problem(where, Invariant($"description is {Quote(key.Description)}, but its create event (entry {c.Index}) says {Quote(c.Event.Description!)}"));
+                }
+            }
+            else if (firstEventTime is null || key.Created < firstEventTime)
+            {
+                predating++;
+            }
+            else
+            {
+                report.Problem(where, "has no create event in the ledger, and was made after the ledger's first API key event: it was added to node.db behind the node's back");
+            }
+
+            var revokedAt = revoked.TryGetValue(key.Id, out var r) ? r : (ulong?)null;
+            if (revokedAt is { } index && key.Revoked is null)
+            {
+                report.Problem(where, Invariant($"revoked: node.db says valid, but entry {index} revoked it (the key would still work: revoke it again)"));
+            }
+            else if (revokedAt is null && key.Revoked is { } at && (firstEventTime is null || at >= firstEventTime))
+            {
+                // A key revoked before the first key event has no revoke event; a later revocation always has one.
+                report.Problem(where, "revoked: node.db says revoked, but the ledger has no revoke event for it");
+            }
+        }
+
+        var stored = keys.Select(k => k.Id).ToHashSet(StringComparer.Ordinal);
+        foreach (var (id, c) in created.Where(c => !stored.Contains(c.Key)))
+        {
+            report.Problem(Where, Invariant($"has no API key {id}, which entry {c.Index} of the ledger created (restore node.db from a backup)"));
+        }
+
+        foreach (var (id, index) in revoked.Where(r => !stored.Contains(r.Key)))
+        {
+            report.Problem(Where, Invariant($"has no API key {id}, which entry {index} of the ledger revoked"));
+        }
+
+        if (predating > 0)
+        {
+            report.Note(Invariant($"node.db: {predating} API key(s) predate key events (made before the ledger's first api-key-event entry); only their record's form is checked"));
+        }
+
+        report.Note(Invariant($"node.db: {keys.Count} API key(s) checked against {events.Count} api-key-event entries; secret hashes are checked only for presence (they cannot be derived: the ledger never holds them)"));
+    }
+
+    private static string Quote(string text) => "\"" + Core.Text.UntrustedText.Printable(text, 60) + "\"";
+
+    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 
     private static ApiKeyRecord? CheckRecord(BsonDocument doc, AuditReport report)
     {

@@ -1,6 +1,7 @@
 using System.Text;
 using EvidenceChain.Storage;
 using EvidenceChain.Testing;
+using LiteDB;
 using Xunit.Abstractions;
 
 namespace EvidenceChain.Node.IntegrationTests.Damage;
@@ -108,6 +109,82 @@ public sealed class AuditTests(NodeFolderFixture folder, ITestOutputHelper outpu
 
         Assert.False(report.IsClean);
         Assert.Equal($"node.db API key {folder.CaseManagerId}", report.Problems[0].Where);
+    }
+
+    [Theory]
+    [InlineData("role", "role is \"submitter\", but its create event")]
+    [InlineData("description", "description is \"other\", but its create event")]
+    [InlineData("revoke", "revoked: node.db says revoked, but the ledger has no revoke event")]
+    [InlineData("unrevoke", "revoked: node.db says valid, but entry")]
+    public async Task Audit_KeyFieldInNodeDbChangedToAnotherValidValue_NamesTheKeyAndField(string change, string message)
+    {
+        using var temp = new TempFolder();
+        var data = folder.Copy(temp);
+        var id = change == "unrevoke" ? folder.RevokedId : folder.CaseManagerId;
+        using (var db = new LiteDatabase(new ConnectionString { Filename = Path.Combine(data, "node.db"), Connection = ConnectionType.Direct }))
+        {
+            var keys = db.GetCollection("apikeys");
+            var doc = keys.FindById(id);
+            switch (change)
+            {
+                case "role": doc["role"] = "submitter"; break;
+                case "description": doc["description"] = "other"; break;
+                case "revoke": doc["revoked"] = doc["created"].AsInt64 + 1; break;
+                default: doc["revoked"] = BsonValue.Null; break;
+            }
+
+            Assert.True(keys.Update(doc));
+            db.Checkpoint();
+        }
+
+        var report = await AuditAsync(data);
+
+        var problem = Assert.Single(report.Problems);
+        Assert.Equal($"node.db API key {id}", problem.Where);
+        Assert.StartsWith(message, problem.What, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Audit_KeyAddedToNodeDbWithoutCreateEvent_NamesTheKey()
+    {
+        using var temp = new TempFolder();
+        var data = folder.Copy(temp);
+        using (var db = new LiteDatabase(new ConnectionString { Filename = Path.Combine(data, "node.db"), Connection = ConnectionType.Direct }))
+        {
+            var keys = db.GetCollection("apikeys");
+            var doc = keys.FindById(folder.CaseManagerId);
+            doc["_id"] = "k00000000000000ff";
+            keys.Insert(doc);
+            db.Checkpoint();
+        }
+
+        var report = await AuditAsync(data);
+
+        var problem = Assert.Single(report.Problems);
+        Assert.Equal("node.db API key k00000000000000ff", problem.Where);
+        Assert.Contains("has no create event in the ledger", problem.What, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Audit_KeyAndRevocationOlderThanTheFirstKeyEvent_NotedAsPredatingAndClean()
+    {
+        using var temp = new TempFolder();
+        var data = folder.Copy(temp);
+        using (var db = new LiteDatabase(new ConnectionString { Filename = Path.Combine(data, "node.db"), Connection = ConnectionType.Direct }))
+        {
+            var keys = db.GetCollection("apikeys");
+            var doc = keys.FindById(folder.CaseManagerId);
+            doc["_id"] = "k00000000000000ee";
+            doc["created"] = new DateTime(2025, 1, 1, 0, 0, 0, DateTimeKind.Utc).Ticks;
+            doc["revoked"] = new DateTime(2025, 2, 1, 0, 0, 0, DateTimeKind.Utc).Ticks;
+            keys.Insert(doc);
+            db.Checkpoint();
+        }
+
+        var report = await AuditAsync(data);
+
+        Assert.True(report.IsClean, Dump(report));
+        Assert.Contains(report.Notes, n => n.StartsWith("node.db: 1 API key(s) predate key events", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -18,13 +18,16 @@ public sealed class NodeFolderFixture : IAsyncLifetime, IDisposable
     /// <summary>The id of the case-manager key.</summary>
     public string CaseManagerId { get; private set; } = string.Empty;
 
+    /// <summary>The id of the revoked submitter key.</summary>
+    public string RevokedId { get; private set; } = string.Empty;
+
     public async Task InitializeAsync()
     {
         await using var node = await TestNode.StartAsync(Pristine);
         var submitter = await node.CreateKeyAsync("submitter");
         CaseManagerId = KeyId(await node.CreateKeyAsync("case-manager", "cases"));
-        var revoked = await node.CreateKeyAsync("submitter", "to revoke");
-        await node.Admin.RevokeApiKeyAsync(new RevokeApiKeyRequest { Id = KeyId(revoked) }, TestNode.As(node.AdminKey));
+        RevokedId = KeyId(await node.CreateKeyAsync("submitter", "to revoke"));
+        await node.Admin.RevokeApiKeyAsync(new RevokeApiKeyRequest { Id = RevokedId }, TestNode.As(node.AdminKey));
         for (var i = 0; i < 3; i++)
         {
             await PreserveAsync(node, submitter, Bytes(1000 + i, i), $"f{i}.txt");

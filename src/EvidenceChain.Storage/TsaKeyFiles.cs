@@ -222,7 +222,8 @@ public static class TsaKeyFiles
         }
     }
 
-    private static bool IssuedBy(X509Certificate2 certificate, X509Certificate2 authority)
+    /// <summary>Whether <paramref name="certificate"/> chains to <paramref name="authority"/> (signature only: no revocation, any time).</summary>
+    internal static bool IssuedBy(X509Certificate2 certificate, X509Certificate2 authority)
     {
         using var chain = new X509Chain();
         chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;

@@ -207,21 +207,11 @@ internal static class TsaAudit
     {
         try
         {
-            return Build(certificate, authority);
+            return TsaKeyFiles.IssuedBy(certificate, authority);
         }
         catch (Exception e) when (e is CryptographicException or PlatformNotSupportedException)
         {
             return false;
         }
-    }
-
-    private static bool Build(X509Certificate2 certificate, X509Certificate2 authority)
-    {
-        using var chain = new X509Chain();
-        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-        chain.ChainPolicy.CustomTrustStore.Add(authority);
-        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-        chain.ChainPolicy.VerificationTimeIgnored = true;
-        return chain.Build(certificate);
     }
 }

@@ -4,7 +4,7 @@ namespace EvidenceChain.Capture;
 public sealed class CaptureOptions
 {
     /// <summary>The setting that allow-lists networks, as named in refusals.</summary>
-    public const string AllowedNetworksSetting = "Capture:AllowedNetworks";
+    internal const string AllowedNetworksSetting = "Capture:AllowedNetworks";
 
     /// <summary>
     /// Networks the SSRF guard lets through although they are not public (CIDR such as <c>10.1.0.0/16</c>, or single

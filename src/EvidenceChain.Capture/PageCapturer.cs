@@ -105,7 +105,7 @@ public sealed class PageCapturer : IDisposable
     /// Parses and checks a URL: absolute, http or https, no credentials; the fragment is dropped. Returns null with the
     /// refusal otherwise.
     /// </summary>
-    public static Uri? CheckUrl(string url, out CaptureFailure? refusal)
+    internal static Uri? CheckUrl(string url, out CaptureFailure? refusal)
     {
         ArgumentNullException.ThrowIfNull(url);
         refusal = null;

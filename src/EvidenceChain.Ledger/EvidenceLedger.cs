@@ -78,7 +78,7 @@ public sealed class EvidenceLedger : IAsyncDisposable
     /// Raised on the sequencer after each checkpoint is durable and published, in order. Handlers must return
     /// quickly (hand the checkpoint to a queue) and must not throw; an exception is logged and ignored.
     /// </summary>
-    public event Action<PublishedCheckpoint>? CheckpointPublished;
+    internal event Action<PublishedCheckpoint>? CheckpointPublished;
 
     /// <summary>
     /// Opens the ledger in <paramref name="store"/> (creating an empty one, with a signed size-0 checkpoint, if the

@@ -14,7 +14,7 @@ namespace EvidenceChain.Ledger;
 public sealed class FileIntake
 {
     /// <summary>The entry kind of a preserved file.</summary>
-    public const string Kind = "file";
+    internal const string Kind = "file";
 
     private const string DefaultMediaType = "application/octet-stream";
     private readonly EvidenceLedger _ledger;
@@ -36,7 +36,7 @@ public sealed class FileIntake
     /// Checks <paramref name="file"/> (before any content is read) and returns it with its defaults filled in.
     /// </summary>
     /// <exception cref="EvidenceRejectedException">A field is malformed or too long; the message says which.</exception>
-    public FileDescription Check(FileDescription file)
+    internal FileDescription Check(FileDescription file)
     {
         ArgumentNullException.ThrowIfNull(file);
         var name = file.FileName;

@@ -17,10 +17,10 @@ namespace EvidenceChain.Ledger;
 public sealed class WebPageIntake
 {
     /// <summary>The entry kind of a captured web page.</summary>
-    public const string Kind = "webpage";
+    internal const string Kind = "webpage";
 
     /// <summary>Longest URL recorded, in UTF-8 bytes.</summary>
-    public const int MaxUrlBytes = 8192;
+    internal const int MaxUrlBytes = 8192;
 
     private readonly EvidenceLedger _ledger;
     private readonly IBlobStore _blobs;

@@ -211,7 +211,7 @@ public sealed class EvidenceNode : IAsyncDisposable
     }
 
     /// <summary>Completes when the host is asked to stop (Ctrl+C, SIGTERM).</summary>
-    public Task WaitForShutdownAsync() => _app.WaitForShutdownAsync();
+    internal Task WaitForShutdownAsync() => _app.WaitForShutdownAsync();
 
     /// <summary>Stops accepting calls, lets those in flight finish, drains the sequencer, and releases the data folder.</summary>
     public async ValueTask DisposeAsync()

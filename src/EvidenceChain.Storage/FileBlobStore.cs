@@ -119,7 +119,7 @@ public sealed class FileBlobStore : IBlobStore, IDisposable
     /// Every blob stored in a file of its own: its path and the SHA-256 its name claims, for audits; names that are
     /// not digests are reported as null. Packed blobs are in <see cref="Packs"/>.
     /// </summary>
-    public IEnumerable<(string Path, Hash? Claimed)> Enumerate()
+    internal IEnumerable<(string Path, Hash? Claimed)> Enumerate()
     {
         var root = Path.Combine(_root, "sha256");
         if (!Directory.Exists(root))
@@ -136,7 +136,7 @@ public sealed class FileBlobStore : IBlobStore, IDisposable
     }
 
     /// <summary>The path a blob with this SHA-256 is stored at.</summary>
-    public string PathOf(Hash sha256)
+    internal string PathOf(Hash sha256)
     {
         var hex = sha256.ToString();
         return Path.Combine(_root, "sha256", hex[..2], hex[2..4], hex);

@@ -36,7 +36,7 @@ namespace EvidenceChain.Storage;
 public sealed class LiteDbEntryIndex : IEntryIndex, IDisposable
 {
     /// <summary>Records per block.</summary>
-    public const int BlockRecords = 128;
+    internal const int BlockRecords = 128;
 
     private const int RecordSize = Hash.Size + 8;
     private const int MergeFan = 4;
@@ -189,7 +189,7 @@ public sealed class LiteDbEntryIndex : IEntryIndex, IDisposable
 
     /// <summary>Every indexed entry with its leaf hash and digests, in order (for audits); reads the whole index.</summary>
     /// <exception cref="InvalidDataException">The index is inconsistent.</exception>
-    public IReadOnlyList<IndexedEntry> All()
+    internal IReadOnlyList<IndexedEntry> All()
     {
         _open.EnterReadLock();
         try
@@ -249,7 +249,7 @@ public sealed class LiteDbEntryIndex : IEntryIndex, IDisposable
     /// Gives up on an index whose file turned out damaged (a query threw): releases it without running LiteDB's
     /// clean-up, which would fail on the same damage. The object is unusable afterwards.
     /// </summary>
-    public void Abandon()
+    internal void Abandon()
     {
         _abandoned = true;
         _open.Dispose();
@@ -257,7 +257,7 @@ public sealed class LiteDbEntryIndex : IEntryIndex, IDisposable
     }
 
     /// <summary>Deletes the index file at <paramref name="path"/> and LiteDB's log beside it.</summary>
-    public static void Delete(string path)
+    internal static void Delete(string path)
     {
         File.Delete(path);
         File.Delete(Path.Combine(
@@ -265,7 +265,7 @@ public sealed class LiteDbEntryIndex : IEntryIndex, IDisposable
     }
 
     /// <summary>Writes LiteDB's log into its data file, so the index survives a power loss.</summary>
-    public void Checkpoint() => _db.Checkpoint();
+    internal void Checkpoint() => _db.Checkpoint();
 
     /// <inheritdoc/>
     public void Dispose()

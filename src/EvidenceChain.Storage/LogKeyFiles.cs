@@ -13,7 +13,7 @@ namespace EvidenceChain.Storage;
 public static class LogKeyFiles
 {
     /// <summary>Mode of files holding secrets: read and write for the owner only.</summary>
-    public const UnixFileMode SecretMode = SecretFile.Mode;
+    internal const UnixFileMode SecretMode = SecretFile.Mode;
 
     /// <summary>Private key file name.</summary>
     public const string PrivateKeyFile = "log.key";
@@ -37,7 +37,7 @@ public static class LogKeyFiles
     /// generated unique origin when null) if there is none.
     /// </summary>
     /// <exception cref="InvalidDataException">The key file is malformed, or its name differs from <paramref name="origin"/>.</exception>
-    public static NoteSigner LoadOrCreate(string keysPath, string? origin)
+    internal static NoteSigner LoadOrCreate(string keysPath, string? origin)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(keysPath);
         var privatePath = Path.Combine(keysPath, PrivateKeyFile);
@@ -73,7 +73,7 @@ public static class LogKeyFiles
     /// The key file is malformed, not an SM2 key, or named differently from the log key; a public file does not match
     /// it; or the private key is missing while its verifier key is there.
     /// </exception>
-    public static NoteSigner LoadOrCreateSm2(string keysPath, NoteSigner logSigner)
+    internal static NoteSigner LoadOrCreateSm2(string keysPath, NoteSigner logSigner)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(keysPath);
         ArgumentNullException.ThrowIfNull(logSigner);

@@ -12,7 +12,7 @@ namespace EvidenceChain.Storage;
 public static class SecretFile
 {
     /// <summary>Owner read and write: the mode of every secret file.</summary>
-    public const UnixFileMode Mode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+    internal const UnixFileMode Mode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
 
     /// <summary>
     /// Writes <paramref name="text"/> (UTF-8) to <paramref name="path"/>. Requires the folder to exist. Refuses to

@@ -22,13 +22,13 @@ namespace EvidenceChain.Storage;
 public static class TsaKeyFiles
 {
     /// <summary>The CA certificate's file name: the trust anchor to pin.</summary>
-    public const string AuthorityCertificateFile = "tsa-ca.pem";
+    internal const string AuthorityCertificateFile = "tsa-ca.pem";
 
     /// <summary>The CA key's file name.</summary>
-    public const string AuthorityKeyFile = "tsa-ca.key";
+    internal const string AuthorityKeyFile = "tsa-ca.key";
 
     /// <summary>The TSA certificate's file name.</summary>
-    public const string CertificateFile = "tsa.pem";
+    internal const string CertificateFile = "tsa.pem";
 
     /// <summary>The TSA key's file name.</summary>
     public const string KeyFile = "tsa.key";

@@ -34,7 +34,7 @@ public sealed class AddressGuard
     /// Parses an allow-list entry: a CIDR network (<c>10.1.0.0/16</c>, <c>fd00::/8</c>) or a single address.
     /// </summary>
     /// <exception cref="ArgumentException">The entry is neither; the message quotes it.</exception>
-    public static IPNetwork ParseNetwork(string value)
+    internal static IPNetwork ParseNetwork(string value)
     {
         ArgumentNullException.ThrowIfNull(value);
         var text = value.Trim();
@@ -56,7 +56,7 @@ public sealed class AddressGuard
     }
 
     /// <summary>Checks <paramref name="address"/>: allowed when public or allow-listed, refused otherwise.</summary>
-    public AddressVerdict Check(IPAddress address)
+    internal AddressVerdict Check(IPAddress address)
     {
         ArgumentNullException.ThrowIfNull(address);
         if (address.IsIPv6LinkLocal && address.ScopeId != 0)
@@ -70,7 +70,7 @@ public sealed class AddressGuard
     }
 
     /// <summary>The class of an address, looking through IPv6 forms that embed an IPv4 address.</summary>
-    public static (AddressClass Class, IPAddress? Embedded, string? Form) Classify(IPAddress address)
+    internal static (AddressClass Class, IPAddress? Embedded, string? Form) Classify(IPAddress address)
     {
         ArgumentNullException.ThrowIfNull(address);
         if (address.AddressFamily == AddressFamily.InterNetwork)

@@ -20,7 +20,7 @@ public sealed record AddressVerdict(IPAddress Address, AddressClass Class, bool 
     /// The refusal as a sentence naming the rule and the setting that lifts it, e.g. "refused: 10.0.0.5 is a private
     /// address (RFC 1918); allow it with Capture:AllowedNetworks".
     /// </summary>
-    public string Explain()
+    internal string Explain()
     {
         var what = AddressClasses.Describe(Class);
         var subject = Embedded is null

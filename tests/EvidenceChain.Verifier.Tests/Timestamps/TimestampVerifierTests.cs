@@ -279,6 +279,33 @@ public sealed class TimestampVerifierTests : IClassFixture<TimestampVerifierTest
         Assert.Contains(TimestampFailure.BadSignature, failures);
     }
 
+    [Theory]
+    [InlineData("ec")]
+    [InlineData("rsa")]
+    public void VerifyResponse_RandomlyMangled_NeverThrows(string kind)
+    {
+        // Anywhere in the response, envelope included: the verifier answers with a failure, never an exception.
+        var tsa = kind == "ec" ? _tsas.Ec : _tsas.Rsa;
+        var response = tsa.Timestamp(Data);
+        var pinned = Pin(tsa);
+        var random = new Random(20261207);
+        for (var i = 0; i < 1500; i++)
+        {
+            var changed = (byte[])response.Clone();
+            for (var flips = random.Next(1, 4); flips > 0; flips--)
+            {
+                changed[random.Next(changed.Length)] ^= (byte)random.Next(1, 256);
+            }
+
+            var cut = random.Next(8) == 0 ? changed[..random.Next(changed.Length)] : changed;
+
+            var result = TimestampVerifier.VerifyResponse(cut, Data, pinned);
+            TimestampVerifier.TryReadResponse(cut, out _, out _);
+
+            Assert.True(result.IsValid || result.Message.Length > 0, $"round {i}");
+        }
+    }
+
     [Fact]
     public void VerifyResponse_Rejection_IsNotGranted()
     {

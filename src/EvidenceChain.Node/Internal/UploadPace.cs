@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 
 namespace EvidenceChain.Node.Internal;
 
@@ -42,6 +43,7 @@ internal sealed class UploadPace : IDisposable
 
     /// <summary>Runs one read, cancelled when the upload stalls or falls below the minimum rate.</summary>
     /// <exception cref="UploadTooSlowException">The read was cancelled for either; the message names the setting.</exception>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))] // a read that waits for the network needs no new box
     public async ValueTask<T> ReadAsync<TState, T>(
         Func<TState, CancellationToken, ValueTask<T>> read, TState state, CancellationToken cancellationToken)
     {

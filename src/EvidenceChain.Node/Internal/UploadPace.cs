@@ -89,14 +89,22 @@ internal sealed class UploadPace : IDisposable
     {
         if (_cancel is null || _cancel.IsCancellationRequested || callToken != _callToken)
         {
-            // First read, or the timer fired just as the last read completed in time: a fresh source.
+            // First read, or the timer fired just as the last read completed in time (and so is not armed): a fresh
+            // source, and the timer armed for this read.
             lock (_gate)
             {
                 ObjectDisposedException.ThrowIf(_disposed, this);
                 _cancel?.Dispose();
                 _callToken = callToken;
                 _cancel = CancellationTokenSource.CreateLinkedTokenSource(callToken);
-                _timer ??= _time.CreateTimer(static s => ((UploadPace)s!).OnTimer(), this, wait, Timeout.InfiniteTimeSpan);
+                if (_timer is null)
+                {
+                    _timer = _time.CreateTimer(static s => ((UploadPace)s!).OnTimer(), this, wait, Timeout.InfiniteTimeSpan);
+                }
+                else
+                {
+                    _timer.Change(wait, Timeout.InfiniteTimeSpan);
+                }
             }
         }
 

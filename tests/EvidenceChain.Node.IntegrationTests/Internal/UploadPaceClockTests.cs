@@ -63,6 +63,27 @@ public sealed class UploadPaceClockTests
     }
 
     [Fact]
+    public async Task ReadAsync_ReadCompletesAsTheTimerFires_LaterReadsStillWatched()
+    {
+        using var pace = new UploadPace(Limits(rate: 0), _time);
+
+        // A read that finishes with its data although the timer cancelled it at its deadline.
+        var late = new TaskCompletionSource<int>();
+        var pending = pace.ReadAsync(static (r, _) => new ValueTask<int>(r.Task), late, CancellationToken.None).AsTask();
+        _time.Advance(Idle);
+        late.SetResult(1);
+        Assert.Equal(1, await pending);
+
+        var read = new TaskCompletionSource<int>();
+        var next = ReadAsync(pace, read);
+        Assert.False(next.IsCompleted);
+        _time.Advance(Idle);
+
+        // Not armed again, the timer would leave this read waiting: fail after a real 10 s rather than hang.
+        await Assert.ThrowsAsync<UploadTooSlowException>(() => next.WaitAsync(TimeSpan.FromSeconds(10)));
+    }
+
+    [Fact]
     public async Task ReadAsync_BelowTheRateAfterTheGracePeriod_TooSlowNamingTheSetting()
     {
         using var pace = new UploadPace(Limits(rate: 100), _time);

@@ -54,7 +54,8 @@ internal static class FileEndpoints
                     rate.MinDataRate = null; // UploadPace enforces Limits:MinUploadBytesPerSecond and UploadIdleTimeout, with a clear error
                 }
 
-                var result = await intake.PreserveAsync(file, BodyChunksAsync(http.Request.Body, new UploadPace(limits.Value, time), http.RequestAborted), caller.KeyId, http.RequestAborted);
+                using var pace = new UploadPace(limits.Value, time);
+                var result = await intake.PreserveAsync(file, BodyChunksAsync(http.Request.Body, pace, http.RequestAborted), caller.KeyId, http.RequestAborted);
                 var stored = result.ToStoredEntry();
                 var response = new Api.V1.PreserveFileResponse
                 {
@@ -121,7 +122,7 @@ internal static class FileEndpoints
     {
         var buffer = new byte[BufferSize];
         int read;
-        while ((read = await pace.ReadAsync(token => body.ReadAsync(buffer, token), ct)) > 0)
+        while ((read = await pace.ReadAsync(static (state, token) => state.body.ReadAsync(state.buffer, token), (body, buffer), ct)) > 0)
         {
             pace.Received(read);
             yield return buffer.AsMemory(0, read);

@@ -49,7 +49,7 @@ internal sealed class EvidenceApi : EvidenceService.EvidenceServiceBase
         var caller = context.GetCaller();
         using var slot = _uploads.Acquire(caller.KeyId);
         var ct = context.CancellationToken;
-        var pace = new UploadPace(_limits, _time);
+        using var pace = new UploadPace(_limits, _time);
         if (!await NextAsync(requestStream, pace, ct))
         {
             throw new RpcException(new Status(StatusCode.InvalidArgument, "No metadata: the stream ended before its first message."));
@@ -128,7 +128,7 @@ internal sealed class EvidenceApi : EvidenceService.EvidenceServiceBase
     {
         try
         {
-            return await pace.ReadAsync(token => new ValueTask<bool>(requestStream.MoveNext(token)), ct);
+            return await pace.ReadAsync(static (stream, token) => new ValueTask<bool>(stream.MoveNext(token)), requestStream, ct);
         }
         catch (RpcException e) when (e.StatusCode == StatusCode.Internal && e.Status.Detail == "Incomplete message.")
         {

@@ -32,7 +32,7 @@ internal static class FileEndpoints
             HttpErrors.WriteAsync(http, new Status(StatusCode.InvalidArgument, $"index: expected a decimal entry index, got \"{index}\".")));
 
         app.MapPost("/v1/files", (HttpContext http, FileIntake intake, EvidenceLedger ledger, ApiKeyService keys, UploadSlots uploads,
-            ReceiptBuilder receipts, ILogger<FileIntake> logger, IOptions<NodeOptions> options, IOptions<NodeLimits> limits, TimeProvider time) =>
+            ReceiptBuilder receipts, EntryDisclosure disclosure, ILogger<FileIntake> logger, IOptions<NodeOptions> options, IOptions<NodeLimits> limits, TimeProvider time) =>
             HttpErrors.GuardAsync(http, logger, options.Value.DetailedErrors, async () =>
             {
                 var caller = keys.Authenticate(http.Request.Headers.Authorization.ToString(), [Role.Submitter]);
@@ -58,11 +58,13 @@ internal static class FileEndpoints
                 var stored = result.ToStoredEntry();
                 var response = new Api.V1.PreserveFileResponse
                 {
-                    Entry = Wire.ToProto(stored), TreeSize = result.TreeSize, SignedCheckpoint = result.SignedCheckpoint,
+                    Entry = Wire.ToProto(stored, await disclosure.ForAsync(caller, stored.Entry, http.RequestAborted)),
+                    TreeSize = result.TreeSize,
+                    SignedCheckpoint = result.SignedCheckpoint,
                 };
                 if (waitForReceipt)
                 {
-                    response.Receipt = ReceiptBuilder.ToProto(await receipts.BuildAsync(result.Index, wait: true, http.RequestAborted));
+                    response.Receipt = ReceiptBuilder.ToProto(await receipts.BuildAsync(result.Index, wait: true, http.RequestAborted, caller));
                 }
 
                 http.Response.ContentType = "application/json; charset=utf-8";

@@ -23,7 +23,7 @@ internal static class ArtefactAccess
         }
 
         var entry = (await ledger.GetEntryAsync(index, cancellationToken)).Entry;
-        if (caller.Role == Role.Submitter && entry.Draft.Submitter != caller.KeyId)
+        if (!MaySee(caller, entry))
         {
             throw new RpcException(new Status(StatusCode.PermissionDenied,
                 $"Entry {index} was submitted by another key; a submitter key may download only its own artefacts."));
@@ -37,6 +37,13 @@ internal static class ArtefactAccess
                 $"The content of {artefact.Name} (SHA-256 {artefact.Sha256}) is not stored on this node."));
         return (artefact, content);
     }
+
+    /// <summary>
+    /// Whether <paramref name="caller"/> may see <paramref name="entry"/>'s artefacts and the clear values of its committed
+    /// fields: a submitter only its own entries, case managers and admins any; nobody without a key.
+    /// </summary>
+    public static bool MaySee(Caller? caller, Core.Entries.LedgerEntry entry) =>
+        caller is not null && (caller.Role != Role.Submitter || entry.Draft.Submitter == caller.KeyId);
 
     /// <summary>Copies <paramref name="content"/> to <paramref name="write"/> in 256 KiB chunks, hashing what it serves.</summary>
     public static async Task<ArtefactDigests> CopyAsync(

@@ -51,8 +51,8 @@ internal sealed class ReceiptBuilder(
             TsaChainPem = time.TrustPem,
             Sm2VerifierKey = keys.Sm2VerifierKey,
             Disclosed = ArtefactAccess.MaySee(reader, entry.Entry) && await openings.ReadAsync(entry.Entry, cancellationToken) is { } disclosed
-                ? disclosed.Encode()
-                : null,
+                ? new ReadOnlyMemory<byte>(disclosed.Encode())
+                : (ReadOnlyMemory<byte>?)null, // typed: a null array or memory would convert to an empty, present member
             FileName = string.Create(CultureInfo.InvariantCulture, $"entry-{index}.evidence.zip"),
         };
     }

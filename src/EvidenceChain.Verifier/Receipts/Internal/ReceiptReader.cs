@@ -127,7 +127,7 @@ internal static class ReceiptReader
             CheckpointText = bytes[ReceiptMembers.CheckpointText],
             TimestampResponse = bytes[ReceiptMembers.TimestampResponse],
             UntrustedTsaChainPem = text.GetValueOrDefault(ReceiptMembers.TsaChain),
-            Disclosed = bytes.TryGetValue(ReceiptMembers.Disclosed, out var disclosed) ? disclosed : null,
+            Disclosed = bytes.TryGetValue(ReceiptMembers.Disclosed, out var disclosed) ? disclosed : (ReadOnlyMemory<byte>?)null, // typed: a null array converts to empty memory
             Artefacts = [.. artefacts.Select(member => new ReceiptArtefact(
                 member.FullName[ReceiptMembers.ArtefactFolder.Length..],
                 ct => zip.OpenAsync(member, ct)))],

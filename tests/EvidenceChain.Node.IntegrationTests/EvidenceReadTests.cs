@@ -108,7 +108,7 @@ public sealed class EvidenceReadTests(EvidenceReadTests.SharedContentNode fixtur
     public async Task DownloadArtefact_UnknownName_NotFoundListsNames()
     {
         await RpcAssert.FailsAsync(
-            StatusCode.NotFound, () => DownloadAsync(Node, _fixture.SubmitterKey, _fixture.First.Index, "b.bin"), "no artefact named \"b.bin\"", "a.bin");
+            StatusCode.NotFound, () => DownloadAsync(Node, _fixture.SubmitterKey, _fixture.First.Index, "b.bin"), "no artefact named \"b.bin\"", "file");
 
         Node.AssertNoErrors();
     }

@@ -180,16 +180,17 @@ public sealed class HttpJsonTests(HttpJsonTests.TwoEntryNode fixture) : IClassFi
         using var posted = await Node.Http.SendAsync(request);
         var response = Parser.Parse<PreserveFileResponse>(await ReadOkAsync(posted));
         var artefact = Assert.Single(response.Entry.Artefacts);
-        Assert.Equal(("scan \u00e9.png", "image/png", (ulong)content.Length, Sha256Hex(content)), (artefact.Name, artefact.MediaType, artefact.Size, artefact.Sha256));
-        Assert.Equal("Scan", response.Entry.Attributes["title"]);
+        Assert.Equal(("file", "image/png", (ulong)content.Length, Sha256Hex(content)), (artefact.Name, artefact.MediaType, artefact.Size, artefact.Sha256));
+        Assert.Equal(("scan \u00e9.png", "Scan"), (response.Entry.Disclosed["file-name"], response.Entry.Disclosed["title"]));
 
-        using var get = new HttpRequestMessage(HttpMethod.Get, $"/v1/entries/{response.Entry.Index}/artefacts/{Uri.EscapeDataString(artefact.Name)}");
+        using var get = new HttpRequestMessage(HttpMethod.Get, $"/v1/entries/{response.Entry.Index}/artefacts/{Uri.EscapeDataString("scan \u00e9.png")}");
         get.Headers.Authorization = new("Bearer", _fixture.SubmitterKey);
         using var download = await Node.Http.SendAsync(get);
 
         Assert.Equal(HttpStatusCode.OK, download.StatusCode);
         Assert.Equal(content, await download.Content.ReadAsByteArrayAsync());
         Assert.Equal("image/png", download.Content.Headers.ContentType?.ToString());
+        Assert.Equal("scan \u00e9.png", download.Content.Headers.ContentDisposition?.FileNameStar);
         Assert.Equal(content.Length, download.Content.Headers.ContentLength);
         Assert.Equal($"\"{Sha256Hex(content)}\"", download.Headers.ETag?.ToString());
         Assert.Equal($"sha-256=:{Convert.ToBase64String(System.Security.Cryptography.SHA256.HashData(content))}:", Assert.Single(download.Headers.GetValues("Repr-Digest")));

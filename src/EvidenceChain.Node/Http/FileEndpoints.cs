@@ -72,7 +72,7 @@ internal static class FileEndpoints
             }));
 
         app.MapGet("/v1/entries/{index}/artefacts/{name}", (HttpContext http, string index, string name, EvidenceLedger ledger, IBlobStore blobs,
-            ApiKeyService keys, ILogger<FileIntake> logger, IOptions<NodeOptions> options) =>
+            EntryOpenings openings, ApiKeyService keys, ILogger<FileIntake> logger, IOptions<NodeOptions> options) =>
             HttpErrors.GuardAsync(http, logger, options.Value.DetailedErrors, async () =>
             {
                 var caller = keys.Authenticate(http.Request.Headers.Authorization.ToString(), [Role.Submitter, Role.CaseManager, Role.Admin]);
@@ -81,14 +81,14 @@ internal static class FileEndpoints
                     throw new RpcException(new Status(StatusCode.InvalidArgument, $"index: expected a decimal entry index, got \"{index}\"."));
                 }
 
-                var (artefact, content) = await ArtefactAccess.OpenAsync(ledger, blobs, caller, i, name, http.RequestAborted);
+                var (artefact, content, fileName) = await ArtefactAccess.OpenAsync(ledger, blobs, openings, caller, i, name, http.RequestAborted);
                 await using (content)
                 {
                     http.Response.ContentType = artefact.MediaType;
                     http.Response.ContentLength = artefact.Size;
                     http.Response.Headers.ContentDisposition = new Microsoft.Net.Http.Headers.ContentDispositionHeaderValue("attachment")
                     {
-                        FileNameStar = artefact.Name,
+                        FileNameStar = fileName, // the file's own name for a caller allowed to see it
                     }.ToString();
                     http.Response.Headers.ETag = $"\"{artefact.Sha256}\"";
                     http.Response.Headers["Repr-Digest"] = $"sha-256=:{Convert.ToBase64String(artefact.Sha256.ToArray())}:";

@@ -23,6 +23,7 @@ internal sealed class EvidenceApi : EvidenceService.EvidenceServiceBase
     private readonly TimeProvider _time;
     private readonly ILogger<EvidenceApi> _logger;
     private readonly EntryDisclosure _disclosure;
+    private readonly EntryOpenings _openings;
 
     public EvidenceApi(
         EvidenceLedger ledger,
@@ -33,9 +34,11 @@ internal sealed class EvidenceApi : EvidenceService.EvidenceServiceBase
         IOptions<NodeLimits> limits,
         TimeProvider time,
         EntryDisclosure disclosure,
+        EntryOpenings openings,
         ILogger<EvidenceApi> logger)
     {
         _disclosure = disclosure;
+        _openings = openings;
         _time = time;
         _receipts = receipts;
         _ledger = ledger;
@@ -119,7 +122,7 @@ internal sealed class EvidenceApi : EvidenceService.EvidenceServiceBase
         DownloadArtefactRequest request, IServerStreamWriter<DownloadArtefactResponse> responseStream, ServerCallContext context)
     {
         var ct = context.CancellationToken;
-        var (artefact, content) = await ArtefactAccess.OpenAsync(_ledger, _blobs, context.GetCaller(), request.Index, request.Name, ct);
+        var (artefact, content, _) = await ArtefactAccess.OpenAsync(_ledger, _blobs, _openings, context.GetCaller(), request.Index, request.Name, ct);
         await using (content)
         {
             await responseStream.WriteAsync(new DownloadArtefactResponse { Artefact = Wire.ToProto(artefact) }, ct);

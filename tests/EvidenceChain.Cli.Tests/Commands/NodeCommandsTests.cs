@@ -31,9 +31,11 @@ public sealed partial class NodeCommandsTests(CliNode node) : IClassFixture<CliN
         Assert.Matches($"^{Regex(path)}: entry [0-9]+, leaf hash [0-9a-f]{{64}}$", lines[0]);
         Assert.Contains($"sha256 {Convert.ToHexStringLower(SHA256.HashData(content))}, {content.Length} bytes, text/plain", lines[1]);
         var index = lines[0].Split(' ')[2].TrimEnd(',');
-        var entry = Json(await Cli.RunAsync(node.Args(null, "entry", index, "--json")));
+        var entry = Json(await Cli.RunAsync(node.Args(node.SubmitterKey, "entry", index, "--json")));
+        var anonymous = Json(await Cli.RunAsync(node.Args(null, "entry", index, "--json")));
         Assert.Equal(lines[0][^64..], entry.GetProperty("leafHash").GetString());
         Assert.Equal("Witness statement", entry.GetProperty("disclosed").GetProperty("title").GetString());
+        Assert.Empty(anonymous.GetProperty("disclosed").EnumerateObject());
         Assert.StartsWith("commit-sha256:", entry.GetProperty("commitments").GetProperty("title").GetString(), StringComparison.Ordinal);
         var artefact = Assert.Single(entry.GetProperty("artefacts").EnumerateArray());
         Assert.Equal("file", artefact.GetProperty("name").GetString());

@@ -7,18 +7,18 @@ namespace EvidenceChain.Capture;
 public sealed class CaptureBusyException : Exception
 {
     /// <summary>Creates the exception.</summary>
-    public CaptureBusyException(string message)
+    internal CaptureBusyException(string message)
         : base(message)
     {
     }
 
     /// <summary>Creates the exception.</summary>
-    public CaptureBusyException()
+    internal CaptureBusyException()
     {
     }
 
     /// <summary>Creates the exception.</summary>
-    public CaptureBusyException(string message, Exception innerException)
+    internal CaptureBusyException(string message, Exception innerException)
         : base(message, innerException)
     {
     }

@@ -8,27 +8,27 @@ namespace EvidenceChain.Capture;
 public sealed class CaptureRefusedException : Exception
 {
     /// <summary>Creates the exception.</summary>
-    public CaptureRefusedException(string rule, string message)
+    internal CaptureRefusedException(string rule, string message)
         : base(message)
     {
         Rule = rule;
     }
 
     /// <summary>Creates the exception.</summary>
-    public CaptureRefusedException()
+    internal CaptureRefusedException()
     {
         Rule = string.Empty;
     }
 
     /// <summary>Creates the exception.</summary>
-    public CaptureRefusedException(string message)
+    internal CaptureRefusedException(string message)
         : base(message)
     {
         Rule = string.Empty;
     }
 
     /// <summary>Creates the exception.</summary>
-    public CaptureRefusedException(string message, Exception innerException)
+    internal CaptureRefusedException(string message, Exception innerException)
         : base(message, innerException)
     {
         Rule = string.Empty;

@@ -67,7 +67,7 @@ public sealed class PageCapturer : IDisposable
     public AddressGuard Guard { get; }
 
     /// <summary>True when a browser is configured.</summary>
-    public bool CanRender => _renderer is not null;
+    internal bool CanRender => _renderer is not null;
 
     /// <summary>
     /// Captures <paramref name="url"/>. The result is complete or failed with the reason; dispose it once its

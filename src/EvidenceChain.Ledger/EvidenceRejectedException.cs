@@ -7,19 +7,19 @@ namespace EvidenceChain.Ledger;
 public sealed class EvidenceRejectedException : Exception
 {
     /// <summary>Creates the exception.</summary>
-    public EvidenceRejectedException(string message)
+    internal EvidenceRejectedException(string message)
         : base(message)
     {
     }
 
     /// <summary>Creates the exception with its cause.</summary>
-    public EvidenceRejectedException(string message, Exception innerException)
+    internal EvidenceRejectedException(string message, Exception innerException)
         : base(message, innerException)
     {
     }
 
     /// <summary>Creates the exception.</summary>
-    public EvidenceRejectedException()
+    internal EvidenceRejectedException()
     {
     }
 }

@@ -7,18 +7,18 @@ namespace EvidenceChain.Ledger;
 public sealed class LedgerBusyException : Exception
 {
     /// <summary>Creates the exception.</summary>
-    public LedgerBusyException(string message)
+    internal LedgerBusyException(string message)
         : base(message)
     {
     }
 
     /// <summary>Creates the exception.</summary>
-    public LedgerBusyException()
+    internal LedgerBusyException()
     {
     }
 
     /// <summary>Creates the exception.</summary>
-    public LedgerBusyException(string message, Exception inner)
+    internal LedgerBusyException(string message, Exception inner)
         : base(message, inner)
     {
     }

@@ -4,18 +4,18 @@ namespace EvidenceChain.Storage;
 public sealed class BlobTooLargeException : Exception
 {
     /// <summary>Creates the exception.</summary>
-    public BlobTooLargeException(string message)
+    internal BlobTooLargeException(string message)
         : base(message)
     {
     }
 
     /// <summary>Creates the exception.</summary>
-    public BlobTooLargeException()
+    internal BlobTooLargeException()
     {
     }
 
     /// <summary>Creates the exception.</summary>
-    public BlobTooLargeException(string message, Exception inner)
+    internal BlobTooLargeException(string message, Exception inner)
         : base(message, inner)
     {
     }

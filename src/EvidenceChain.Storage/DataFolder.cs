@@ -24,16 +24,16 @@ public sealed class DataFolder : IDisposable
     public string LogPath => System.IO.Path.Combine(Path, "log");
 
     /// <summary>The content-addressed blob store.</summary>
-    public string BlobsPath => System.IO.Path.Combine(Path, "blobs");
+    internal string BlobsPath => System.IO.Path.Combine(Path, "blobs");
 
     /// <summary>The LiteDB index file.</summary>
-    public string IndexPath => System.IO.Path.Combine(Path, "index.db");
+    internal string IndexPath => System.IO.Path.Combine(Path, "index.db");
 
     /// <summary>The LiteDB file of the node's own state (API keys): not derived from the ledger, never rebuilt.</summary>
     public string StatePath => System.IO.Path.Combine(Path, "node.db");
 
     /// <summary>The openings of entries' committed fields (0600 files, as private as the artefacts).</summary>
-    public string OpeningsPath => System.IO.Path.Combine(Path, "openings");
+    internal string OpeningsPath => System.IO.Path.Combine(Path, "openings");
 
     /// <summary>Key files (0600).</summary>
     public string KeysPath => System.IO.Path.Combine(Path, "keys");

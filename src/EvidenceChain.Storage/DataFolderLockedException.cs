@@ -4,19 +4,19 @@ namespace EvidenceChain.Storage;
 public sealed class DataFolderLockedException : IOException
 {
     /// <summary>Creates the exception.</summary>
-    public DataFolderLockedException(string message, Exception inner)
+    internal DataFolderLockedException(string message, Exception inner)
         : base(message, inner)
     {
     }
 
     /// <summary>Creates the exception.</summary>
-    public DataFolderLockedException(string message)
+    internal DataFolderLockedException(string message)
         : base(message)
     {
     }
 
     /// <summary>Creates the exception.</summary>
-    public DataFolderLockedException()
+    internal DataFolderLockedException()
     {
     }
 }

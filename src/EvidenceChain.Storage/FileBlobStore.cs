@@ -28,7 +28,7 @@ public sealed class FileBlobStore : IBlobStore, IDisposable
     /// Opens the store in <paramref name="root"/>. The <paramref name="writer"/> (one per folder) creates the folder,
     /// removes temporary files left by a crash and cuts a torn tail off the newest pack; a reader only looks.
     /// </summary>
-    public FileBlobStore(string root, bool writer = true)
+    internal FileBlobStore(string root, bool writer = true)
         : this(root, writer, BlobPacks.DefaultRollAt)
     {
     }
@@ -90,7 +90,7 @@ public sealed class FileBlobStore : IBlobStore, IDisposable
     public IBlobUpload BeginUpload(bool withSm3) => new FileBlobUpload(this, withSm3);
 
     /// <summary>True when a blob with this SHA-256 is stored.</summary>
-    public bool Contains(Hash sha256) => Packs.Contains(sha256) || File.Exists(PathOf(sha256));
+    internal bool Contains(Hash sha256) => Packs.Contains(sha256) || File.Exists(PathOf(sha256));
 
     /// <inheritdoc/>
     public Stream? OpenRead(Hash sha256)

@@ -19,14 +19,14 @@ public sealed class FileOpeningStore : IOpeningStore
     private readonly string _root;
 
     /// <summary>Creates the store over <paramref name="root"/> (created on first write).</summary>
-    public FileOpeningStore(string root)
+    internal FileOpeningStore(string root)
     {
         ArgumentException.ThrowIfNullOrEmpty(root);
         _root = root;
     }
 
     /// <summary>The path of the openings stored under <paramref name="key"/>.</summary>
-    public string PathOf(Hash key)
+    internal string PathOf(Hash key)
     {
         var hex = key.ToString();
         return Path.Combine(_root, hex[..2], hex + Extension);

@@ -53,7 +53,7 @@ public sealed class FileTimestampStore : ITimestampStore, IDisposable
     public StoredTimestamp? Latest => _latest;
 
     /// <summary>The number of stored tokens.</summary>
-    public long Count => Interlocked.Read(ref _count);
+    internal long Count => Interlocked.Read(ref _count);
 
     /// <inheritdoc/>
     public Task AppendAsync(IReadOnlyList<StoredTimestamp> timestamps, CancellationToken cancellationToken)

@@ -60,7 +60,7 @@ public sealed class LiteDbEntryIndex : IEntryIndex, IDisposable
 
     /// <summary>Opens or creates the index file at <paramref name="path"/>; <paramref name="readOnly"/> for audits.</summary>
     /// <exception cref="LiteException">The file is not a readable LiteDB index.</exception>
-    public LiteDbEntryIndex(string path, bool readOnly = false)
+    internal LiteDbEntryIndex(string path, bool readOnly = false)
         : this(path, readOnly, DefaultReopenAfter)
     {
     }
@@ -112,7 +112,7 @@ public sealed class LiteDbEntryIndex : IEntryIndex, IDisposable
     public ulong IndexedSize => Volatile.Read(ref _chain) is { Length: > 0 } chain ? (ulong)chain[^1].End : 0;
 
     /// <summary>The number of runs the index is made of (for tests and diagnostics).</summary>
-    public int RunCount => Volatile.Read(ref _chain).Length;
+    internal int RunCount => Volatile.Read(ref _chain).Length;
 
     /// <inheritdoc/>
     public void Add(IReadOnlyList<IndexedEntry> entries)

@@ -41,7 +41,7 @@ public sealed class CaseBook
     }
 
     /// <summary>The number of cases.</summary>
-    public int Count => _cases.Count;
+    internal int Count => _cases.Count;
 
     /// <summary>
     /// Loads the cases from <paramref name="store"/>, checks every stored event against the ledger (same index, same

@@ -4,23 +4,23 @@ namespace EvidenceChain.Ledger.Cases;
 public sealed class CaseException : Exception
 {
     /// <summary>Creates the exception.</summary>
-    public CaseException(CaseFailure failure, string message)
+    internal CaseException(CaseFailure failure, string message)
         : base(message) => Failure = failure;
 
     /// <summary>Creates the exception (for serializers; prefer the other constructor).</summary>
-    public CaseException()
+    internal CaseException()
         : this(CaseFailure.InvalidArgument, "The case request was refused.")
     {
     }
 
     /// <summary>Creates the exception (for serializers; prefer the other constructor).</summary>
-    public CaseException(string message)
+    internal CaseException(string message)
         : this(CaseFailure.InvalidArgument, message)
     {
     }
 
     /// <summary>Creates the exception (for serializers; prefer the other constructor).</summary>
-    public CaseException(string message, Exception innerException)
+    internal CaseException(string message, Exception innerException)
         : base(message, innerException) => Failure = CaseFailure.InvalidArgument;
 
     /// <summary>Why it was refused.</summary>

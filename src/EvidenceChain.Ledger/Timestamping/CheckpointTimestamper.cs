@@ -81,7 +81,7 @@ public sealed class CheckpointTimestamper : IAsyncDisposable
         : _status;
 
     /// <summary>The stamped checkpoint with the largest size, or null.</summary>
-    public StoredTimestamp? Latest => _store.Latest;
+    internal StoredTimestamp? Latest => _store.Latest;
 
     /// <summary>The earliest stored token covering <paramref name="size"/> entries, or null when none does yet.</summary>
     public Task<StoredTimestamp?> FindCoveringAsync(ulong size, CancellationToken cancellationToken) =>
@@ -92,7 +92,7 @@ public sealed class CheckpointTimestamper : IAsyncDisposable
 
     /// <summary>Extracts the bytes a checkpoint's token covers: the note text, up to and including the blank line's first newline.</summary>
     /// <exception cref="FormatException">The signed note has no blank line.</exception>
-    public static byte[] NoteText(string signedNote) =>
+    internal static byte[] NoteText(string signedNote) =>
         Encoding.UTF8.GetBytes(SignedNote.TextOf(signedNote)
             ?? throw new FormatException("A signed note separates its text from its signatures with a blank line; this one has none."));
 

@@ -1,11 +1,13 @@
 using EvidenceChain.Ledger;
 using EvidenceChain.Ledger.Timestamping;
 using EvidenceChain.Node.Auth;
+using EvidenceChain.Node.Certificates;
 using EvidenceChain.Node.Http;
 using EvidenceChain.Node.Internal;
 using EvidenceChain.Node.Services;
 using EvidenceChain.Storage;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Options;
 
 namespace EvidenceChain.Node;
 
@@ -102,6 +104,11 @@ public sealed class EvidenceNode : IAsyncDisposable
         services.AddSingleton(_ => parts.Time);
         services.AddSingleton(_ => LogKeys.Read(parts.Ledger));
         services.AddSingleton<ReceiptBuilder>();
+        services.Configure<CertificateOptions>(builder.Configuration.GetSection("Certificate"));
+        services.AddSingleton(sp => new CertificateFactsReader(
+            parts.Ledger.Blobs, parts.Keys, sp.GetRequiredService<IOptions<CertificateOptions>>().Value, time));
+        services.AddSingleton(_ => parts.Signing);
+        services.AddSingleton<CertificateIssuer>();
         services.AddTsaRateLimit(limits.TsaRequestsPerSecondPerClient);
         services.AddSingleton(_ => parts.Cases);
         services.AddSingleton<CaseExporter>();
@@ -165,6 +172,8 @@ public sealed class EvidenceNode : IAsyncDisposable
 
             timestamping = NodeTimestamping.Start(ledger, timestampingOptions, time, loggers);
             parts.Time = timestamping;
+            parts.Signing = LoadDocumentSigning(ledger, time);
+            app.Lifetime.ApplicationStopped.Register(parts.Signing.Dispose);
             keyStore = DataFolderDamage.Open(ledger.Folder.Path, "node.db", [], () => new ApiKeyStore(ledger.Folder.StatePath));
             var keys = new ApiKeyService(keyStore, ledger.Ledger, time);
             app.Lifetime.ApplicationStopped.Register(keys.Dispose);
@@ -186,6 +195,7 @@ public sealed class EvidenceNode : IAsyncDisposable
             app.UseRateLimiter();
             app.MapTsa();
             app.MapReceipts();
+            app.MapCertificates();
             app.MapGrpcService<CaseApi>();
             app.MapCaseExports();
 
@@ -230,6 +240,20 @@ public sealed class EvidenceNode : IAsyncDisposable
         _keys.Dispose();
     }
 
+    private static DocumentSigningCredentials LoadDocumentSigning(FileLedger ledger, TimeProvider time)
+    {
+        var keysPath = ledger.Folder.KeysPath;
+        try
+        {
+            var certificate = DocumentSigningKeyFiles.LoadOrCreate(keysPath, ledger.Ledger.Origin, time);
+            return new DocumentSigningCredentials(certificate, DocumentSigningKeyFiles.LoadAuthority(keysPath));
+        }
+        catch (InvalidDataException e)
+        {
+            throw new DataFolderDamagedException(ledger.Folder.Path, "keys/" + DocumentSigningKeyFiles.CertificateFile, e);
+        }
+    }
+
     private static async Task<string> WriteFirstAdminKeyAsync(ApiKeyService keys, DataFolder folder, ILogger log)
     {
         // Its create event (by the node itself) is entry 0 of a new ledger.
@@ -248,6 +272,8 @@ public sealed class EvidenceNode : IAsyncDisposable
         public ApiKeyService Keys { get; set; } = null!;
 
         public NodeTimestamping Time { get; set; } = null!;
+
+        public DocumentSigningCredentials Signing { get; set; } = null!;
 
         public NodeCases Cases { get; set; } = null!;
     }

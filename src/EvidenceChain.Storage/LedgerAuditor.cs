@@ -87,6 +87,7 @@ public static class LedgerAuditor
         }
 
         report.Timestamps = TimestampAudit.Check(folder, key, roots, tsa, report);
+        DocumentSigningAudit.Check(folder.KeysPath, tsa?.Trusted, report);
         report.ApiKeys = ApiKeyAudit.Check(folder, digests.KeyEvents, report).Count;
         FolderAudit.NoteOthers(folder, report);
         return report;

@@ -3,6 +3,7 @@ using EvidenceChain.Api.V1;
 using EvidenceChain.Core;
 using EvidenceChain.Ledger;
 using EvidenceChain.Node.Auth;
+using EvidenceChain.Node.Certificates;
 using EvidenceChain.Node.Internal;
 using Google.Protobuf;
 using Grpc.Core;
@@ -22,6 +23,8 @@ internal sealed class EvidenceApi : EvidenceService.EvidenceServiceBase
     private readonly ReceiptBuilder _receipts;
     private readonly TimeProvider _time;
     private readonly ILogger<EvidenceApi> _logger;
+    private readonly CertificateIssuer _certificates;
+    private readonly ApiKeyService _keys;
 
     public EvidenceApi(
         EvidenceLedger ledger,
@@ -31,8 +34,12 @@ internal sealed class EvidenceApi : EvidenceService.EvidenceServiceBase
         ReceiptBuilder receipts,
         IOptions<NodeLimits> limits,
         TimeProvider time,
-        ILogger<EvidenceApi> logger)
+        ILogger<EvidenceApi> logger,
+        CertificateIssuer certificates,
+        ApiKeyService keys)
     {
+        _certificates = certificates;
+        _keys = keys;
         _time = time;
         _receipts = receipts;
         _ledger = ledger;
@@ -77,6 +84,31 @@ internal sealed class EvidenceApi : EvidenceService.EvidenceServiceBase
 
     public override async Task<Receipt> GetReceipt(GetReceiptRequest request, ServerCallContext context) =>
         ReceiptBuilder.ToProto(await _receipts.BuildAsync(request.Index, request.Wait, context.CancellationToken));
+
+    public override async Task GetCertificate(
+        GetCertificateRequest request, IServerStreamWriter<GetCertificateResponse> responseStream, ServerCallContext context)
+    {
+        var caller = request.WithArtefacts
+            ? _keys.Authenticate(context.GetHttpContext().Request.Headers.Authorization.ToString(), [Role.Submitter, Role.CaseManager, Role.Admin])
+            : null;
+        var certificate = await _certificates.IssueAsync(request.Index, caller, context.CancellationToken);
+        await responseStream.WriteAsync(new GetCertificateResponse
+        {
+            Info = new CertificateInfo
+            {
+                FileName = certificate.FileName,
+                Size = (ulong)certificate.Pdf.Length,
+                Sha256 = certificate.Sha256,
+                Number = certificate.Number,
+            },
+        }, context.CancellationToken);
+        const int Chunk = 256 * 1024;
+        for (var offset = 0; offset < certificate.Pdf.Length; offset += Chunk)
+        {
+            var piece = certificate.Pdf.AsMemory(offset, Math.Min(Chunk, certificate.Pdf.Length - offset));
+            await responseStream.WriteAsync(new GetCertificateResponse { Chunk = ByteString.CopyFrom(piece.Span) }, context.CancellationToken);
+        }
+    }
 
     public override async Task<Entry> GetEntry(GetEntryRequest request, ServerCallContext context)
     {

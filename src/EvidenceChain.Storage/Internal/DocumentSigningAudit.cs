@@ -1,0 +1,45 @@
+using System.Security.Cryptography.X509Certificates;
+
+namespace EvidenceChain.Storage.Internal;
+
+/// <summary>
+/// The audit's check of the document-signing files (<see cref="DocumentSigningKeyFiles"/>): both or neither exist,
+/// the key is mode 0600, the key signs what the certificate verifies, and the certificate chains to the node's CA.
+/// </summary>
+internal static class DocumentSigningAudit
+{
+    public static void Check(string keys, X509Certificate2Collection? trusted, AuditReport report)
+    {
+        var certificatePath = Path.Combine(keys, DocumentSigningKeyFiles.CertificateFile);
+        var keyPath = Path.Combine(keys, DocumentSigningKeyFiles.KeyFile);
+        if (!File.Exists(certificatePath) && !File.Exists(keyPath))
+        {
+            return;
+        }
+
+        if (!File.Exists(certificatePath) || !File.Exists(keyPath))
+        {
+            var present = File.Exists(certificatePath) ? DocumentSigningKeyFiles.CertificateFile : DocumentSigningKeyFiles.KeyFile;
+            report.Note($"keys/{present} is half of the document-signing pair; the node issues a new pair at its next start");
+            return;
+        }
+
+        if (!OperatingSystem.IsWindows() && (File.GetUnixFileMode(keyPath) & ~OwnerOnly.FileMode) != 0)
+        {
+            report.Problem("keys/" + DocumentSigningKeyFiles.KeyFile, "is readable by others than its owner (expected mode 0600)");
+        }
+
+        try
+        {
+            using var certificate = DocumentSigningKeyFiles.Load(certificatePath, keyPath);
+            if (trusted is { Count: > 0 } && !TsaKeyFiles.IssuedBy(certificate, trusted[0]))
+            {
+                report.Problem("keys/" + DocumentSigningKeyFiles.CertificateFile, $"does not chain to {TsaKeyFiles.AuthorityCertificateFile} (its signature does not verify under the CA)");
+            }
+        }
+        catch (InvalidDataException e)
+        {
+            report.Problem("keys/" + DocumentSigningKeyFiles.CertificateFile, e.Message);
+        }
+    }
+}

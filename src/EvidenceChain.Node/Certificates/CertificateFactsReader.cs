@@ -146,7 +146,7 @@ internal sealed class CertificateFactsReader(IBlobStore blobs, ApiKeyService key
         }
 
         what.Add(("抓取结果 Capture", status));
-        what.Add(("渲染 Rendering", Attribute(entry, "rendering") ?? "—"));
+        what.Add(("呈现 Rendering", Attribute(entry, "rendering") ?? "—"));
         what.Add(("抓取时间 Capture time", Rfc3339(entry.Time) + " (节点时间 node time)"));
         var warc = entry.Draft.Artefacts.FirstOrDefault(a => ArtefactName(a) == "capture.warc");
         if (withArtefacts && warc is not null && blobs.OpenRead(warc.Sha256) is { } content)

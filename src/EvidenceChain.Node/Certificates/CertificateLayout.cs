@@ -76,7 +76,7 @@ internal sealed class CertificateLayout
         Row("提交人 Submitter", f.Submitter);
         Row("节点运营方 Node operator", f.Operator);
 
-        Section("五、核验方法", "How to check", keepWithNext: 130);
+        Section("五、核验方法", "How to check", keepWithNext: 100);
         HowToCheck();
     }
 
@@ -93,7 +93,7 @@ internal sealed class CertificateLayout
         _gfx.DrawRectangle(new XPen(Accent, 0.5), 26, 26, w - 52, h - 52);
         if (!first)
         {
-            _gfx.DrawString($"电子数据保全证书 Electronic Evidence Preservation Certificate · {_facts.Number}（续 continued）", Font(8), new XSolidBrush(Muted), new XPoint(Margin, 48));
+            _gfx.DrawString($"电子数据保全证书 Electronic Evidence Preservation Certificate（续 continued）", Font(8), new XSolidBrush(Muted), new XRect(Margin, 40, Width, 10), XStringFormats.TopRight);
             _y = 62;
             return;
         }
@@ -101,10 +101,12 @@ internal sealed class CertificateLayout
         _gfx.DrawString("电子数据保全证书", Font(24, bold: true), new XSolidBrush(Accent), new XRect(0, 44, w, 34), XStringFormats.TopCenter);
         _gfx.DrawString("ELECTRONIC EVIDENCE PRESERVATION CERTIFICATE", Font(10.5), new XSolidBrush(Accent), new XRect(0, 80, w, 16), XStringFormats.TopCenter);
         _gfx.DrawLine(new XPen(Accent, 0.8), Margin + 60, 102, w - Margin - 60, 102);
-        var small = Font(8.5);
-        _gfx.DrawString($"证书编号 Certificate No.  {_facts.Number}", Font(9, bold: true), XBrushes.Black, new XPoint(Margin, 120));
-        _gfx.DrawString($"出具时间 Issued  {_facts.IssuedAt}", small, XBrushes.Black, new XRect(Margin, 112, Width, 12), XStringFormats.TopRight);
-        _y = 132;
+        const double Qr = 74;
+        DrawQr(_facts.VerifyUrl, w - Margin - Qr + 6, 32, Qr);
+        _gfx.DrawString("扫码核验 Scan to verify", Font(6.5), new XSolidBrush(Muted), new XRect(w - Margin - Qr + 6, 32 + Qr, Qr, 9), XStringFormats.TopCenter);
+        _gfx.DrawString($"证书编号 Certificate No.  {_facts.Number}", Font(9, bold: true), XBrushes.Black, new XPoint(Margin, 122));
+        _gfx.DrawString($"出具时间 Issued  {_facts.IssuedAt}", Font(8.5), new XSolidBrush(Muted), new XPoint(Margin, 134));
+        _y = 138;
         var intro = "兹证明：下列电子数据已由本节点固定于只可追加的证据账本（RFC 6962 默克尔树，签名检查点），并取得 RFC 3161 可信时间戳。"
             + "本证书经数字签名，并内嵌可离线核验的完整证明文件。\n"
             + "This certifies that the electronic data below was fixed by this node in its append-only evidence ledger (an RFC 6962 Merkle tree "
@@ -185,10 +187,9 @@ internal sealed class CertificateLayout
 
     private void HowToCheck()
     {
-        const double QrSize = 104;
         var f = _facts;
         var zip = f.ReceiptName;
-        var text = $"扫描二维码打开本条目的核验页面 Scan the QR code for this entry's verification page:\n{f.VerifyUrl}\n"
+        var text = $"本条目的核验页面（即第 1 页二维码）The entry's verification page (the QR code on page 1): {f.VerifyUrl}\n"
             + $"1. 取出内嵌证明 Extract the embedded proof: pdfdetach -saveall certificate.pdf  (→ {zip})\n"
             + $"2. 离线核验 Verify offline: evidencectl verify {zip} --log-key log.vkey --tsa-ca tsa-ca.pem\n"
             + $"3. 用 OpenSSL 核验时间戳 Check the timestamp with OpenSSL: unzip {zip} checkpoint.txt checkpoint.tsr; "
@@ -197,8 +198,8 @@ internal sealed class CertificateLayout
             + "log.vkey 与 tsa-ca.pem 须取自运营方公布的可信来源，并比对上述公钥指纹；证明文件内的 trust/ 副本仅供参考。"
             + "Take log.vkey and tsa-ca.pem from a source you trust (the operator publishes them) and compare the log key's fingerprint above; the copies under trust/ in the proof are for convenience only.";
         var font = Font(8);
-        var lines = Wrap(text, font, Width - QrSize - 14);
-        var height = Math.Max(QrSize + 12, (lines.Count * 10.5) + 8);
+        var lines = Wrap(text, font, Width - 8);
+        var height = (lines.Count * 10.5) + 8;
         if (_y + height > Bottom)
         {
             NewPage();
@@ -211,8 +212,6 @@ internal sealed class CertificateLayout
             y += 10.5;
         }
 
-        DrawQr(f.VerifyUrl, Margin + Width - QrSize, _y + 2, QrSize);
-        _gfx.DrawString("核验页面 Verification page", Font(7), new XSolidBrush(Muted), new XRect(Margin + Width - QrSize, _y + QrSize + 2, QrSize, 10), XStringFormats.TopCenter);
         _y += height;
     }
 
@@ -251,7 +250,7 @@ internal sealed class CertificateLayout
             gfx.DrawString($"Signed by \"{signerName}\" (PAdES B-T) with the proof {_facts.ReceiptName} embedded; any change invalidates the signature.",
                 font, brush, new XPoint(Margin, 807));
             gfx.DrawString(string.Create(CultureInfo.InvariantCulture, $"{_facts.Number} · 第 {i + 1} 页 共 {_pages.Count} 页 Page {i + 1} of {_pages.Count}"),
-                font, brush, new XRect(Margin, 32, w - (2 * Margin), 10), XStringFormats.TopRight);
+                font, brush, new XRect(Margin, 32, w - (2 * Margin), 10), XStringFormats.TopLeft);
         }
     }
 

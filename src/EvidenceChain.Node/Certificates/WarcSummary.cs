@@ -79,7 +79,8 @@ internal sealed record WarcSummary(string? Tls, string? Environment)
             var root = json.RootElement;
             string Get(string a, string b) =>
                 root.TryGetProperty(a, out var o) && o.ValueKind == JsonValueKind.Object && o.TryGetProperty(b, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString()! : "?";
-            var browser = root.TryGetProperty("parameters", out var p) && p.TryGetProperty("browser", out var b) && b.ValueKind == JsonValueKind.String ? b.GetString() : "?";
+            var browser = root.TryGetProperty("parameters", out var p) && p.TryGetProperty("browser", out var b) && b.ValueKind == JsonValueKind.String ? b.GetString()! : "?";
+            browser = browser.Split(';')[0]; // its switches are in the record, too long for one line
             var agent = root.TryGetProperty("userAgent", out var u) && u.ValueKind == JsonValueKind.String ? u.GetString() : "?";
             return $"{Get("software", "name")}/{Get("software", "version")} on {Get("operatingSystem", "description")} ({Get("operatingSystem", "architecture")}), {Get("software", "runtime")}; browser {browser}; user agent \"{agent}\"; resolver {Get("resolver", "description")}";
         }

@@ -32,7 +32,7 @@ internal static class DocumentSigningAudit
         try
         {
             using var certificate = DocumentSigningKeyFiles.Load(certificatePath, keyPath);
-            if (trusted is { Count: > 0 } && !TsaKeyFiles.IssuedBy(certificate, trusted[0]))
+            if (trusted?.FirstOrDefault() is { } authority && !TsaKeyFiles.IssuedBy(certificate, authority))
             {
                 report.Problem("keys/" + DocumentSigningKeyFiles.CertificateFile, $"does not chain to {TsaKeyFiles.AuthorityCertificateFile} (its signature does not verify under the CA)");
             }

@@ -58,6 +58,7 @@ public sealed class CertificateTests(CertificateTests.CertificateNode fixture, F
         var signature = await RunAsync("pdfsig", work.Path, path);
         Assert.Contains("Signature Validation: Signature is Valid.", signature);
         Assert.Contains("Total document signed", signature);
+        Assert.Contains("Signature Type: ETSI.CAdES.detached", signature);
 
         var fonts = (await RunAsync("pdffonts", work.Path, path)).Split('\n').Skip(2).Where(l => l.Trim().Length > 0).ToList();
         Assert.NotEmpty(fonts);

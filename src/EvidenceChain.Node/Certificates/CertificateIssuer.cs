@@ -58,10 +58,14 @@ internal sealed class CertificateIssuer(
         document.Info.Author = facts.Operator;
         document.Info.Creator = "EvidenceChain";
         var signer = new PadesSigner(credentials.Certificate, credentials.Authority, time.Authority);
-        CertificateLayout.Draw(document, facts, CertificateFonts.Family(options.Value.FontFile), signer.CertificateName);
+        var family = CertificateFonts.Family(options.Value.FontFile);
+        var (page, block) = CertificateLayout.Draw(document, facts, family, signer.CertificateName);
         CertificatePdf.EmbedReceipt(document, receipt.FileName, zip.ToArray(), stored.Entry.Time);
         DigitalSignatureHandler.ForDocument(document, signer, new DigitalSignatureOptions
         {
+            PageIndex = page,
+            Rectangle = block,
+            AppearanceHandler = new SignatureAppearance(document, signer.CertificateName, facts.IssuedAt, family),
             Reason = $"Evidence certificate {facts.Number}",
             Location = facts.Origin,
             ContactInfo = facts.Operator,

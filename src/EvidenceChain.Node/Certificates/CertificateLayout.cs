@@ -36,12 +36,25 @@ internal sealed class CertificateLayout
 
     private static double Width => XUnit.FromMillimeter(210).Point - (2 * Margin);
 
-    /// <summary>Draws the certificate into <paramref name="document"/> (which must be empty).</summary>
-    public static void Draw(PdfDocument document, CertificateFacts facts, string family, string signerName)
+    /// <summary>
+    /// Draws the certificate into <paramref name="document"/> (which must be empty) and returns where the signature's
+    /// visible block goes: the page index and the rectangle in PDF user space (origin bottom left).
+    /// </summary>
+    public static (int Page, XRect Rectangle) Draw(PdfDocument document, CertificateFacts facts, string family, string signerName)
     {
+        const double BlockWidth = 260, BlockHeight = 56;
         var layout = new CertificateLayout(document, facts, family);
         layout.DrawAll();
+        if (layout._y + BlockHeight + 16 > Bottom)
+        {
+            layout.NewPage();
+        }
+
+        var top = layout._y + 12;
+        var page = layout._pages[^1];
         layout.DrawFooters(signerName);
+        var x = Margin + Width - BlockWidth;
+        return (layout._pages.Count - 1, new XRect(x, page.Height.Point - top - BlockHeight, BlockWidth, BlockHeight));
     }
 
     private XFont Font(double size, bool bold = false) => new(_family, size, bold ? XFontStyleEx.Bold : XFontStyleEx.Regular);
@@ -189,30 +202,14 @@ internal sealed class CertificateLayout
     {
         var f = _facts;
         var zip = f.ReceiptName;
-        var text = $"本条目的核验页面（即第 1 页二维码）The entry's verification page (the QR code on page 1): {f.VerifyUrl}\n"
-            + $"1. 取出内嵌证明 Extract the embedded proof: pdfdetach -saveall certificate.pdf  (→ {zip})\n"
-            + $"2. 离线核验 Verify offline: evidencectl verify {zip} --log-key log.vkey --tsa-ca tsa-ca.pem\n"
-            + $"3. 用 OpenSSL 核验时间戳 Check the timestamp with OpenSSL: unzip {zip} checkpoint.txt checkpoint.tsr; "
-            + "openssl ts -verify -data checkpoint.txt -in checkpoint.tsr -CAfile tsa-ca.pem\n"
-            + "4. 核验本证书签名 Check this certificate's signature: pdfsig certificate.pdf (PAdES B-T)\n"
-            + "log.vkey 与 tsa-ca.pem 须取自运营方公布的可信来源，并比对上述公钥指纹；证明文件内的 trust/ 副本仅供参考。"
-            + "Take log.vkey and tsa-ca.pem from a source you trust (the operator publishes them) and compare the log key's fingerprint above; the copies under trust/ in the proof are for convenience only.";
-        var font = Font(8);
-        var lines = Wrap(text, font, Width - 8);
-        var height = (lines.Count * 10.5) + 8;
-        if (_y + height > Bottom)
-        {
-            NewPage();
-        }
-
-        var y = _y + 9;
-        foreach (var line in lines)
-        {
-            _gfx.DrawString(line, font, XBrushes.Black, new XPoint(Margin + 4, y));
-            y += 10.5;
-        }
-
-        _y += height;
+        Row("核验页面 Verification page", $"{f.VerifyUrl}\n（第 1 页二维码 the QR code on page 1）");
+        Row("1. 取出证明 Extract the proof", $"pdfdetach -saveall certificate.pdf\n→ {zip}（内嵌的完整离线证明 the embedded offline proof）");
+        Row("2. 离线核验 Verify offline", $"evidencectl verify {zip} --log-key log.vkey --tsa-ca tsa-ca.pem");
+        Row("3. OpenSSL 核验时间戳 Check the timestamp", $"unzip {zip} checkpoint.txt checkpoint.tsr\nopenssl ts -verify -data checkpoint.txt -in checkpoint.tsr -CAfile tsa-ca.pem");
+        Row("4. 核验本证书签名 Check this signature", "pdfsig certificate.pdf");
+        Row("信任锚 Trust anchors",
+            "log.vkey 与 tsa-ca.pem 须取自运营方公布的可信来源，并比对上述账本公钥指纹；证明文件内 trust/ 下的副本仅供参考。\n"
+            + "Take log.vkey and tsa-ca.pem from a source you trust (the operator publishes them) and compare the log key's fingerprint above; the copies under trust/ in the proof are for convenience only.");
     }
 
     private void DrawQr(string url, double x, double y, double size)

@@ -25,6 +25,9 @@ def gb2312(first_row, last_row):
             points.update(ord(c) for c in text)
 gb2312(0xA1, 0xA9)   # symbols, full-width ASCII, kana, Greek, Cyrillic, box drawing
 gb2312(0xB0, 0xD7)   # level 1: the 3,755 most common hanzi
+import glob
+for source in glob.glob("src/EvidenceChain.Node/Certificates/*.cs"):  # every character the certificate's own text uses
+    points.update(ord(c) for c in open(source, encoding="utf-8").read() if ord(c) >= 0x80)
 with open(sys.argv[1], "w") as f:
     f.write(",".join(f"U+{p:04X}" for p in sorted(points)))
 PY

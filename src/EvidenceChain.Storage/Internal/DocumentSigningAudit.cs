@@ -1,4 +1,6 @@
+using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using System.Text;
 
 namespace EvidenceChain.Storage.Internal;
 
@@ -32,12 +34,27 @@ internal static class DocumentSigningAudit
         try
         {
             using var certificate = DocumentSigningKeyFiles.Load(certificatePath, keyPath);
+            if (File.ReadAllText(certificatePath, Encoding.ASCII) != certificate.ExportCertificatePem() + "\n")
+            {
+                report.Problem("keys/" + DocumentSigningKeyFiles.CertificateFile, "is not in canonical form (one PEM certificate and one newline)");
+            }
+
+            using (var key = ECDsa.Create())
+            {
+                var text = File.ReadAllText(keyPath, Encoding.ASCII);
+                key.ImportFromPem(text);
+                if (text != key.ExportPkcs8PrivateKeyPem() + "\n")
+                {
+                    report.Problem("keys/" + DocumentSigningKeyFiles.KeyFile, "is not in canonical form (PKCS #8 PEM and one newline)");
+                }
+            }
+
             if (trusted?.FirstOrDefault() is { } authority && !TsaKeyFiles.IssuedBy(certificate, authority))
             {
                 report.Problem("keys/" + DocumentSigningKeyFiles.CertificateFile, $"does not chain to {TsaKeyFiles.AuthorityCertificateFile} (its signature does not verify under the CA)");
             }
         }
-        catch (InvalidDataException e)
+        catch (Exception e) when (e is InvalidDataException or CryptographicException or ArgumentException)
         {
             report.Problem("keys/" + DocumentSigningKeyFiles.CertificateFile, e.Message);
         }

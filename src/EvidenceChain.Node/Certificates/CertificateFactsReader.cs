@@ -20,6 +20,11 @@ namespace EvidenceChain.Node.Certificates;
 internal sealed class CertificateFactsReader(IBlobStore blobs, ApiKeyService keys, CertificateOptions options, TimeProvider time)
 {
     private const long MaxWarcSummaryBytes = 1 << 20;
+    private const int MaxCachedSm3 = 4096;
+
+    // SM3 computed from stored content, by SHA-256: a public certificate of a large file must not cost a full read
+    // every time it is asked for. Cleared when full; thread-safe.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<Core.Hash, Core.Hash> _sm3 = new();
 
     public async Task<CertificateFacts> ReadAsync(StoredEntry stored, ReceiptContents receipt, Caller? caller, CancellationToken cancellationToken)
     {
@@ -109,6 +114,11 @@ internal sealed class CertificateFactsReader(IBlobStore blobs, ApiKeyService key
             return listed.ToString();
         }
 
+        if (_sm3.TryGetValue(file.Sha256, out var known))
+        {
+            return $"{known} (计算自存储内容 computed from the stored content; not in the entry)";
+        }
+
         var content = blobs.OpenRead(file.Sha256);
         if (content is null)
         {
@@ -126,9 +136,18 @@ internal sealed class CertificateFactsReader(IBlobStore blobs, ApiKeyService key
             }
 
             var digests = hasher.Finish();
-            return digests.Sha256 == file.Sha256 && digests.Size == file.Size && digests.Sm3 is { } sm3
-                ? $"{sm3} (计算自存储内容 computed from the stored content; not in the entry)"
-                : "— (the stored content does not match the entry's SHA-256: run evidencectl audit)";
+            if (digests.Sha256 != file.Sha256 || digests.Size != file.Size || digests.Sm3 is not { } sm3)
+            {
+                return "— (the stored content does not match the entry's SHA-256: run evidencectl audit)";
+            }
+
+            if (_sm3.Count >= MaxCachedSm3)
+            {
+                _sm3.Clear();
+            }
+
+            _sm3[file.Sha256] = sm3;
+            return $"{sm3} (计算自存储内容 computed from the stored content; not in the entry)";
         }
     }
 

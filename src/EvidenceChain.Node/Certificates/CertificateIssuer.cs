@@ -24,15 +24,42 @@ internal sealed class CertificateIssuer(
     CertificateFactsReader reader,
     NodeTimestamping time,
     DocumentSigningCredentials credentials,
-    IOptions<CertificateOptions> options)
+    IOptions<CertificateOptions> options,
+    IOptions<NodeLimits> limits) : IDisposable
 {
+    private readonly SemaphoreSlim _making = new(Math.Max(1, limits.Value.MaxConcurrentCertificates));
+
+    /// <inheritdoc/>
+    public void Dispose() => _making.Dispose();
+
     /// <summary>
     /// Issues the certificate of entry <paramref name="index"/>. With a <paramref name="caller"/> it states what only
     /// the artefacts show (screenshot, TLS, environment), so the caller must be allowed to download them: a submitter
     /// its own entries only.
     /// </summary>
-    /// <exception cref="RpcException">NOT_FOUND beyond the log, PERMISSION_DENIED, UNAVAILABLE when no token covers the entry in time.</exception>
+    /// <exception cref="RpcException">
+    /// NOT_FOUND beyond the log, PERMISSION_DENIED, UNAVAILABLE when no token covers the entry in time, RESOURCE_EXHAUSTED
+    /// when Limits:MaxConcurrentCertificates are being made.
+    /// </exception>
     public async Task<IssuedCertificate> IssueAsync(ulong index, Caller? caller, CancellationToken cancellationToken)
+    {
+        if (!_making.Wait(0, CancellationToken.None))
+        {
+            throw new RpcException(new Status(StatusCode.ResourceExhausted, string.Create(CultureInfo.InvariantCulture,
+                $"{limits.Value.MaxConcurrentCertificates} certificates are being made already (Limits:MaxConcurrentCertificates); retry shortly.")));
+        }
+
+        try
+        {
+            return await MakeAsync(index, caller, cancellationToken);
+        }
+        finally
+        {
+            _making.Release();
+        }
+    }
+
+    private async Task<IssuedCertificate> MakeAsync(ulong index, Caller? caller, CancellationToken cancellationToken)
     {
         var size = ledger.Latest.Size;
         if (index >= size)

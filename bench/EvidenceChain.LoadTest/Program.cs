@@ -13,6 +13,7 @@ using Microsoft.Extensions.Logging;
 //   ingest: N concurrent gRPC clients preserve 1 KiB files; acknowledged = durable. Reports entries/s and latency.
 //   proofs: inclusion proofs over gRPC from N concurrent clients against a ledger of --entries entries.
 //   append: the ledger alone, without gRPC or blobs.
+//   certificates: evidence certificates per second (CertificateLoad.cs).
 // The node runs in this process on 127.0.0.1 with a fresh data folder (or --data DIR to reuse one), so client and
 // node share the machine's cores, as they would on one box; the process runs server GC, as the node does alone.
 // The clients call through Grpc.Net.Client over SocketsHttpHandler, as an application would call the node, on
@@ -30,8 +31,9 @@ long allocatedPerOperation = 0;
 var jitInWindow = TimeSpan.Zero;
 long acknowledged = 0;
 
+string[] extraSettings = mode == "certificates" ? ["--Capture:AllowedNetworks:0", "127.0.0.0/8"] : []; // captures a loopback page
 await using var node = await EvidenceNode.StartAsync(
-    ["--data", dataPath, "--grpc", "http://127.0.0.1:0", "--http", "http://127.0.0.1:0", "--Limits:MaxConcurrentUploadsPerKey", "100000"],
+    ["--data", dataPath, "--grpc", "http://127.0.0.1:0", "--http", "http://127.0.0.1:0", "--Limits:MaxConcurrentUploadsPerKey", "100000", .. extraSettings],
     b => b.Logging.AddFilter(level => level >= LogLevel.Warning));
 using var channel = GrpcChannel.ForAddress(node.GrpcAddress, new GrpcChannelOptions
 {
@@ -50,6 +52,7 @@ try
         "ingest" => await IngestAsync(),
         "proofs" => await ProofsAsync(),
         "append" => await AppendAsync(),
+        "certificates" => await CertificateLoad.RunAsync(node, channels, clients, seconds, warmup),
         _ => Usage(),
     };
 }
@@ -217,7 +220,7 @@ static CallOptions Auth(string key) => new(new Metadata { { "authorization", "Be
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: EvidenceChain.LoadTest ingest|proofs|append [--clients N] [--connections N] [--seconds S] [--warmup S] [--entries N] [--data DIR]");
+    Console.Error.WriteLine("usage: EvidenceChain.LoadTest ingest|proofs|append|certificates [--clients N] [--connections N] [--seconds S] [--warmup S] [--entries N] [--data DIR]");
     return 2;
 }
 

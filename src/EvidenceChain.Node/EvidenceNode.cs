@@ -2,11 +2,13 @@ using System.Security.Cryptography;
 using EvidenceChain.Ledger;
 using EvidenceChain.Ledger.Timestamping;
 using EvidenceChain.Node.Auth;
+using EvidenceChain.Node.Certificates;
 using EvidenceChain.Node.Http;
 using EvidenceChain.Node.Internal;
 using EvidenceChain.Node.Services;
 using EvidenceChain.Storage;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Options;
 
 namespace EvidenceChain.Node;
 
@@ -103,6 +105,11 @@ public sealed class EvidenceNode : IAsyncDisposable
         services.AddSingleton(_ => parts.Time);
         services.AddSingleton(_ => LogKeys.Read(parts.Ledger));
         services.AddSingleton<ReceiptBuilder>();
+        services.Configure<CertificateOptions>(builder.Configuration.GetSection("Certificate"));
+        services.AddSingleton(sp => new CertificateFactsReader(
+            parts.Ledger.Blobs, parts.Keys, sp.GetRequiredService<EntryDisclosure>(), sp.GetRequiredService<IOptions<CertificateOptions>>().Value, time));
+        services.AddSingleton(_ => parts.Signing);
+        services.AddSingleton<CertificateIssuer>();
         services.AddTsaRateLimit(limits.TsaRequestsPerSecondPerClient);
         services.AddSingleton(_ => parts.Cases);
         services.AddSingleton<CaseExporter>();
@@ -168,6 +175,8 @@ public sealed class EvidenceNode : IAsyncDisposable
 
             timestamping = NodeTimestamping.Start(ledger, timestampingOptions, time, loggers);
             parts.Time = timestamping;
+            parts.Signing = LoadDocumentSigning(ledger, time);
+            app.Lifetime.ApplicationStopped.Register(parts.Signing.Dispose);
             keyStore = DataFolderDamage.Open(ledger.Folder.Path, "node.db", [], () => new ApiKeyStore(ledger.Folder.StatePath));
             // Salts of committed fields: the node's CSPRNG, named here once (docs/formats.md §1.5).
             var openings = new EntryOpenings(
@@ -193,6 +202,7 @@ public sealed class EvidenceNode : IAsyncDisposable
             app.UseRateLimiter();
             app.MapTsa();
             app.MapReceipts();
+            app.MapCertificates();
             app.MapGrpcService<CaseApi>();
             app.MapCaseExports();
 
@@ -237,6 +247,20 @@ public sealed class EvidenceNode : IAsyncDisposable
         _keys.Dispose();
     }
 
+    private static DocumentSigningCredentials LoadDocumentSigning(FileLedger ledger, TimeProvider time)
+    {
+        var keysPath = ledger.Folder.KeysPath;
+        try
+        {
+            var certificate = DocumentSigningKeyFiles.LoadOrCreate(keysPath, ledger.Ledger.Origin, time);
+            return new DocumentSigningCredentials(certificate, DocumentSigningKeyFiles.LoadAuthority(keysPath));
+        }
+        catch (InvalidDataException e)
+        {
+            throw new DataFolderDamagedException(ledger.Folder.Path, "keys/" + DocumentSigningKeyFiles.CertificateFile, e);
+        }
+    }
+
     private static async Task<string> WriteFirstAdminKeyAsync(ApiKeyService keys, DataFolder folder, ILogger log)
     {
         // Its create event (by the node itself) is entry 0 of a new ledger.
@@ -255,6 +279,8 @@ public sealed class EvidenceNode : IAsyncDisposable
         public ApiKeyService Keys { get; set; } = null!;
 
         public NodeTimestamping Time { get; set; } = null!;
+
+        public DocumentSigningCredentials Signing { get; set; } = null!;
 
         public NodeCases Cases { get; set; } = null!;
 

@@ -22,6 +22,12 @@ internal sealed class NodeLimits
     public int MaxWaitingReceiptRequests { get; set; } = 1024;
 
     /// <summary>
+    /// Evidence certificates made at once (each lays out, signs and timestamps a PDF: tens of milliseconds of CPU);
+    /// one more is refused with RESOURCE_EXHAUSTED. Default 4.
+    /// </summary>
+    public int MaxConcurrentCertificates { get; set; } = 4;
+
+    /// <summary>
     /// How long an upload (gRPC PreserveFile, <c>POST /v1/files</c>) may go without receiving any data before the
     /// node ends it (DEADLINE_EXCEEDED, HTTP 408), keeping nothing. Default 30 s; zero turns the check off.
     /// </summary>

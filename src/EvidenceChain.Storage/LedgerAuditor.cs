@@ -89,6 +89,7 @@ public static class LedgerAuditor
         report.Timestamps = TimestampAudit.Check(folder, key, roots, tsa, report);
         var revealed = OpeningsAudit.Check(folder, digests.Committed, report);
         var keyEvents = digests.KeyEvents.Select(e => revealed.GetValueOrDefault(e.Index, e)).ToList();
+        DocumentSigningAudit.Check(folder.KeysPath, tsa?.Trusted, report);
         report.ApiKeys = ApiKeyAudit.Check(folder, keyEvents, report).Count;
         FolderAudit.NoteOthers(folder, report);
         return report;

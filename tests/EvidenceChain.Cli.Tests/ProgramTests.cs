@@ -20,6 +20,7 @@ public sealed partial class ProgramTests
         { ["find"], ["<FILE>", "--sha256", "--sm3"] },
         { ["download"], ["<INDEX>", "<NAME>", "-o, --output", "--force"] },
         { ["receipt"], ["<INDEX>", "-o, --output", "--with-artefacts", "--no-wait", "--force"] },
+        { ["certificate"], ["<INDEX>", "-o, --output", "--with-artefacts", "--force"] },
         { ["checkpoint"], ["--key"] },
         { ["proof"], ["<INDEX>", "--size", "--key"] },
         { ["consistency"], ["<OLD>", "<NEW>", "--key"] },
@@ -54,7 +55,7 @@ public sealed partial class ProgramTests
             Assert.Contains(option, result.Out, StringComparison.Ordinal);
         }
 
-        foreach (var command in new[] { "preserve", "capture", "entry", "find", "download", "receipt", "checkpoint", "proof", "consistency", "case", "keys", "note", "verify", "verify-case", "keygen", "audit", "reindex" })
+        foreach (var command in new[] { "preserve", "capture", "entry", "find", "download", "receipt", "certificate", "checkpoint", "proof", "consistency", "case", "keys", "note", "verify", "verify-case", "keygen", "audit", "reindex" })
         {
             Assert.Contains($"\n  {command} ", result.Out, StringComparison.Ordinal);
         }
@@ -126,7 +127,7 @@ public sealed partial class ProgramTests
             }
         }
 
-        Assert.Equal(1 + 17 + 2 + 1 + 8 + 3, seen);
+        Assert.Equal(1 + 18 + 2 + 1 + 8 + 3, seen);
     }
 
     [Theory]
@@ -165,7 +166,7 @@ public sealed partial class ProgramTests
         var result = await Cli.RunAsync("[suggest]", word);
 
         Assert.True(result.ExitCode == 0, result.ToString());
-        var expected = word == "c" ? new[] { "capture", "case", "checkpoint", "consistency" } : ["capture", "case"];
+        var expected = word == "c" ? new[] { "capture", "case", "certificate", "checkpoint", "consistency" } : ["capture", "case"];
         Assert.Equal(expected, result.OutLines.Take(expected.Length));
     }
 
@@ -201,9 +202,10 @@ public sealed partial class ProgramTests
     [InlineData("proof", "bogus")]
     [InlineData("entry", "abc")]
     [InlineData("receipt", "abc")]
+    [InlineData("certificate", "abc")]
     public async Task RunAsync_NonNumericIndex_NamesTheArgument(string command, string index)
     {
-        var result = await Cli.RunAsync(command == "receipt" ? [command, index, "-o", "x.zip"] : [command, index]);
+        var result = await Cli.RunAsync(command is "receipt" or "certificate" ? [command, index, "-o", "x.out"] : [command, index]);
 
         Cli.AssertUsage(result, $"INDEX must be a whole number, got \"{index}\"");
     }
@@ -211,6 +213,7 @@ public sealed partial class ProgramTests
     [Theory]
     [InlineData("entry")]
     [InlineData("receipt")]
+    [InlineData("certificate")]
     [InlineData("download")]
     public async Task RunAsync_MissingArgument_NamesIt(string command)
     {

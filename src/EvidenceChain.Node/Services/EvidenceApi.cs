@@ -3,6 +3,7 @@ using EvidenceChain.Api.V1;
 using EvidenceChain.Core;
 using EvidenceChain.Ledger;
 using EvidenceChain.Node.Auth;
+using EvidenceChain.Node.Certificates;
 using EvidenceChain.Node.Internal;
 using Google.Protobuf;
 using Grpc.Core;
@@ -24,6 +25,8 @@ internal sealed class EvidenceApi : EvidenceService.EvidenceServiceBase
     private readonly ILogger<EvidenceApi> _logger;
     private readonly EntryDisclosure _disclosure;
     private readonly EntryOpenings _openings;
+    private readonly CertificateIssuer _certificates;
+    private readonly ApiKeyService _keys;
 
     public EvidenceApi(
         EvidenceLedger ledger,
@@ -35,10 +38,14 @@ internal sealed class EvidenceApi : EvidenceService.EvidenceServiceBase
         TimeProvider time,
         EntryDisclosure disclosure,
         EntryOpenings openings,
-        ILogger<EvidenceApi> logger)
+        ILogger<EvidenceApi> logger,
+        CertificateIssuer certificates,
+        ApiKeyService keys)
     {
         _disclosure = disclosure;
         _openings = openings;
+        _certificates = certificates;
+        _keys = keys;
         _time = time;
         _receipts = receipts;
         _ledger = ledger;
@@ -84,6 +91,31 @@ internal sealed class EvidenceApi : EvidenceService.EvidenceServiceBase
 
     public override async Task<Receipt> GetReceipt(GetReceiptRequest request, ServerCallContext context) =>
         ReceiptBuilder.ToProto(await _receipts.BuildAsync(request.Index, request.Wait, context.CancellationToken, _disclosure.Reader(context)));
+
+    public override async Task GetCertificate(
+        GetCertificateRequest request, IServerStreamWriter<GetCertificateResponse> responseStream, ServerCallContext context)
+    {
+        var caller = request.WithArtefacts
+            ? _keys.Authenticate(context.GetHttpContext().Request.Headers.Authorization.ToString(), [Role.Submitter, Role.CaseManager, Role.Admin])
+            : null;
+        var certificate = await _certificates.IssueAsync(request.Index, caller, context.CancellationToken);
+        await responseStream.WriteAsync(new GetCertificateResponse
+        {
+            Info = new CertificateInfo
+            {
+                FileName = certificate.FileName,
+                Size = (ulong)certificate.Pdf.Length,
+                Sha256 = certificate.Sha256,
+                Number = certificate.Number,
+            },
+        }, context.CancellationToken);
+        const int Chunk = 256 * 1024;
+        for (var offset = 0; offset < certificate.Pdf.Length; offset += Chunk)
+        {
+            var piece = certificate.Pdf.AsMemory(offset, Math.Min(Chunk, certificate.Pdf.Length - offset));
+            await responseStream.WriteAsync(new GetCertificateResponse { Chunk = ByteString.CopyFrom(piece.Span) }, context.CancellationToken);
+        }
+    }
 
     public override async Task<Entry> GetEntry(GetEntryRequest request, ServerCallContext context)
     {

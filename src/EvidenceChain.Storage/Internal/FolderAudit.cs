@@ -14,6 +14,7 @@ internal static class FolderAudit
         "keys/" + LogKeyFiles.Sm2PrivateKeyFile, "keys/" + LogKeyFiles.Sm2VerifierKeyFile, "keys/" + LogKeyFiles.Sm2PublicKeyPemFile,
         "keys/" + TsaKeyFiles.AuthorityCertificateFile, "keys/" + TsaKeyFiles.AuthorityKeyFile,
         "keys/" + TsaKeyFiles.CertificateFile, "keys/" + TsaKeyFiles.KeyFile, "keys/" + TsaSerialFile.FileName, "keys/admin.apikey",
+        "keys/" + DocumentSigningKeyFiles.CertificateFile, "keys/" + DocumentSigningKeyFiles.KeyFile,
     ];
 
     public static void NoteOthers(DataFolder folder, AuditReport report)

@@ -93,6 +93,21 @@ internal static partial class CommandTree
             Flag("--force", "replace an existing FILE")));
 
         root.Add(Command(
+            "certificate",
+            """
+            Saves entry INDEX's evidence certificate (电子数据保全证书): a bilingual PDF stating what was preserved, when,
+            where and by whom, with a QR code of the entry's verification page, the entry's receipt embedded (pdfdetach
+            -saveall FILE extracts it for evidencectl verify) and the node's signature (PAdES B-T; check it with pdfsig
+            FILE). Needs no key without --with-artefacts.
+            """,
+            console,
+            CertificateCommand.RunAsync,
+            Argument("INDEX", "the entry's index"),
+            Value("--output", "FILE.pdf", "the file to write (required)", "-o"),
+            Flag("--with-artefacts", "also state what only the artefacts show: a web page's screenshot, TLS certificate and capture environment (needs a key that may download them)"),
+            Flag("--force", "replace an existing FILE")));
+
+        root.Add(Command(
             "checkpoint",
             """
             Prints the node's latest checkpoint, a C2SP signed note (origin, tree size, root hash, signatures), on

@@ -235,6 +235,7 @@ internal static partial class CommandTree
         ["find"] = "Lists the entries that preserved a file or digest.",
         ["download"] = "Downloads an entry's artefact, checked against its digest. [submitter, case-manager, admin]",
         ["receipt"] = "Saves entry INDEX's receipt for offline verification.",
+        ["certificate"] = "Saves entry INDEX's signed evidence certificate (PDF, the receipt inside).",
         ["checkpoint"] = "Prints the node's latest signed checkpoint.",
         ["consistency"] = "Verifies that the log at size OLD is a prefix of the log at size NEW.",
         ["case"] = "Cases: evidence grouped under a provable custody history.",

@@ -141,16 +141,10 @@ internal sealed class TrustAnchors
             return null;
         }
 
-        var cas = new System.Security.Cryptography.X509Certificates.X509Certificate2Collection();
-        foreach (var ca in TsaCas)
-        {
-            cas.AddRange(TimestampVerifier.ReadPem(ca.Pem));
-        }
-
         return new ReceiptTrust
         {
             LogKey = LogKey.Key,
-            TsaCas = cas,
+            TsaCas = [.. TsaCas.SelectMany(c => TimestampVerifier.ReadPem(c.Pem))],
             CheckpointChecks = Sm2Key is null ? [] : [CheckpointChecks.Sm2Signature(Sm2Key.Key)],
         };
     }

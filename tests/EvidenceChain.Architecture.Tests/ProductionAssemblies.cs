@@ -28,10 +28,11 @@ internal static class ProductionAssemblies
         "EvidenceChain.Verifier",
         "EvidenceChain.Verifier",
         [
-            "EvidenceChain.Core",
-            "System.Collections", "System.Collections.Immutable", "System.Collections.NonGeneric", "System.Formats.Asn1", "System.IO.Compression",
+            // BouncyCastle: RFC 3161 tokens, CMS and X.509 in managed code, so the verifier also runs in a browser.
+            "BouncyCastle.Cryptography", "EvidenceChain.Core",
+            "System.Collections", "System.Collections.Immutable", "System.Formats.Asn1", "System.IO.Compression",
             "System.Linq", "System.Memory", "System.Runtime", "System.Runtime.Numerics", "System.Security.Cryptography",
-            "System.Security.Cryptography.Pkcs", "System.Text.Encoding.Extensions",
+            "System.Text.Encoding.Extensions",
         ],
         [IoRules.NoIo],
         []);
@@ -100,8 +101,7 @@ internal static class ProductionAssemblies
             "Microsoft.Extensions.Hosting.Abstractions", "Microsoft.Extensions.Logging.Abstractions",
             "Microsoft.Extensions.Options", "Microsoft.Extensions.Options.ConfigurationExtensions",
             "Microsoft.Extensions.Primitives", "Microsoft.Net.Http.Headers", "System.Collections",
-            "System.Collections.Concurrent", "System.Collections.Immutable", "System.Collections.NonGeneric",
-            "System.ComponentModel", "System.Console", "System.IO.Compression", "System.Linq", "System.Memory",
+            "System.Collections.Concurrent", "System.Collections.Immutable", "System.ComponentModel", "System.Console", "System.IO.Compression", "System.Linq", "System.Memory",
             "System.Net.Http", "System.Net.Primitives", "System.Runtime", "System.Runtime.InteropServices",
             "System.Security.Cryptography", "System.Text.Json", "System.Threading", "System.Threading.RateLimiting",
         ],
@@ -116,8 +116,7 @@ internal static class ProductionAssemblies
             // Ledger and Storage: outside DESIGN.md §1; reindex and audit work on a data folder (see the project file).
             "EvidenceChain.Core", "EvidenceChain.Ledger", "EvidenceChain.Storage", "EvidenceChain.Verifier",
             "Google.Api.CommonProtos", "Google.Protobuf", "Grpc.Core.Api", "Grpc.Net.Client", "Grpc.Net.Common",
-            "Microsoft.Extensions.Logging.Abstractions", "System.Collections", "System.Collections.NonGeneric",
-            "System.CommandLine", "System.Console", "System.Linq", "System.Memory", "System.Net.Http",
+            "Microsoft.Extensions.Logging.Abstractions", "System.Collections", "System.CommandLine", "System.Console", "System.Linq", "System.Memory", "System.Net.Http",
             "System.Net.Primitives", "System.Net.Security", "System.Runtime", "System.Runtime.InteropServices",
             "System.Security.Cryptography", "System.Text.Encoding.Extensions", "System.Text.Encodings.Web",
             "System.Text.Json",

@@ -1,6 +1,7 @@
 using EvidenceChain.Capture;
 using EvidenceChain.Capture.Browser;
 using EvidenceChain.Ledger;
+using EvidenceChain.Verifier.Timestamps;
 
 namespace EvidenceChain.Node.Internal;
 
@@ -52,8 +53,7 @@ internal static class CaptureWiring
             try
             {
                 var response = await source.TimestampAsync(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32), limit.Token);
-                var token = new Org.BouncyCastle.Tsp.TimeStampResponse(response).TimeStampToken;
-                return token is null ? null : new DateTimeOffset(DateTime.SpecifyKind(token.TimeStampInfo.GenTime, DateTimeKind.Utc));
+                return TimestampVerifier.TryReadResponse(response, out var info, out _) ? info.GenTime : null;
             }
             catch (Exception e) when (!ct.IsCancellationRequested && e is not OutOfMemoryException)
             {

@@ -1,4 +1,3 @@
-using System.Security.Cryptography.X509Certificates;
 using EvidenceChain.Ledger.Timestamping;
 using EvidenceChain.Verifier.Timestamps;
 
@@ -8,7 +7,7 @@ namespace EvidenceChain.Node.Internal;
 /// An external TSA whose every token is verified as a court would before it is stored: the signer chains to the
 /// configured CA (Timestamping:TrustedCaFile) at genTime, with the critical time-stamping key usage.
 /// </summary>
-internal sealed class CheckedTimestampSource(ITimestampSource inner, X509Certificate2Collection trustedCas) : ITimestampSource
+internal sealed class CheckedTimestampSource(ITimestampSource inner, IReadOnlyList<TsaCertificate> trustedCas) : ITimestampSource
 {
     public string Name => inner.Name;
 

@@ -1,7 +1,7 @@
 using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using EvidenceChain.Ledger.Timestamping;
-using Org.BouncyCastle.Cms;
+using EvidenceChain.Verifier.Timestamps;
 using Org.BouncyCastle.Tsp;
 using BigInteger = Org.BouncyCastle.Math.BigInteger;
 
@@ -10,7 +10,7 @@ namespace EvidenceChain.Node.Internal;
 /// <summary>
 /// An external RFC 3161 TSA over HTTP (RFC 3161 §3.4): POSTs an application/timestamp-query with a fresh nonce
 /// and certReq, and accepts only a granted response whose token matches the request (imprint, nonce) and whose
-/// signature verifies under the certificate it carries. Chaining that certificate to a trusted CA is the
+/// signature verifies under the certificate it carries, checked by the verifier's code. Chaining that certificate to a trusted CA is the
 /// verifier's job; the receipt carries the chain.
 /// </summary>
 /// <remarks>
@@ -75,47 +75,37 @@ internal sealed class HttpTimestampSource : ITimestampSource
             throw new TimestampException(e.Message, e);
         }
 
-        try
-        {
-            Check(request, body);
-        }
-        catch (Exception e) when (e is not TimestampException)
-        {
-            // The reply comes from the network (often plain http): anything malformed in it is a bad answer, never a
-            // crash of the caller. BouncyCastle throws many types for malformed ASN.1 and CMS.
-            throw new TimestampException($"{Name} did not send a valid TimeStampResp: {e.GetType().Name}: {e.Message}", e);
-        }
-
+        // The reply comes from the network (often plain http): anything malformed in it is a bad answer, reported as
+        // such by the verifier, never a crash of the caller.
+        Check(request, data, body);
         return body;
     }
 
-    private void Check(TimeStampRequest request, byte[] body)
+    /// <summary>
+    /// The answer is granted and its token is over this request's imprint with its nonce, signed by the certificate
+    /// it carries, which has the time-stamping profile: the verifier's own checks (<see cref="TimestampVerifier"/>),
+    /// all but the chain to a CA.
+    /// </summary>
+    private void Check(TimeStampRequest request, ReadOnlyMemory<byte> data, byte[] body)
     {
-        var response = new TimeStampResponse(body);
-        if (response.Status is not (0 or 1) || response.TimeStampToken is null)
+        var result = TimestampVerifier.VerifyResponseSignature(body, data.Span);
+        var nonce = Convert.ToHexStringLower(request.Nonce.ToByteArray());
+        switch (result.Failure)
         {
-            throw new TimestampException($"{Name} did not grant the request: status {response.Status} {response.GetStatusString()}");
-        }
-
-        try
-        {
-            response.Validate(request);
-        }
-        catch (Exception e) when (e is TspException or TspValidationException)
-        {
-            throw new TimestampException($"{Name}'s token does not match the request: {e.Message}", e);
-        }
-
-        var token = response.TimeStampToken;
-        var signer = token.GetCertificates().EnumerateMatches(token.SignerID).FirstOrDefault()
-            ?? throw new TimestampException($"{Name}'s token does not carry its signer's certificate although the request asked for it");
-        try
-        {
-            token.Validate(signer);
-        }
-        catch (Exception e) when (e is TspException or TspValidationException or CmsException)
-        {
-            throw new TimestampException($"{Name}'s token signature does not verify: {e.Message}", e);
+            case TimestampFailure.None when result.Info is { HashAlgorithm: "SHA256" } info && info.Nonce == nonce:
+                return;
+            case TimestampFailure.None:
+                throw new TimestampException($"{Name}'s token does not match the request: imprint {result.Info?.HashAlgorithm}, nonce {result.Info?.Nonce ?? "none"} (sent SHA256, nonce {nonce})");
+            case TimestampFailure.NotGranted:
+                throw new TimestampException($"{Name} did not grant the request: {result.Message}");
+            case TimestampFailure.Malformed:
+                throw new TimestampException($"{Name} did not send a valid TimeStampResp: {result.Message}");
+            case TimestampFailure.ImprintMismatch:
+                throw new TimestampException($"{Name}'s token does not match the request: {result.Message}");
+            case TimestampFailure.SignerCertificateNotFound:
+                throw new TimestampException($"{Name}'s token does not carry its signer's certificate although the request asked for it");
+            default:
+                throw new TimestampException($"{Name}'s token signature does not verify: {result.Message}");
         }
     }
 

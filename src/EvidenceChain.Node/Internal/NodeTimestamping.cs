@@ -1,4 +1,3 @@
-using System.Security.Cryptography.X509Certificates;
 using EvidenceChain.Ledger.Timestamping;
 using EvidenceChain.Storage;
 using EvidenceChain.Verifier.Timestamps;
@@ -51,7 +50,7 @@ internal sealed class NodeTimestamping : IAsyncDisposable
     public static NodeTimestamping Start(FileLedger ledger, TimestampingOptions options, TimeProvider time, ILoggerFactory loggers)
     {
         string? externalTrust = null;
-        X509Certificate2Collection? externalCas = null;
+        IReadOnlyList<TsaCertificate>? externalCas = null;
         if (options.Url is not null)
         {
             // Receipts must name the CA that verifiers pin for the external TSA, and the node checks every token under it.

@@ -5,10 +5,10 @@ using EvidenceChain.Ledger.Timestamping;
 using EvidenceChain.Node.Internal;
 using EvidenceChain.Core.Proofs;
 using EvidenceChain.Verifier.Receipts;
+using EvidenceChain.Verifier.Timestamps;
 using Google.Protobuf;
 using Grpc.Core;
 using Microsoft.Extensions.Options;
-using Org.BouncyCastle.Tsp;
 
 namespace EvidenceChain.Node.Services;
 
@@ -119,7 +119,9 @@ internal sealed class ReceiptBuilder(EvidenceLedger ledger, NodeTimestamping tim
 
     private static string GenTime(ReadOnlySpan<byte> response)
     {
-        var token = new TimeStampResponse(response.ToArray()).TimeStampToken;
-        return token is null ? string.Empty : token.TimeStampInfo.GenTime.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
+        // Shown in the receipt's VERIFY.txt and manifest; the token itself is what a verifier checks.
+        return TimestampVerifier.TryReadResponse(response, out var info, out _)
+            ? info.GenTime.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture)
+            : string.Empty;
     }
 }

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
+using EvidenceChain.Verifier.Timestamps;
 
 namespace EvidenceChain.Storage.Internal;
 
@@ -18,7 +19,7 @@ internal static class TsaAudit
     /// <param name="Trusted">The CA certificate to pin, when it is usable.</param>
     /// <param name="Issued">The TSA certificates issued under it (current and archived), usable ones only.</param>
     /// <param name="NextBlock">The next free serial block from <c>tsa.serial</c>, when it is usable.</param>
-    internal sealed record Result(X509Certificate2Collection Trusted, X509Certificate2Collection Issued, ulong? NextBlock);
+    internal sealed record Result(List<TsaCertificate> Trusted, List<TsaCertificate> Issued, ulong? NextBlock);
 
     /// <summary>Checks the TSA files; null when there are none (the node never ran its TSA on this folder).</summary>
     public static Result? Check(string keys, AuditReport report)
@@ -39,7 +40,7 @@ internal static class TsaAudit
             }
             else
             {
-                result.Trusted.Add(authority);
+                result.Trusted.Add(TsaCertificate.FromDer(authority.RawData));
             }
         }
 
@@ -80,7 +81,7 @@ internal static class TsaAudit
             return;
         }
 
-        result.Issued.Add(certificate);
+        result.Issued.Add(TsaCertificate.FromDer(certificate.RawData));
     }
 
     private static ulong? CheckSerial(string keys, AuditReport report)

@@ -1,5 +1,5 @@
-using System.Security.Cryptography.X509Certificates;
 using EvidenceChain.Core.Notes;
+using EvidenceChain.Verifier.Timestamps;
 
 namespace EvidenceChain.Verifier.Receipts;
 
@@ -16,7 +16,7 @@ public sealed class ReceiptTrust
     /// The pinned TSA CA certificates; the timestamp's signer must chain to one of them at genTime. Empty by default,
     /// and then a given timestamp fails ("no TSA CA is pinned").
     /// </summary>
-    public X509Certificate2Collection TsaCas { get; init; } = [];
+    public IReadOnlyList<TsaCertificate> TsaCas { get; init; } = [];
 
     /// <summary>
     /// Further checks of the signed checkpoint note, each reported as one step after the checkpoint signature: for

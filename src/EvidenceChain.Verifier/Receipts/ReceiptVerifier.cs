@@ -1,7 +1,6 @@
 using System.Buffers;
 using System.Globalization;
 using System.Security.Cryptography;
-using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using EvidenceChain.Core.Digests;
 using EvidenceChain.Core.Entries;
@@ -141,7 +140,7 @@ public static class ReceiptVerifier
             return;
         }
 
-        X509Certificate2Collection untrusted;
+        IReadOnlyList<TsaCertificate> untrusted;
         try
         {
             untrusted = string.IsNullOrEmpty(evidence.UntrustedTsaChainPem) ? [] : TimestampVerifier.ReadPem(evidence.UntrustedTsaChainPem);

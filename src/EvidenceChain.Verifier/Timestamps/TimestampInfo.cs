@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Security.Cryptography.X509Certificates;
 
 namespace EvidenceChain.Verifier.Timestamps;
 
@@ -16,8 +15,11 @@ public sealed record TimestampInfo(
     string Policy,
     long? AccuracyMicroseconds,
     string HashAlgorithm,
-    X509Certificate2? Signer)
+    TsaCertificate? Signer)
 {
+    /// <summary>The nonce the requester sent, as lowercase hex of its big-endian bytes; null when the token has none.</summary>
+    public string? Nonce { get; init; }
+
     /// <summary>A one-line summary: genTime, accuracy, TSA, serial and policy.</summary>
     public override string ToString()
     {

@@ -53,9 +53,8 @@ public sealed class ReceiptVerifierTests(ReceiptTestData data) : IClassFixture<R
         if (member == ReceiptMembers.TimestampResponse)
         {
             // The token's signed content (its TSTInfo); the CMS envelope around it is unsigned (see TimestampVerifierTests).
-            var cms = new System.Security.Cryptography.Pkcs.SignedCms();
-            cms.Decode(data.Parts.TimestampResponse.AsSpan(9).ToArray());
-            (first, length) = (data.Parts.TimestampResponse.AsSpan().IndexOf(cms.ContentInfo.Content), cms.ContentInfo.Content.Length);
+            var content = Timestamps.TimestampVerifierTests.SignedContent(new Org.BouncyCastle.Cms.CmsSignedData(data.Parts.TimestampResponse.AsSpan(9).ToArray()));
+            (first, length) = (data.Parts.TimestampResponse.AsSpan().IndexOf(content), content.Length);
         }
 
         var failedSteps = new HashSet<string>();

@@ -1,14 +1,20 @@
 using System.Formats.Asn1;
-using System.Numerics;
 using System.Security.Cryptography;
-using System.Security.Cryptography.Pkcs;
 using System.Security.Cryptography.X509Certificates;
+using Org.BouncyCastle.Asn1;
+using Org.BouncyCastle.Asn1.Cms;
+using Org.BouncyCastle.Cms;
+using Org.BouncyCastle.Crypto.Operators;
+using Org.BouncyCastle.Security;
+using Org.BouncyCastle.Utilities.Collections;
+using BcCertificate = Org.BouncyCastle.X509.X509Certificate;
 
 namespace EvidenceChain.Verifier.Tests.Timestamps;
 
 /// <summary>
-/// Builds timestamp tokens that openssl (and BouncyCastle) refuse to issue, such as from a certificate whose
-/// timeStamping usage is not critical or missing, so the verifier's profile checks can be shown to bite.
+/// Builds timestamp tokens that openssl (and BouncyCastle's TSP generator) refuse to issue, such as from a certificate
+/// whose timeStamping usage is not critical or missing, so the verifier's profile checks can be shown to bite. The
+/// certificates come from .NET, the CMS from BouncyCastle's generic CMS generator, the TSTInfo from an AsnWriter.
 /// </summary>
 internal static class HandMadeTsa
 {
@@ -38,17 +44,18 @@ internal static class HandMadeTsa
     /// <summary>A DER TimeStampResp over <paramref name="data"/> signed by <paramref name="tsa"/> (with ESS signing-certificate-v2).</summary>
     public static byte[] Response(X509Certificate2 tsa, byte[] data)
     {
-        var info = new Rfc3161TimestampTokenInfo(
-            new Oid("2.25.206451796066472297028208634299166043406"),
-            new Oid("2.16.840.1.101.3.4.2.1"),
-            SHA256.HashData(data),
-            new BigInteger(42).ToByteArray(isBigEndian: true),
-            DateTimeOffset.UtcNow,
-            accuracyInMicroseconds: 1_000_000);
-        var signer = new CmsSigner(SubjectIdentifierType.IssuerAndSerialNumber, tsa) { DigestAlgorithm = new Oid("2.16.840.1.101.3.4.2.1"), IncludeOption = X509IncludeOption.EndCertOnly };
-        signer.SignedAttributes.Add(new AsnEncodedData("1.2.840.113549.1.9.16.2.47", SigningCertificateV2(tsa)));
-        var cms = new SignedCms(new ContentInfo(new Oid("1.2.840.113549.1.9.16.1.4"), info.Encode()));
-        cms.ComputeSignature(signer);
+        using var key = tsa.GetECDsaPrivateKey()!;
+        var privateKey = PrivateKeyFactory.CreateKey(key.ExportPkcs8PrivateKey());
+        var certificate = new BcCertificate(tsa.RawData);
+        var attributes = new Asn1EncodableVector(new Org.BouncyCastle.Asn1.Cms.Attribute(
+            new DerObjectIdentifier("1.2.840.113549.1.9.16.2.47"), new DerSet(Asn1Object.FromByteArray(SigningCertificateV2(tsa)))));
+        var signer = new SignerInfoGeneratorBuilder()
+            .WithSignedAttributeGenerator(new DefaultSignedAttributeTableGenerator(new AttributeTable(attributes)))
+            .Build(new Asn1SignatureFactory("SHA256WITHECDSA", privateKey), certificate);
+        var generator = new CmsSignedDataGenerator();
+        generator.AddSignerInfoGenerator(signer);
+        generator.AddCertificates(CollectionUtilities.CreateStore([certificate]));
+        var cms = generator.Generate(new CmsProcessableByteArray(new DerObjectIdentifier("1.2.840.113549.1.9.16.1.4"), TstInfo(data)), encapsulate: true);
 
         var writer = new AsnWriter(AsnEncodingRules.DER);
         using (writer.PushSequence())
@@ -58,7 +65,35 @@ internal static class HandMadeTsa
                 writer.WriteInteger(0);
             }
 
-            writer.WriteEncodedValue(cms.Encode());
+            writer.WriteEncodedValue(cms.GetEncoded("DER"));
+        }
+
+        return writer.Encode();
+    }
+
+    private static byte[] TstInfo(byte[] data)
+    {
+        var writer = new AsnWriter(AsnEncodingRules.DER);
+        using (writer.PushSequence())
+        {
+            writer.WriteInteger(1);
+            writer.WriteObjectIdentifier("2.25.206451796066472297028208634299166043406");
+            using (writer.PushSequence())
+            {
+                using (writer.PushSequence())
+                {
+                    writer.WriteObjectIdentifier("2.16.840.1.101.3.4.2.1");
+                }
+
+                writer.WriteOctetString(SHA256.HashData(data));
+            }
+
+            writer.WriteInteger(42);
+            writer.WriteGeneralizedTime(DateTimeOffset.UtcNow, omitFractionalSeconds: true);
+            using (writer.PushSequence())
+            {
+                writer.WriteInteger(1);
+            }
         }
 
         return writer.Encode();

@@ -2,6 +2,7 @@ using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using EvidenceChain.Testing.Timestamps;
 using EvidenceChain.Verifier.Timestamps;
+using Org.BouncyCastle.Cms;
 
 namespace EvidenceChain.Verifier.Tests.Timestamps;
 
@@ -34,7 +35,9 @@ public sealed class TimestampVerifierTests : IClassFixture<TimestampVerifierTest
         }
     }
 
-    private static X509Certificate2Collection Pin(OpenSslTsa tsa) => TimestampVerifier.ReadPem(tsa.CaPem);
+    private static IReadOnlyList<TsaCertificate> Pin(OpenSslTsa tsa) => TimestampVerifier.ReadPem(tsa.CaPem);
+
+    private static IReadOnlyList<TsaCertificate> Pin(X509Certificate2 ca) => [TsaCertificate.FromDer(ca.RawData)];
 
     [Theory]
     [InlineData("sha256", "SHA256")]
@@ -141,7 +144,7 @@ public sealed class TimestampVerifierTests : IClassFixture<TimestampVerifierTest
     {
         var (ca, tsa) = HandMadeTsa.Certificates(critical);
 
-        var result = TimestampVerifier.VerifyResponse(HandMadeTsa.Response(tsa, Data), Data, [ca]);
+        var result = TimestampVerifier.VerifyResponse(HandMadeTsa.Response(tsa, Data), Data, Pin(ca));
 
         Assert.Equal(TimestampFailure.NotATimestampingCertificate, result.Failure);
         Assert.Contains(reason, result.Message, StringComparison.Ordinal);
@@ -152,7 +155,7 @@ public sealed class TimestampVerifierTests : IClassFixture<TimestampVerifierTest
     {
         var (ca, tsa) = HandMadeTsa.Certificates(true, eku: "1.3.6.1.5.5.7.3.3");
 
-        var result = TimestampVerifier.VerifyResponse(HandMadeTsa.Response(tsa, Data), Data, [ca]);
+        var result = TimestampVerifier.VerifyResponse(HandMadeTsa.Response(tsa, Data), Data, Pin(ca));
 
         Assert.Equal(TimestampFailure.NotATimestampingCertificate, result.Failure);
     }
@@ -163,7 +166,7 @@ public sealed class TimestampVerifierTests : IClassFixture<TimestampVerifierTest
         // The control for the two tests above: the hand-made TSA itself is accepted when its profile is right.
         var (ca, tsa) = HandMadeTsa.Certificates(true);
 
-        var result = TimestampVerifier.VerifyResponse(HandMadeTsa.Response(tsa, Data), Data, [ca]);
+        var result = TimestampVerifier.VerifyResponse(HandMadeTsa.Response(tsa, Data), Data, Pin(ca));
 
         Assert.True(result.IsValid, result.Message);
     }
@@ -177,10 +180,9 @@ public sealed class TimestampVerifierTests : IClassFixture<TimestampVerifierTest
 
         // Every byte of what the token asserts (the TSTInfo), of the signer's certificate, of the signed attributes
         // and of the signature. The envelope around them (status, versions, algorithm lists) no signature covers.
-        var cms = new System.Security.Cryptography.Pkcs.SignedCms();
-        cms.Decode(response.AsSpan(9).ToArray());
-        var signer = cms.SignerInfos[0];
-        byte[][] parts = [cms.ContentInfo.Content, cms.Certificates[0].RawData, signer.GetSignature()];
+        var cms = new CmsSignedData(response.AsSpan(9).ToArray());
+        var signer = cms.GetSignerInfos().GetSigners()[0];
+        byte[][] parts = [SignedContent(cms), cms.GetCertificates().EnumerateMatches(null).Single().GetEncoded(), signer.GetSignature()];
         var positions = parts.SelectMany(part =>
         {
             var at = response.AsSpan().IndexOf(part);
@@ -223,6 +225,10 @@ public sealed class TimestampVerifierTests : IClassFixture<TimestampVerifierTest
 
         Assert.True(result.IsValid, result.Message + token);
     }
+
+    /// <summary>The TSTInfo's DER bytes inside a token.</summary>
+    internal static byte[] SignedContent(CmsSignedData cms) =>
+        ((Org.BouncyCastle.Asn1.Asn1OctetString)Org.BouncyCastle.Asn1.Cms.SignedData.GetInstance(cms.ContentInfo.Content).EncapContentInfo.Content).GetOctets();
 
     private static string Save(OpenSslTsa tsa, byte[] bytes)
     {

@@ -1,5 +1,4 @@
 using System.Security.Cryptography;
-using System.Security.Cryptography.X509Certificates;
 using System.Text.Json.Nodes;
 using EvidenceChain.Cli.Client;
 using EvidenceChain.Core.Notes;
@@ -122,9 +121,9 @@ internal static class VerifyCommand
             : throw new UsageException($"{option} {text} does not hold a verifier key: {error}");
     }
 
-    internal static X509Certificate2Collection ReadCas(IReadOnlyList<string> files)
+    internal static IReadOnlyList<TsaCertificate> ReadCas(IReadOnlyList<string> files)
     {
-        var cas = new X509Certificate2Collection();
+        var cas = new List<TsaCertificate>();
         foreach (var file in files)
         {
             RequireFile(file, "--tsa-ca");

@@ -1,55 +1,66 @@
 using System.Formats.Asn1;
 using System.Security.Cryptography;
-using System.Security.Cryptography.Pkcs;
-using System.Security.Cryptography.X509Certificates;
-using System.Security.Cryptography.Xml;
+using Org.BouncyCastle.Asn1;
+using Org.BouncyCastle.Cms;
+using Org.BouncyCastle.Tsp;
+using BcCertificate = Org.BouncyCastle.X509.X509Certificate;
 
 namespace EvidenceChain.Verifier.Timestamps.Internal;
 
-/// <summary>The checks of one decoded token, in order; the first failure ends them.</summary>
-internal sealed class TokenCheck(byte[] token, SignedCms cms, Rfc3161TimestampTokenInfo tst, X509Certificate2Collection trustedCas, X509Certificate2Collection untrusted)
+/// <summary>
+/// The checks of one decoded token, in order; the first failure ends them. CMS and signatures through BouncyCastle
+/// (managed code: the same in a browser as on a server), the TSTInfo through <see cref="TstInfo"/>.
+/// </summary>
+internal sealed class TokenCheck(
+    CmsSignedData cms, TstInfo tst, IReadOnlyList<TsaCertificate> embedded, IReadOnlyList<TsaCertificate> trustedCas, IReadOnlyList<TsaCertificate> untrusted)
 {
     private const string SigningCertificateV1Oid = "1.2.840.113549.1.9.16.2.12";
     private const string SigningCertificateV2Oid = "1.2.840.113549.1.9.16.2.47";
 
-    public TimestampResult Run(ReadOnlySpan<byte> data)
+    /// <summary>Runs the checks; <paramref name="checkTrust"/> false stops before the chain to a pinned CA.</summary>
+    public TimestampResult Run(ReadOnlySpan<byte> data, bool checkTrust)
     {
-        var hash = ImprintHash(tst.HashAlgorithmId.Value);
+        var hash = ImprintHash(tst.HashOid);
         var info = new TimestampInfo(
-            tst.Timestamp.ToUniversalTime(),
-            Convert.ToHexStringLower(tst.GetSerialNumber().Span),
-            tst.PolicyId.Value ?? string.Empty,
-            tst.AccuracyInMicroseconds,
-            hash?.Name ?? tst.HashAlgorithmId.Value ?? "unknown",
-            null);
+            tst.GenTime,
+            Convert.ToHexStringLower(tst.SerialNumber),
+            tst.Policy,
+            tst.AccuracyMicroseconds,
+            hash?.Name ?? tst.HashOid,
+            null)
+        {
+            Nonce = tst.Nonce is null ? null : Convert.ToHexStringLower(tst.Nonce),
+        };
         if (hash is not { } algorithm)
         {
-            return TimestampVerifier.Fail(TimestampFailure.UnsupportedHashAlgorithm, $"the message imprint uses {tst.HashAlgorithmId.Value}; only SHA-256, SHA-384 and SHA-512 are accepted", info);
+            return TimestampVerifier.Fail(TimestampFailure.UnsupportedHashAlgorithm, $"the message imprint uses {tst.HashOid}; only SHA-256, SHA-384 and SHA-512 are accepted", info);
         }
 
         var expected = Digest(algorithm, data);
-        if (!tst.GetMessageHash().Span.SequenceEqual(expected))
+        if (!tst.MessageHash.AsSpan().SequenceEqual(expected))
         {
             return TimestampVerifier.Fail(
                 TimestampFailure.ImprintMismatch,
-                $"the token is over {algorithm.Name} {Convert.ToHexStringLower(tst.GetMessageHash().Span)}, not over this data ({Convert.ToHexStringLower(expected)})",
+                $"the token is over {algorithm.Name} {Convert.ToHexStringLower(tst.MessageHash)}, not over this data ({Convert.ToHexStringLower(expected)})",
                 info);
         }
 
-        if (cms.SignerInfos.Count != 1)
+        var signers = cms.GetSignerInfos().GetSigners();
+        if (signers.Count != 1)
         {
-            return TimestampVerifier.Fail(TimestampFailure.Malformed, $"the token has {cms.SignerInfos.Count} signers; RFC 3161 requires one", info);
+            return TimestampVerifier.Fail(TimestampFailure.Malformed, $"the token has {signers.Count} signers; RFC 3161 requires one", info);
         }
 
-        var signer = cms.SignerInfos[0];
+        var signer = signers[0];
 
         // RFC 5652 §5.3: version 1 with issuerAndSerialNumber, 3 with subjectKeyIdentifier; unsigned, so pinned here.
-        var version = signer.SignerIdentifier.Type == SubjectIdentifierType.SubjectKeyIdentifier ? 3 : 1;
+        var version = signer.SignerInfo.SignerID.IsTagged ? 3 : 1;
         if (signer.Version != version)
         {
             return TimestampVerifier.Fail(TimestampFailure.Malformed, $"the token's SignerInfo version is {signer.Version}; RFC 5652 requires {version} for its signer identifier", info);
         }
-        var certificate = FindSigner(signer, cms.Certificates);
+
+        var certificate = embedded.Concat(untrusted).FirstOrDefault(c => signer.SignerID.Match(c.Parsed));
         if (certificate is null)
         {
             return TimestampVerifier.Fail(TimestampFailure.SignerCertificateNotFound, "the signer's certificate is neither in the token nor among the given certificates", info);
@@ -61,42 +72,41 @@ internal sealed class TokenCheck(byte[] token, SignedCms cms, Rfc3161TimestampTo
             return TimestampVerifier.Fail(TimestampFailure.SigningCertificateMismatch, essError, info);
         }
 
-        try
+        if (!SignatureVerifies(signer, certificate.Parsed, out var signatureError))
         {
-            signer.CheckSignature([certificate], verifySignatureOnly: true);
-        }
-        catch (CryptographicException e)
-        {
-            return TimestampVerifier.Fail(TimestampFailure.BadSignature, $"the token's signature does not verify: {e.Message}", info);
+            return TimestampVerifier.Fail(TimestampFailure.BadSignature, $"the token's signature does not verify: {signatureError}", info);
         }
 
-        if (!IsTimestampingOnly(certificate, out var ekuError))
+        if (!IsTimestampingOnly(certificate.Parsed, out var ekuError))
         {
             return TimestampVerifier.Fail(TimestampFailure.NotATimestampingCertificate, $"the signer \"{certificate.Subject}\" {ekuError}", info);
         }
 
-        if (info.GenTime < certificate.NotBefore.ToUniversalTime() || info.GenTime > certificate.NotAfter.ToUniversalTime())
+        if (info.GenTime < certificate.NotBefore || info.GenTime > certificate.NotAfter)
         {
             return TimestampVerifier.Fail(
                 TimestampFailure.CertificateNotValidAtTime,
-                $"the signer \"{certificate.Subject}\" is valid from {certificate.NotBefore.ToUniversalTime():yyyy-MM-ddTHH:mm:ssZ} to {certificate.NotAfter.ToUniversalTime():yyyy-MM-ddTHH:mm:ssZ}, not at genTime {info.GenTime.UtcDateTime:yyyy-MM-ddTHH:mm:ssZ}",
+                $"the signer \"{certificate.Subject}\" is valid from {certificate.NotBefore.UtcDateTime:yyyy-MM-ddTHH:mm:ssZ} to {certificate.NotAfter.UtcDateTime:yyyy-MM-ddTHH:mm:ssZ}, not at genTime {info.GenTime.UtcDateTime:yyyy-MM-ddTHH:mm:ssZ}",
                 info);
         }
 
-        if (!Chains(certificate, cms.Certificates, info.GenTime, out var chainError))
+        if (checkTrust && !CertificatePath.Build(certificate, [.. embedded, .. untrusted], trustedCas, info.GenTime, out var chainError))
         {
             return TimestampVerifier.Fail(TimestampFailure.UntrustedChain, $"the signer \"{certificate.Subject}\" does not chain to a pinned TSA CA at genTime: {chainError}", info);
         }
 
-        // The runtime's own check of imprint, signature, ESS binding and profile, as a second opinion on the above.
-        if (!Rfc3161TimestampToken.TryDecode(token, out var decoded, out _)
-            || !decoded.VerifySignatureForData(data, out var runtimeSigner, [certificate])
-            || !runtimeSigner.RawDataMemory.Span.SequenceEqual(certificate.RawDataMemory.Span))
+        // BouncyCastle's own token check (its TSTInfo parser, ESS binding, profile and signature), as a second opinion
+        // on the above.
+        try
         {
-            return TimestampVerifier.Fail(TimestampFailure.BadSignature, "the token does not verify with System.Security.Cryptography.Pkcs", info);
+            new TimeStampToken(cms).Validate(certificate.Parsed);
+        }
+        catch (Exception e) when (Asn1Values.IsMalformedInput(e))
+        {
+            return TimestampVerifier.Fail(TimestampFailure.BadSignature, $"the token does not pass BouncyCastle's TimeStampToken.Validate: {e.Message}", info);
         }
 
-        return new TimestampResult(TimestampFailure.None, info.ToString(), info);
+        return new TimestampResult(TimestampFailure.None, checkTrust ? info.ToString() : info + " (chain to a CA not checked)", info);
     }
 
     private static HashAlgorithmName? ImprintHash(string? oid) => oid switch
@@ -112,44 +122,45 @@ internal sealed class TokenCheck(byte[] token, SignedCms cms, Rfc3161TimestampTo
         : algorithm == HashAlgorithmName.SHA512 ? SHA512.HashData(data)
         : SHA256.HashData(data);
 
-    private X509Certificate2? FindSigner(SignerInfo signer, X509Certificate2Collection embedded)
+    /// <summary>The CMS signature over the signed attributes, and their message-digest and content-type attributes.</summary>
+    private static bool SignatureVerifies(SignerInformation signer, BcCertificate certificate, out string error)
     {
-        foreach (var candidate in embedded.Concat(untrusted))
+        try
         {
-            var id = signer.SignerIdentifier;
-            var matches = id.Type switch
+            if (signer.Verify(certificate.GetPublicKey()))
             {
-                SubjectIdentifierType.IssuerAndSerialNumber when id.Value is X509IssuerSerial issuerSerial =>
-                    string.Equals(candidate.SerialNumber, issuerSerial.SerialNumber, StringComparison.OrdinalIgnoreCase)
-                    && string.Equals(candidate.Issuer, issuerSerial.IssuerName, StringComparison.Ordinal),
-                SubjectIdentifierType.SubjectKeyIdentifier when id.Value is string ski =>
-                    candidate.Extensions.OfType<X509SubjectKeyIdentifierExtension>().Any(e => string.Equals(e.SubjectKeyIdentifier, ski, StringComparison.OrdinalIgnoreCase)),
-                _ => false,
-            };
-            if (matches)
-            {
-                return candidate;
+                error = string.Empty;
+                return true;
             }
-        }
 
-        return null;
+            error = "the signature is not the signer's";
+            return false;
+        }
+        catch (Exception e) when (Asn1Values.IsMalformedInput(e))
+        {
+            error = e.Message;
+            return false;
+        }
     }
 
     /// <summary>
     /// RFC 3161 §2.4.1 / RFC 5816: the signed attributes hold ESS signing-certificate-v2 (or v1) whose first
     /// certificate ID is the signer's certificate: its hash, and its issuer and serial when given.
     /// </summary>
-    private static bool MatchesSigningCertificate(SignerInfo signer, X509Certificate2 certificate, out string error)
+    private static bool MatchesSigningCertificate(SignerInformation signer, TsaCertificate certificate, out string error)
     {
-        foreach (var attribute in signer.SignedAttributes)
+        var attributes = signer.SignedAttributes?.ToAsn1EncodableVector() ?? [];
+        foreach (var encodable in attributes)
         {
-            var v2 = attribute.Oid.Value == SigningCertificateV2Oid;
-            if (!v2 && attribute.Oid.Value != SigningCertificateV1Oid)
+            var attribute = Org.BouncyCastle.Asn1.Cms.Attribute.GetInstance(encodable);
+            var oid = attribute.AttrType.Id;
+            var v2 = oid == SigningCertificateV2Oid;
+            if (!v2 && oid != SigningCertificateV1Oid)
             {
                 continue;
             }
 
-            if (attribute.Values.Count != 1)
+            if (attribute.AttrValues.Count != 1)
             {
                 error = "the ESS signing-certificate attribute must hold one value";
                 return false;
@@ -157,7 +168,7 @@ internal sealed class TokenCheck(byte[] token, SignedCms cms, Rfc3161TimestampTo
 
             try
             {
-                return MatchesCertId(attribute.Values[0].RawData, v2, certificate, out error);
+                return MatchesCertId(attribute.AttrValues[0].GetEncoded(Asn1Encodable.Der), v2, certificate, out error);
             }
             catch (AsnContentException e)
             {
@@ -170,7 +181,7 @@ internal sealed class TokenCheck(byte[] token, SignedCms cms, Rfc3161TimestampTo
         return false;
     }
 
-    private static bool MatchesCertId(byte[] der, bool v2, X509Certificate2 certificate, out string error)
+    private static bool MatchesCertId(byte[] der, bool v2, TsaCertificate certificate, out string error)
     {
         var reader = new AsnReader(der, AsnEncodingRules.DER);
         var signingCertificate = reader.ReadSequence();
@@ -189,9 +200,10 @@ internal sealed class TokenCheck(byte[] token, SignedCms cms, Rfc3161TimestampTo
         }
 
         var certHash = id.ReadOctetString();
+        var raw = certificate.RawData.Span;
         // ESS signing-certificate v1 (RFC 2634) identifies the certificate by SHA-1; it names, it does not sign.
 #pragma warning disable CA5350
-        var actual = algorithm == HashAlgorithmName.SHA1 ? SHA1.HashData(certificate.RawDataMemory.Span) : Digest(algorithm, certificate.RawDataMemory.Span);
+        var actual = algorithm == HashAlgorithmName.SHA1 ? SHA1.HashData(raw) : Digest(algorithm, raw);
 #pragma warning restore CA5350
         if (!certHash.AsSpan().SequenceEqual(actual))
         {
@@ -204,6 +216,7 @@ internal sealed class TokenCheck(byte[] token, SignedCms cms, Rfc3161TimestampTo
             var issuerSerial = id.ReadSequence();
             var names = issuerSerial.ReadSequence();
             var serial = issuerSerial.ReadIntegerBytes();
+            var issuer = certificate.Parsed.IssuerDN.GetEncoded(Asn1Encodable.Der);
             var issuerMatches = false;
             while (names.HasData)
             {
@@ -211,7 +224,7 @@ internal sealed class TokenCheck(byte[] token, SignedCms cms, Rfc3161TimestampTo
                 if (tag.HasSameClassAndValue(new Asn1Tag(TagClass.ContextSpecific, 4, isConstructed: true)))
                 {
                     var directoryName = names.ReadSequence(tag);
-                    issuerMatches |= directoryName.ReadEncodedValue().Span.SequenceEqual(certificate.IssuerName.RawData);
+                    issuerMatches |= directoryName.ReadEncodedValue().Span.SequenceEqual(issuer);
                 }
                 else
                 {
@@ -219,7 +232,8 @@ internal sealed class TokenCheck(byte[] token, SignedCms cms, Rfc3161TimestampTo
                 }
             }
 
-            if (!issuerMatches || !serial.Span.SequenceEqual(certificate.SerialNumberBytes.Span)) // both big-endian
+            var serialBytes = certificate.Parsed.CertificateStructure.SerialNumber.Value.ToByteArray(); // both big-endian two's complement
+            if (!issuerMatches || !serial.Span.SequenceEqual(serialBytes))
             {
                 error = $"the ESS signing-certificate attribute's issuer and serial do not name the signer \"{certificate.Subject}\"";
                 return false;
@@ -230,25 +244,23 @@ internal sealed class TokenCheck(byte[] token, SignedCms cms, Rfc3161TimestampTo
         return true;
     }
 
-    /// <summary>RFC 3161 §2.3: exactly one extended key usage extension, critical, holding only id-kp-timeStamping.</summary>
-    private static bool IsTimestampingOnly(X509Certificate2 certificate, out string error)
+    /// <summary>RFC 3161 §2.3: an extended key usage extension, critical, holding only id-kp-timeStamping.</summary>
+    private static bool IsTimestampingOnly(BcCertificate certificate, out string error)
     {
-        var extensions = certificate.Extensions.OfType<X509EnhancedKeyUsageExtension>().ToList();
-        if (extensions.Count != 1)
+        var usages = certificate.GetExtendedKeyUsage()?.Select(o => o.Id).ToList();
+        if (usages is null)
         {
-            error = extensions.Count == 0 ? "has no extended key usage extension (RFC 3161 requires id-kp-timeStamping)" : "has more than one extended key usage extension";
+            error = "has no extended key usage extension (RFC 3161 requires id-kp-timeStamping)";
             return false;
         }
 
-        var eku = extensions[0];
-        var usages = eku.EnhancedKeyUsages.Cast<Oid>().Select(o => o.Value).ToList();
         if (usages.Count != 1 || usages[0] != TimestampVerifier.TimeStampingOid)
         {
             error = $"has extended key usages {string.Join(", ", usages)}, not only id-kp-timeStamping ({TimestampVerifier.TimeStampingOid})";
             return false;
         }
 
-        if (!eku.Critical)
+        if (certificate.GetCriticalExtensionOids()?.Contains(Org.BouncyCastle.Asn1.X509.X509Extensions.ExtendedKeyUsage.Id) != true)
         {
             error = "has the id-kp-timeStamping extended key usage, but not marked critical as RFC 3161 requires";
             return false;
@@ -256,43 +268,5 @@ internal sealed class TokenCheck(byte[] token, SignedCms cms, Rfc3161TimestampTo
 
         error = string.Empty;
         return true;
-    }
-
-    private bool Chains(X509Certificate2 certificate, X509Certificate2Collection embedded, DateTimeOffset genTime, out string error)
-    {
-        using var chain = new X509Chain();
-        var policy = chain.ChainPolicy;
-        policy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-        policy.CustomTrustStore.AddRange(trustedCas);
-        policy.ExtraStore.AddRange(embedded);
-        policy.ExtraStore.AddRange(untrusted);
-        policy.RevocationMode = X509RevocationMode.NoCheck;
-        policy.DisableCertificateDownloads = true;
-        policy.VerificationTime = genTime.LocalDateTime;
-        policy.VerificationTimeIgnored = false;
-        policy.ApplicationPolicy.Add(new Oid(TimestampVerifier.TimeStampingOid));
-        if (trustedCas.Count == 0)
-        {
-            error = "no TSA CA is pinned";
-            return false;
-        }
-
-        if (chain.Build(certificate))
-        {
-            error = string.Empty;
-            return true;
-        }
-
-        var problems = chain.ChainStatus
-            .Where(s => s.Status != X509ChainStatusFlags.NoError)
-            .Select(s => $"{s.Status} ({s.StatusInformation.Trim()})")
-            .Distinct();
-        error = string.Join("; ", problems);
-        if (error.Length == 0)
-        {
-            error = "no chain";
-        }
-
-        return false;
     }
 }

@@ -17,6 +17,7 @@ public sealed class ReceiptPageTests(PageFixture fixture) : IClassFixture<PageFi
         await using var session = await fixture.OpenAsync();
 
         var verdict = await session.VerifyAsync(fixture.Receipt, fixture.Original);
+        await session.ScreenshotAsync("receipt-verified-1280");
 
         Assert.Equal("pass", verdict);
         var steps = await session.StepsAsync();
@@ -27,7 +28,6 @@ public sealed class ReceiptPageTests(PageFixture fixture) : IClassFixture<PageFi
         Assert.Contains(fixture.Index.ToString(System.Globalization.CultureInfo.InvariantCulture), await session.Page.InnerTextAsync(".facts"), StringComparison.Ordinal);
         Assert.Matches(@"^\d{4}-\d\d-\d\dT", await session.Page.InnerTextAsync("#gentime"));
         Assert.Equal("same", await session.Page.GetAttributeAsync("[data-claimed='log key']", "data-match"));
-        await session.ScreenshotAsync("receipt-verified-1280");
     }
 
     [ChromiumFact]
@@ -35,11 +35,12 @@ public sealed class ReceiptPageTests(PageFixture fixture) : IClassFixture<PageFi
     {
         await using var session = await fixture.OpenAsync(width: 390);
 
-        Assert.Equal("pass", await session.VerifyAsync(fixture.Receipt, fixture.Original));
+        var verdict = await session.VerifyAsync(fixture.Receipt, fixture.Original);
+        await session.ScreenshotAsync("receipt-verified-390");
 
+        Assert.Equal("pass", verdict);
         var overflow = await session.Page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth > window.innerWidth");
         Assert.False(overflow, "the page scrolls sideways at 390 px");
-        await session.ScreenshotAsync("receipt-verified-390");
     }
 
     [ChromiumFact]

@@ -22,6 +22,11 @@ internal static partial class WebPage
     private const string IndexFile = "index.html";
     private static readonly string[] PagePaths = ["/", "/verify", "/index.html", "/trust.json"];
     private static readonly string[] AssetFolders = ["/_framework/", "/css/", "/js/"];
+    private static readonly JsonSerializerOptions TrustJsonOptions = new()
+    {
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        WriteIndented = true,
+    };
 
     /// <summary>
     /// Finds the page's files: in a build, through the static web assets runtime manifest next to the node's assembly
@@ -125,7 +130,8 @@ internal static partial class WebPage
             certificate.Dispose();
         }
 
-        return JsonSerializer.SerializeToUtf8Bytes(document);
+        // Relaxed escaping: a verifier key's '+' stays '+', so the file reads as the key files do.
+        return JsonSerializer.SerializeToUtf8Bytes(document, TrustJsonOptions);
     }
 
     /// <summary>The page's files (not their .gz/.br copies) and trust.json, as one zip for any static web server.</summary>

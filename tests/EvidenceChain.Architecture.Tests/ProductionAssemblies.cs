@@ -108,6 +108,22 @@ internal static class ProductionAssemblies
         [],
         []);
 
+    public static readonly ProductionAssembly Web = new(
+        "EvidenceChain.Web",
+        "EvidenceChain.Web",
+        "EvidenceChain.Web",
+        [
+            // The verification page (Blazor WebAssembly): the Verifier in the browser. BouncyCastle reads pinned CA
+            // certificates for display; System.Net.Http fetches trust.json from the page's own origin, once, at load.
+            "BouncyCastle.Cryptography", "EvidenceChain.Core", "EvidenceChain.Verifier",
+            "Microsoft.AspNetCore.Components", "Microsoft.AspNetCore.Components.Web", "Microsoft.AspNetCore.Components.WebAssembly",
+            "Microsoft.Extensions.DependencyInjection.Abstractions", "Microsoft.JSInterop",
+            "System.Collections", "System.Collections.Immutable", "System.Linq", "System.Memory", "System.Net.Http", "System.Net.Primitives",
+            "System.Runtime", "System.Security.Cryptography", "System.Text.Json", "System.Text.RegularExpressions",
+        ],
+        [],
+        []);
+
     public static readonly ProductionAssembly Cli = new(
         "EvidenceChain.Cli",
         "evidencectl",
@@ -124,5 +140,5 @@ internal static class ProductionAssemblies
         [],
         []);
 
-    public static readonly ProductionAssembly[] All = [Core, Verifier, Ledger, Storage, Capture, Node, Cli];
+    public static readonly ProductionAssembly[] All = [Core, Verifier, Ledger, Storage, Capture, Node, Web, Cli];
 }

@@ -60,6 +60,9 @@ internal sealed class PageReport
     /// <summary>The originals given beside the receipt, checked as artefacts (names).</summary>
     public IReadOnlyList<string> Originals { get; init; } = [];
 
+    /// <summary>A verified screenshot.png from the receipt, as a data URL; null when there is none.</summary>
+    public string? Screenshot { get; set; }
+
     public TimeSpan Elapsed { get; set; }
 
     public DateTimeOffset CheckedAt { get; init; } = DateTimeOffset.UtcNow;

@@ -57,6 +57,7 @@ internal sealed partial class PageVerifier(IJSObjectReference files)
                 var evidence = package.Evidence with { Artefacts = [.. package.Evidence.Artefacts, .. local] };
                 var report = await ReceiptVerifier.VerifyAsync(evidence, trust, cancellationToken);
                 var page = Describe(receipt, report, evidence, package, anchors, [.. originals.Select(o => o.Name)]);
+                page.Screenshot = await ScreenshotAsync(package, report, cancellationToken);
                 page.Elapsed = clock.Elapsed;
                 return page;
             }
@@ -128,6 +129,40 @@ internal sealed partial class PageVerifier(IJSObjectReference files)
             CheckpointSize = report.Manifest?.LedgerSize,
             Elapsed = clock.Elapsed,
         };
+    }
+
+    /// <summary>
+    /// A web capture's screenshot.png from inside the receipt, as a data URL, once its digest step passed (so the
+    /// picture shown is the one the ledger fixed); null when there is none, it did not verify, or it is over 16 MiB.
+    /// </summary>
+    private static async Task<string?> ScreenshotAsync(ReceiptPackage package, VerificationReport report, CancellationToken cancellationToken)
+    {
+        const string Name = "screenshot.png";
+        const long MaxBytes = 16 << 20;
+        var artefact = package.Evidence.Artefacts.FirstOrDefault(a => a.Name == Name);
+        if (artefact is null || !report.Steps.Any(s => s.Name == "artefact " + Name && s.Passed))
+        {
+            return null;
+        }
+
+        var stream = await artefact.OpenAsync(cancellationToken);
+        await using (stream.ConfigureAwait(false))
+        {
+            using var buffer = new MemoryStream();
+            var chunk = new byte[1 << 16];
+            int read;
+            while ((read = await stream.ReadAsync(chunk, cancellationToken)) > 0)
+            {
+                if (buffer.Length + read > MaxBytes)
+                {
+                    return null;
+                }
+
+                buffer.Write(chunk, 0, read);
+            }
+
+            return "data:image/png;base64," + Convert.ToBase64String(buffer.GetBuffer(), 0, (int)buffer.Length);
+        }
     }
 
     private static PageReport Refuse(DroppedFile file, bool isCase, string why) => new()

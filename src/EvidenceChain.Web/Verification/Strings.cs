@@ -78,6 +78,7 @@ internal static class Strings
         ["tls-issuer"] = ("TLS certificate issuer", "TLS 证书签发者"),
         ["captured"] = ("captured", "取证时间"),
         ["attributes"] = ("other attributes", "其他属性"),
+        ["screenshot"] = ("Screenshot of the captured page (screenshot.png, digest verified)", "所取证网页截图（screenshot.png，摘要已核验）"),
         ["time"] = ("Trusted time", "可信时间"),
         ["gentime"] = ("genTime (RFC 3161)", "时间戳时间（RFC 3161）"),
         ["tsa"] = ("time-stamping authority", "时间戳机构"),

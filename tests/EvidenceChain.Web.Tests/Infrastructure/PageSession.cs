@@ -62,7 +62,7 @@ public sealed class PageSession : IAsyncDisposable
         await action();
         await Page.WaitForFunctionAsync(
             "n => Number(document.querySelector('main').dataset.runs) > n", before, new PageWaitForFunctionOptions { Timeout = 120_000 });
-        return await Page.GetAttributeAsync("[data-verdict]", "data-verdict") ?? "none";
+        return await Page.EvaluateAsync<string>("() => document.querySelector('[data-verdict]')?.dataset.verdict ?? 'none'");
     }
 
     /// <summary>Each step's result as the page marks it: step name (as the CLI prints it) to pass, fail or skip.</summary>

@@ -56,12 +56,12 @@ public sealed class PageSession : IAsyncDisposable
     /// Does <paramref name="action"/>, waits until the page has finished the verification it starts (the page counts
     /// finished runs in <c>data-runs</c>), and returns the verdict: pass, fail, or none when no report is shown.
     /// </summary>
-    public async Task<string> AfterRunAsync(Func<Task> action)
+    public async Task<string> AfterRunAsync(Func<Task> action, float timeoutMs = 120_000)
     {
         var before = int.Parse((await Page.GetAttributeAsync("main", "data-runs"))!, System.Globalization.CultureInfo.InvariantCulture);
         await action();
         await Page.WaitForFunctionAsync(
-            "n => Number(document.querySelector('main').dataset.runs) > n", before, new PageWaitForFunctionOptions { Timeout = 120_000 });
+            "n => Number(document.querySelector('main').dataset.runs) > n", before, new PageWaitForFunctionOptions { Timeout = timeoutMs });
         return await Page.EvaluateAsync<string>("() => document.querySelector('[data-verdict]')?.dataset.verdict ?? 'none'");
     }
 

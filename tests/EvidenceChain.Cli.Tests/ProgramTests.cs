@@ -130,6 +130,34 @@ public sealed partial class ProgramTests
     }
 
     [Theory]
+    [InlineData]
+    [InlineData("case")]
+    [InlineData("keys")]
+    [InlineData("proof")]
+    [InlineData("note")]
+    public async Task RunAsync_HelpListingSubcommands_GivesOneShortLineEach(params string[] group)
+    {
+        var result = await Cli.RunAsync([.. group, "--help"]);
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        var listing = result.Out[result.Out.IndexOf("Commands:\n", StringComparison.Ordinal)..].Split('\n').Skip(1).TakeWhile(l => l.Length > 0).ToList();
+        Assert.NotEmpty(listing);
+        Assert.All(listing, line => Assert.True(line.Length <= 120, $"{line.Length} characters: {line}"));
+    }
+
+    [Theory]
+    [InlineData(new[] { "verify" }, "The receipt's trust/ folder is never trusted.")]
+    [InlineData(new[] { "preserve" }, "the node refuses the upload, keeping nothing, if the file changed while it was sent")]
+    [InlineData(new[] { "keys", "create" }, "With --out the secret goes to FILE (mode 0600) instead of stdout")]
+    public async Task RunAsync_CommandHelp_GivesTheFullDescriptionNotTheSummary(string[] command, string detail)
+    {
+        var result = await Cli.RunAsync([.. command, "--help"]);
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains(detail, result.Out, StringComparison.Ordinal);
+    }
+
+    [Theory]
     [InlineData("c")]
     [InlineData("ca")]
     public async Task RunAsync_SuggestDirective_CompletesCommandNames(string word)

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Invocation;
 
 namespace EvidenceChain.Cli.Commands;
 
@@ -38,6 +39,7 @@ internal static partial class CommandTree
         root.Add(json);
         AddOffline(root, console);
         AddNode(root, console);
+        ShortenListings(root);
 
         // The node options (and --json, where a command has no JSON output) are recursive, so every command accepts
         // them; the offline commands refuse them rather than ignore them.
@@ -210,6 +212,93 @@ internal static partial class CommandTree
             console,
             DataCommands.ReindexAsync,
             Value("--data", "DIR", "the node's data folder (required; the node must be stopped)")));
+    }
+
+    /// <summary>
+    /// One line per command where a parent lists its subcommands (<c>evidencectl --help</c> would otherwise be a wall of
+    /// text); the command's own help still shows its full description.
+    /// </summary>
+    private static readonly Dictionary<string, string> Summaries = new(StringComparer.Ordinal)
+    {
+        ["proof"] = "Verifies entry INDEX against the node's latest checkpoint, trusting only --key.",
+        ["proof inclusion"] = "Checks an inclusion proof given on the command line, offline.",
+        ["proof consistency"] = "Checks a consistency proof given on the command line, offline.",
+        ["note verify"] = "Verifies a C2SP signed note, such as a checkpoint, offline.",
+        ["verify"] = "Verifies a receipt (.evidence.zip) offline, trusting only the keys you pin.",
+        ["verify-case"] = "Verifies a case export offline, trusting only the keys you pin.",
+        ["keygen"] = "Creates a log's signing key pair (log.key, mode 0600, and log.vkey).",
+        ["audit"] = "Checks every file of a stopped node's data folder.",
+        ["reindex"] = "Rebuilds a stopped node's index.db from the ledger files.",
+        ["preserve"] = "Preserves files as ledger entries. [submitter]",
+        ["capture"] = "Captures a web page (WARC, screenshot) as a ledger entry. [submitter]",
+        ["entry"] = "Prints entry INDEX as the node serves it.",
+        ["find"] = "Lists the entries that preserved a file or digest.",
+        ["download"] = "Downloads an entry's artefact, checked against its digest. [submitter, case-manager, admin]",
+        ["receipt"] = "Saves entry INDEX's receipt for offline verification.",
+        ["checkpoint"] = "Prints the node's latest signed checkpoint.",
+        ["consistency"] = "Verifies that the log at size OLD is a prefix of the log at size NEW.",
+        ["case"] = "Cases: evidence grouped under a provable custody history.",
+        ["case export"] = "Writes a case export zip for offline verification. [case-manager, admin]",
+        ["keys create"] = "Creates an API key; its secret is shown only once. [admin]",
+        ["keys list"] = "Lists every API key, without secrets. [admin]",
+        ["keys revoke"] = "Revokes API key ID at once. [admin]",
+    };
+
+    /// <summary>
+    /// Gives each command in <see cref="Summaries"/> its one-line summary and keeps the full description for the
+    /// command's own help, which the help option prints in the summary's place.
+    /// </summary>
+    private static void ShortenListings(RootCommand root)
+    {
+        var details = new Dictionary<Command, string>();
+        void Visit(Command command, string path)
+        {
+            if (Summaries.TryGetValue(path, out var summary) && command.Description is { } full)
+            {
+                details[command] = full;
+                command.Description = summary;
+            }
+
+            foreach (var sub in command.Subcommands)
+            {
+                Visit(sub, path.Length == 0 ? sub.Name : $"{path} {sub.Name}");
+            }
+        }
+
+        Visit(root, string.Empty);
+        var help = root.Options.OfType<System.CommandLine.Help.HelpOption>().Single();
+        var standard = help.Action ?? throw new InvalidOperationException("the help option has no action");
+        help.Action = new DetailedHelpAction(standard, details);
+    }
+
+    /// <summary>Prints the standard help with the command's full description instead of its one-line summary.</summary>
+    private sealed class DetailedHelpAction(CommandLineAction standard, Dictionary<Command, string> details) : SynchronousCommandLineAction
+    {
+        public override int Invoke(ParseResult parseResult)
+        {
+            var command = parseResult.CommandResult.Command;
+            if (!details.TryGetValue(command, out var full))
+            {
+                return Run(parseResult);
+            }
+
+            var summary = command.Description;
+            command.Description = full;
+            try
+            {
+                return Run(parseResult);
+            }
+            finally
+            {
+                command.Description = summary;
+            }
+        }
+
+        private int Run(ParseResult parseResult) => standard switch
+        {
+            SynchronousCommandLineAction synchronous => synchronous.Invoke(parseResult),
+            _ => throw new InvalidOperationException("the standard help action is not synchronous"),
+        };
     }
 
     private static Option<string> Global(string name, string valueName, string description) =>

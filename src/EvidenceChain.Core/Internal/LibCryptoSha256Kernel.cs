@@ -51,6 +51,11 @@ internal sealed unsafe class LibCryptoSha256Kernel : ISha256Kernel
     /// <summary>Loads libcrypto and checks the kernel against the managed one; null when unavailable or wrong.</summary>
     public static LibCryptoSha256Kernel? TryCreate()
     {
+        if (OperatingSystem.IsBrowser() || OperatingSystem.IsWasi())
+        {
+            return null; // no native libraries in WebAssembly
+        }
+
         foreach (var name in (string[])["libcrypto.so.3", "libcrypto.so.1.1", "libcrypto.3.dylib"])
         {
             if (NativeLibrary.TryLoad(name, out var handle)

@@ -167,7 +167,7 @@ public sealed class MerkleAppender
 
     private void HashPairs(ReadOnlySpan<Hash> children, Span<Hash> parents)
     {
-        if (Parallel && parents.Length >= ParallelThreshold)
+        if (Parallel && parents.Length >= ParallelThreshold && MerkleMath.CanRunParallel)
         {
             MerkleMath.HashChildrenParallel(children, parents);
             return;

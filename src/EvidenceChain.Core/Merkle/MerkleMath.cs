@@ -13,7 +13,7 @@ public static class MerkleMath
     public static Hash Root(ReadOnlySpan<Hash> leafHashes, bool parallel = false)
     {
         var n = leafHashes.Length;
-        if (parallel && n >= SplitThreshold && Environment.ProcessorCount > 1)
+        if (parallel && n >= SplitThreshold && CanRunParallel)
         {
             // RFC 6962 splits at the largest power of two below n. When the two sides are of similar size, each is
             // hashed whole on its own core: one hand-over instead of one per level.
@@ -30,6 +30,12 @@ public static class MerkleMath
     }
 
     private const int SplitThreshold = 1 << 15;
+
+    /// <summary>
+    /// Whether parallel hashing can help: more than one core, and not a browser, where WebAssembly runs on one thread
+    /// and a blocking wait for other workers is not allowed.
+    /// </summary>
+    internal static bool CanRunParallel => Environment.ProcessorCount > 1 && !OperatingSystem.IsBrowser() && !OperatingSystem.IsWasi();
 
     private static unsafe Hash SplitRoot(ReadOnlySpan<Hash> leafHashes, int k)
     {

@@ -91,8 +91,18 @@ public static class TimestampVerifier
             "2.16.840.1.101.3.4.2.3" => "SHA512",
             _ => tst.HashOid,
         };
-        var signers = cms.GetSignerInfos().GetSigners();
-        var signer = signers.Count == 1 ? embedded.FirstOrDefault(c => signers[0].SignerID.Match(c.Parsed)) : null;
+        TsaCertificate? signer;
+        try
+        {
+            var signers = cms.GetSignerInfos().GetSigners();
+            signer = signers.Count == 1 ? embedded.FirstOrDefault(c => signers[0].SignerID.Match(c.Parsed)) : null;
+        }
+        catch (Exception e) when (Asn1Values.IsMalformedInput(e))
+        {
+            error = $"the timestamp token is corrupt: {e.Message}";
+            return false;
+        }
+
         info = new TimestampInfo(tst.GenTime, Convert.ToHexStringLower(tst.SerialNumber), tst.Policy, tst.AccuracyMicroseconds, hash, signer)
         {
             Nonce = tst.Nonce is null ? null : Convert.ToHexStringLower(tst.Nonce),

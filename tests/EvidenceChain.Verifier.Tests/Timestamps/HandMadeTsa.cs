@@ -41,6 +41,29 @@ internal static class HandMadeTsa
         return (ca, issued.CopyWithPrivateKey(tsaKey));
     }
 
+    /// <summary>A root CA, an intermediate under it (a CA or not), and a TSA certificate under the intermediate.</summary>
+    public static (X509Certificate2 Root, X509Certificate2 Intermediate, X509Certificate2 Tsa) Chain(bool intermediateIsCa)
+    {
+        var (root, _) = Certificates(true);
+        using var rootKey = root.GetECDsaPrivateKey()!;
+        var now = DateTimeOffset.UtcNow;
+        using var intermediateKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var intermediateRequest = new CertificateRequest("CN=Hand-made intermediate", intermediateKey, HashAlgorithmName.SHA256);
+        intermediateRequest.CertificateExtensions.Add(new X509BasicConstraintsExtension(intermediateIsCa, false, 0, true));
+        intermediateRequest.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.DigitalSignature, true));
+        using var intermediateIssued = intermediateRequest.Create(root, now.AddDays(-1), now.AddYears(2), [5, 6, 7, 8]);
+        var intermediate = intermediateIssued.CopyWithPrivateKey(intermediateKey);
+
+        var tsaKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var request = new CertificateRequest("CN=Hand-made chained TSA", tsaKey, HashAlgorithmName.SHA256);
+        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, true));
+        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.8")], true));
+        // Signed with the intermediate's key directly: .NET refuses to issue under a certificate that is not a CA.
+        using var issued = request.Create(
+            intermediate.SubjectName, X509SignatureGenerator.CreateForECDsa(intermediateKey), now.AddDays(-1), now.AddYears(1), [9, 10, 11, 12]);
+        return (root, intermediate, issued.CopyWithPrivateKey(tsaKey));
+    }
+
     /// <summary>A DER TimeStampResp over <paramref name="data"/> signed by <paramref name="tsa"/> (with ESS signing-certificate-v2).</summary>
     public static byte[] Response(X509Certificate2 tsa, byte[] data)
     {

@@ -172,6 +172,81 @@ public sealed class TimestampVerifierTests : IClassFixture<TimestampVerifierTest
     }
 
     [Fact]
+    public void VerifyResponse_ChainThroughAnUntrustedIntermediate_Passes()
+    {
+        var (root, intermediate, tsa) = HandMadeTsa.Chain(intermediateIsCa: true);
+        var response = HandMadeTsa.Response(tsa, Data);
+
+        var with = TimestampVerifier.VerifyResponse(response, Data, Pin(root), Pin(intermediate));
+        var without = TimestampVerifier.VerifyResponse(response, Data, Pin(root));
+
+        Assert.True(with.IsValid, with.Message);
+        Assert.Equal(TimestampFailure.UntrustedChain, without.Failure);
+    }
+
+    [Fact]
+    public void VerifyResponse_IntermediateThatIsNotACa_FailsTheChain()
+    {
+        var (root, intermediate, tsa) = HandMadeTsa.Chain(intermediateIsCa: false);
+
+        var result = TimestampVerifier.VerifyResponse(HandMadeTsa.Response(tsa, Data), Data, Pin(root), Pin(intermediate));
+
+        Assert.Equal(TimestampFailure.UntrustedChain, result.Failure);
+        Assert.Contains("is not a CA", result.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ReadPem_OpenSslChain_ReadsAsDotNetDoes()
+    {
+        var read = TimestampVerifier.ReadPem(_tsas.Ec.ChainPem);
+        var dotnet = new X509Certificate2Collection();
+        dotnet.ImportFromPem(_tsas.Ec.ChainPem);
+
+        Assert.Equal(dotnet.Count, read.Count);
+        for (var i = 0; i < read.Count; i++)
+        {
+            Assert.Equal(dotnet[i].Subject, read[i].Subject);
+            Assert.Equal(dotnet[i].Issuer, read[i].Issuer);
+            Assert.Equal(dotnet[i].SerialNumber, read[i].SerialNumber);
+            Assert.Equal(dotnet[i].NotBefore.ToUniversalTime(), read[i].NotBefore.UtcDateTime);
+            Assert.Equal(dotnet[i].NotAfter.ToUniversalTime(), read[i].NotAfter.UtcDateTime);
+            Assert.Equal(dotnet[i].GetCertHashString(System.Security.Cryptography.HashAlgorithmName.SHA256).ToLowerInvariant(), read[i].Sha256Fingerprint.ToString());
+            Assert.Equal(read[i], TsaCertificate.ReadPem(read[i].ToPem()).Single());
+        }
+    }
+
+    [Fact]
+    public void FromDer_NotDer_Refused()
+    {
+        var der = TimestampVerifier.ReadPem(_tsas.Ec.CaPem)[0].RawData.ToArray();
+        var trailing = der.Append((byte)0).ToArray();
+
+        Assert.Throws<System.Security.Cryptography.CryptographicException>(() => TsaCertificate.FromDer(trailing));
+        Assert.Throws<System.Security.Cryptography.CryptographicException>(() => TsaCertificate.FromDer(der.AsSpan(0, der.Length - 1)));
+    }
+
+    [Fact]
+    public void VerifyResponseSignature_NoCaPinned_ChecksAllButTheChain()
+    {
+        var good = TimestampVerifier.VerifyResponseSignature(_tsas.Ec.Timestamp(Data), Data);
+        var (_, tsa) = HandMadeTsa.Certificates(false);
+        var noncritical = TimestampVerifier.VerifyResponseSignature(HandMadeTsa.Response(tsa, Data), Data);
+
+        Assert.True(good.IsValid, good.Message);
+        Assert.Equal(TimestampFailure.NotATimestampingCertificate, noncritical.Failure);
+    }
+
+    [Fact]
+    public void TryReadResponse_GrantedToken_GivesGenTimeAndSigner()
+    {
+        Assert.True(TimestampVerifier.TryReadResponse(_tsas.Ec.Timestamp(Data), out var info, out var error), error);
+        Assert.InRange(info.GenTime, DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddMinutes(1));
+        Assert.Contains("CN=Test TSA", info.Signer!.Subject, StringComparison.Ordinal);
+        Assert.False(TimestampVerifier.TryReadResponse([0x30, 0x05, 0x30, 0x03, 0x02, 0x01, 0x02], out _, out error));
+        Assert.Contains("status 2", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void VerifyResponse_AnyChangedByte_NeverPasses()
     {
         var response = _tsas.Ec.Timestamp(Data);
@@ -202,6 +277,33 @@ public sealed class TimestampVerifierTests : IClassFixture<TimestampVerifierTest
 
         Assert.Contains(TimestampFailure.Malformed, failures);
         Assert.Contains(TimestampFailure.BadSignature, failures);
+    }
+
+    [Theory]
+    [InlineData("ec")]
+    [InlineData("rsa")]
+    public void VerifyResponse_RandomlyMangled_NeverThrows(string kind)
+    {
+        // Anywhere in the response, envelope included: the verifier answers with a failure, never an exception.
+        var tsa = kind == "ec" ? _tsas.Ec : _tsas.Rsa;
+        var response = tsa.Timestamp(Data);
+        var pinned = Pin(tsa);
+        var random = new Random(20261207);
+        for (var i = 0; i < 1500; i++)
+        {
+            var changed = (byte[])response.Clone();
+            for (var flips = random.Next(1, 4); flips > 0; flips--)
+            {
+                changed[random.Next(changed.Length)] ^= (byte)random.Next(1, 256);
+            }
+
+            var cut = random.Next(8) == 0 ? changed[..random.Next(changed.Length)] : changed;
+
+            var result = TimestampVerifier.VerifyResponse(cut, Data, pinned);
+            TimestampVerifier.TryReadResponse(cut, out _, out _);
+
+            Assert.True(result.IsValid || result.Message.Length > 0, $"round {i}");
+        }
     }
 
     [Fact]

@@ -74,7 +74,8 @@ internal static class Asn1Values
         or CmsException
         or TspException
         or CryptoException
-        or GeneralSecurityException; // includes CertificateException, SignatureException, InvalidKeyException
+        or GeneralSecurityException // includes CertificateException, SignatureException, InvalidKeyException
+        or SecurityUtilityException; // an algorithm identifier BouncyCastle does not know
 
     /// <summary>The PEM blocks of <paramref name="pem"/> (RFC 7468): label and decoded body, in order.</summary>
     /// <exception cref="CryptographicException">A block has no matching end line or its body is not base64.</exception>

@@ -26,6 +26,8 @@ var entries = options.GetValueOrDefault("entries", 1_000_000);
 var dataPath = args.SkipWhile(a => a != "--data").Skip(1).FirstOrDefault() ?? Path.Combine(Path.GetTempPath(), "ec-load-" + Guid.NewGuid().ToString("N"));
 var keep = args.Contains("--data");
 var cpuPerOperation = TimeSpan.Zero;
+long allocatedPerOperation = 0;
+var jitInWindow = TimeSpan.Zero;
 long acknowledged = 0;
 
 await using var node = await EvidenceNode.StartAsync(
@@ -184,10 +186,14 @@ async Task<(long Count, long Errors, LatencyRecorder Recorder, TimeSpan Elapsed)
     Volatile.Write(ref measuring, true);
     var clock = Stopwatch.StartNew();
     var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+    var allocated = GC.GetTotalAllocatedBytes();
+    var jit = System.Runtime.JitInfo.GetCompilationTime();
     await Task.Delay(TimeSpan.FromSeconds(seconds));
     Volatile.Write(ref measuring, false);
     var elapsed = clock.Elapsed;
     cpuPerOperation = (Process.GetCurrentProcess().TotalProcessorTime - cpu) / Math.Max(1, recorder.Count);
+    allocatedPerOperation = (GC.GetTotalAllocatedBytes() - allocated) / Math.Max(1, recorder.Count);
+    jitInWindow = System.Runtime.JitInfo.GetCompilationTime() - jit;
     Volatile.Write(ref stop, true);
     await Task.WhenAll(tasks);
     return (recorder.Count, errors, recorder, elapsed);
@@ -195,7 +201,7 @@ async Task<(long Count, long Errors, LatencyRecorder Recorder, TimeSpan Elapsed)
 
 void Report(string what, long count, long errors, LatencyRecorder recorder, TimeSpan elapsed) =>
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-        $"{what}: {count} in {elapsed.TotalSeconds:F1} s = {count / elapsed.TotalSeconds:F0}/s; errors {errors}; latency {recorder.Summary()}; CPU (client + node) {cpuPerOperation.TotalMicroseconds:F0} µs per operation"));
+        $"{what}: {count} in {elapsed.TotalSeconds:F1} s = {count / elapsed.TotalSeconds:F0}/s; errors {errors}; latency {recorder.Summary()}; CPU (client + node) {cpuPerOperation.TotalMicroseconds:F0} µs, allocated {allocatedPerOperation / 1024.0:F1} KiB per operation; JIT compiling {jitInWindow.TotalSeconds:F1} s of the measured window"));
 
 // The process's memory at the end of a run (client and node together): what a full collection leaves on the GC heap,
 // and the working set.

@@ -8,7 +8,9 @@ namespace EvidenceChain.Ledger;
 /// <summary>
 /// Preserves files: checks the description, streams the content into the blob store while hashing it, refuses a
 /// digest mismatch or an over-size file (keeping nothing), commits the blob and appends a <c>file</c> entry whose leaf
-/// lists the artefact's name, media type, size and digests. The reply comes once the entry is durable.
+/// lists the artefact (under the neutral name <see cref="ArtefactName"/>) with its media type, size and digests, and
+/// holds the file's name, title and description as salted commitments (<see cref="EntryOpenings"/>). The reply comes
+/// once the entry is durable.
 /// </summary>
 /// <remarks>Thread-safe.</remarks>
 public sealed class FileIntake
@@ -16,20 +18,29 @@ public sealed class FileIntake
     /// <summary>The entry kind of a preserved file.</summary>
     internal const string Kind = "file";
 
+    /// <summary>The public name of a preserved file's artefact; its own name is committed as <c>file-name</c>.</summary>
+    internal const string ArtefactName = "file";
+
+    /// <summary>The attributes of a <c>file</c> entry that the leaf holds as commitments.</summary>
+    internal static readonly string[] Committed = ["file-name", "title", "description"];
+
     private const string DefaultMediaType = "application/octet-stream";
     private readonly EvidenceLedger _ledger;
     private readonly IBlobStore _blobs;
     private readonly IntakeOptions _options;
+    private readonly EntryOpenings _openings;
 
-    /// <summary>Creates the intake over a running ledger and its blob store.</summary>
-    public FileIntake(EvidenceLedger ledger, IBlobStore blobs, IntakeOptions options)
+    /// <summary>Creates the intake over a running ledger, its blob store and where openings are kept.</summary>
+    public FileIntake(EvidenceLedger ledger, IBlobStore blobs, IntakeOptions options, EntryOpenings openings)
     {
         ArgumentNullException.ThrowIfNull(ledger);
         ArgumentNullException.ThrowIfNull(blobs);
         ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(openings);
         _ledger = ledger;
         _blobs = blobs;
         _options = options;
+        _openings = openings;
     }
 
     /// <summary>
@@ -114,8 +125,8 @@ public sealed class FileIntake
             }
 
             await upload.CommitAsync(cancellationToken);
-            var artefact = new Artefact(file.FileName, file.MediaType, digests.Size, digests.Sha256, digests.Sm3);
-            var attributes = new Dictionary<string, string>(StringComparer.Ordinal);
+            var artefact = new Artefact(ArtefactName, file.MediaType, digests.Size, digests.Sha256, digests.Sm3);
+            var attributes = new Dictionary<string, string>(StringComparer.Ordinal) { ["file-name"] = file.FileName };
             if (file.Title.Length > 0)
             {
                 attributes["title"] = file.Title;
@@ -126,7 +137,8 @@ public sealed class FileIntake
                 attributes["description"] = file.Description;
             }
 
-            return await _ledger.AppendAsync(new EntryDraft(Kind, submitter, [artefact], attributes), cancellationToken);
+            var draft = await _openings.SealAsync(new EntryDraft(Kind, submitter, [artefact], attributes), Committed, cancellationToken);
+            return await _ledger.AppendAsync(draft, cancellationToken);
         }
     }
 

@@ -19,7 +19,14 @@ namespace EvidenceChain.Ledger;
 /// <param name="Artefacts">The files: the WARC first, then payload, screenshot, DOM when present.</param>
 public sealed record WebPageCapture(
     string Url, string FinalUrl, int HttpStatus, string Failure, string FailureMessage, string Rendering, string RemoteAddress,
-    int Redirects, Hash EnvironmentSha256, IReadOnlyList<WebPageArtefact> Artefacts);
+    int Redirects, Hash EnvironmentSha256, IReadOnlyList<WebPageArtefact> Artefacts)
+{
+    /// <summary>
+    /// The submitter asked to keep the URL out of the public log: the leaf then holds the URLs, the remote address and
+    /// the failure sentence as salted commitments (docs/formats.md §9). False by default.
+    /// </summary>
+    public bool PrivateUrl { get; init; }
+}
 
 /// <summary>One file a capture produced. Immutable.</summary>
 /// <param name="Name">Its name in the entry (<c>capture.warc</c>, <c>payload</c>, <c>screenshot.png</c>, <c>dom.html</c>).</param>

@@ -22,21 +22,31 @@ public sealed class WebPageIntake
     /// <summary>Longest URL recorded, in UTF-8 bytes.</summary>
     internal const int MaxUrlBytes = 8192;
 
+    /// <summary>
+    /// The attributes committed when the submitter asks for a private URL: the URLs, and what names the host (the
+    /// address it resolved to, the failure sentence).
+    /// </summary>
+    internal static readonly string[] PrivateUrlFields = ["url", "final-url", "remote-ip", "failure"];
+
     private readonly EvidenceLedger _ledger;
     private readonly IBlobStore _blobs;
     private readonly bool _sm3;
+    private readonly EntryOpenings _openings;
 
     /// <summary>Creates the intake over a running ledger and its blob store.</summary>
     /// <param name="ledger">The ledger.</param>
     /// <param name="blobs">Where artefacts are stored.</param>
     /// <param name="sm3">Record SM3 digests beside SHA-256 (the national-crypto profile).</param>
-    public WebPageIntake(EvidenceLedger ledger, IBlobStore blobs, bool sm3)
+    /// <param name="openings">Where the openings of private URLs are kept.</param>
+    public WebPageIntake(EvidenceLedger ledger, IBlobStore blobs, bool sm3, EntryOpenings openings)
     {
         ArgumentNullException.ThrowIfNull(ledger);
         ArgumentNullException.ThrowIfNull(blobs);
+        ArgumentNullException.ThrowIfNull(openings);
         _ledger = ledger;
         _blobs = blobs;
         _sm3 = sm3;
+        _openings = openings;
     }
 
     /// <summary>Preserves <paramref name="capture"/> on behalf of <paramref name="submitter"/>; completes once durable.</summary>
@@ -80,7 +90,13 @@ public sealed class WebPageIntake
             attributes["failure"] = capture.FailureMessage;
         }
 
-        return await _ledger.AppendAsync(new EntryDraft(Kind, submitter, artefacts, attributes), cancellationToken);
+        var draft = new EntryDraft(Kind, submitter, artefacts, attributes);
+        if (capture.PrivateUrl)
+        {
+            draft = await _openings.SealAsync(draft, PrivateUrlFields, cancellationToken);
+        }
+
+        return await _ledger.AppendAsync(draft, cancellationToken);
     }
 
     private async Task<Artefact> StoreAsync(WebPageArtefact file, CancellationToken ct)

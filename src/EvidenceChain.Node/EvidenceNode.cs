@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using EvidenceChain.Ledger;
 using EvidenceChain.Ledger.Timestamping;
 using EvidenceChain.Node.Auth;
@@ -106,7 +107,9 @@ public sealed class EvidenceNode : IAsyncDisposable
         services.AddTsaRateLimit(limits.TsaRequestsPerSecondPerClient);
         services.AddSingleton(_ => parts.Cases);
         services.AddSingleton<CaseExporter>();
-        services.AddSingleton(_ => new FileIntake(parts.Ledger.Ledger, parts.Ledger.Blobs, intakeOptions));
+        services.AddSingleton(_ => parts.Openings);
+        services.AddSingleton<EntryDisclosure>();
+        services.AddSingleton(_ => new FileIntake(parts.Ledger.Ledger, parts.Ledger.Blobs, intakeOptions, parts.Openings));
         services.AddSingleton<UploadSlots>();
         services.AddCapture(builder.Configuration, intakeOptions.Sm3);
         services.Configure<NodeOptions>(builder.Configuration);
@@ -167,12 +170,16 @@ public sealed class EvidenceNode : IAsyncDisposable
             timestamping = NodeTimestamping.Start(ledger, timestampingOptions, time, loggers);
             parts.Time = timestamping;
             keyStore = DataFolderDamage.Open(ledger.Folder.Path, "node.db", [], () => new ApiKeyStore(ledger.Folder.StatePath));
-            var keys = new ApiKeyService(keyStore, ledger.Ledger, time);
+            // Salts of committed fields: the node's CSPRNG, named here once (docs/formats.md §1.5).
+            var openings = new EntryOpenings(
+                ledger.Openings, intakeOptions.Sm3 ? Core.Entries.CommitmentAlgorithm.Sm3 : Core.Entries.CommitmentAlgorithm.Sha256, RandomNumberGenerator.Fill);
+            parts.Openings = openings;
+            var keys = new ApiKeyService(keyStore, ledger.Ledger, openings, time);
             app.Lifetime.ApplicationStopped.Register(keys.Dispose);
             var adminKeyPath = keys.IsEmpty ? await WriteFirstAdminKeyAsync(keys, ledger.Folder, log) : null;
             parts.Ledger = ledger;
             parts.Keys = keys;
-            cases = await DataFolderDamage.OpenAsync(ledger.Folder.Path, LiteDbCaseStore.FileName, () => NodeCases.OpenAsync(ledger, loggers, cancellationToken));
+            cases = await DataFolderDamage.OpenAsync(ledger.Folder.Path, LiteDbCaseStore.FileName, () => NodeCases.OpenAsync(ledger, openings, loggers, cancellationToken));
             parts.Cases = cases;
             app.Lifetime.ApplicationStopped.Register(cases.Dispose); // after the calls in flight, before the ledger closes
 
@@ -252,6 +259,8 @@ public sealed class EvidenceNode : IAsyncDisposable
         public NodeTimestamping Time { get; set; } = null!;
 
         public NodeCases Cases { get; set; } = null!;
+
+        public EntryOpenings Openings { get; set; } = null!;
     }
 
     private static Uri ToUri(ListenOptions listen)

@@ -32,6 +32,9 @@ public sealed class DataFolder : IDisposable
     /// <summary>The LiteDB file of the node's own state (API keys): not derived from the ledger, never rebuilt.</summary>
     public string StatePath => System.IO.Path.Combine(Path, "node.db");
 
+    /// <summary>The openings of entries' committed fields (0600 files, as private as the artefacts).</summary>
+    public string OpeningsPath => System.IO.Path.Combine(Path, "openings");
+
     /// <summary>Key files (0600).</summary>
     public string KeysPath => System.IO.Path.Combine(Path, "keys");
 

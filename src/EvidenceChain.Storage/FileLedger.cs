@@ -21,6 +21,7 @@ public sealed class FileLedger : IAsyncDisposable
         Index = index;
         Blobs = blobs;
         Ledger = ledger;
+        Openings = new FileOpeningStore(folder.OpeningsPath);
     }
 
     /// <summary>The data folder (locked while this is open).</summary>
@@ -31,6 +32,9 @@ public sealed class FileLedger : IAsyncDisposable
 
     /// <summary>Artefact storage.</summary>
     public FileBlobStore Blobs { get; }
+
+    /// <summary>The openings of committed fields (<c>openings/</c>).</summary>
+    public FileOpeningStore Openings { get; }
 
     /// <summary>The running ledger.</summary>
     public EvidenceLedger Ledger { get; }

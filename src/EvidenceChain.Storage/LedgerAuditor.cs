@@ -87,7 +87,9 @@ public static class LedgerAuditor
         }
 
         report.Timestamps = TimestampAudit.Check(folder, key, roots, tsa, report);
-        report.ApiKeys = ApiKeyAudit.Check(folder, digests.KeyEvents, report).Count;
+        var revealed = OpeningsAudit.Check(folder, digests.Committed, report);
+        var keyEvents = digests.KeyEvents.Select(e => revealed.GetValueOrDefault(e.Index, e)).ToList();
+        report.ApiKeys = ApiKeyAudit.Check(folder, keyEvents, report).Count;
         FolderAudit.NoteOthers(folder, report);
         return report;
     }
@@ -207,7 +209,10 @@ public static class LedgerAuditor
         return roots;
     }
 
-    private sealed record DerivedData(List<Hash> Fingerprints, Dictionary<Hash, long> Sizes, List<LedgerEntry> KeyEvents);
+    private sealed record DerivedData(List<Hash> Fingerprints, Dictionary<Hash, long> Sizes, List<LedgerEntry> KeyEvents)
+    {
+        public List<LedgerEntry> Committed { get; } = [];
+    }
 
     private static async Task<DerivedData?> CheckEntriesAsync(
         DataFolder folder,
@@ -338,6 +343,11 @@ public static class LedgerAuditor
         foreach (var a in entry.Draft.Artefacts)
         {
             derived.Sizes[a.Sha256] = a.Size;
+        }
+
+        if (entry.Draft.Commitments.Count > 0)
+        {
+            derived.Committed.Add(entry);
         }
 
         if (entry.Draft.Kind == Core.Keys.ApiKeyEvent.Kind)

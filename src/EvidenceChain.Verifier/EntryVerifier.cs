@@ -45,7 +45,7 @@ public static class EntryVerifier
             return report;
         }
 
-        if (!report.Add("leaf format", true, $"version {LedgerEntry.FormatVersion} {entry.Draft.Kind} entry"))
+        if (!report.Add("leaf format", true, $"version {entry.Version} {entry.Draft.Kind} entry"))
         {
             return report;
         }

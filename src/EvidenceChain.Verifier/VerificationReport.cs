@@ -16,6 +16,13 @@ public sealed class VerificationReport
     /// <summary>True when some step passed and no step failed (skipped steps are listed but are not failures).</summary>
     public bool IsValid => _steps.Exists(s => s.Passed) && !_steps.Exists(s => s.Failed);
 
+    /// <summary>
+    /// The committed fields a receipt disclosed and the <c>disclosed</c> step proved against the leaf's commitments
+    /// (field, clear value, salt); empty when none were disclosed or the step failed. Values are untrusted text: escape
+    /// them before display.
+    /// </summary>
+    public IReadOnlyList<Core.Entries.Opening> Disclosed { get; internal set; } = [];
+
     /// <summary>The first failed step, if any.</summary>
     public VerificationStep? FirstFailure => _steps.Find(s => s.Failed);
 

@@ -20,7 +20,11 @@ public sealed class FileIntakeTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await _ledger.DisposeAsync();
 
-    private FileIntake Intake(IntakeOptions? options = null) => new(_ledger, _blobs, options ?? new IntakeOptions());
+    private readonly MemoryOpeningStore _openingFiles = new();
+
+    private FileIntake Intake(IntakeOptions? options = null) => new(_ledger, _blobs, options ?? new IntakeOptions(), Openings);
+
+    private EntryOpenings Openings => new(_openingFiles, Core.Entries.CommitmentAlgorithm.Sha256, RandomNumberGenerator.Fill);
 
     private static FileDescription File(string name = "contract.pdf", string mediaType = "application/pdf", string title = "", string description = "", Hash? expected = null) =>
         new(name, mediaType, title, description, expected);
@@ -36,13 +40,31 @@ public sealed class FileIntakeTests : IAsyncLifetime
         var draft = result.Entry.Draft;
         Assert.Equal(("file", "k1"), (draft.Kind, draft.Submitter));
         var artefact = Assert.Single(draft.Artefacts);
-        Assert.Equal(("contract.pdf", "application/pdf", content.LongLength), (artefact.Name, artefact.MediaType, artefact.Size));
+        Assert.Equal(("file", "application/pdf", content.LongLength), (artefact.Name, artefact.MediaType, artefact.Size));
         Assert.Equal(new Hash(SHA256.HashData(content)), artefact.Sha256);
         Assert.Equal(Core.Digests.ArtefactHasher.Sm3(content), artefact.Sm3);
-        Assert.Equal("Signed contract", draft.Attributes["title"]);
-        Assert.Equal("line 1\nline 2", draft.Attributes["description"]);
+        Assert.Equal(["description", "file-name", "title"], draft.Commitments.Keys.Order(StringComparer.Ordinal));
+        Assert.Empty(draft.Attributes);
         Assert.Equal(content, _blobs.Blobs[artefact.Sha256]);
         Assert.Equal(0, _blobs.OpenUploads);
+
+        var revealed = (await Openings.RevealAsync(result.Entry, default)).Draft.Attributes;
+        Assert.Equal(("contract.pdf", "Signed contract", "line 1\nline 2"), (revealed["file-name"], revealed["title"], revealed["description"]));
+    }
+
+    [Fact]
+    public async Task Preserve_File_LeafHoldsNoneOfTheClearTextValues()
+    {
+        var result = await Intake().PreserveAsync(
+            File(name: "witness-statement.pdf", title: "Statement of Li Wei", description: "Signed before the notary"), Chunks([1, 2, 3], 3), "k1", default);
+
+        var leaf = System.Text.Encoding.UTF8.GetString(result.Leaf.Span);
+        Assert.DoesNotContain("witness-statement", leaf, StringComparison.Ordinal);
+        Assert.DoesNotContain("Li Wei", leaf, StringComparison.Ordinal);
+        Assert.DoesNotContain("notary", leaf, StringComparison.Ordinal);
+        Assert.StartsWith("{\"v\":2,", leaf, StringComparison.Ordinal);
+        Assert.Contains("\"title\":{\"commit-sha256\":\"", leaf, StringComparison.Ordinal);
+        Assert.Equal(EntryOpenings.KeyOf(result.Entry.Draft), Assert.Single(_openingFiles.Files.Keys));
     }
 
     [Fact]

@@ -12,6 +12,7 @@ public sealed class WebPageIntakeTests : IAsyncLifetime, IDisposable
     private readonly MemoryBlobStore _blobs = new();
     private readonly TempFolder _folder = new();
     private EvidenceLedger _ledger = null!;
+    private readonly EntryOpenings _openings = MemoryOpeningStore.NewOpenings();
 
     public async Task InitializeAsync() =>
         _ledger = await EvidenceLedger.OpenAsync(
@@ -39,7 +40,7 @@ public sealed class WebPageIntakeTests : IAsyncLifetime, IDisposable
         var warc = File("capture.warc", "application/warc", "WARC/1.1 ..."u8.ToArray(), sm3: true);
         var payload = File("payload", "text/html", "<html></html>"u8.ToArray(), sm3: true);
 
-        var result = await new WebPageIntake(_ledger, _blobs, sm3: true).PreserveAsync(Capture([warc, payload]), "k1", default);
+        var result = await new WebPageIntake(_ledger, _blobs, sm3: true, _openings).PreserveAsync(Capture([warc, payload]), "k1", default);
 
         var draft = result.Entry.Draft;
         Assert.Equal(("webpage", "k1"), (draft.Kind, draft.Submitter));
@@ -60,7 +61,7 @@ public sealed class WebPageIntakeTests : IAsyncLifetime, IDisposable
     {
         var warc = File("capture.warc", "application/warc", "WARC/1.1 failed"u8.ToArray());
 
-        var result = await new WebPageIntake(_ledger, _blobs, sm3: false).PreserveAsync(
+        var result = await new WebPageIntake(_ledger, _blobs, sm3: false, _openings).PreserveAsync(
             Capture([warc], "timeout", "the capture ran out of time (Capture:Timeout)"), "k1", default);
 
         var attributes = result.Entry.Draft.Attributes;
@@ -77,10 +78,26 @@ public sealed class WebPageIntakeTests : IAsyncLifetime, IDisposable
         await System.IO.File.WriteAllBytesAsync(warc.Path, "WARC/1.1 edited!!"u8.ToArray());
         var size = _ledger.Latest.Size;
 
-        var e = await Assert.ThrowsAsync<EvidenceRejectedException>(() => new WebPageIntake(_ledger, _blobs, false).PreserveAsync(Capture([warc]), "k1", default));
+        var e = await Assert.ThrowsAsync<EvidenceRejectedException>(() => new WebPageIntake(_ledger, _blobs, false, _openings).PreserveAsync(Capture([warc]), "k1", default));
 
         Assert.Contains("capture.warc changed between capture and preservation", e.Message);
         Assert.Equal(size, _ledger.Latest.Size);
         Assert.Equal(0, _blobs.OpenUploads);
+    }
+
+    [Fact]
+    public async Task Preserve_PrivateUrl_LeafCommitsTheUrlsAndTheAddress()
+    {
+        var warc = File("capture.warc", "application/warc", "WARC/1.1 private"u8.ToArray());
+
+        var result = await new WebPageIntake(_ledger, _blobs, sm3: false, _openings).PreserveAsync(Capture([warc]) with { PrivateUrl = true }, "k1", default);
+
+        var leaf = System.Text.Encoding.UTF8.GetString(result.Leaf.Span);
+        Assert.DoesNotContain("example.org", leaf, StringComparison.Ordinal);
+        Assert.DoesNotContain("93.184.216.34", leaf, StringComparison.Ordinal);
+        Assert.Equal(["final-url", "remote-ip", "url"], result.Entry.Draft.Commitments.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal("200", result.Entry.Draft.Attributes["http-status"]);
+        var revealed = (await _openings.RevealAsync(result.Entry, default)).Draft.Attributes;
+        Assert.Equal(("http://example.org/a", "http://example.org/b"), (revealed["url"], revealed["final-url"]));
     }
 }

@@ -18,7 +18,7 @@ public sealed class EvidenceReadTests(EvidenceReadTests.SharedContentNode fixtur
     {
         var entry = await Node.Evidence.GetEntryAsync(new GetEntryRequest { Index = _fixture.First.Index });
 
-        Assert.Equal(_fixture.First, entry);
+        Assert.Equal(_fixture.First.Public(), entry);
         Node.AssertNoErrors();
     }
 
@@ -36,7 +36,7 @@ public sealed class EvidenceReadTests(EvidenceReadTests.SharedContentNode fixtur
     {
         var found = await Node.Evidence.FindEntriesAsync(new FindEntriesRequest { Sha256 = Sha256Hex(_fixture.Content) });
 
-        Assert.Equal([_fixture.First, _fixture.Second], found.Entries);
+        Assert.Equal([_fixture.First.Public(), _fixture.Second.Public()], found.Entries);
         Node.AssertNoErrors();
     }
 
@@ -45,7 +45,7 @@ public sealed class EvidenceReadTests(EvidenceReadTests.SharedContentNode fixtur
     {
         var found = await Node.Evidence.FindEntriesAsync(new FindEntriesRequest { Sha256 = Sha256Hex(_fixture.Content), Limit = 1 });
 
-        Assert.Equal([_fixture.First], found.Entries);
+        Assert.Equal([_fixture.First.Public()], found.Entries);
         Node.AssertNoErrors();
     }
 
@@ -108,7 +108,7 @@ public sealed class EvidenceReadTests(EvidenceReadTests.SharedContentNode fixtur
     public async Task DownloadArtefact_UnknownName_NotFoundListsNames()
     {
         await RpcAssert.FailsAsync(
-            StatusCode.NotFound, () => DownloadAsync(Node, _fixture.SubmitterKey, _fixture.First.Index, "b.bin"), "no artefact named \"b.bin\"", "a.bin");
+            StatusCode.NotFound, () => DownloadAsync(Node, _fixture.SubmitterKey, _fixture.First.Index, "b.bin"), "no artefact named \"b.bin\"", "file");
 
         Node.AssertNoErrors();
     }

@@ -30,7 +30,7 @@ public sealed class HttpJsonTests(HttpJsonTests.TwoEntryNode fixture) : IClassFi
         var json = await GetJsonAsync($"/v1/entries/{_fixture.Entries[1].Index}");
 
         Assert.Equal(JsonValueKind.String, JsonDocument.Parse(json).RootElement.GetProperty("index").ValueKind);
-        Assert.Equal(_fixture.Entries[1], Parser.Parse<Entry>(json));
+        Assert.Equal(_fixture.Entries[1].Public(), Parser.Parse<Entry>(json));
         Node.AssertNoErrors();
     }
 
@@ -57,7 +57,7 @@ public sealed class HttpJsonTests(HttpJsonTests.TwoEntryNode fixture) : IClassFi
     {
         var json = await GetJsonAsync($"/v1/entries:find?sha256={Sha256Hex(_fixture.Content)}");
 
-        Assert.Equal([_fixture.Entries[0]], Parser.Parse<FindEntriesResponse>(json).Entries);
+        Assert.Equal([_fixture.Entries[0].Public()], Parser.Parse<FindEntriesResponse>(json).Entries);
         Node.AssertNoErrors();
     }
 
@@ -113,7 +113,7 @@ public sealed class HttpJsonTests(HttpJsonTests.TwoEntryNode fixture) : IClassFi
     {
         var json = await GetJsonAsync($"/v1/entries?start={_fixture.Entries[0].Index}&limit=2");
 
-        Assert.Equal(_fixture.Entries, Parser.Parse<ListEntriesResponse>(json).Entries);
+        Assert.Equal(_fixture.Entries.Select(e => e.Public()), Parser.Parse<ListEntriesResponse>(json).Entries);
         Node.AssertNoErrors();
     }
 
@@ -180,16 +180,17 @@ public sealed class HttpJsonTests(HttpJsonTests.TwoEntryNode fixture) : IClassFi
         using var posted = await Node.Http.SendAsync(request);
         var response = Parser.Parse<PreserveFileResponse>(await ReadOkAsync(posted));
         var artefact = Assert.Single(response.Entry.Artefacts);
-        Assert.Equal(("scan \u00e9.png", "image/png", (ulong)content.Length, Sha256Hex(content)), (artefact.Name, artefact.MediaType, artefact.Size, artefact.Sha256));
-        Assert.Equal("Scan", response.Entry.Attributes["title"]);
+        Assert.Equal(("file", "image/png", (ulong)content.Length, Sha256Hex(content)), (artefact.Name, artefact.MediaType, artefact.Size, artefact.Sha256));
+        Assert.Equal(("scan \u00e9.png", "Scan"), (response.Entry.Disclosed["file-name"], response.Entry.Disclosed["title"]));
 
-        using var get = new HttpRequestMessage(HttpMethod.Get, $"/v1/entries/{response.Entry.Index}/artefacts/{Uri.EscapeDataString(artefact.Name)}");
+        using var get = new HttpRequestMessage(HttpMethod.Get, $"/v1/entries/{response.Entry.Index}/artefacts/{Uri.EscapeDataString("scan \u00e9.png")}");
         get.Headers.Authorization = new("Bearer", _fixture.SubmitterKey);
         using var download = await Node.Http.SendAsync(get);
 
         Assert.Equal(HttpStatusCode.OK, download.StatusCode);
         Assert.Equal(content, await download.Content.ReadAsByteArrayAsync());
         Assert.Equal("image/png", download.Content.Headers.ContentType?.ToString());
+        Assert.Equal("scan \u00e9.png", download.Content.Headers.ContentDisposition?.FileNameStar);
         Assert.Equal(content.Length, download.Content.Headers.ContentLength);
         Assert.Equal($"\"{Sha256Hex(content)}\"", download.Headers.ETag?.ToString());
         Assert.Equal($"sha-256=:{Convert.ToBase64String(System.Security.Cryptography.SHA256.HashData(content))}:", Assert.Single(download.Headers.GetValues("Repr-Digest")));

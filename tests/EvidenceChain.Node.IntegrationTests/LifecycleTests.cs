@@ -151,7 +151,7 @@ public sealed class LifecycleTests
         using var blobs = NodeFiles.Blobs(path);
         foreach (var entry in acknowledged)
         {
-            Assert.Equal(entry, await restarted.Evidence.GetEntryAsync(new GetEntryRequest { Index = entry.Index }));
+            Assert.Equal(entry.Public(), await restarted.Evidence.GetEntryAsync(new GetEntryRequest { Index = entry.Index }));
             Assert.True(blobs.Contains(Hash.Parse(entry.Artefacts[0].Sha256)), $"entry {entry.Index}: its blob is missing");
         }
 

@@ -93,7 +93,7 @@ public sealed class LimitsTests(LimitsTests.SmallLimitsNode fixture) : IClassFix
     {
         var response = await PreserveAsync(_fixture.Node, _fixture.SubmitterKey, Bytes(10, seed: 24), title: new string('\u00e9', 8));
 
-        Assert.Equal(new string('\u00e9', 8), response.Entry.Attributes["title"]);
+        Assert.Equal(new string('\u00e9', 8), response.Entry.Disclosed["title"]);
         _fixture.Node.AssertNoErrors();
     }
 

@@ -26,9 +26,9 @@ public sealed class PreserveTests(NodeFixture fixture) : IClassFixture<NodeFixtu
         Assert.Equal(KeyId(_fixture.SubmitterKey), entry.Submitter);
         Assert.Equal(Rfc6962.HashLeaf(entry.Leaf.Span).ToString(), entry.LeafHash);
         var artefact = Assert.Single(entry.Artefacts);
-        Assert.Equal(("report.pdf", "application/pdf", 1000ul, Sha256Hex(content), ""), (artefact.Name, artefact.MediaType, artefact.Size, artefact.Sha256, artefact.Sm3));
-        Assert.Equal("Report", entry.Attributes["title"]);
-        Assert.Equal("line 1\nline 2", entry.Attributes["description"]);
+        Assert.Equal(("file", "application/pdf", 1000ul, Sha256Hex(content), ""), (artefact.Name, artefact.MediaType, artefact.Size, artefact.Sha256, artefact.Sm3));
+        Assert.Equal(("report.pdf", "Report", "line 1\nline 2"), (entry.Disclosed["file-name"], entry.Disclosed["title"], entry.Disclosed["description"]));
+        Assert.Empty(entry.Attributes);
         Assert.True(response.TreeSize > entry.Index);
         var proof = await node.Log.GetInclusionProofAsync(new GetInclusionProofRequest { Index = entry.Index, TreeSize = response.TreeSize });
         var report = EntryVerifier.Verify(entry.Leaf.Span, entry.Index, [.. proof.Hashes.Select(Hash.Parse)], response.SignedCheckpoint, node.LogKey());

@@ -23,7 +23,40 @@ public sealed class AuditTests(ITestOutputHelper output)
                 artefacts.Add(new Artefact($"blob-{n}.txt", "text/plain", d.Size, d.Sha256, d.Sm3));
             }
 
-            await ledger.Ledger.AppendAsync(new EntryDraft("file", "t", artefacts, new Dictionary<string, string>()));
+            var draft = new EntryDraft("file", "t", artefacts, new Dictionary<string, string> { ["title"] = $"confidential title {n}" });
+            if (n % 50 == 0)
+            {
+                // Committed: its opening goes to openings/, which the audit checks against the leaf like any other file.
+                var openings = new EntryOpenings(ledger.Openings, CommitmentAlgorithm.Sha256, System.Security.Cryptography.RandomNumberGenerator.Fill);
+                draft = await openings.SealAsync(draft, ["title"], CancellationToken.None);
+            }
+
+            await ledger.Ledger.AppendAsync(draft);
+        }
+    }
+
+    [Fact]
+    public async Task Audit_OpeningsMissingOrReadableByOthers_AreProblemsNamingTheFile()
+    {
+        using var temp = new TempFolder();
+        await BuildLedgerAsync(temp.Path, 120);
+        var files = Directory.GetFiles(Path.Combine(temp.Path, "openings"), "*.json", SearchOption.AllDirectories).Order(StringComparer.Ordinal).ToArray();
+        Assert.Equal(3, files.Length);
+        Assert.True((await AuditAsync(temp.Path)).IsClean);
+        File.Delete(files[0]);
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(files[1], UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.OtherRead);
+        }
+
+        var report = await AuditAsync(temp.Path);
+
+        var relative = Path.GetRelativePath(temp.Path, files[0]).Replace('\\', '/');
+        Assert.Contains(report.Problems, p => p.Where == relative && p.What.StartsWith("missing", StringComparison.Ordinal));
+        if (!OperatingSystem.IsWindows())
+        {
+            var other = Path.GetRelativePath(temp.Path, files[1]).Replace('\\', '/');
+            Assert.Contains(report.Problems, p => p.Where == other && p.What.Contains("readable", StringComparison.Ordinal));
         }
     }
 

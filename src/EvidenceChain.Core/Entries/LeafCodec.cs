@@ -39,7 +39,7 @@ public static class LeafCodec
         using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
         {
             writer.WriteStartObject();
-            writer.WriteNumber("v", LedgerEntry.FormatVersion);
+            writer.WriteNumber("v", entry.Version);
             writer.WriteString("origin", entry.Origin);
             writer.WriteNumber("index", entry.Index);
             writer.WriteString("prev", entry.Prev.ToString());
@@ -64,9 +64,19 @@ public static class LeafCodec
 
             writer.WriteEndArray();
             writer.WriteStartObject("attributes");
-            foreach (var (key, value) in entry.Draft.Attributes.OrderBy(p => p.Key, StringComparer.Ordinal))
+            var commitments = entry.Draft.Commitments;
+            foreach (var key in entry.Draft.Attributes.Keys.Concat(commitments.Keys).Order(StringComparer.Ordinal))
             {
-                writer.WriteString(key, value);
+                if (commitments.TryGetValue(key, out var commitment))
+                {
+                    writer.WriteStartObject(key);
+                    writer.WriteString(commitment.MemberName, commitment.Value.ToString());
+                    writer.WriteEndObject();
+                }
+                else
+                {
+                    writer.WriteString(key, entry.Draft.Attributes[key]);
+                }
             }
 
             writer.WriteEndObject();
@@ -83,7 +93,7 @@ public static class LeafCodec
     }
 
     /// <summary>Parses canonical leaf bytes.</summary>
-    /// <exception cref="LeafFormatException">The bytes are not a canonical version-1 leaf; the message says why.</exception>
+    /// <exception cref="LeafFormatException">The bytes are not a canonical version-1 or version-2 leaf; the message says why.</exception>
     public static LedgerEntry Parse(ReadOnlySpan<byte> leaf)
     {
         if (leaf.Length > MaxLeafSize)
@@ -146,9 +156,10 @@ public static class LeafCodec
             throw new LeafFormatException("\"v\" must be an integer");
         }
 
-        if (version != LedgerEntry.FormatVersion)
+        if (version is not (LedgerEntry.ClearFormatVersion or LedgerEntry.FormatVersion))
         {
-            throw new LeafFormatException($"leaf format version {version} is not supported (this reads {LedgerEntry.FormatVersion})");
+            throw new LeafFormatException(
+                $"leaf format version {version} is not supported (this reads {LedgerEntry.ClearFormatVersion} and {LedgerEntry.FormatVersion})");
         }
 
         var prev = ParseHash(Required(root, "prev"), "prev");
@@ -190,11 +201,23 @@ public static class LeafCodec
         }
 
         var attributes = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        var commitments = new SortedDictionary<string, Commitment>(StringComparer.Ordinal);
         foreach (var p in attributesElement.EnumerateObject())
         {
-            attributes[p.Name] = p.Value.ValueKind == JsonValueKind.String
-                ? p.Value.GetString()!
-                : throw new LeafFormatException($"attribute \"{p.Name}\" must be a string");
+            if (p.Value.ValueKind == JsonValueKind.String)
+            {
+                attributes[p.Name] = p.Value.GetString()!;
+            }
+            else if (version >= LedgerEntry.FormatVersion && p.Value.ValueKind == JsonValueKind.Object)
+            {
+                commitments[p.Name] = ReadCommitment(p.Name, p.Value);
+            }
+            else
+            {
+                throw new LeafFormatException(version >= LedgerEntry.FormatVersion
+                    ? $"attribute \"{p.Name}\" must be a string or a commitment object"
+                    : $"attribute \"{p.Name}\" must be a string");
+            }
         }
 
         var indexElement = Required(root, "index");
@@ -203,8 +226,24 @@ public static class LeafCodec
             throw new LeafFormatException("\"index\" must be an integer from 0 to 2^64-1");
         }
 
-        var draft = new EntryDraft(String(root, "kind"), String(root, "submitter"), artefacts, attributes);
-        return new LedgerEntry(String(root, "origin"), index, prev, new DateTimeOffset(time, TimeSpan.Zero), draft);
+        var draft = new EntryDraft(String(root, "kind"), String(root, "submitter"), artefacts, attributes) { Commitments = commitments };
+        return new LedgerEntry(String(root, "origin"), index, prev, new DateTimeOffset(time, TimeSpan.Zero), draft) { Version = version };
+    }
+
+    // {"commit-sha256":"hex"} or {"commit-sm3":"hex"}: exactly one member (extra members fail the canonical comparison).
+    private static Commitment ReadCommitment(string name, JsonElement value)
+    {
+        foreach (var member in value.EnumerateObject())
+        {
+            if (!Commitment.TryParseMemberName(member.Name, out var algorithm))
+            {
+                throw new LeafFormatException($"attribute \"{name}\" is an object but not a commitment: expected \"commit-sha256\" or \"commit-sm3\", got \"{member.Name}\"");
+            }
+
+            return new Commitment(algorithm, ParseHash(member.Value, $"{name}.{member.Name}"));
+        }
+
+        throw new LeafFormatException($"attribute \"{name}\" is an empty object, not a commitment");
     }
 
     private static JsonElement Required(JsonElement obj, string name) =>
@@ -248,6 +287,25 @@ public static class LeafCodec
         {
             CheckText(key, "attribute name");
             CheckText(value, $"attribute \"{key}\"");
+        }
+
+        if (entry.Version is not (LedgerEntry.ClearFormatVersion or LedgerEntry.FormatVersion))
+        {
+            throw new ArgumentException($"Leaf format version {entry.Version} does not exist.", nameof(entry));
+        }
+
+        foreach (var key in entry.Draft.Commitments.Keys)
+        {
+            CheckText(key, "attribute name");
+            if (entry.Version == LedgerEntry.ClearFormatVersion)
+            {
+                throw new ArgumentException($"A version-1 leaf holds attributes in clear only; \"{key}\" is a commitment.", nameof(entry));
+            }
+
+            if (entry.Draft.Attributes.ContainsKey(key))
+            {
+                throw new ArgumentException($"Attribute \"{key}\" is both in clear and committed.", nameof(entry));
+            }
         }
 
         var kind = entry.Draft.Kind;

@@ -11,6 +11,12 @@ namespace EvidenceChain.Core.Entries;
 /// <param name="Draft">Kind, submitter, artefacts and attributes.</param>
 public sealed record LedgerEntry(string Origin, ulong Index, Hash Prev, DateTimeOffset Time, EntryDraft Draft)
 {
-    /// <summary>The format version this code writes and reads.</summary>
-    public const int FormatVersion = 1;
+    /// <summary>The format version this code writes: 2, in which attributes may be salted commitments.</summary>
+    public const int FormatVersion = 2;
+
+    /// <summary>The first format version, every attribute in clear; still read and verified, never written by the node.</summary>
+    public const int ClearFormatVersion = 1;
+
+    /// <summary>The leaf's format version: <see cref="FormatVersion"/> (default) or <see cref="ClearFormatVersion"/>.</summary>
+    public int Version { get; init; } = FormatVersion;
 }

@@ -23,6 +23,7 @@ namespace EvidenceChain.Ledger.Cases;
 public sealed class CaseBook
 {
     private readonly EvidenceLedger _ledger;
+    private readonly EntryOpenings _openings;
     private readonly ICaseStore _store;
     private readonly ILogger _logger;
     private readonly ConcurrentDictionary<string, CaseState> _cases = new(StringComparer.Ordinal);
@@ -31,9 +32,10 @@ public sealed class CaseBook
     private readonly List<ulong> _inFlight = [];
     private readonly Lock _storeLock = new();
 
-    private CaseBook(EvidenceLedger ledger, ICaseStore store, ILogger logger)
+    private CaseBook(EvidenceLedger ledger, EntryOpenings openings, ICaseStore store, ILogger logger)
     {
         _ledger = ledger;
+        _openings = openings;
         _store = store;
         _logger = logger;
     }
@@ -44,14 +46,18 @@ public sealed class CaseBook
     /// <summary>
     /// Loads the cases from <paramref name="store"/>, checks every stored event against the ledger (same index, same
     /// leaf hash), rebuilds the store from the ledger when they disagree, and applies the case events the store has
-    /// not seen (those at or above its watermark).
+    /// not seen (those at or above its watermark). Events read their committed fields (title, reference, parties,
+    /// text) from <paramref name="openings"/>, where new events keep them too.
     /// </summary>
-    public static async Task<CaseBook> OpenAsync(EvidenceLedger ledger, ICaseStore store, ILogger<CaseBook> logger, CancellationToken cancellationToken = default)
+    /// <exception cref="LedgerCorruptException">A case event's openings are missing or do not match its leaf.</exception>
+    public static async Task<CaseBook> OpenAsync(
+        EvidenceLedger ledger, EntryOpenings openings, ICaseStore store, ILogger<CaseBook> logger, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(ledger);
+        ArgumentNullException.ThrowIfNull(openings);
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(logger);
-        var book = new CaseBook(ledger, store, logger);
+        var book = new CaseBook(ledger, openings, store, logger);
         var size = ledger.Size;
         var stored = store.Load();
         var from = store.Watermark;
@@ -72,6 +78,7 @@ public sealed class CaseBook
                 continue;
             }
 
+            entry = entry with { Entry = await openings.RevealAsync(entry.Entry, cancellationToken) };
             if (book.TryApply(entry, out var reason))
             {
                 store.Add(new StoredCaseEvent(index, entry.Leaf.ToArray()), index);
@@ -225,7 +232,7 @@ public sealed class CaseBook
             throw new CaseException(broken.Violation == CaseRuleViolation.AlreadyExists ? CaseFailure.AlreadyExists : CaseFailure.FailedPrecondition, Capitalize(broken.Message) + ".");
         }
 
-        var draft = e.ToDraft();
+        var draft = await _openings.SealAsync(e.ToDraft(), ConfidentialFields(e.ToDraft()), CancellationToken.None);
         var action = CaseEvent.ActionName(e.Action);
         ulong lowerBound;
         Task<AppendResult> append;
@@ -344,6 +351,7 @@ public sealed class CaseBook
                 return Invariant($"its event {s.Index} does not parse: {e.Message}");
             }
 
+            entry = await _openings.RevealAsync(entry, cancellationToken);
             if (!TryApply(new StoredEntry(s.Index, leafHash, s.Leaf, entry), out var reason))
             {
                 return Invariant($"its event {s.Index} cannot be applied: {reason}");
@@ -383,6 +391,10 @@ public sealed class CaseBook
             return false;
         }
     }
+
+    /// <summary>The attributes of a case event that the leaf holds as commitments: title, reference, parties and text.</summary>
+    internal static IEnumerable<string> ConfidentialFields(EntryDraft draft) =>
+        draft.Attributes.Keys.Where(k => k is "title" or "reference" or "text" || k.StartsWith("party-", StringComparison.Ordinal));
 
     private static string? Empty(string? text) => string.IsNullOrEmpty(text) ? null : text;
 

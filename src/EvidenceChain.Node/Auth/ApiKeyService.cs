@@ -22,14 +22,16 @@ internal sealed class ApiKeyService : IDisposable
     private const int MaxTokenLength = 128;
     private readonly ApiKeyStore _store;
     private readonly EvidenceLedger _ledger;
+    private readonly EntryOpenings _openings;
     private readonly TimeProvider _time;
     private readonly SemaphoreSlim _writes = new(1, 1); // one create or revoke at a time: the ledger and node.db agree on order
 
     /// <summary>Creates the service over the node's key store, recording key events in <paramref name="ledger"/>.</summary>
-    public ApiKeyService(ApiKeyStore store, EvidenceLedger ledger, TimeProvider time)
+    public ApiKeyService(ApiKeyStore store, EvidenceLedger ledger, EntryOpenings openings, TimeProvider time)
     {
         _store = store;
         _ledger = ledger;
+        _openings = openings;
         _time = time;
     }
 
@@ -53,7 +55,9 @@ internal sealed class ApiKeyService : IDisposable
         await _writes.WaitAsync();
         try
         {
-            var appended = await _ledger.AppendAsync(e.ToDraft(), CancellationToken.None);
+            // The description is committed like other descriptive fields (docs/formats.md §16).
+            var draft = await _openings.SealAsync(e.ToDraft(), ["description"], CancellationToken.None);
+            var appended = await _ledger.AppendAsync(draft, CancellationToken.None);
             _store.Add(key);
             return (key, id + "." + secret, appended.Index);
         }
@@ -135,6 +139,13 @@ internal sealed class ApiKeyService : IDisposable
 
         return new Caller(id, role);
     }
+
+    /// <summary>
+    /// The caller behind an optional <c>authorization</c> header of a public call (any role): null without the header.
+    /// </summary>
+    /// <exception cref="RpcException">Unauthenticated: a header was sent but its key is malformed, unknown, wrong or revoked.</exception>
+    public Caller? TryAuthenticate(string? authorization) =>
+        string.IsNullOrEmpty(authorization) ? null : Authenticate(authorization, [Role.Submitter, Role.CaseManager, Role.Admin]);
 
     /// <inheritdoc/>
     public void Dispose() => _writes.Dispose();

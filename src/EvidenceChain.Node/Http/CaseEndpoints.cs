@@ -17,7 +17,7 @@ internal static class CaseEndpoints
             HttpErrors.GuardAsync(http, logger, options.Value.DetailedErrors, async () =>
             {
                 var caller = keys.Authenticate(http.Request.Headers.Authorization.ToString(), [Role.CaseManager, Role.Admin]);
-                await using var export = await exporter.ExportAsync(id, http.Request.Query["file_name"].ToString(), caller.KeyId, http.RequestAborted);
+                await using var export = await exporter.ExportAsync(id, http.Request.Query["file_name"].ToString(), caller, http.RequestAborted);
                 http.Response.ContentType = "application/zip";
                 http.Response.ContentLength = (long)export.Info.Size;
                 var disposition = new Microsoft.Net.Http.Headers.ContentDispositionHeaderValue("attachment");

@@ -32,7 +32,7 @@ internal static class FileEndpoints
             HttpErrors.WriteAsync(http, new Status(StatusCode.InvalidArgument, $"index: expected a decimal entry index, got \"{index}\".")));
 
         app.MapPost("/v1/files", (HttpContext http, FileIntake intake, EvidenceLedger ledger, ApiKeyService keys, UploadSlots uploads,
-            ReceiptBuilder receipts, ILogger<FileIntake> logger, IOptions<NodeOptions> options, IOptions<NodeLimits> limits, TimeProvider time) =>
+            ReceiptBuilder receipts, EntryDisclosure disclosure, ILogger<FileIntake> logger, IOptions<NodeOptions> options, IOptions<NodeLimits> limits, TimeProvider time) =>
             HttpErrors.GuardAsync(http, logger, options.Value.DetailedErrors, async () =>
             {
                 var caller = keys.Authenticate(http.Request.Headers.Authorization.ToString(), [Role.Submitter]);
@@ -54,15 +54,18 @@ internal static class FileEndpoints
                     rate.MinDataRate = null; // UploadPace enforces Limits:MinUploadBytesPerSecond and UploadIdleTimeout, with a clear error
                 }
 
-                var result = await intake.PreserveAsync(file, BodyChunksAsync(http.Request.Body, new UploadPace(limits.Value, time), http.RequestAborted), caller.KeyId, http.RequestAborted);
+                using var pace = new UploadPace(limits.Value, time);
+                var result = await intake.PreserveAsync(file, BodyChunksAsync(http.Request.Body, pace, http.RequestAborted), caller.KeyId, http.RequestAborted);
                 var stored = result.ToStoredEntry();
                 var response = new Api.V1.PreserveFileResponse
                 {
-                    Entry = Wire.ToProto(stored), TreeSize = result.TreeSize, SignedCheckpoint = result.SignedCheckpoint,
+                    Entry = Wire.ToProto(stored, await disclosure.ForAsync(caller, stored.Entry, http.RequestAborted)),
+                    TreeSize = result.TreeSize,
+                    SignedCheckpoint = result.SignedCheckpoint,
                 };
                 if (waitForReceipt)
                 {
-                    response.Receipt = ReceiptBuilder.ToProto(await receipts.BuildAsync(result.Index, wait: true, http.RequestAborted));
+                    response.Receipt = ReceiptBuilder.ToProto(await receipts.BuildAsync(result.Index, wait: true, http.RequestAborted, caller));
                 }
 
                 http.Response.ContentType = "application/json; charset=utf-8";
@@ -70,7 +73,7 @@ internal static class FileEndpoints
             }));
 
         app.MapGet("/v1/entries/{index}/artefacts/{name}", (HttpContext http, string index, string name, EvidenceLedger ledger, IBlobStore blobs,
-            ApiKeyService keys, ILogger<FileIntake> logger, IOptions<NodeOptions> options) =>
+            EntryOpenings openings, ApiKeyService keys, ILogger<FileIntake> logger, IOptions<NodeOptions> options) =>
             HttpErrors.GuardAsync(http, logger, options.Value.DetailedErrors, async () =>
             {
                 var caller = keys.Authenticate(http.Request.Headers.Authorization.ToString(), [Role.Submitter, Role.CaseManager, Role.Admin]);
@@ -79,14 +82,14 @@ internal static class FileEndpoints
                     throw new RpcException(new Status(StatusCode.InvalidArgument, $"index: expected a decimal entry index, got \"{index}\"."));
                 }
 
-                var (artefact, content) = await ArtefactAccess.OpenAsync(ledger, blobs, caller, i, name, http.RequestAborted);
+                var (artefact, content, fileName) = await ArtefactAccess.OpenAsync(ledger, blobs, openings, caller, i, name, http.RequestAborted);
                 await using (content)
                 {
                     http.Response.ContentType = artefact.MediaType;
                     http.Response.ContentLength = artefact.Size;
                     http.Response.Headers.ContentDisposition = new Microsoft.Net.Http.Headers.ContentDispositionHeaderValue("attachment")
                     {
-                        FileNameStar = artefact.Name,
+                        FileNameStar = fileName, // the file's own name for a caller allowed to see it
                     }.ToString();
                     http.Response.Headers.ETag = $"\"{artefact.Sha256}\"";
                     http.Response.Headers["Repr-Digest"] = $"sha-256=:{Convert.ToBase64String(artefact.Sha256.ToArray())}:";
@@ -121,7 +124,7 @@ internal static class FileEndpoints
     {
         var buffer = new byte[BufferSize];
         int read;
-        while ((read = await pace.ReadAsync(token => body.ReadAsync(buffer, token), ct)) > 0)
+        while ((read = await pace.ReadAsync(static (state, token) => state.body.ReadAsync(state.buffer, token), (body, buffer), ct)) > 0)
         {
             pace.Received(read);
             yield return buffer.AsMemory(0, read);

@@ -8,14 +8,15 @@ namespace EvidenceChain.Node.Http;
 
 /// <summary>
 /// <c>GET /v1/entries/{index}/receipt.zip[?wait=true]</c>: the entry's receipt as the <c>.evidence.zip</c> file (without
-/// artefacts; <c>evidencectl receipt --with-artefacts</c> adds them with a key). Public, like <c>GetReceipt</c>.
+/// artefacts; <c>evidencectl receipt --with-artefacts</c> adds them with a key). Public, like <c>GetReceipt</c>; with an
+/// <c>authorization</c> header whose key may see the entry it also carries <c>disclosed.json</c>.
 /// </summary>
 internal static class ReceiptEndpoints
 {
     public static void MapReceipts(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/v1/entries/{index}/receipt.zip", (HttpContext http, string index, ReceiptBuilder receipts, ILogger<ReceiptBuilder> logger,
-            IOptions<NodeOptions> options) =>
+        app.MapGet("/v1/entries/{index}/receipt.zip", (HttpContext http, string index, ReceiptBuilder receipts, EntryDisclosure disclosure,
+            ILogger<ReceiptBuilder> logger, IOptions<NodeOptions> options) =>
             HttpErrors.GuardAsync(http, logger, options.Value.DetailedErrors, async () =>
             {
                 if (!ulong.TryParse(index, NumberStyles.None, CultureInfo.InvariantCulture, out var i))
@@ -29,7 +30,7 @@ internal static class ReceiptEndpoints
                     "true" => true,
                     var other => throw new RpcException(new Status(StatusCode.InvalidArgument, $"wait: expected true or false, got \"{other}\".")),
                 };
-                var receipt = await receipts.BuildAsync(i, wait, http.RequestAborted);
+                var receipt = await receipts.BuildAsync(i, wait, http.RequestAborted, disclosure.Reader(http));
 
                 // A few kilobytes without artefacts: built whole first, so an error is a clean error response, never a
                 // truncated zip, and Content-Length is exact.

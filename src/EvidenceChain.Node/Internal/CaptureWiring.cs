@@ -28,7 +28,7 @@ internal static class CaptureWiring
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<PageCapturer>>(),
             TrustedTime(sp.GetRequiredService<NodeTimestamping>())));
-        services.AddSingleton(sp => new WebPageIntake(sp.GetRequiredService<EvidenceLedger>(), sp.GetRequiredService<IBlobStore>(), sm3));
+        services.AddSingleton(sp => new WebPageIntake(sp.GetRequiredService<EvidenceLedger>(), sp.GetRequiredService<IBlobStore>(), sm3, sp.GetRequiredService<EntryOpenings>()));
         return services;
     }
 

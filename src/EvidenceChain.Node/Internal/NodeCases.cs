@@ -29,7 +29,7 @@ internal sealed class NodeCases : IDisposable
     /// </summary>
     public string SignManifest(string text) => SignedNote.Sign(text, _signers);
 
-    public static async Task<NodeCases> OpenAsync(FileLedger ledger, ILoggerFactory loggers, CancellationToken cancellationToken)
+    public static async Task<NodeCases> OpenAsync(FileLedger ledger, Ledger.EntryOpenings openings, ILoggerFactory loggers, CancellationToken cancellationToken)
     {
         NoteSigner[] signers = ledger.Sm2VerifierKey is null
             ? [LogKeyFiles.Load(Path.Combine(ledger.Folder.KeysPath, LogKeyFiles.PrivateKeyFile))]
@@ -37,7 +37,7 @@ internal sealed class NodeCases : IDisposable
         var store = new LiteDbCaseStore(ledger.Folder);
         try
         {
-            var book = await CaseBook.OpenAsync(ledger.Ledger, store, loggers.CreateLogger<CaseBook>(), cancellationToken);
+            var book = await CaseBook.OpenAsync(ledger.Ledger, openings, store, loggers.CreateLogger<CaseBook>(), cancellationToken);
             return new NodeCases(book, store, signers);
         }
         catch

@@ -11,11 +11,13 @@ internal sealed class CaptureApi : CaptureService.CaptureServiceBase
 {
     private readonly PageCapturer _capturer;
     private readonly WebPageIntake _intake;
+    private readonly EntryDisclosure _disclosure;
 
-    public CaptureApi(PageCapturer capturer, WebPageIntake intake)
+    public CaptureApi(PageCapturer capturer, WebPageIntake intake, EntryDisclosure disclosure)
     {
         _capturer = capturer;
         _intake = intake;
+        _disclosure = disclosure;
     }
 
     [RequireRole(Role.Submitter, Role.Admin)]
@@ -32,11 +34,11 @@ internal sealed class CaptureApi : CaptureService.CaptureServiceBase
         var capture = new WebPageCapture(
             result.Url, result.FinalUrl, result.HttpStatus, result.Failure?.ReasonName ?? string.Empty, result.Failure?.Message ?? string.Empty,
             result.Rendering, result.RemoteAddress, result.Redirects, result.EnvironmentSha256,
-            [.. result.Artefacts.Select(a => new WebPageArtefact(a.Name, a.MediaType, a.Path, a.Digests))]);
+            [.. result.Artefacts.Select(a => new WebPageArtefact(a.Name, a.MediaType, a.Path, a.Digests))]) { PrivateUrl = request.PrivateUrl };
         var appended = await _intake.PreserveAsync(capture, caller.KeyId, ct);
         return new CaptureUrlResponse
         {
-            Entry = Wire.ToProto(appended.ToStoredEntry()),
+            Entry = Wire.ToProto(appended.ToStoredEntry(), await _disclosure.ForAsync(caller, appended.Entry, ct)),
             TreeSize = appended.TreeSize,
             SignedCheckpoint = appended.SignedCheckpoint,
             Status = result.IsComplete ? "complete" : "failed",

@@ -69,7 +69,7 @@ internal sealed class CaseApi(NodeCases cases, CaseExporter exporter) : CaseServ
     public override async Task ExportCase(ExportCaseRequest request, IServerStreamWriter<ExportCaseResponse> responseStream, ServerCallContext context)
     {
         var ct = context.CancellationToken;
-        await using var export = await exporter.ExportAsync(request.CaseId, request.FileName, context.GetCaller().KeyId, ct);
+        await using var export = await exporter.ExportAsync(request.CaseId, request.FileName, context.GetCaller(), ct);
         await responseStream.WriteAsync(new ExportCaseResponse { Info = export.Info }, ct);
         var buffer = new byte[ChunkSize];
         int read;

@@ -23,16 +23,17 @@ internal sealed class CaseExporter(EvidenceLedger ledger, NodeCases cases, Recei
 
     /// <summary>
     /// Exports case <paramref name="caseId"/> on behalf of <paramref name="actor"/>; <paramref name="fileName"/> (empty:
-    /// none) is the name the client saves the zip under, which VERIFY.txt names.
+    /// none) is the name the client saves the zip under, which VERIFY.txt names. Each receipt carries the openings of
+    /// its entry's committed fields that <paramref name="actor"/> may see (case managers and admins: all).
     /// </summary>
     /// <exception cref="Ledger.Cases.CaseException">No such case, or a malformed id.</exception>
     /// <exception cref="RpcException">INVALID_ARGUMENT: <paramref name="fileName"/> is not a plain file name.</exception>
-    public async Task<CaseExportFile> ExportAsync(string caseId, string fileName, string actor, CancellationToken cancellationToken)
+    public async Task<CaseExportFile> ExportAsync(string caseId, string fileName, Auth.Caller actor, CancellationToken cancellationToken)
     {
         CheckFileName(fileName);
         string? note = null;
         CaseManifest? manifest = null;
-        var (_, exportEvent) = await cases.Book.ExportAsync(caseId, actor, async (state, size, ct) =>
+        var (_, exportEvent) = await cases.Book.ExportAsync(caseId, actor.KeyId, async (state, size, ct) =>
         {
             manifest = await ManifestAsync(state, size, ct);
             note = cases.SignManifest(manifest.Encode());
@@ -43,13 +44,13 @@ internal sealed class CaseExporter(EvidenceLedger ledger, NodeCases cases, Recei
         var itemReceipts = new List<ReceiptContents>();
         foreach (var item in manifest!.Items)
         {
-            itemReceipts.Add(await receipts.BuildAsync(item.Index, wait: true, cancellationToken));
+            itemReceipts.Add(await receipts.BuildAsync(item.Index, wait: true, cancellationToken, actor));
         }
 
         var eventReceipts = new List<ReceiptContents>();
         foreach (var e in manifest.Events.Select(e => e.Index).Append(exportEvent.Index))
         {
-            eventReceipts.Add(await receipts.BuildAsync(e, wait: true, cancellationToken));
+            eventReceipts.Add(await receipts.BuildAsync(e, wait: true, cancellationToken, actor));
         }
 
         var path = Path.Combine(Path.GetTempPath(), $"evidencechain-{caseId}-{Guid.NewGuid():N}.zip");

@@ -22,6 +22,8 @@ internal sealed class EvidenceApi : EvidenceService.EvidenceServiceBase
     private readonly ReceiptBuilder _receipts;
     private readonly TimeProvider _time;
     private readonly ILogger<EvidenceApi> _logger;
+    private readonly EntryDisclosure _disclosure;
+    private readonly EntryOpenings _openings;
 
     public EvidenceApi(
         EvidenceLedger ledger,
@@ -31,8 +33,12 @@ internal sealed class EvidenceApi : EvidenceService.EvidenceServiceBase
         ReceiptBuilder receipts,
         IOptions<NodeLimits> limits,
         TimeProvider time,
+        EntryDisclosure disclosure,
+        EntryOpenings openings,
         ILogger<EvidenceApi> logger)
     {
+        _disclosure = disclosure;
+        _openings = openings;
         _time = time;
         _receipts = receipts;
         _ledger = ledger;
@@ -49,7 +55,7 @@ internal sealed class EvidenceApi : EvidenceService.EvidenceServiceBase
         var caller = context.GetCaller();
         using var slot = _uploads.Acquire(caller.KeyId);
         var ct = context.CancellationToken;
-        var pace = new UploadPace(_limits, _time);
+        using var pace = new UploadPace(_limits, _time);
         if (!await NextAsync(requestStream, pace, ct))
         {
             throw new RpcException(new Status(StatusCode.InvalidArgument, "No metadata: the stream ended before its first message."));
@@ -66,17 +72,18 @@ internal sealed class EvidenceApi : EvidenceService.EvidenceServiceBase
         var result = await _intake.PreserveAsync(file, ChunksAsync(requestStream, pace, ct), caller.KeyId, ct);
         var stored = result.ToStoredEntry();
         NodeLog.Preserved(_logger, file.FileName, stored.Entry.Draft.Artefacts[0].Size, result.Index, caller.KeyId);
-        var response = new PreserveFileResponse { Entry = Wire.ToProto(stored), TreeSize = result.TreeSize, SignedCheckpoint = result.SignedCheckpoint };
+        var disclosed = await _disclosure.ForAsync(caller, stored.Entry, ct);
+        var response = new PreserveFileResponse { Entry = Wire.ToProto(stored, disclosed), TreeSize = result.TreeSize, SignedCheckpoint = result.SignedCheckpoint };
         if (metadata.WaitForReceipt)
         {
-            response.Receipt = ReceiptBuilder.ToProto(await _receipts.BuildAsync(result.Index, wait: true, ct));
+            response.Receipt = ReceiptBuilder.ToProto(await _receipts.BuildAsync(result.Index, wait: true, ct, caller));
         }
 
         return response;
     }
 
     public override async Task<Receipt> GetReceipt(GetReceiptRequest request, ServerCallContext context) =>
-        ReceiptBuilder.ToProto(await _receipts.BuildAsync(request.Index, request.Wait, context.CancellationToken));
+        ReceiptBuilder.ToProto(await _receipts.BuildAsync(request.Index, request.Wait, context.CancellationToken, _disclosure.Reader(context)));
 
     public override async Task<Entry> GetEntry(GetEntryRequest request, ServerCallContext context)
     {
@@ -86,7 +93,9 @@ internal sealed class EvidenceApi : EvidenceService.EvidenceServiceBase
             throw Wire.NoSuchEntry(request.Index, size);
         }
 
-        return Wire.ToProto(await _ledger.GetEntryAsync(request.Index, context.CancellationToken));
+        var reader = _disclosure.Reader(context);
+        var stored = await _ledger.GetEntryAsync(request.Index, context.CancellationToken);
+        return Wire.ToProto(stored, await _disclosure.ForAsync(reader, stored.Entry, context.CancellationToken));
     }
 
     public override async Task<FindEntriesResponse> FindEntries(FindEntriesRequest request, ServerCallContext context)
@@ -113,7 +122,7 @@ internal sealed class EvidenceApi : EvidenceService.EvidenceServiceBase
         DownloadArtefactRequest request, IServerStreamWriter<DownloadArtefactResponse> responseStream, ServerCallContext context)
     {
         var ct = context.CancellationToken;
-        var (artefact, content) = await ArtefactAccess.OpenAsync(_ledger, _blobs, context.GetCaller(), request.Index, request.Name, ct);
+        var (artefact, content, _) = await ArtefactAccess.OpenAsync(_ledger, _blobs, _openings, context.GetCaller(), request.Index, request.Name, ct);
         await using (content)
         {
             await responseStream.WriteAsync(new DownloadArtefactResponse { Artefact = Wire.ToProto(artefact) }, ct);
@@ -128,7 +137,7 @@ internal sealed class EvidenceApi : EvidenceService.EvidenceServiceBase
     {
         try
         {
-            return await pace.ReadAsync(token => new ValueTask<bool>(requestStream.MoveNext(token)), ct);
+            return await pace.ReadAsync(static (stream, token) => new ValueTask<bool>(stream.MoveNext(token)), requestStream, ct);
         }
         catch (RpcException e) when (e.StatusCode == StatusCode.Internal && e.Status.Detail == "Incomplete message.")
         {

@@ -16,16 +16,20 @@ namespace EvidenceChain.Node.Services;
 /// Assembles an entry's receipt: the leaf, its inclusion proof at the earliest timestamped checkpoint that covers it
 /// (the earliest trusted time the entry existed by), that checkpoint's token, and copies of the trust anchors.
 /// </summary>
-internal sealed class ReceiptBuilder(EvidenceLedger ledger, NodeTimestamping time, LogKeys keys, IOptions<NodeLimits> limits) : IDisposable
+internal sealed class ReceiptBuilder(
+    EvidenceLedger ledger, NodeTimestamping time, LogKeys keys, EntryOpenings openings, IOptions<NodeLimits> limits) : IDisposable
 {
     private readonly SemaphoreSlim _waiting = new(limits.Value.MaxWaitingReceiptRequests);
 
     /// <inheritdoc/>
     public void Dispose() => _waiting.Dispose();
 
-    /// <summary>Builds the receipt of entry <paramref name="index"/>.</summary>
+    /// <summary>
+    /// Builds the receipt of entry <paramref name="index"/>, with the openings of its committed fields
+    /// (<c>disclosed.json</c>) when <paramref name="reader"/> may see the entry (<see cref="ArtefactAccess.MaySee"/>).
+    /// </summary>
     /// <exception cref="RpcException">NOT_FOUND for an entry beyond the log; UNAVAILABLE when no token covers it (yet).</exception>
-    public async Task<ReceiptContents> BuildAsync(ulong index, bool wait, CancellationToken cancellationToken)
+    public async Task<ReceiptContents> BuildAsync(ulong index, bool wait, CancellationToken cancellationToken, Auth.Caller? reader = null)
     {
         var size = ledger.Latest.Size;
         if (index >= size)
@@ -46,6 +50,9 @@ internal sealed class ReceiptBuilder(EvidenceLedger ledger, NodeTimestamping tim
             LogVerifierKey = keys.LogVerifierKey,
             TsaChainPem = time.TrustPem,
             Sm2VerifierKey = keys.Sm2VerifierKey,
+            Disclosed = ArtefactAccess.MaySee(reader, entry.Entry) && await openings.ReadAsync(entry.Entry, cancellationToken) is { } disclosed
+                ? new ReadOnlyMemory<byte>(disclosed.Encode())
+                : (ReadOnlyMemory<byte>?)null, // typed: a null array or memory would convert to an empty, present member
             FileName = string.Create(CultureInfo.InvariantCulture, $"entry-{index}.evidence.zip"),
         };
     }
@@ -67,6 +74,7 @@ internal sealed class ReceiptBuilder(EvidenceLedger ledger, NodeTimestamping tim
             LogVerifierKey = receipt.LogVerifierKey,
             TsaChainPem = receipt.TsaChainPem,
             Sm2VerifierKey = receipt.Sm2VerifierKey ?? string.Empty,
+            Disclosed = receipt.Disclosed is { } disclosed ? ByteString.CopyFrom(disclosed.Span) : ByteString.Empty,
         };
     }
 

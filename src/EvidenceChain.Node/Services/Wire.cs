@@ -24,7 +24,8 @@ internal static class Wire
         : value <= (uint)max ? (int)value
         : throw new RpcException(new Status(StatusCode.InvalidArgument, $"limit: at most {max}; got {value}."));
 
-    public static Entry ToProto(StoredEntry stored)
+    /// <summary>The entry as the API shows it; <paramref name="disclosed"/> (checked already) only for a caller that may see it.</summary>
+    public static Entry ToProto(StoredEntry stored, Core.Entries.Disclosure? disclosed = null)
     {
         var e = stored.Entry;
         var entry = new Entry
@@ -46,6 +47,16 @@ internal static class Wire
         foreach (var (name, value) in e.Draft.Attributes)
         {
             entry.Attributes[name] = value;
+        }
+
+        foreach (var (name, commitment) in e.Draft.Commitments)
+        {
+            entry.Commitments[name] = commitment.ToString();
+        }
+
+        foreach (var opening in disclosed?.Openings ?? [])
+        {
+            entry.Disclosed[opening.Field] = opening.Value;
         }
 
         return entry;

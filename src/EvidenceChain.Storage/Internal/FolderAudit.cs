@@ -1,7 +1,7 @@
 namespace EvidenceChain.Storage.Internal;
 
 /// <summary>
-/// The audit's account of every file in the data folder outside <c>log/tile</c> and <c>blobs</c> (which their own
+/// The audit's account of every file in the data folder outside <c>log/tile</c>, <c>blobs</c> and <c>openings</c> (which their own
 /// checks walk): a file some check reads is left to it; anything else is listed as a note saying why it is harmless.
 /// </summary>
 internal static class FolderAudit
@@ -23,6 +23,7 @@ internal static class FolderAudit
             var relative = Path.GetRelativePath(folder.Path, path).Replace('\\', '/');
             if (relative.StartsWith("log/tile/", StringComparison.Ordinal)
                 || relative.StartsWith("blobs/", StringComparison.Ordinal)
+                || relative.StartsWith("openings/", StringComparison.Ordinal)
                 || Checked.Contains(relative, StringComparer.Ordinal)
                 || (relative.StartsWith("keys/tsa-", StringComparison.Ordinal) && relative.EndsWith(".pem", StringComparison.Ordinal))
                 || relative.StartsWith("keys/tsa.key.orphaned-", StringComparison.Ordinal))

@@ -316,6 +316,12 @@ public static class CaseExportVerifier
                 // The receipt's leaf format step says why.
             }
 
+            if (entry is not null && report.Disclosed.Count > 0)
+            {
+                // The committed title, parties and notes the custody replay compares with the manifest: proved by the disclosed step.
+                entry = Disclosure.Create(report.Disclosed).Reveal(entry);
+            }
+
             if (entry is not null)
             {
                 report.Add("entry index", entry.Index == index, entry.Index == index

@@ -48,6 +48,11 @@ public static class ReceiptArchive
                 await AddAsync(archive, ReceiptMembers.Sm2Key, Encoding.UTF8.GetBytes(sm2.Trim() + "\n"), stamp, cancellationToken);
             }
 
+            if (contents.Disclosed is { } disclosed)
+            {
+                await AddAsync(archive, ReceiptMembers.Disclosed, disclosed, stamp, cancellationToken);
+            }
+
             foreach (var artefact in contents.Artefacts)
             {
                 var member = archive.CreateEntry(ReceiptMembers.ArtefactFolder + artefact.Name, CompressionLevel.Fastest);
@@ -116,6 +121,24 @@ public static class ReceiptArchive
         if (!report.IsValid)
         {
             throw new ArgumentException($"The entry does not verify against the checkpoint: {report.FirstFailure}.", nameof(contents));
+        }
+
+        if (contents.Disclosed is { } disclosed)
+        {
+            DisclosureCheck check;
+            try
+            {
+                check = Disclosure.Parse(disclosed.Span).Check(entry);
+            }
+            catch (FormatException e)
+            {
+                throw new ArgumentException($"The disclosure is malformed: {e.Message}.", nameof(contents), e);
+            }
+
+            if (!check.IsValid)
+            {
+                throw new ArgumentException($"The disclosure does not open the entry: {check.Problem}.", nameof(contents));
+            }
         }
 
         var names = new HashSet<string>(StringComparer.OrdinalIgnoreCase);

@@ -39,6 +39,12 @@ public sealed record ReceiptContents
     public string? Sm2VerifierKey { get; init; }
 
     /// <summary>
+    /// The canonical openings of the entry's committed fields (<c>disclosed.json</c>, docs/formats.md §1.5), only for a
+    /// reader allowed to see them; null (the default) leaves the member out.
+    /// </summary>
+    public ReadOnlyMemory<byte>? Disclosed { get; init; }
+
+    /// <summary>
     /// Artefacts to include under <c>artefacts/</c>, each listed in the leaf's manifest under the same name; none by
     /// default. A name must be usable as one file name: no <c>/</c>, <c>\</c> or control characters, not <c>.</c>
     /// or <c>..</c>, at most 255 UTF-8 bytes.

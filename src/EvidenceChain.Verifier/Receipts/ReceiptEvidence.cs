@@ -32,6 +32,12 @@ public sealed record ReceiptEvidence
     /// </summary>
     public string? UntrustedTsaChainPem { get; init; }
 
+    /// <summary>
+    /// The receipt's <c>disclosed.json</c>: openings of the entry's committed fields, each checked against the leaf's
+    /// commitment (step <c>disclosed</c>); null when there is none (the step is skipped).
+    /// </summary>
+    public ReadOnlyMemory<byte>? Disclosed { get; init; }
+
     /// <summary>Artefacts to check against the entry's manifest (by name, size and digests); none by default.</summary>
     public IReadOnlyList<ReceiptArtefact> Artefacts { get; init; } = [];
 }

@@ -24,6 +24,12 @@ public static class ReceiptMembers
     /// <summary>A copy of the log's SM2 verifier key, under the national profile (convenience only).</summary>
     public const string Sm2Key = "trust/log-sm2.vkey";
 
+    /// <summary>
+    /// Optional: the openings of the entry's committed fields (docs/formats.md §1.5), present when the receipt was made
+    /// for someone allowed to see them.
+    /// </summary>
+    public const string Disclosed = "disclosed.json";
+
     /// <summary>The folder of preserved artefacts, each under its manifest name.</summary>
     public const string ArtefactFolder = "artefacts/";
 

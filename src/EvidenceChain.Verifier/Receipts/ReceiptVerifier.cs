@@ -5,6 +5,7 @@ using System.Text;
 using EvidenceChain.Core.Digests;
 using EvidenceChain.Core.Entries;
 using EvidenceChain.Core.Proofs;
+using EvidenceChain.Core.Text;
 using EvidenceChain.Verifier.Internal;
 using EvidenceChain.Verifier.Timestamps;
 
@@ -15,7 +16,8 @@ namespace EvidenceChain.Verifier.Receipts;
 /// <c>proof format</c>; <c>checkpoint signature</c>, <c>leaf format</c>, <c>leaf identity</c>, <c>inclusion</c> (as
 /// <see cref="EntryVerifier"/>); any <see cref="ReceiptTrust.CheckpointChecks"/>; <c>timestamp</c> (the RFC 3161
 /// token over the checkpoint's note text, genTime in the detail); <c>checkpoint text</c> (checkpoint.txt is that
-/// note text); then <c>artefact NAME</c> for each artefact given.
+/// note text); <c>disclosed</c> (each opening in disclosed.json recomputes the leaf's commitment of its field; reported
+/// when the leaf commits fields or openings are given); then <c>artefact NAME</c> for each artefact given.
 /// </summary>
 /// <remarks>
 /// <para>
@@ -67,6 +69,8 @@ public static class ReceiptVerifier
         {
             // Reported by the leaf format step; the artefacts are skipped below.
         }
+
+        VerifyDisclosed(report, evidence, entry);
 
         string? stopped = null;
         foreach (var artefact in evidence.Artefacts)
@@ -182,6 +186,51 @@ public static class ReceiptVerifier
             text.Span.SequenceEqual(expected)
                 ? "checkpoint.txt is the proof's checkpoint note text (the bytes openssl ts -verify -data checks)"
                 : string.Create(CultureInfo.InvariantCulture, $"checkpoint.txt ({text.Length} bytes) is not the proof's checkpoint note text ({expected.Length} bytes)"));
+    }
+
+    private static void VerifyDisclosed(VerificationReport report, ReceiptEvidence evidence, LedgerEntry? entry)
+    {
+        const string Step = "disclosed";
+        if (evidence.Disclosed is not { } disclosed)
+        {
+            if (entry is { Draft.Commitments.Count: > 0 } committed)
+            {
+                report.Skip(Step, string.Create(CultureInfo.InvariantCulture,
+                    $"no disclosed.json: the {committed.Draft.Commitments.Count} committed field(s) ({string.Join(", ", committed.Draft.Commitments.Keys.Order(StringComparer.Ordinal))}) stay hidden"));
+            }
+
+            return;
+        }
+
+        if (entry is null)
+        {
+            report.Skip(Step, "not checked: the leaf, which holds the commitments, could not be read");
+            return;
+        }
+
+        Disclosure disclosure;
+        try
+        {
+            disclosure = Disclosure.Parse(disclosed.Span);
+        }
+        catch (FormatException e)
+        {
+            report.Add(Step, false, $"disclosed.json is malformed: {e.Message}");
+            return;
+        }
+
+        var check = disclosure.Check(entry);
+        if (!check.IsValid)
+        {
+            report.Add(Step, false, $"field \"{UntrustedText.Printable(check.BadField)}\": {UntrustedText.Printable(check.Problem, 300)}");
+            return;
+        }
+
+        report.Disclosed = check.Opened;
+        var shown = string.Join(", ", check.Opened.Select(o => $"{UntrustedText.Printable(o.Field, 40)} = \"{UntrustedText.Printable(o.Value)}\""));
+        var unopened = check.Unopened.Count == 0 ? string.Empty : $"; not disclosed: {string.Join(", ", check.Unopened)}";
+        report.Add(Step, true, string.Create(CultureInfo.InvariantCulture,
+            $"{check.Opened.Count} committed field(s) opened and matching entry {entry.Index}'s commitments: {(shown.Length == 0 ? "none" : shown)}{unopened}"));
     }
 
     private static async Task VerifyArtefactAsync(VerificationReport report, ReceiptArtefact artefact, LedgerEntry? entry, CancellationToken cancellationToken)

@@ -95,7 +95,7 @@ public sealed partial class NodeCommandsTests
         var (index, _) = await PreserveForDownloadAsync();
         var folder = node.NewFolder();
 
-        var result = await Cli.RunAsync(node.Args(null, "download", index, "evidence.pdf", "-o", Path.Combine(folder, "copy")));
+        var result = await Cli.RunAsync(node.Args(null, "download", index, "file", "-o", Path.Combine(folder, "copy")));
 
         Cli.AssertNodeError(result, "Unauthenticated", "This call needs an API key");
         Assert.Empty(Directory.GetFileSystemEntries(folder));
@@ -108,7 +108,7 @@ public sealed partial class NodeCommandsTests
         var other = await node.Node.CreateKeyAsync("submitter");
         var folder = node.NewFolder();
 
-        var result = await Cli.RunAsync(node.Args(other, "download", index, "evidence.pdf", "-o", Path.Combine(folder, "copy")));
+        var result = await Cli.RunAsync(node.Args(other, "download", index, "file", "-o", Path.Combine(folder, "copy")));
 
         Cli.AssertNodeError(result, "PermissionDenied", "a submitter key may download only its own artefacts");
         Assert.Empty(Directory.GetFileSystemEntries(folder));
@@ -123,7 +123,7 @@ public sealed partial class NodeCommandsTests
         var result = await Cli.RunAsync(node.Args(node.SubmitterKey, "download", index, "other.txt", "-o", Path.Combine(folder, "copy")));
 
         Assert.True(result.ExitCode == 1, result.ToString());
-        Assert.Equal($"evidencectl: entry {index} has no artefact named \"other.txt\"; it lists: listed.txt\n", result.Error);
+        Assert.Equal($"evidencectl: entry {index} has no artefact named \"other.txt\"; it lists: file\n", result.Error);
         Assert.Empty(Directory.GetFileSystemEntries(folder));
     }
 

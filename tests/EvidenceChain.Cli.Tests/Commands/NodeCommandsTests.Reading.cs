@@ -18,7 +18,12 @@ public sealed partial class NodeCommandsTests
         Assert.StartsWith($"entry {index} of ", result.OutLines[0]);
         Assert.Contains($"  leaf hash    {entry.GetProperty("leafHash").GetString()}", result.OutLines);
         Assert.Contains("  kind         file", result.OutLines);
-        Assert.Contains("  artefact     photo.jpg (image/jpeg, 4 bytes)", result.OutLines);
+        Assert.Contains("  artefact     file (image/jpeg, 4 bytes)", result.OutLines);
+        Assert.Contains(result.OutLines, l => l.StartsWith("  file-name    (committed) commit-sha256:", StringComparison.Ordinal));
+        Assert.DoesNotContain("photo.jpg", result.Out, StringComparison.Ordinal);
+
+        var disclosed = await Cli.RunAsync(node.Args(node.SubmitterKey, "entry", index));
+        Assert.Contains("  file-name    photo.jpg  (committed; disclosed to this key)", disclosed.OutLines);
         Assert.Contains($"    sha256     {Convert.ToHexStringLower(SHA256.HashData(new byte[] { 1, 2, 3, 4 }))}", result.OutLines);
     }
 
@@ -48,7 +53,8 @@ public sealed partial class NodeCommandsTests
         Assert.True(result.ExitCode == 0, result.ToString());
         var line = Assert.Single(result.OutLines);
         Assert.StartsWith($"entry {entry.GetProperty("index").GetUInt64()}  ", line);
-        Assert.EndsWith($"leaf hash {entry.GetProperty("leafHash").GetString()}  contract.pdf", line);
+        Assert.EndsWith($"leaf hash {entry.GetProperty("leafHash").GetString()}  file", line);
+        Assert.DoesNotContain("contract.pdf", line, StringComparison.Ordinal); // the file name is a commitment in the public log
     }
 
     [Fact]

@@ -31,11 +31,14 @@ public sealed partial class NodeCommandsTests(CliNode node) : IClassFixture<CliN
         Assert.Matches($"^{Regex(path)}: entry [0-9]+, leaf hash [0-9a-f]{{64}}$", lines[0]);
         Assert.Contains($"sha256 {Convert.ToHexStringLower(SHA256.HashData(content))}, {content.Length} bytes, text/plain", lines[1]);
         var index = lines[0].Split(' ')[2].TrimEnd(',');
-        var entry = Json(await Cli.RunAsync(node.Args(null, "entry", index, "--json")));
+        var entry = Json(await Cli.RunAsync(node.Args(node.SubmitterKey, "entry", index, "--json")));
+        var anonymous = Json(await Cli.RunAsync(node.Args(null, "entry", index, "--json")));
         Assert.Equal(lines[0][^64..], entry.GetProperty("leafHash").GetString());
-        Assert.Equal("Witness statement", entry.GetProperty("attributes").GetProperty("title").GetString());
+        Assert.Equal("Witness statement", entry.GetProperty("disclosed").GetProperty("title").GetString());
+        Assert.Empty(anonymous.GetProperty("disclosed").EnumerateObject());
+        Assert.StartsWith("commit-sha256:", entry.GetProperty("commitments").GetProperty("title").GetString(), StringComparison.Ordinal);
         var artefact = Assert.Single(entry.GetProperty("artefacts").EnumerateArray());
-        Assert.Equal("statement.txt", artefact.GetProperty("name").GetString());
+        Assert.Equal("file", artefact.GetProperty("name").GetString());
         Assert.Equal("text/plain", artefact.GetProperty("mediaType").GetString());
         Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(content)), artefact.GetProperty("sha256").GetString());
     }
@@ -178,7 +181,9 @@ public sealed partial class NodeCommandsTests(CliNode node) : IClassFixture<CliN
 
         var result = await Cli.RunAsync("--node", node.Url, "--api-key-file", keyFile, "--json", "preserve", node.WriteFile("f.txt", [6]));
 
-        Assert.Equal("f.txt", Json(result).GetProperty("preserved")[0].GetProperty("entry").GetProperty("artefacts")[0].GetProperty("name").GetString());
+        var entry = Json(result).GetProperty("preserved")[0].GetProperty("entry");
+        Assert.Equal("file", entry.GetProperty("artefacts")[0].GetProperty("name").GetString());
+        Assert.Equal("f.txt", entry.GetProperty("disclosed").GetProperty("file-name").GetString());
     }
 
     private async Task<ulong> CheckpointSizeAsync() =>

@@ -128,7 +128,7 @@ public sealed class ReceiptCommandTests(CliNode node) : IClassFixture<CliNode>
         Assert.EndsWith(", 1 artefact(s)", result.OutLines[0], StringComparison.Ordinal);
         var (_, artefacts) = await OpenAndCheckAsync(output, index);
         var (name, bytes) = Assert.Single(artefacts);
-        Assert.Equal("photo.jpg", name);
+        Assert.Equal("file", name);
         Assert.Equal(content, bytes);
     }
 

@@ -125,7 +125,7 @@ public sealed partial class LeafCodecTests
 
     [Theory]
     [InlineData("0")]
-    [InlineData("2")]
+    [InlineData("3")]
     [InlineData("-1")]
     [InlineData("1000")]
     public void Parse_UnknownVersion_Throws(string version)

@@ -138,7 +138,10 @@ public sealed partial class LeafCodecTests
             {
                 ["url"] = "https://example.com/?a=1&b=<2>",
                 ["case"] = "案件-2025",
-            }));
+            }))
+    {
+        Version = LedgerEntry.ClearFormatVersion, // the version-1 vector: old leaves still read and encode the same
+    };
 
     private static LedgerEntry WithArtefact(LedgerEntry entry, Artefact artefact) =>
         entry with { Draft = entry.Draft with { Artefacts = [artefact] } };
@@ -171,5 +174,9 @@ public sealed partial class LeafCodecTests
         Assert.Equal(
             expected.Draft.Attributes.OrderBy(p => p.Key, StringComparer.Ordinal),
             actual.Draft.Attributes.OrderBy(p => p.Key, StringComparer.Ordinal));
+        Assert.Equal(
+            expected.Draft.Commitments.OrderBy(p => p.Key, StringComparer.Ordinal),
+            actual.Draft.Commitments.OrderBy(p => p.Key, StringComparer.Ordinal));
+        Assert.Equal(expected.Version, actual.Version);
     }
 }

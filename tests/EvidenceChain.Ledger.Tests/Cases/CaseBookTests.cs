@@ -12,6 +12,7 @@ public sealed class CaseBookTests : IAsyncLifetime
     private const string Id = "c00000000000000a1";
     private static readonly NoteSigner Signer = NoteSigner.FromSeed("cases.test/log", new byte[32]);
     private EvidenceLedger _ledger = null!;
+    private readonly EntryOpenings _openings = MemoryOpeningStore.NewOpenings();
 
     public async Task InitializeAsync() =>
         _ledger = await EvidenceLedger.OpenAsync(
@@ -20,10 +21,33 @@ public sealed class CaseBookTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await _ledger.DisposeAsync();
 
-    private Task<CaseBook> OpenAsync(ICaseStore store) => CaseBook.OpenAsync(_ledger, store, NullLogger<CaseBook>.Instance);
+    private Task<CaseBook> OpenAsync(ICaseStore store) => CaseBook.OpenAsync(_ledger, _openings, store, NullLogger<CaseBook>.Instance);
 
     private async Task<ulong> EvidenceAsync(string submitter) =>
         (await _ledger.AppendAsync(new Core.Entries.EntryDraft("file", submitter, [], new Dictionary<string, string>()))).Index;
+
+    [Fact]
+    public async Task Create_TitleReferencePartiesAndNotes_AreCommittedInTheLeafAndRevealedOnReopen()
+    {
+        var book = await OpenAsync(new MemoryCaseStore());
+        var (_, created) = await book.CreateAsync(Id, "Li v. Zhang Co.", "(2026) Hu 0101", [new Core.Cases.CaseParty("Li Wei", "claimant")], "k9");
+        var (_, noted) = await book.AddNoteAsync(Id, "Witness will not attend", "k9");
+
+        foreach (var index in new[] { created.Index, noted.Index })
+        {
+            var leaf = System.Text.Encoding.UTF8.GetString((await _ledger.GetEntryAsync(index)).Leaf.Span);
+            Assert.DoesNotContain("Zhang", leaf, StringComparison.Ordinal);
+            Assert.DoesNotContain("Hu 0101", leaf, StringComparison.Ordinal);
+            Assert.DoesNotContain("Li Wei", leaf, StringComparison.Ordinal);
+            Assert.DoesNotContain("claimant", leaf, StringComparison.Ordinal);
+            Assert.DoesNotContain("Witness", leaf, StringComparison.Ordinal);
+        }
+
+        var rebuilt = await OpenAsync(new MemoryCaseStore()); // from the ledger and the openings alone
+        var state = rebuilt.Find(Id)!;
+        Assert.Equal(("Li v. Zhang Co.", "(2026) Hu 0101", "Li Wei"), (state.Title, state.Reference, state.Parties[0].Name));
+        Assert.Equal("Witness will not attend", state.Events[^1].Event.Text);
+    }
 
     [Fact]
     public async Task Reopen_StoreMissedAnEvent_AppliesItFromTheLedger()

@@ -29,7 +29,32 @@ public static class EntryArbitraries
         from submitter in Gens.Text(0, 20)
         from artefacts in Gen.Choose(0, 5).SelectMany(n => Gen.ListOf(Artefact, n))
         from attributes in Attributes
-        select new LedgerEntry(origin, index, prev, time, new EntryDraft(kind, submitter, [.. artefacts], attributes));
+        from commitments in Commitments
+        from clearVersion in Gen.Elements(false, true)
+        let committed = commitments.Where(c => !attributes.ContainsKey(c.Key)).ToDictionary(StringComparer.Ordinal)
+        select new LedgerEntry(origin, index, prev, time, new EntryDraft(kind, submitter, [.. artefacts], attributes) { Commitments = committed })
+        {
+            Version = clearVersion && committed.Count == 0 ? Core.Entries.LedgerEntry.ClearFormatVersion : Core.Entries.LedgerEntry.FormatVersion,
+        };
+
+    /// <summary>0 to 3 committed attributes (version 2) with distinct keys, SHA-256 or SM3.</summary>
+    public static Gen<IReadOnlyDictionary<string, Commitment>> Commitments { get; } =
+        Gen.Frequency((2, Gen.Constant(0)), (1, Gen.Choose(1, 3)))
+            .SelectMany(n => Gen.ListOf(
+                from key in Gens.Text(1, 12).Where(k => !k.Contains('\0', StringComparison.Ordinal))
+                from hash in Gens.Hash
+                from algorithm in Gen.Elements(CommitmentAlgorithm.Sha256, CommitmentAlgorithm.Sm3)
+                select (key, hash, algorithm), n))
+            .Select(triples =>
+            {
+                var map = new Dictionary<string, Commitment>(StringComparer.Ordinal);
+                foreach (var (key, hash, algorithm) in triples)
+                {
+                    map[key] = new Commitment(algorithm, hash);
+                }
+
+                return (IReadOnlyDictionary<string, Commitment>)map;
+            });
 
     /// <summary>An entry kind: 1 to 64 of a-z, 0-9 and '-'.</summary>
     public static Gen<string> Kind { get; } =

@@ -19,6 +19,11 @@ internal static class EntryFormat
         ["artefacts"] = new JsonArray([.. entry.Artefacts.Select(ToJson)]),
         ["attributes"] = new JsonObject(entry.Attributes.OrderBy(a => a.Key, StringComparer.Ordinal)
             .Select(a => KeyValuePair.Create(a.Key, (JsonNode?)a.Value))),
+        // Fields the leaf holds as salted commitments (docs/formats.md §1.5), and their clear values when the key may see them.
+        ["commitments"] = new JsonObject(entry.Commitments.OrderBy(a => a.Key, StringComparer.Ordinal)
+            .Select(a => KeyValuePair.Create(a.Key, (JsonNode?)a.Value))),
+        ["disclosed"] = new JsonObject(entry.Disclosed.OrderBy(a => a.Key, StringComparer.Ordinal)
+            .Select(a => KeyValuePair.Create(a.Key, (JsonNode?)a.Value))),
         // The verbatim leaf (what the tree hashes), for offline verification: bytes, so base64, and named so.
         ["leafBase64"] = Convert.ToBase64String(entry.Leaf.Span),
     };
@@ -43,6 +48,12 @@ internal static class EntryFormat
         foreach (var (name, value) in entry.Attributes.OrderBy(a => a.Key, StringComparer.Ordinal))
         {
             await WriteFieldAsync(output, name, value);
+        }
+
+        // Committed fields: the clear value when the node disclosed it to this key, else only the commitment.
+        foreach (var (name, commitment) in entry.Commitments.OrderBy(a => a.Key, StringComparer.Ordinal))
+        {
+            await WriteFieldAsync(output, name, entry.Disclosed.TryGetValue(name, out var value) ? value + "  (committed; disclosed to this key)" : "(committed) " + commitment);
         }
 
         foreach (var artefact in entry.Artefacts)

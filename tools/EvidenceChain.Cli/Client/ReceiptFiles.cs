@@ -82,6 +82,7 @@ internal static class ReceiptFiles
             LogVerifierKey = receipt.LogVerifierKey,
             TsaChainPem = receipt.TsaChainPem,
             Sm2VerifierKey = receipt.Sm2VerifierKey.Length > 0 ? receipt.Sm2VerifierKey : null,
+            Disclosed = receipt.Disclosed.IsEmpty ? (ReadOnlyMemory<byte>?)null : receipt.Disclosed.Memory, // disclosed.json, when the key may see the entry (typed: null must stay null)
             FileName = fileName,
         };
     }

@@ -5,17 +5,18 @@ using EvidenceChain.Cli.Client;
 
 namespace EvidenceChain.Cli.Commands;
 
-/// <summary><c>capture URL [--no-browser]</c>: asks the node to capture a web page and reports the entry it became.</summary>
+/// <summary><c>capture URL [--no-browser] [--private-url]</c>: asks the node to capture a web page and reports the entry it became.</summary>
 internal static class CaptureCommand
 {
     public static async Task<int> RunAsync(Arguments args, CliConsole console)
     {
         var settings = NodeSettings.Read(args, console);
         var noBrowser = args.Flag("no-browser");
+        var privateUrl = args.Flag("private-url");
         var url = args.Positional.FirstOrDefault() ?? throw new UsageException("capture needs a URL");
         return await NodeClient.RunAsync(settings, console, async node =>
         {
-            var response = await node.Capture.CaptureUrlAsync(new CaptureUrlRequest { Url = url, NoBrowser = noBrowser }, node.Options);
+            var response = await node.Capture.CaptureUrlAsync(new CaptureUrlRequest { Url = url, NoBrowser = noBrowser, PrivateUrl = privateUrl }, node.Options);
             var failed = response.Status != "complete";
             if (settings.Json)
             {

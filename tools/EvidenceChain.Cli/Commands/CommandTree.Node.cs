@@ -36,7 +36,8 @@ internal static partial class CommandTree
             console,
             CaptureCommand.RunAsync,
             Argument("URL", "the http:// or https:// address to capture"),
-            Flag("--no-browser", "record the HTTP exchange only, without rendering the page")));
+            Flag("--no-browser", "record the HTTP exchange only, without rendering the page"),
+            Flag("--private-url", "keep the URL out of the public log: the leaf holds url, final-url, remote-ip and failure as salted commitments, revealed only to keys that may see the entry")));
 
         root.Add(Command(
             "entry",

@@ -30,7 +30,9 @@ internal static class DownloadCommand
         return await NodeClient.RunAsync(settings, console, async node =>
         {
             var entry = await node.Evidence.GetEntryAsync(new GetEntryRequest { Index = index }, node.Options);
-            var listed = entry.Artefacts.FirstOrDefault(a => a.Name == name);
+            // A preserved file's artefact is named "file" in the log; its own name is a commitment the node discloses to this key.
+            var listed = entry.Artefacts.FirstOrDefault(a => a.Name == name)
+                ?? (entry.Artefacts.Count == 1 && entry.Disclosed.TryGetValue("file-name", out var own) && own == name ? entry.Artefacts[0] : null);
             if (listed is null)
             {
                 await console.Error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
@@ -42,7 +44,7 @@ internal static class DownloadCommand
             var temp = Path.Combine(target.DirectoryName ?? ".", $".{target.Name}.{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6))}.download");
             try
             {
-                var received = await ReceiveAsync(node, console, new DownloadArtefactRequest { Index = index, Name = name }, listed, temp, output);
+                var received = await ReceiveAsync(node, console, new DownloadArtefactRequest { Index = index, Name = listed.Name }, listed, temp, output);
                 if (received.Sha256 != expected || received.Size != checked((long)listed.Size))
                 {
                     await console.Out.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,

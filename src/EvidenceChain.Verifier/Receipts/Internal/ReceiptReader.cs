@@ -25,6 +25,7 @@ internal static class ReceiptReader
         Folders = Folders,
         MemberLimit = name =>
             Required.Contains(name) || Optional.Contains(name) ? limits.MaxMetadataBytes
+            : name == ReceiptMembers.Disclosed ? Core.Entries.Disclosure.MaxSize
             : name.StartsWith(ReceiptMembers.ArtefactFolder, StringComparison.Ordinal) && IsSafeSegment(name[ReceiptMembers.ArtefactFolder.Length..]) ? limits.MaxArtefactBytes
             : null,
         UnexpectedHint = "; a receipt holds only the members listed in docs/formats.md.",
@@ -126,6 +127,7 @@ internal static class ReceiptReader
             CheckpointText = bytes[ReceiptMembers.CheckpointText],
             TimestampResponse = bytes[ReceiptMembers.TimestampResponse],
             UntrustedTsaChainPem = text.GetValueOrDefault(ReceiptMembers.TsaChain),
+            Disclosed = bytes.TryGetValue(ReceiptMembers.Disclosed, out var disclosed) ? disclosed : (ReadOnlyMemory<byte>?)null, // typed: a null array converts to empty memory
             Artefacts = [.. artefacts.Select(member => new ReceiptArtefact(
                 member.FullName[ReceiptMembers.ArtefactFolder.Length..],
                 ct => zip.OpenAsync(member, ct)))],

@@ -51,8 +51,9 @@ internal sealed partial class PageVerifier(IJSObjectReference files)
 
             await using (package.ConfigureAwait(false))
             {
+                var listed = ListedNames(package.Evidence.Entry);
                 var local = originals.Select(o => new ReceiptArtefact(
-                    o.Name,
+                    ArtefactName(o.Name, listed, originals.Count),
                     _ => Task.FromResult<Stream>(new BrowserFileStream(files, o, n => progress(done + n))))).ToList();
                 var evidence = package.Evidence with { Artefacts = [.. package.Evidence.Artefacts, .. local] };
                 var report = await ReceiptVerifier.VerifyAsync(evidence, trust, cancellationToken);
@@ -61,6 +62,26 @@ internal sealed partial class PageVerifier(IJSObjectReference files)
                 page.Elapsed = clock.Elapsed;
                 return page;
             }
+        }
+    }
+
+    /// <summary>
+    /// The name an original is checked under: its own when the entry lists it; otherwise, when the entry lists one
+    /// artefact and one original is given, that artefact's (a file entry names its artefact neutrally, <c>file</c>,
+    /// and the user's copy has its own name); otherwise its own, and the step says which names the entry lists.
+    /// </summary>
+    private static string ArtefactName(string name, List<string> listed, int originals) =>
+        listed.Contains(name) || listed.Count != 1 || originals != 1 ? name : listed[0];
+
+    private static List<string> ListedNames(ReadOnlyMemory<byte> leaf)
+    {
+        try
+        {
+            return [.. LeafCodec.Parse(leaf.Span).Draft.Artefacts.Select(a => a.Name)];
+        }
+        catch (LeafFormatException)
+        {
+            return [];
         }
     }
 

@@ -70,6 +70,7 @@ public sealed class EvidenceNode : IAsyncDisposable
         builder.Configuration.AddEnvironmentVariables("EVIDENCECHAIN__");
         builder.Configuration.AddCommandLine(args);
         configure?.Invoke(builder);
+        builder.AddWebPage();
 
         var options = builder.Configuration.Get<NodeOptions>() ?? new NodeOptions();
         var limits = builder.Configuration.GetSection("Limits").Get<NodeLimits>() ?? new NodeLimits();
@@ -205,6 +206,7 @@ public sealed class EvidenceNode : IAsyncDisposable
             app.MapCertificates();
             app.MapGrpcService<CaseApi>();
             app.MapCaseExports();
+            app.MapWebPage(ledger, timestamping, log);
 
             await app.StartAsync(cancellationToken);
             var node = new EvidenceNode(app, ledger, keyStore, timestamping, grpc!, http!, adminKeyPath);

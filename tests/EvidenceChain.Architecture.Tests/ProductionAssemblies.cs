@@ -89,15 +89,16 @@ internal static class ProductionAssemblies
             "EvidenceChain.Storage", "EvidenceChain.Verifier", "Google.Api.CommonProtos", "Google.Protobuf",
             "Grpc.AspNetCore.HealthChecks", "Grpc.AspNetCore.Server", "Grpc.AspNetCore.Server.Reflection",
             "Grpc.Core.Api", "Grpc.Net.Common", "Microsoft.AspNetCore", "Microsoft.AspNetCore.Connections.Abstractions",
-            "Microsoft.AspNetCore.Grpc.JsonTranscoding", "Microsoft.AspNetCore.Hosting.Abstractions",
+            // Hosting, StaticAssets, FileProviders, RegularExpressions, Encodings.Web: the verification page (Http/WebPage.cs).
+            "Microsoft.AspNetCore.Grpc.JsonTranscoding", "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Hosting.Abstractions",
             "Microsoft.AspNetCore.Http.Abstractions", "Microsoft.AspNetCore.Http.Extensions",
             "Microsoft.AspNetCore.Http.Features", "Microsoft.AspNetCore.Http.Results", "Microsoft.AspNetCore.Mvc.Core",
-            "Microsoft.AspNetCore.RateLimiting", "Microsoft.AspNetCore.Routing", "Microsoft.AspNetCore.Server.Kestrel",
+            "Microsoft.AspNetCore.RateLimiting", "Microsoft.AspNetCore.Routing", "Microsoft.AspNetCore.Server.Kestrel", "Microsoft.AspNetCore.StaticAssets",
             "Microsoft.AspNetCore.Server.Kestrel.Core", "Microsoft.Extensions.Configuration",
             "Microsoft.Extensions.Configuration.Abstractions", "Microsoft.Extensions.Configuration.Binder",
             "Microsoft.Extensions.Configuration.CommandLine", "Microsoft.Extensions.Configuration.EnvironmentVariables",
             "Microsoft.Extensions.DependencyInjection.Abstractions", "Microsoft.Extensions.Diagnostics.HealthChecks",
-            "Microsoft.Extensions.Diagnostics.HealthChecks.Abstractions", "Microsoft.Extensions.Features",
+            "Microsoft.Extensions.Diagnostics.HealthChecks.Abstractions", "Microsoft.Extensions.Features", "Microsoft.Extensions.FileProviders.Abstractions",
             "Microsoft.Extensions.Hosting.Abstractions", "Microsoft.Extensions.Logging.Abstractions",
             "Microsoft.Extensions.Options", "Microsoft.Extensions.Options.ConfigurationExtensions",
             "Microsoft.Extensions.Primitives", "Microsoft.Net.Http.Headers", "PdfSharp", "PdfSharp.System", "QRCoder",
@@ -105,7 +106,25 @@ internal static class ProductionAssemblies
             "System.Collections.Concurrent", "System.Collections.Immutable", "System.Collections.NonGeneric",
             "System.ComponentModel", "System.Console", "System.IO.Compression", "System.Linq", "System.Memory",
             "System.Net.Http", "System.Net.Primitives", "System.Runtime", "System.Runtime.InteropServices",
-            "System.Security.Cryptography", "System.Text.Json", "System.Threading", "System.Threading.RateLimiting",
+            "System.Security.Cryptography", "System.Text.Encodings.Web", "System.Text.Json", "System.Text.RegularExpressions", "System.Threading",
+            "System.Threading.RateLimiting",
+        ],
+        [],
+        []);
+
+    public static readonly ProductionAssembly Web = new(
+        "EvidenceChain.Web",
+        "EvidenceChain.Web",
+        "EvidenceChain.Web",
+        [
+            // The verification page (Blazor WebAssembly): the Verifier in the browser. BouncyCastle reads pinned CA
+            // certificates for display; System.Net.Http fetches trust.json from the page's own origin, once, at load.
+            "BouncyCastle.Cryptography", "EvidenceChain.Core", "EvidenceChain.Verifier",
+            "Microsoft.AspNetCore.Components", "Microsoft.AspNetCore.Components.Web", "Microsoft.AspNetCore.Components.WebAssembly",
+            "Microsoft.Extensions.DependencyInjection.Abstractions", "Microsoft.JSInterop",
+            "System.Collections", "System.Collections.Immutable", "System.ComponentModel", "System.Linq", "System.Memory", "System.Net.Http",
+            "System.Runtime", "System.Runtime.InteropServices", "System.Security.Cryptography", "System.Text.Encodings.Web", "System.Text.Json",
+            "System.Text.RegularExpressions",
         ],
         [],
         []);
@@ -126,5 +145,5 @@ internal static class ProductionAssemblies
         [],
         []);
 
-    public static readonly ProductionAssembly[] All = [Core, Verifier, Ledger, Storage, Capture, Node, Cli];
+    public static readonly ProductionAssembly[] All = [Core, Verifier, Ledger, Storage, Capture, Node, Web, Cli];
 }

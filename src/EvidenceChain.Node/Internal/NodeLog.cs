@@ -31,4 +31,8 @@ internal static partial class NodeLog
     [LoggerMessage(EventId = 120, Level = LogLevel.Information,
         Message = "National crypto profile: SM3 artefact digests, and an SM2 line on every checkpoint under verifier key {VerifierKey} (log-sm2.vkey, and log-sm2.pub.pem for openssl, in {KeysPath})")]
     public static partial void NationalCrypto(ILogger logger, EvidenceChain.Core.Notes.NoteVerifier verifierKey, string keysPath);
+
+    [LoggerMessage(EventId = 121, Level = LogLevel.Warning,
+        Message = "The verification page is not served: its files were not found (no {Manifest} or no index.html); build or publish the node with src/EvidenceChain.Web")]
+    public static partial void WebPageMissing(ILogger logger, string manifest);
 }

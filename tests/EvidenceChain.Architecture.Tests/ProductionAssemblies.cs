@@ -103,7 +103,7 @@ internal static class ProductionAssemblies
             "Microsoft.Extensions.Options", "Microsoft.Extensions.Options.ConfigurationExtensions",
             "Microsoft.Extensions.Primitives", "Microsoft.Net.Http.Headers", "PdfSharp", "PdfSharp.System", "QRCoder",
             "StbImageSharp", "System.Collections",
-            "System.Collections.Concurrent", "System.Collections.Immutable", "System.Collections.NonGeneric",
+            "System.Collections.Concurrent", "System.Collections.Immutable",
             "System.ComponentModel", "System.Console", "System.IO.Compression", "System.Linq", "System.Memory",
             "System.Net.Http", "System.Net.Primitives", "System.Runtime", "System.Runtime.InteropServices",
             "System.Security.Cryptography", "System.Text.Encodings.Web", "System.Text.Json", "System.Text.RegularExpressions", "System.Threading",

@@ -233,6 +233,30 @@ public static class ReceiptVerifier
             $"{check.Opened.Count} committed field(s) opened and matching entry {entry.Index}'s commitments: {(shown.Length == 0 ? "none" : shown)}{unopened}"));
     }
 
+    /// <summary>
+    /// The artefacts of <paramref name="entry"/> a file named <paramref name="name"/> is checked against: those listed
+    /// under that name; else, since leaf version 2 lists a preserved file under the neutral name "file" and commits its
+    /// own name (docs/formats.md §1.5), the file whose verified <c>file-name</c> opening is <paramref name="name"/>;
+    /// else the only artefact of an entry that lists one. The digests decide either way.
+    /// </summary>
+    private static List<Artefact> Listed(VerificationReport report, LedgerEntry entry, string name)
+    {
+        var listed = entry.Draft.Artefacts.Where(a => string.Equals(a.Name, name, StringComparison.Ordinal)).ToList();
+        if (listed.Count > 0)
+        {
+            return listed;
+        }
+
+        var disclosedName = report.Disclosed.Any(o => o.Field == "file-name" && string.Equals(o.Value, name, StringComparison.Ordinal));
+        var file = entry.Draft.Artefacts.Where(a => a.Name == "file").ToList();
+        if (disclosedName && file.Count > 0)
+        {
+            return file;
+        }
+
+        return entry.Draft.Artefacts.Count == 1 ? [entry.Draft.Artefacts[0]] : [];
+    }
+
     private static async Task VerifyArtefactAsync(VerificationReport report, ReceiptArtefact artefact, LedgerEntry? entry, CancellationToken cancellationToken)
     {
         var step = $"artefact {artefact.Name}";
@@ -242,7 +266,12 @@ public static class ReceiptVerifier
             return;
         }
 
-        var listed = entry.Draft.Artefacts.Where(a => string.Equals(a.Name, artefact.Name, StringComparison.Ordinal)).ToList();
+        var listed = Listed(report, entry, artefact.Name);
+        if (listed.Count > 0 && !string.Equals(listed[0].Name, artefact.Name, StringComparison.Ordinal))
+        {
+            step = $"artefact {listed[0].Name} ({artefact.Name})";
+        }
+
         if (listed.Count == 0)
         {
             report.Add(step, false, string.Create(CultureInfo.InvariantCulture, $"entry {entry.Index} lists no artefact named \"{artefact.Name}\" (it lists: {string.Join(", ", entry.Draft.Artefacts.Select(a => $"\"{a.Name}\""))})"));

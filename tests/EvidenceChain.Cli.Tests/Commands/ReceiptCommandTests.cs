@@ -79,6 +79,27 @@ public sealed class ReceiptCommandTests(CliNode node) : IClassFixture<CliNode>
         Assert.Contains(TimeStampAuthority.PolicyOid, result.Out, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Receipt_OriginalGivenUnderItsOwnName_IsCheckedAgainstTheEntrysFile(bool withKey)
+    {
+        // Leaf version 2 lists a preserved file as "file" and commits its name; the original keeps its own name.
+        var original = node.WriteFile("contract.pdf", Guid.NewGuid().ToByteArray());
+        var index = (await node.PreserveAsync(original)).GetProperty("index").GetUInt64();
+        var output = Path.Combine(node.NewFolder(), "r.evidence.zip");
+        Assert.Equal(0, (await Cli.RunAsync(node.Args(withKey ? node.SubmitterKey : null, "receipt", I(index), "-o", output))).ExitCode);
+        string[] verify = ["verify", output, "--log-key", Path.Combine(node.Node.DataPath, "keys", "log.vkey"), "--tsa-ca", TsaCa];
+
+        var result = await Cli.RunAsync([.. verify, "--artefact", original]);
+        var other = await Cli.RunAsync([.. verify, "--artefact", node.WriteFile("contract.pdf", [1, 2, 3])]);
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains(result.OutLines, l => l.StartsWith("PASS artefact file (contract.pdf):", StringComparison.Ordinal));
+        Assert.Equal(1, other.ExitCode);
+        Assert.Contains(other.OutLines, l => l.StartsWith("FAIL artefact file (contract.pdf): 3 bytes, but entry", StringComparison.Ordinal));
+    }
+
     [Fact]
     public async Task Receipt_VerifiedUnderAnotherNodesTsaCa_TimestampFails()
     {

@@ -149,7 +149,7 @@ internal static partial class CommandTree
             its inclusion under the checkpoint's root, the checkpoint's signature under --log-key, the RFC 3161 token over
             the checkpoint under the CA certificate(s) in --tsa-ca (genTime is printed), that checkpoint.txt is the
             timestamped checkpoint text, and each artefact's size, SHA-256 (and SM3) against the entry: those in the
-            zip's artefacts/ and each --artefact PATH (matched by file name). The receipt's trust/ folder is never
+            zip's artefacts/ and each --artefact PATH (matched by name). The receipt's trust/ folder is never
             trusted. Also takes a bare PROOF.tlog-proof with --entry ENTRY.json [--tsr TSR --tsa-ca PEM]; without --tsr
             it has no trusted time (the timestamp step is SKIP). Prints PASS, FAIL or SKIP per step, then "verified: ..."
             (exit 0) or "FAILED: ..." (exit 1); exit 2 for bad usage or an unreadable file.
@@ -162,7 +162,7 @@ internal static partial class CommandTree
             Value("--sm2-key", "VKEY", "also check the checkpoint's SM2 signature line under this key (the node's keys/log-sm2.vkey)"),
             Value("--entry", "ENTRY.json", "the entry's leaf bytes, for a bare .tlog-proof"),
             Value("--tsr", "TSR", "the checkpoint's RFC 3161 token, for a bare .tlog-proof"),
-            Repeated("--artefact", "PATH", "also check this file against the entry's digests (matched by file name); repeatable")));
+            Repeated("--artefact", "PATH", "also check this file against the entry's digests (matched by name: an artefact's, the disclosed file name, or the entry's only artefact); repeatable")));
 
         root.Add(Command(
             "verify-case",

@@ -254,7 +254,8 @@ public static class ReceiptVerifier
             return file;
         }
 
-        return entry.Draft.Artefacts.Count == 1 ? [entry.Draft.Artefacts[0]] : [];
+        // Not a collection expression: for a List that compiles to CollectionsMarshal, an assembly outside the allow-list.
+        return entry.Draft.Artefacts.Count == 1 ? new List<Artefact>(entry.Draft.Artefacts) : new List<Artefact>();
     }
 
     private static async Task VerifyArtefactAsync(VerificationReport report, ReceiptArtefact artefact, LedgerEntry? entry, CancellationToken cancellationToken)

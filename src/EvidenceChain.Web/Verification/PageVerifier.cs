@@ -71,21 +71,16 @@ internal sealed partial class PageVerifier(IJSObjectReference files)
     }
 
     /// <summary>
-    /// An original's size and SHA-256, computed by the page's JavaScript (digests.js) while it reads the file in
-    /// slices: V8 compiles that to machine code, where .NET's managed SHA-256 runs in the WebAssembly interpreter at a
-    /// few MB/s. When SM3 is needed this returns null and the Verifier streams the file through its own hasher.
+    /// An original's size, SHA-256 and (when the entry lists it) SM3, computed by the page's JavaScript (digests.js)
+    /// while it reads the file in slices: V8 compiles that to machine code, where .NET's managed hashes run in the
+    /// WebAssembly interpreter at a few MB/s.
     /// </summary>
     private async Task<ArtefactDigests?> HashInBrowserAsync(DroppedFile file, bool withSm3, Action<long> progress, CancellationToken cancellationToken)
     {
-        if (withSm3)
-        {
-            return null;
-        }
-
         BrowserDigests digests;
         try
         {
-            digests = await files.InvokeAsync<BrowserDigests>("hashFile", cancellationToken, file.Id);
+            digests = await files.InvokeAsync<BrowserDigests>("hashFile", cancellationToken, file.Id, withSm3);
         }
         catch (JSException e)
         {
@@ -93,11 +88,11 @@ internal sealed partial class PageVerifier(IJSObjectReference files)
         }
 
         progress(digests.Size);
-        return new ArtefactDigests(digests.Size, Hash.Parse(digests.Sha256), null);
+        return new ArtefactDigests(digests.Size, Hash.Parse(digests.Sha256), digests.Sm3 is null ? null : Hash.Parse(digests.Sm3));
     }
 
     /// <summary>What digests.js returns for a file.</summary>
-    private sealed record BrowserDigests(long Size, string Sha256);
+    private sealed record BrowserDigests(long Size, string Sha256, string? Sm3);
 
     /// <summary>
     /// The name an original is checked under: its own when the entry lists it; otherwise, when the entry lists one

@@ -1,4 +1,4 @@
-// Incremental SHA-256 (FIPS 180-4) for the page: dropped originals are hashed here, in slices, because .NET's
+// Incremental SHA-256 (FIPS 180-4) and SM3 (GB/T 32905) for the page: dropped originals are hashed here, in slices, because .NET's
 // managed SHA-256 runs in the WebAssembly interpreter (under 2 MB/s) while V8 compiles this to machine code.
 // crypto.subtle is not used: it is not incremental (the whole file in memory) and exists only in secure contexts.
 // Int32 arithmetic throughout ("| 0", ">>> 0"), the message schedule and state in typed arrays.
@@ -66,10 +66,12 @@ function blocks(state, w, bytes, from, to) {
   state[4] = e0; state[5] = f0; state[6] = g0; state[7] = h0;
 }
 
-export class Sha256 {
-  constructor() {
-    this.state = new Int32Array(H0);
-    this.w = new Int32Array(64);
+// The Merkle–Damgård frame both hashes share: 64-byte blocks, 0x80 padding, the bit length big-endian at the end.
+class BlockHash {
+  constructor(iv, words, compress) {
+    this.state = new Int32Array(iv);
+    this.w = new Int32Array(words);
+    this.compress = compress;
     this.buffer = new Uint8Array(64);
     this.buffered = 0;
     this.length = 0;
@@ -87,11 +89,11 @@ export class Sha256 {
       if (this.buffered < 64) {
         return this;
       }
-      blocks(this.state, this.w, this.buffer, 0, 64);
+      this.compress(this.state, this.w, this.buffer, 0, 64);
       this.buffered = 0;
     }
     const whole = from + ((to - from) & ~63);
-    blocks(this.state, this.w, bytes, from, whole);
+    this.compress(this.state, this.w, bytes, from, whole);
     if (whole < to) {
       this.buffer.set(bytes.subarray(whole, to), 0);
       this.buffered = to - whole;
@@ -109,13 +111,76 @@ export class Sha256 {
     const high = Math.floor(bits / 0x100000000), low = bits >>> 0;
     tail[n - 8] = high >>> 24; tail[n - 7] = high >>> 16; tail[n - 6] = high >>> 8; tail[n - 5] = high;
     tail[n - 4] = low >>> 24; tail[n - 3] = low >>> 16; tail[n - 2] = low >>> 8; tail[n - 1] = low;
-    blocks(this.state, this.w, tail, 0, n);
+    this.compress(this.state, this.w, tail, 0, n);
     const out = new Uint8Array(32);
     for (let i = 0; i < 8; i++) {
       const v = this.state[i];
       out[4 * i] = v >>> 24; out[4 * i + 1] = v >>> 16; out[4 * i + 2] = v >>> 8; out[4 * i + 3] = v;
     }
     return out;
+  }
+}
+
+export class Sha256 extends BlockHash {
+  constructor() {
+    super(H0, 64, blocks);
+  }
+}
+
+// SM3 (GB/T 32905-2016).
+const SM3_IV = [0x7380166f, 0x4914b2b9, 0x172442d7, 0xda8a0600, 0xa96f30bc, 0x163138aa, 0xe38dee4d, 0xb0fb0e4e];
+
+// T_j rotated left by j mod 32, precomputed.
+const SM3_T = new Int32Array(64);
+for (let j = 0; j < 64; j++) {
+  const t = j < 16 ? 0x79cc4519 : 0x7a879d8a;
+  const r = j % 32;
+  SM3_T[j] = r === 0 ? t : (t << r) | (t >>> (32 - r));
+}
+
+function sm3Blocks(state, w, bytes, from, to) {
+  let a0 = state[0], b0 = state[1], c0 = state[2], d0 = state[3];
+  let e0 = state[4], f0 = state[5], g0 = state[6], h0 = state[7];
+  for (let p = from; p + 64 <= to; p += 64) {
+    for (let i = 0; i < 16; i++) {
+      const j = p + (i << 2);
+      w[i] = (bytes[j] << 24) | (bytes[j + 1] << 16) | (bytes[j + 2] << 8) | bytes[j + 3];
+    }
+    for (let j = 16; j < 68; j++) {
+      const x = w[j - 16] ^ w[j - 9] ^ ((w[j - 3] << 15) | (w[j - 3] >>> 17));
+      const y = w[j - 13];
+      w[j] = x ^ ((x << 15) | (x >>> 17)) ^ ((x << 23) | (x >>> 9)) ^ ((y << 7) | (y >>> 25)) ^ w[j - 6];
+    }
+    let a = a0, b = b0, c = c0, d = d0, e = e0, f = f0, g = g0, h = h0;
+    for (let j = 0; j < 16; j++) {
+      const a12 = (a << 12) | (a >>> 20);
+      const s = (a12 + e + SM3_T[j]) | 0;
+      const ss1 = (s << 7) | (s >>> 25);
+      const ss2 = ss1 ^ a12;
+      const tt1 = ((a ^ b ^ c) + d + ss2 + (w[j] ^ w[j + 4])) | 0;
+      const tt2 = ((e ^ f ^ g) + h + ss1 + w[j]) | 0;
+      d = c; c = (b << 9) | (b >>> 23); b = a; a = tt1;
+      h = g; g = (f << 19) | (f >>> 13); f = e; e = tt2 ^ ((tt2 << 9) | (tt2 >>> 23)) ^ ((tt2 << 17) | (tt2 >>> 15));
+    }
+    for (let j = 16; j < 64; j++) {
+      const a12 = (a << 12) | (a >>> 20);
+      const s = (a12 + e + SM3_T[j]) | 0;
+      const ss1 = (s << 7) | (s >>> 25);
+      const ss2 = ss1 ^ a12;
+      const tt1 = (((a & b) | (a & c) | (b & c)) + d + ss2 + (w[j] ^ w[j + 4])) | 0;
+      const tt2 = (((e & f) | (~e & g)) + h + ss1 + w[j]) | 0;
+      d = c; c = (b << 9) | (b >>> 23); b = a; a = tt1;
+      h = g; g = (f << 19) | (f >>> 13); f = e; e = tt2 ^ ((tt2 << 9) | (tt2 >>> 23)) ^ ((tt2 << 17) | (tt2 >>> 15));
+    }
+    a0 ^= a; b0 ^= b; c0 ^= c; d0 ^= d; e0 ^= e; f0 ^= f; g0 ^= g; h0 ^= h;
+  }
+  state[0] = a0; state[1] = b0; state[2] = c0; state[3] = d0;
+  state[4] = e0; state[5] = f0; state[6] = g0; state[7] = h0;
+}
+
+export class Sm3 extends BlockHash {
+  constructor() {
+    super(SM3_IV, 68, sm3Blocks);
   }
 }
 
@@ -130,4 +195,9 @@ export function hex(bytes) {
 // SHA-256 of one byte array, as lowercase hex (for tests and the warm-up).
 export function sha256Hex(bytes) {
   return hex(new Sha256().update(bytes).digest());
+}
+
+// SM3 of one byte array, as lowercase hex (for tests).
+export function sm3Hex(bytes) {
+  return hex(new Sm3().update(bytes).digest());
 }

@@ -282,7 +282,9 @@ public static class ReceiptVerifier
         ArtefactDigests digests;
         try
         {
-            digests = await HashAsync(artefact, listed.Exists(a => a.Sm3 is not null), cancellationToken);
+            var withSm3 = listed.Exists(a => a.Sm3 is not null);
+            var given = artefact.DigestsAsync is null ? null : await artefact.DigestsAsync(withSm3, cancellationToken);
+            digests = given is not null && (!withSm3 || given.Sm3 is not null) ? given : await HashAsync(artefact, withSm3, cancellationToken);
         }
         catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException)
         {

@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.RegularExpressions;
+using EvidenceChain.Core;
+using EvidenceChain.Core.Digests;
 using EvidenceChain.Core.Entries;
 using EvidenceChain.Core.Merkle;
 using EvidenceChain.Core.Notes;
@@ -54,7 +56,10 @@ internal sealed partial class PageVerifier(IJSObjectReference files)
                 var listed = ListedNames(package.Evidence.Entry);
                 var local = originals.Select(o => new ReceiptArtefact(
                     ArtefactName(o.Name, listed, originals.Count),
-                    _ => Task.FromResult<Stream>(new BrowserFileStream(files, o, n => progress(done + n))))).ToList();
+                    _ => Task.FromResult<Stream>(new BrowserFileStream(files, o, n => progress(done + n))))
+                {
+                    DigestsAsync = (withSm3, ct) => HashInBrowserAsync(o, withSm3, n => progress(done + n), ct),
+                }).ToList();
                 var evidence = package.Evidence with { Artefacts = [.. package.Evidence.Artefacts, .. local] };
                 var report = await ReceiptVerifier.VerifyAsync(evidence, trust, cancellationToken);
                 var page = Describe(receipt, report, evidence, package, anchors, [.. originals.Select(o => o.Name)]);
@@ -64,6 +69,30 @@ internal sealed partial class PageVerifier(IJSObjectReference files)
             }
         }
     }
+
+    /// <summary>
+    /// An original's size, SHA-256 and (when the entry lists it) SM3, computed by the page's JavaScript (digests.js)
+    /// while it reads the file in slices: V8 compiles that to machine code, where .NET's managed hashes run in the
+    /// WebAssembly interpreter at a few MB/s.
+    /// </summary>
+    private async Task<ArtefactDigests?> HashInBrowserAsync(DroppedFile file, bool withSm3, Action<long> progress, CancellationToken cancellationToken)
+    {
+        BrowserDigests digests;
+        try
+        {
+            digests = await files.InvokeAsync<BrowserDigests>("hashFile", cancellationToken, file.Id, withSm3);
+        }
+        catch (JSException e)
+        {
+            throw new IOException(e.Message, e);
+        }
+
+        progress(digests.Size);
+        return new ArtefactDigests(digests.Size, Hash.Parse(digests.Sha256), digests.Sm3 is null ? null : Hash.Parse(digests.Sm3));
+    }
+
+    /// <summary>What digests.js returns for a file.</summary>
+    private sealed record BrowserDigests(long Size, string Sha256, string? Sm3);
 
     /// <summary>
     /// The name an original is checked under: its own when the entry lists it; otherwise, when the entry lists one

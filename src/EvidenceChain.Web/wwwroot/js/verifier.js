@@ -1,5 +1,7 @@
 // The page's only JavaScript: keeps the files the user drops or picks (File objects stay in this tab; their bytes
-// are read in slices by the .NET code, hashed here in the browser and never sent anywhere), and prints.
+// are read in slices, hashed here in the browser and never sent anywhere), and prints.
+import { Sha256, Sm3, hex } from './digests.js';
+
 const files = new Map();
 let nextId = 1;
 
@@ -49,6 +51,30 @@ export async function readSlice(id, offset, length) {
   }
   const buffer = await file.slice(offset, offset + length).arrayBuffer();
   return new Uint8Array(buffer);
+}
+
+// Size, SHA-256 and (when asked) SM3 of a dropped file, as hex, read in 4 MiB slices: never the whole file in memory.
+export async function hashFile(id, withSm3) {
+  const file = files.get(id);
+  if (!file) {
+    throw new Error('the file is no longer available');
+  }
+  const sha256 = new Sha256();
+  const sm3 = withSm3 ? new Sm3() : null;
+  const slice = 4 << 20;
+  let size = 0;
+  for (let offset = 0; offset < file.size; offset += slice) {
+    const bytes = new Uint8Array(await file.slice(offset, Math.min(offset + slice, file.size)).arrayBuffer());
+    if (bytes.length === 0) {
+      throw new Error(`${file.name} could not be read at offset ${offset}: the browser returned nothing (was it changed or removed?)`);
+    }
+    sha256.update(bytes);
+    if (sm3) {
+      sm3.update(bytes);
+    }
+    size += bytes.length;
+  }
+  return { size, sha256: hex(sha256.digest()), sm3: sm3 ? hex(sm3.digest()) : null };
 }
 
 export async function readText(id, max) {

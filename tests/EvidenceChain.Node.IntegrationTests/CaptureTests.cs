@@ -80,6 +80,36 @@ public sealed class CaptureTests(CaptureTests.CaptureNode fixture, FixtureSite s
         Assert.Equal("webpage", reply.Entry.Kind);
     }
 
+    [Fact]
+    public async Task CaptureUrl_PrivateUrl_PublicEntryHoldsCommitments_TheSubmitterSeesTheUrl()
+    {
+        var url = _site.Url("/redirect/0?secret-claim=fan-site").AbsoluteUri;
+
+        var response = await Client.CaptureUrlAsync(new CaptureUrlRequest { Url = url, PrivateUrl = true }, Submitter);
+
+        Assert.Equal("complete", response.Status);
+        var index = response.Entry.Index;
+        var json = await Node.Http.GetStringAsync($"/v1/entries/{index}");
+        var listed = await Node.Http.GetStringAsync($"/v1/entries?start={index}&limit=1");
+        foreach (var text in new[] { json, listed })
+        {
+            Assert.DoesNotContain("secret-claim", text, StringComparison.Ordinal);
+            Assert.DoesNotContain("/page.html", text, StringComparison.Ordinal);
+            Assert.DoesNotContain("127.0.0.1", text, StringComparison.Ordinal);
+        }
+
+        var anonymous = await Node.Evidence.GetEntryAsync(new GetEntryRequest { Index = index });
+        Assert.Equal(["final-url", "remote-ip", "url"], anonymous.Commitments.Keys.Order(StringComparer.Ordinal));
+        Assert.False(anonymous.Attributes.ContainsKey("url"));
+        Assert.Empty(anonymous.Disclosed);
+        Assert.Equal("200", anonymous.Attributes["http-status"]);
+
+        var own = await Node.Evidence.GetEntryAsync(new GetEntryRequest { Index = index }, Submitter);
+        Assert.Equal(url, own.Disclosed["url"]);
+        Assert.Equal(_site.Url("/page.html").AbsoluteUri, own.Disclosed["final-url"]);
+        Node.AssertNoErrors();
+    }
+
     [Theory]
     [InlineData("http://10.0.0.5/", "refused: 10.0.0.5 is a private address (RFC 1918); allow it with Capture:AllowedNetworks")]
     [InlineData("http://169.254.169.254/latest/meta-data/", "cloud instance-metadata")]

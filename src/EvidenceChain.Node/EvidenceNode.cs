@@ -85,6 +85,9 @@ public sealed class EvidenceNode : IAsyncDisposable
             throw new ArgumentException($"Grpc and Http must listen on different addresses; both are {options.Grpc}.");
         }
 
+        // A configured certificate font that cannot be used stops the start here, not the first certificate later.
+        CertificateFonts.Family(builder.Configuration["Certificate:FontFile"]);
+
         ListenOptions? grpc = null, http = null;
         builder.WebHost.ConfigureKestrel(k =>
         {

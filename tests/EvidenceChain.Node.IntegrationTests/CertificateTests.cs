@@ -145,6 +145,71 @@ public sealed class CertificateTests(CertificateTests.CertificateNode fixture, F
     }
 
     [Fact]
+    public async Task Certificate_FontFile_DrawsWithTheConfiguredTrueTypeFont()
+    {
+        const string DejaVu = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf";
+        Assert.True(File.Exists(DejaVu), $"{DejaVu} is missing (apt-get install fonts-dejavu-core; .ci/run does)");
+        await using var node = await TestNode.StartAsync(null, "--Certificate:FontFile", DejaVu);
+        var preserved = await PreserveAsync(node, await node.CreateKeyAsync("submitter"), Bytes(50, 1));
+        using var work = new TempFolder();
+
+        var path = work.Write("font.pdf", await node.Http.GetByteArrayAsync($"/v1/entries/{preserved.Entry.Index}/certificate.pdf"));
+
+        var fonts = (await RunAsync("pdffonts", work.Path, path)).Split('\n').Skip(2).Where(l => l.Trim().Length > 0).ToList();
+        Assert.Contains(fonts, line => line.Contains("+DejaVu Sans ", StringComparison.Ordinal));
+        Assert.DoesNotContain(fonts, line => line.Contains("WenQuanYi", StringComparison.OrdinalIgnoreCase));
+        Assert.All(fonts, line => Assert.Matches(@"\byes\s+yes\b", line));
+        node.AssertNoErrors();
+    }
+
+    [Theory]
+    [InlineData("missing.ttf", null, "cannot be read")]
+    [InlineData("cff.otf", "OTTO", "CFF outlines")]
+    [InlineData("notes.ttf", "just text, not a font", "is not a TrueType font")]
+    public async Task Start_UnusableFontFile_RefusedNamingTheSetting(string name, string? content, string message)
+    {
+        using var work = new TempFolder();
+        var file = content is null ? System.IO.Path.Combine(work.Path, name) : work.Write(name, [.. Encoding.ASCII.GetBytes(content), .. new byte[64]]);
+
+        var started = await Assert.ThrowsAsync<InvalidOperationException>(() => TestNode.StartAsync(null, "--Certificate:FontFile", file));
+
+        var refused = Assert.IsType<InvalidDataException>(started.InnerException);
+        Assert.Contains("Certificate:FontFile " + file, refused.Message, StringComparison.Ordinal);
+        Assert.Contains(message, refused.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Certificate_MoreAtOnceThanTheLimit_TheRestAre429NamingTheSetting()
+    {
+        await using var node = await TestNode.StartAsync(null, "--Limits:MaxConcurrentCertificates", "1");
+        var preserved = await PreserveAsync(node, await node.CreateKeyAsync("submitter"), Bytes(50, 2));
+        var url = $"/v1/entries/{preserved.Entry.Index}/certificate.pdf";
+        await node.Http.GetByteArrayAsync(url); // the first one waits for the entry's token; the burst below does not
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => node.Http.GetAsync(url)));
+
+        try
+        {
+            Assert.Contains(responses, r => r.StatusCode == HttpStatusCode.OK);
+            var refused = responses.Where(r => r.StatusCode == HttpStatusCode.TooManyRequests).ToList();
+            Assert.NotEmpty(refused);
+            Assert.Contains("Limits:MaxConcurrentCertificates", await refused[0].Content.ReadAsStringAsync(), StringComparison.Ordinal);
+            Assert.All(responses, r => Assert.True(r.StatusCode is HttpStatusCode.OK or HttpStatusCode.TooManyRequests, r.StatusCode.ToString()));
+            using var again = await node.Http.GetAsync(url);
+            Assert.Equal(HttpStatusCode.OK, again.StatusCode); // the slot is free again
+        }
+        finally
+        {
+            foreach (var response in responses)
+            {
+                response.Dispose();
+            }
+        }
+
+        node.AssertNoErrors();
+    }
+
+    [Fact]
     public async Task Certificate_AnotherSubmittersEntryWithArtefacts_PermissionDenied()
     {
         var preserved = await PreserveAsync(Node, _fixture.SubmitterKey, Bytes(100, 3));

@@ -59,13 +59,25 @@ internal sealed class CertificateFonts : IFontResolver
 
     private static byte[] Read(string path)
     {
+        byte[] bytes;
         try
         {
-            return File.ReadAllBytes(path);
+            bytes = File.ReadAllBytes(path);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             throw new InvalidDataException($"Certificate:FontFile {path} cannot be read: {e.Message}", e);
         }
+
+        // TrueType outlines only: sfnt version 1.0 or "true". "OTTO" (CFF outlines, as Noto CJK ships) PDFsharp cannot embed.
+        var version = bytes.Length >= 12 ? System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(bytes) : 0u;
+        if (version is not (0x00010000u or 0x74727565u))
+        {
+            throw new InvalidDataException(version == 0x4F54544Fu
+                ? $"Certificate:FontFile {path} is an OpenType font with CFF outlines, which PDFsharp cannot embed; give a TrueType (.ttf) font."
+                : $"Certificate:FontFile {path} is not a TrueType font (.ttf); give one that covers the Chinese text, or leave the setting out for the bundled font.");
+        }
+
+        return bytes;
     }
 }

@@ -34,7 +34,7 @@ internal static class WarmUp
         {
             IReadOnlyList<Artefact> artefacts = i == 1 ? [new Artefact("capture.warc", "application/warc", listed.Size, listed.Sha256, listed.Sm3)] : [];
             var draft = new EntryDraft("webpage", "warm-up", artefacts, new Dictionary<string, string> { ["url"] = "https://warm-up.invalid/" });
-            var leaf = LeafCodec.Encode(new LedgerEntry(signer.Name, i, previous, DateTimeOffset.UnixEpoch, draft));
+            var leaf = LeafCodec.Encode(new LedgerEntry(signer.Name, i, previous, new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero), draft)); // zip member times start in 1980
             previous = Rfc6962.HashLeaf(leaf);
             leaves.Add(leaf);
         }

@@ -104,7 +104,7 @@ public sealed class ReceiptCommandTests(CliNode node) : IClassFixture<CliNode>
         using var archive = System.IO.Compression.ZipFile.OpenRead(output);
         var instructions = new StreamReader(archive.GetEntry("VERIFY.txt")!.Open()).ReadToEnd();
         Assert.Equal(withKey, archive.GetEntry("disclosed.json") is not null);
-        Assert.Equal(withKey, instructions.Contains("DISCLOSED FIELDS. disclosed.json opens these committed fields of the entry: file-name.", StringComparison.Ordinal));
+        Assert.Equal(withKey, instructions.Contains("DISCLOSED FIELDS. disclosed.json opens these committed fields of the entry:\n\n   file-name\n", StringComparison.Ordinal));
         Assert.Equal(withKey, result.OutLines.Any(l => l.StartsWith("PASS disclosed: 1 committed field(s) opened", StringComparison.Ordinal)));
     }
 

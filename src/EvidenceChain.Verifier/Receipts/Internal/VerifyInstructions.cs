@@ -97,12 +97,16 @@ internal static class VerifyInstructions
             var fields = string.Join(", ", Disclosure.Parse(disclosed.Span).Openings.Select(o => o.Field));
             var algorithm = entry.Draft.Commitments.Values.Any(c => c.Algorithm == CommitmentAlgorithm.Sm3) ? "SM3" : "SHA-256";
             Line();
-            Line($"DISCLOSED FIELDS. disclosed.json opens these committed fields of the entry: {fields}. The public log holds");
-            Line("only a salted hash of each (its commitment); the clear values and salts are in disclosed.json, so handle this");
-            Line("receipt like the evidence itself. evidencectl verify checks each opening against the entry's commitment");
-            Line($"(step \"disclosed\", which lists the values); by hand, {algorithm} of the bytes \"evidencechain/commit/v1\", 0x00, the field");
-            Line("name, 0x00, the 32 salt bytes and the value must equal the entry's hex for that field (docs/formats.md,");
-            Line("\"Committed fields\"). Fields the entry commits but disclosed.json does not open stay hidden.");
+            Line("DISCLOSED FIELDS. disclosed.json opens these committed fields of the entry:");
+            Line();
+            Line($"   {fields}");
+            Line();
+            Line("The public log holds only a salted hash of each (its commitment); the clear values and salts are in");
+            Line("disclosed.json, so handle this receipt like the evidence itself. evidencectl verify checks each opening");
+            Line("against the entry's commitment (step \"disclosed\", which lists the values). By hand: the " + algorithm + " of the bytes");
+            Line("\"evidencechain/commit/v1\", 0x00, the field name, 0x00, the 32 salt bytes and the value must equal the entry's");
+            Line("hex for that field (docs/formats.md, \"Committed fields\"). Fields the entry commits but disclosed.json does");
+            Line("not open stay hidden.");
         }
 
         if (contents.Sm2VerifierKey is not null)

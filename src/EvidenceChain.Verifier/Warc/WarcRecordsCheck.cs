@@ -25,6 +25,8 @@ internal static class WarcRecordsCheck
     private const string PayloadDigest = "WARC-Payload-Digest";
     private const string TlsPrefix = "urn:evidencechain:tls:";
     private const int MaxTlsBlockBytes = 256 << 10;
+    private const int MaxTlsRecords = 64;
+    private const int MaxTypesShown = 8;
 
     /// <summary>What the check found.</summary>
     /// <param name="Passed">True when every record was read and every digest matched.</param>
@@ -71,7 +73,8 @@ internal static class WarcRecordsCheck
                     finalUrl = target;
                 }
 
-                if (record.TlsBlock is not null && head.Get("WARC-Target-URI") is { } tlsTarget)
+                // One capture has a TLS record per https hop; a bound keeps a hostile WARC from filling memory with them.
+                if (record.TlsBlock is not null && head.Get("WARC-Target-URI") is { } tlsTarget && (tls.Count < MaxTlsRecords || tls.ContainsKey(tlsTarget[TlsPrefix.Length..])))
                 {
                     tls[tlsTarget[TlsPrefix.Length..]] = record.TlsBlock;
                 }
@@ -86,7 +89,8 @@ internal static class WarcRecordsCheck
             return new Result(false, string.Create(CultureInfo.InvariantCulture, $"{where}; {matched} record(s) before it matched{(bad > 0 ? $", {bad} did not (the first: {firstBad})" : string.Empty)}"), null);
         }
 
-        var summary = string.Join(", ", types.Select(t => string.Create(CultureInfo.InvariantCulture, $"{t.Value} {UntrustedText.Printable(t.Key, 20)}")));
+        var summary = string.Join(", ", types.Take(MaxTypesShown).Select(t => string.Create(CultureInfo.InvariantCulture, $"{t.Value} {UntrustedText.Printable(t.Key, 20)}")))
+            + (types.Count > MaxTypesShown ? string.Create(CultureInfo.InvariantCulture, $", {types.Count - MaxTypesShown} other type(s)") : string.Empty);
         if (records == 0)
         {
             return new Result(false, $"{name} is empty: a capture's WARC holds at least its warcinfo record", null);

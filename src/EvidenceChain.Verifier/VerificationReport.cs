@@ -23,6 +23,12 @@ public sealed class VerificationReport
     /// </summary>
     public IReadOnlyList<Core.Entries.Opening> Disclosed { get; internal set; } = [];
 
+    /// <summary>
+    /// For a web capture whose WARC was given: the TLS server certificate it recorded for the final URL, once the
+    /// WARC's artefact digest and the <c>warc records</c> step passed; null otherwise.
+    /// </summary>
+    public CapturedTls? Tls { get; internal set; }
+
     /// <summary>The first failed step, if any.</summary>
     public VerificationStep? FirstFailure => _steps.Find(s => s.Failed);
 

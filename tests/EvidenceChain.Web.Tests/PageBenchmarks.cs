@@ -23,6 +23,10 @@ public sealed class PageBenchmarks(PageFixture fixture, ITestOutputHelper output
         }
 
         await using var session = await fixture.OpenAsync();
+        // The page warms its verification code once it is idle after load (a user takes longer than that to drop a file).
+        await session.Page.WaitForSelectorAsync("main[data-warm-ms]", new() { Timeout = 120_000 });
+        var warmUp = await session.Page.GetAttributeAsync("main", "data-warm-ms");
+        Assert.Null(await session.Page.GetAttributeAsync("main", "data-warm-error"));
         var times = new List<double>();
         for (var i = 0; i < 5; i++)
         {
@@ -32,7 +36,7 @@ public sealed class PageBenchmarks(PageFixture fixture, ITestOutputHelper output
             times.Add(clock.Elapsed.TotalMilliseconds);
         }
 
-        Report($"drop to verdict, receipt without artefacts: {string.Join(", ", times.Select(t => t.ToString("0", CultureInfo.InvariantCulture)))} ms (first run, then warm)");
+        Report($"drop to verdict, receipt without artefacts: {string.Join(", ", times.Select(t => t.ToString("0", CultureInfo.InvariantCulture)))} ms (first drop after load, then later ones); the warm-up after load took {warmUp} ms");
     }
 
     [ChromiumFact]
@@ -55,6 +59,7 @@ public sealed class PageBenchmarks(PageFixture fixture, ITestOutputHelper output
         }
 
         await using var session = await fixture.OpenAsync();
+        await session.Page.WaitForSelectorAsync("main[data-warm-ms]", new() { Timeout = 120_000 });
         var clock = Stopwatch.StartNew();
         // Another file under the same name: hashed in full, then found to differ. Up to 20 minutes (a loaded machine).
         Assert.Equal("fail", await session.AfterRunAsync(() => session.Page.SetInputFilesAsync("#file-input", [fixture.Receipt, big]), 1_200_000));

@@ -8,6 +8,7 @@ using EvidenceChain.Core.Proofs;
 using EvidenceChain.Core.Text;
 using EvidenceChain.Verifier.Internal;
 using EvidenceChain.Verifier.Timestamps;
+using EvidenceChain.Verifier.Warc;
 
 namespace EvidenceChain.Verifier.Receipts;
 
@@ -17,7 +18,8 @@ namespace EvidenceChain.Verifier.Receipts;
 /// <see cref="EntryVerifier"/>); any <see cref="ReceiptTrust.CheckpointChecks"/>; <c>timestamp</c> (the RFC 3161
 /// token over the checkpoint's note text, genTime in the detail); <c>checkpoint text</c> (checkpoint.txt is that
 /// note text); <c>disclosed</c> (each opening in disclosed.json recomputes the leaf's commitment of its field; reported
-/// when the leaf commits fields or openings are given); then <c>artefact NAME</c> for each artefact given.
+/// when the leaf commits fields or openings are given); then <c>artefact NAME</c> for each artefact given; then
+/// <c>warc records</c> (every record digest of a web capture's WARC, when it was given).
 /// </summary>
 /// <remarks>
 /// <para>
@@ -33,6 +35,11 @@ public static class ReceiptVerifier
 {
     /// <summary>The step that says a verification stopped at a limit on its work (bytes inflated and hashed, or time).</summary>
     internal const string WorkLimitStep = "work limit";
+
+    /// <summary>The step that checks every record digest of a web capture's WARC.</summary>
+    internal const string WarcStep = "warc records";
+
+    private const string WarcMediaType = "application/warc";
 
     private static readonly string[] EntrySteps = ["checkpoint signature", "leaf format", "leaf identity", "inclusion"];
 
@@ -73,6 +80,7 @@ public static class ReceiptVerifier
         VerifyDisclosed(report, evidence, entry);
 
         string? stopped = null;
+        var given = new List<(ReceiptArtefact Artefact, Artefact? Listed, bool Passed)>();
         foreach (var artefact in evidence.Artefacts)
         {
             if (stopped is not null)
@@ -83,12 +91,30 @@ public static class ReceiptVerifier
 
             try
             {
-                await VerifyArtefactAsync(report, artefact, entry, cancellationToken);
+                var (listed, passed) = await VerifyArtefactAsync(report, artefact, entry, cancellationToken);
+                given.Add((artefact, listed, passed));
             }
             catch (WorkLimitException e)
             {
                 stopped = e.Message;
                 report.Add($"artefact {artefact.Name}", false, "not fully read: the work limit was reached");
+            }
+        }
+
+        if (stopped is not null)
+        {
+            report.Skip(WarcStep, "not checked: the work limit was reached");
+        }
+        else
+        {
+            try
+            {
+                await VerifyWarcAsync(report, entry, given, cancellationToken);
+            }
+            catch (WorkLimitException e)
+            {
+                stopped = e.Message;
+                report.Add(WarcStep, false, "not fully read: the work limit was reached");
             }
         }
 
@@ -258,13 +284,14 @@ public static class ReceiptVerifier
         return entry.Draft.Artefacts.Count == 1 ? new List<Artefact>(entry.Draft.Artefacts) : new List<Artefact>();
     }
 
-    private static async Task VerifyArtefactAsync(VerificationReport report, ReceiptArtefact artefact, LedgerEntry? entry, CancellationToken cancellationToken)
+    /// <returns>The listing the artefact was checked against (null when none), and whether it matched.</returns>
+    private static async Task<(Artefact? Listed, bool Passed)> VerifyArtefactAsync(VerificationReport report, ReceiptArtefact artefact, LedgerEntry? entry, CancellationToken cancellationToken)
     {
         var step = $"artefact {artefact.Name}";
         if (entry is null)
         {
             report.Skip(step, "not checked: the leaf, which lists the artefacts' digests, could not be read");
-            return;
+            return (null, false);
         }
 
         var listed = Listed(report, entry, artefact.Name);
@@ -276,7 +303,7 @@ public static class ReceiptVerifier
         if (listed.Count == 0)
         {
             report.Add(step, false, string.Create(CultureInfo.InvariantCulture, $"entry {entry.Index} lists no artefact named \"{artefact.Name}\" (it lists: {string.Join(", ", entry.Draft.Artefacts.Select(a => $"\"{a.Name}\""))})"));
-            return;
+            return (null, false);
         }
 
         ArtefactDigests digests;
@@ -289,7 +316,7 @@ public static class ReceiptVerifier
         catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException)
         {
             report.Add(step, false, $"cannot be read: {e.Message}");
-            return;
+            return (listed[0], false);
         }
 
         var match = listed.Find(a => a.Size == digests.Size && a.Sha256 == digests.Sha256 && (a.Sm3 is null || a.Sm3 == digests.Sm3));
@@ -297,7 +324,7 @@ public static class ReceiptVerifier
         {
             var sm3 = match.Sm3 is null ? string.Empty : $", sm3 {match.Sm3}";
             report.Add(step, true, string.Create(CultureInfo.InvariantCulture, $"{digests.Size} bytes, sha256 {digests.Sha256}{sm3}, as entry {entry.Index} lists"));
-            return;
+            return (match, true);
         }
 
         var expected = listed[0];
@@ -307,6 +334,57 @@ public static class ReceiptVerifier
                 ? $"sha256 {digests.Sha256}, but entry {entry.Index} lists {expected.Sha256}"
                 : $"sm3 {digests.Sm3}, but entry {entry.Index} lists {expected.Sm3}";
         report.Add(step, false, why);
+        return (expected, false);
+    }
+
+    /// <summary>
+    /// The <c>warc records</c> step: every record digest of the entry's WARC, read from the copy given (one whose
+    /// artefact digests matched, if any). Skipped when the entry lists no WARC or none was given.
+    /// </summary>
+    private static async Task VerifyWarcAsync(
+        VerificationReport report, LedgerEntry? entry, List<(ReceiptArtefact Artefact, Artefact? Listed, bool Passed)> given, CancellationToken cancellationToken)
+    {
+        if (entry is null)
+        {
+            report.Skip(WarcStep, "not checked: the leaf, which lists the WARC, could not be read");
+            return;
+        }
+
+        var warc = entry.Draft.Artefacts.FirstOrDefault(a => string.Equals(a.MediaType, WarcMediaType, StringComparison.OrdinalIgnoreCase));
+        if (warc is null)
+        {
+            report.Skip(WarcStep, string.Create(CultureInfo.InvariantCulture, $"entry {entry.Index} lists no WARC ({WarcMediaType}): only web captures have one"));
+            return;
+        }
+
+        var copies = given.Where(g => g.Listed is not null && string.Equals(g.Listed.Name, warc.Name, StringComparison.Ordinal)).OrderBy(g => g.Passed ? 0 : 1).ToList();
+        if (copies.Count == 0)
+        {
+            report.Skip(WarcStep, string.Create(CultureInfo.InvariantCulture, $"not checked: entry {entry.Index}'s {warc.Name} was not given (give it beside the receipt, or use a receipt that carries its artefacts)"));
+            return;
+        }
+
+        var (artefact, _, passed) = copies[0];
+        WarcRecordsCheck.Result result;
+        try
+        {
+            var stream = await artefact.OpenAsync(cancellationToken);
+            await using (stream.ConfigureAwait(false))
+            {
+                result = await WarcRecordsCheck.CheckAsync(stream, artefact.Name, cancellationToken);
+            }
+        }
+        catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException)
+        {
+            report.Add(WarcStep, false, $"{artefact.Name} cannot be read: {e.Message}");
+            return;
+        }
+
+        report.Add(WarcStep, result.Passed, result.Detail);
+        if (result.Passed && passed)
+        {
+            report.Tls = result.Tls;
+        }
     }
 
     private static async Task<ArtefactDigests> HashAsync(ReceiptArtefact artefact, bool withSm3, CancellationToken cancellationToken)

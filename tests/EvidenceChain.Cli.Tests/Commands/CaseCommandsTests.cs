@@ -63,6 +63,8 @@ public sealed class CaseCommandsTests(CliNode node) : IClassFixture<CliNode>
         Assert.Contains(verified.OutLines, l => l.StartsWith($"PASS item  {exhibit2}: item {exhibit2}, leaf hash ", StringComparison.Ordinal));
         Assert.Equal(7, verified.OutLines.Count(l => l.StartsWith("PASS event ", StringComparison.Ordinal)));
         Assert.DoesNotContain(verified.OutLines, l => l.StartsWith("FAIL", StringComparison.Ordinal));
+        // The committed case title, opened by the export's disclosed.json, printed as verify prints it.
+        Assert.Contains(verified.OutLines, l => l.StartsWith("    PASS disclosed: ", StringComparison.Ordinal) && l.Contains("title = \"Li v. Zhang\"", StringComparison.Ordinal));
 
         // VERIFY.txt names the zip as it was saved (-o), and gives the signed-note command for the manifest alone.
         var manifest = Path.Combine(node.NewFolder(), "manifest.note");

@@ -98,6 +98,14 @@ public sealed class ReceiptCommandTests(CliNode node) : IClassFixture<CliNode>
         Assert.Contains(result.OutLines, l => l.StartsWith("PASS artefact file (contract.pdf):", StringComparison.Ordinal));
         Assert.Equal(1, other.ExitCode);
         Assert.Contains(other.OutLines, l => l.StartsWith("FAIL artefact file (contract.pdf): 3 bytes, but entry", StringComparison.Ordinal));
+        Assert.Contains(result.OutLines, l => l.StartsWith("SKIP warc records: entry ", StringComparison.Ordinal));
+
+        // VERIFY.txt speaks of disclosed.json exactly when the receipt carries it (a key that may see the entry).
+        using var archive = System.IO.Compression.ZipFile.OpenRead(output);
+        var instructions = new StreamReader(archive.GetEntry("VERIFY.txt")!.Open()).ReadToEnd();
+        Assert.Equal(withKey, archive.GetEntry("disclosed.json") is not null);
+        Assert.Equal(withKey, instructions.Contains("DISCLOSED FIELDS. disclosed.json opens these committed fields of the entry:\n\n   file-name\n", StringComparison.Ordinal));
+        Assert.Equal(withKey, result.OutLines.Any(l => l.StartsWith("PASS disclosed: 1 committed field(s) opened", StringComparison.Ordinal)));
     }
 
     [Fact]

@@ -81,6 +81,11 @@ internal static class VerifyCaseCommand
                     await console.Out.WriteLineAsync("    " + Line(step));
                 }
             }
+            else if (entry.Report.Steps.FirstOrDefault(s => s.Name == "disclosed") is { } disclosed)
+            {
+                // The committed fields the receipt opens (titles, parties, private URLs): shown as verify shows them.
+                await console.Out.WriteLineAsync("    " + Line(disclosed));
+            }
         }
 
         var items = report.Entries.Count(e => !e.IsEvent);

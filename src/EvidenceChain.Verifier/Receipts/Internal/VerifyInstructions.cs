@@ -39,6 +39,16 @@ internal static class VerifyInstructions
         Line();
         Line("   It checks the entry, the inclusion proof, the checkpoint signature under LOG.vkey, the timestamp under");
         Line("   TSA-CA.pem and the artefacts in artefacts/ (add --artefact FILE for copies kept elsewhere), one line per step.");
+        if (entry.Draft.Artefacts.Any(a => string.Equals(a.MediaType, "application/warc", StringComparison.OrdinalIgnoreCase)))
+        {
+            Line("   For this web capture it also checks every record digest of the WARC (step \"warc records\") when the WARC");
+            Line("   is included or given with --artefact.");
+        }
+
+        if (contents.Disclosed is not null)
+        {
+            Line("   It checks disclosed.json too (step \"disclosed\"): see DISCLOSED FIELDS below.");
+        }
         Line();
         Line("2. Step by step, in the folder you unzipped this receipt into:");
         Line();
@@ -80,6 +90,23 @@ internal static class VerifyInstructions
                     Line($"      {sm3}");
                 }
             }
+        }
+
+        if (contents.Disclosed is { } disclosed)
+        {
+            var fields = string.Join(", ", Disclosure.Parse(disclosed.Span).Openings.Select(o => o.Field));
+            var algorithm = entry.Draft.Commitments.Values.Any(c => c.Algorithm == CommitmentAlgorithm.Sm3) ? "SM3" : "SHA-256";
+            Line();
+            Line("DISCLOSED FIELDS. disclosed.json opens these committed fields of the entry:");
+            Line();
+            Line($"   {fields}");
+            Line();
+            Line("The public log holds only a salted hash of each (its commitment); the clear values and salts are in");
+            Line("disclosed.json, so handle this receipt like the evidence itself. evidencectl verify checks each opening");
+            Line("against the entry's commitment (step \"disclosed\", which lists the values). By hand: the " + algorithm + " of the bytes");
+            Line("\"evidencechain/commit/v1\", 0x00, the field name, 0x00, the 32 salt bytes and the value must equal the entry's");
+            Line("hex for that field (docs/formats.md, \"Committed fields\"). Fields the entry commits but disclosed.json does");
+            Line("not open stay hidden.");
         }
 
         if (contents.Sm2VerifierKey is not null)

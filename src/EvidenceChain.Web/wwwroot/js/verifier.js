@@ -105,3 +105,14 @@ export function print() {
 export function click(element) {
   element.click();
 }
+
+// Resolves once the browser has nothing else to do (or after 2 s): the page warms its verification code then.
+export function idle() {
+  return new Promise((resolve) => {
+    if (window.requestIdleCallback) {
+      window.requestIdleCallback(() => resolve(), { timeout: 2000 });
+    } else {
+      setTimeout(resolve, 50);
+    }
+  });
+}

@@ -14,6 +14,8 @@ using Microsoft.Extensions.Logging;
 //   proofs: inclusion proofs over gRPC from N concurrent clients against a ledger of --entries entries.
 //   append: the ledger alone, without gRPC or blobs.
 //   certificates: evidence certificates per second (CertificateLoad.cs).
+//   fill: a ledger of --entries entries to audit (bench/README.md, "Audit"): one real 1 KiB file preserved over
+//         gRPC, then direct appends of ~1 KiB leaves that list it (SHA-256 and SM3); keep it with --data DIR.
 // The node runs in this process on 127.0.0.1 with a fresh data folder (or --data DIR to reuse one), so client and
 // node share the machine's cores, as they would on one box; the process runs server GC, as the node does alone.
 // The clients call through Grpc.Net.Client over SocketsHttpHandler, as an application would call the node, on
@@ -53,6 +55,7 @@ try
         "proofs" => await ProofsAsync(),
         "append" => await AppendAsync(),
         "certificates" => await CertificateLoad.RunAsync(node, channels, clients, seconds, warmup),
+        "fill" => await FillAsync(),
         _ => Usage(),
     };
 }
@@ -151,6 +154,50 @@ async Task<int> ProofsAsync()
         }
     });
     Report($"inclusion proofs at size {size}", count, errors, recorder, elapsed);
+    return 0;
+}
+
+// A ledger for the audit measurement: every entry lists the one stored blob, so the audit's blob pass is separate.
+async Task<int> FillAsync()
+{
+    var ledger = node.Ledger;
+    var content = new byte[1024];
+    new Random(21).NextBytes(content);
+    if (node.AdminKeyPath is not null)
+    {
+        var adminKey = (await File.ReadAllTextAsync(node.AdminKeyPath)).Trim();
+        var admin = new AdminService.AdminServiceClient(channel);
+        var key = (await admin.CreateApiKeyAsync(new CreateApiKeyRequest { Role = "submitter" }, Auth(adminKey))).Secret;
+        using var call = new EvidenceService.EvidenceServiceClient(channel).PreserveFile(Auth(key));
+        await call.RequestStream.WriteAsync(new PreserveFileRequest { Metadata = new FileMetadata { FileName = "photo.jpg", MediaType = "image/jpeg", Title = "audit fill" } });
+        await call.RequestStream.WriteAsync(new PreserveFileRequest { Chunk = ByteString.CopyFrom(content) });
+        await call.RequestStream.CompleteAsync();
+        await call;
+    }
+
+    var artefact = new EvidenceChain.Core.Entries.Artefact(
+        "file", "image/jpeg", content.Length,
+        new EvidenceChain.Core.Hash(System.Security.Cryptography.SHA256.HashData(content)),
+        EvidenceChain.Core.Digests.ArtefactHasher.Sm3(content));
+    var draft = new EvidenceChain.Core.Entries.EntryDraft("file", "audit-fill", [artefact], new Dictionary<string, string>
+    {
+        ["title"] = "Infringing copy of a photograph",
+        ["description"] = new string('d', 620),
+    });
+    var fill = Stopwatch.StartNew();
+    var pending = new List<Task>();
+    for (var missing = (ulong)entries - Math.Min(ledger.Size, (ulong)entries); missing > 0; missing--)
+    {
+        pending.Add(ledger.AppendAsync(draft));
+        if (pending.Count == 8192)
+        {
+            await Task.WhenAll(pending);
+            pending.Clear();
+        }
+    }
+
+    await Task.WhenAll(pending);
+    Console.WriteLine($"ledger size {ledger.Size}, filled in {fill.Elapsed.TotalSeconds:F0} s; data in {dataPath}");
     return 0;
 }
 

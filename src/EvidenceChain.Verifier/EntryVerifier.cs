@@ -3,6 +3,7 @@ using EvidenceChain.Core;
 using EvidenceChain.Core.Entries;
 using EvidenceChain.Core.Merkle;
 using EvidenceChain.Core.Notes;
+using EvidenceChain.Verifier.Internal;
 
 namespace EvidenceChain.Verifier;
 
@@ -21,7 +22,15 @@ public static class EntryVerifier
     /// <param name="signedCheckpoint">The checkpoint, a C2SP signed note.</param>
     /// <param name="logKey">The log's verifier key, pinned by the caller (never taken from the evidence itself).</param>
     public static VerificationReport Verify(
-        ReadOnlySpan<byte> leaf, ulong index, ReadOnlySpan<Hash> proof, string signedCheckpoint, NoteVerifier logKey)
+        ReadOnlySpan<byte> leaf, ulong index, ReadOnlySpan<Hash> proof, string signedCheckpoint, NoteVerifier logKey) =>
+        Verify(leaf, index, proof, signedCheckpoint, logKey, null);
+
+    /// <summary>
+    /// As the public overload; <paramref name="precomputed"/>, when given and made for exactly this leaf hash, index,
+    /// proof and the checkpoint's size and root, is the inclusion result (from a batch) instead of checking the proof here.
+    /// </summary>
+    internal static VerificationReport Verify(
+        ReadOnlySpan<byte> leaf, ulong index, ReadOnlySpan<Hash> proof, string signedCheckpoint, NoteVerifier logKey, PrecomputedInclusion? precomputed)
     {
         ArgumentNullException.ThrowIfNull(signedCheckpoint);
         ArgumentNullException.ThrowIfNull(logKey);
@@ -61,7 +70,9 @@ public static class EntryVerifier
         }
 
         var leafHash = Rfc6962.HashLeaf(leaf);
-        var inclusion = InclusionProof.Verify(index, checkpoint.Size, leafHash, proof, checkpoint.Root);
+        var inclusion = precomputed is not null && precomputed.Matches(index, checkpoint.Size, leafHash, proof, checkpoint.Root)
+            ? precomputed.Result
+            : InclusionProof.Verify(index, checkpoint.Size, leafHash, proof, checkpoint.Root);
         report.Add(
             "inclusion",
             inclusion.IsValid,

@@ -88,4 +88,55 @@ public sealed class EntryVerifierTests
 
         Assert.Equal("leaf identity", EntryVerifier.Verify(leaf, 3, proof, checkpoint, Log.VerifierKey).FirstFailure?.Name);
     }
+
+    [Fact]
+    public void Verify_PrecomputedForThisClaim_UsesTheBatchResult()
+    {
+        var (leaf, proof, checkpoint) = Fixture(Log);
+        var body = CheckpointNote.Open(checkpoint, Log.VerifierKey).Checkpoint!;
+        var claim = new InclusionClaim(3, body.Size, Rfc6962.HashLeaf(leaf), proof, body.Root);
+        var results = new ProofResult[1];
+        InclusionProof.VerifyBatch([claim], results);
+
+        var report = EntryVerifier.Verify(leaf, 3, proof, checkpoint, Log.VerifierKey, new Internal.PrecomputedInclusion(claim, results[0]));
+        Assert.True(report.IsValid, string.Join("\n", report.Steps));
+
+        // The result is taken as given when the claim matches: a (forged) failure shows in the report.
+        var forged = new Internal.PrecomputedInclusion(claim, InclusionProof.Verify(3, body.Size, claim.LeafHash, proof, Mutate(body.Root)));
+        Assert.Equal("inclusion", EntryVerifier.Verify(leaf, 3, proof, checkpoint, Log.VerifierKey, forged).FirstFailure?.Name);
+    }
+
+    [Fact]
+    public void Verify_PrecomputedForAnotherClaim_IsIgnored()
+    {
+        var (leaf, proof, checkpoint) = Fixture(Log);
+        var body = CheckpointNote.Open(checkpoint, Log.VerifierKey).Checkpoint!;
+        var valid = new ProofResult();
+        var claim = new InclusionClaim(3, body.Size, Rfc6962.HashLeaf(leaf), proof, body.Root);
+        var others = new[]
+        {
+            claim with { Index = 2 },
+            claim with { Size = 6 },
+            claim with { LeafHash = Mutate(claim.LeafHash) },
+            claim with { Root = Mutate(body.Root) },
+            claim with { Proof = (Hash[])[Mutate(proof[0]), .. proof[1..]] },
+            claim with { Proof = proof.AsMemory(0, proof.Length - 1) },
+        };
+
+        // A "valid" made for other inputs must not make a bad proof pass, nor a failure make a good one fail.
+        var badProof = (Hash[])[.. proof[..^1], Mutate(proof[^1])];
+        foreach (var other in others)
+        {
+            Assert.Equal("inclusion", EntryVerifier.Verify(leaf, 3, badProof, checkpoint, Log.VerifierKey, new Internal.PrecomputedInclusion(other, valid)).FirstFailure?.Name);
+            var failed = InclusionProof.Verify(3, body.Size, claim.LeafHash, proof, Mutate(body.Root));
+            Assert.True(EntryVerifier.Verify(leaf, 3, proof, checkpoint, Log.VerifierKey, new Internal.PrecomputedInclusion(other, failed)).IsValid);
+        }
+    }
+
+    private static Hash Mutate(Hash hash)
+    {
+        var bytes = hash.ToArray();
+        bytes[0] ^= 1;
+        return new Hash(bytes);
+    }
 }

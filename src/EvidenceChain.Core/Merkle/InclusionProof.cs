@@ -1,4 +1,5 @@
 using System.Globalization;
+using EvidenceChain.Core.Internal;
 
 namespace EvidenceChain.Core.Merkle;
 
@@ -20,6 +21,15 @@ public static class InclusionProof
 
         return calculated == root ? ProofResult.Valid : ProofResult.Mismatch(ProofFailure.RootMismatch, root, calculated);
     }
+
+    /// <summary>
+    /// Checks many inclusion proofs at once: <c>results[i]</c> is what <see cref="Verify"/> gives for
+    /// <c>claims[i]</c>, bit for bit. Faster per proof than one <see cref="Verify"/> call each where the CPU can hash
+    /// several messages at once: the proofs are independent, so step by step their hashes go side by side in SIMD
+    /// lanes. Requires <c>results.Length == claims.Length</c>.
+    /// </summary>
+    public static void VerifyBatch(ReadOnlySpan<InclusionClaim> claims, Span<ProofResult> results) =>
+        InclusionBatch.Verify(Sha256Kernel.Current, claims, results);
 
     /// <summary>
     /// The root that an inclusion proof implies, or a failure when the proof's shape does not fit the index and size.

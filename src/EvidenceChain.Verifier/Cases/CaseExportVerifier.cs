@@ -59,8 +59,10 @@ public static class CaseExportVerifier
         var manifestBytes = members[CaseExportMembers.Manifest];
         var manifest = OpenManifest(export, manifestBytes, trust.LogKey);
 
-        // Every receipt, verified on its own, all within the one budget.
+        // Every receipt, verified on its own, all within the one budget. All are opened first, so that their inclusion
+        // proofs are checked in one batch (side by side in SIMD lanes); each entry step then uses its receipt's result.
         var leaves = new Dictionary<(bool IsEvent, ulong Index), (LedgerEntry Entry, Hash LeafHash, VerificationReport Report)>();
+        var opened = new List<OpenedReceipt>();
         try
         {
             foreach (var (isEvent, folder, receipts) in new[] { (false, CaseExportMembers.ReceiptFolder, items), (true, CaseExportMembers.EventFolder, events) })
@@ -68,15 +70,23 @@ public static class CaseExportVerifier
                 foreach (var (index, bytes) in receipts.OrderBy(r => r.Key))
                 {
                     budget.ThrowIfSpent();
-                    var report = await VerifyReceiptAsync(bytes, index, trust, budget, cancellationToken);
-                    entries.Add(new CaseExportEntryReport(CaseExportMembers.ReceiptName(folder, index), index, isEvent, report.Report));
-                    if (report.Entry is { } entry)
-                    {
-                        leaves[(isEvent, index)] = (entry, report.LeafHash, report.Report);
-                    }
-
-                    budget.ThrowIfSpent();
+                    opened.Add(await OpenReceiptAsync(isEvent, folder, index, bytes, budget, cancellationToken));
                 }
+            }
+
+            var inclusions = PrecomputedInclusion.ForReceipts(opened.Select(o => o.Package?.Evidence).ToList());
+            for (var i = 0; i < opened.Count; i++)
+            {
+                budget.ThrowIfSpent();
+                var receipt = opened[i];
+                var report = await VerifyReceiptAsync(receipt, inclusions[i], trust, cancellationToken);
+                entries.Add(new CaseExportEntryReport(CaseExportMembers.ReceiptName(receipt.Folder, receipt.Index), receipt.Index, receipt.IsEvent, report.Report));
+                if (report.Entry is { } entry)
+                {
+                    leaves[(receipt.IsEvent, receipt.Index)] = (entry, report.LeafHash, report.Report);
+                }
+
+                budget.ThrowIfSpent();
             }
         }
         catch (WorkLimitException e)
@@ -84,6 +94,18 @@ public static class CaseExportVerifier
             export.Add(ReceiptVerifier.WorkLimitStep, false, string.Create(CultureInfo.InvariantCulture,
                 $"{e.Message}; {entries.Count} of {items.Count + events.Count} receipts were checked, so the export is not verified"));
             return new CaseExportReport(export, entries, null);
+        }
+        finally
+        {
+            foreach (var receipt in opened)
+            {
+                if (receipt.Package is { } package)
+                {
+                    await package.DisposeAsync();
+                }
+
+                await receipt.Stream.DisposeAsync();
+            }
         }
 
         if (manifest is null)
@@ -287,50 +309,65 @@ public static class CaseExportVerifier
         }
     }
 
-    private static async Task<(VerificationReport Report, LedgerEntry? Entry, Hash LeafHash)> VerifyReceiptAsync(
-        byte[] bytes, ulong index, ReceiptTrust trust, WorkBudget budget, CancellationToken cancellationToken)
+    /// <summary>A receipt of the export, opened (or not, with the reason) and not yet verified.</summary>
+    private sealed record OpenedReceipt(bool IsEvent, string Folder, ulong Index, MemoryStream Stream, ReceiptPackage? Package, VerificationReport? Unreadable);
+
+    private static async Task<OpenedReceipt> OpenReceiptAsync(
+        bool isEvent, string folder, ulong index, byte[] bytes, WorkBudget budget, CancellationToken cancellationToken)
     {
-        using var stream = new MemoryStream(bytes, writable: false);
-        ReceiptPackage package;
+        var stream = new MemoryStream(bytes, writable: false);
         try
         {
-            package = await ReceiptReader.OpenAsync(stream, ReceiptLimits.Default, budget, cancellationToken);
+            var package = await ReceiptReader.OpenAsync(stream, ReceiptLimits.Default, budget, cancellationToken);
+            return new OpenedReceipt(isEvent, folder, index, stream, package, null);
         }
         catch (ReceiptFormatException e)
         {
             var failed = new VerificationReport();
             failed.Add("receipt format", false, e.Message);
-            return (failed, null, default);
+            return new OpenedReceipt(isEvent, folder, index, stream, null, failed);
         }
-
-        await using (package.ConfigureAwait(false))
+        catch
         {
-            var report = await ReceiptVerifier.VerifyAsync(package.Evidence, trust, cancellationToken);
-            LedgerEntry? entry = null;
-            try
-            {
-                entry = LeafCodec.Parse(package.Evidence.Entry.Span);
-            }
-            catch (LeafFormatException)
-            {
-                // The receipt's leaf format step says why.
-            }
-
-            if (entry is not null && report.Disclosed.Count > 0)
-            {
-                // The committed title, parties and notes the custody replay compares with the manifest: proved by the disclosed step.
-                entry = Disclosure.Create(report.Disclosed).Reveal(entry);
-            }
-
-            if (entry is not null)
-            {
-                report.Add("entry index", entry.Index == index, entry.Index == index
-                    ? string.Create(CultureInfo.InvariantCulture, $"entry.json is entry {index}, as the member name says")
-                    : string.Create(CultureInfo.InvariantCulture, $"entry.json is entry {entry.Index}, but the member name says {index}"));
-            }
-
-            return (report, entry, Rfc6962.HashLeaf(package.Evidence.Entry.Span));
+            await stream.DisposeAsync();
+            throw;
         }
+    }
+
+    private static async Task<(VerificationReport Report, LedgerEntry? Entry, Hash LeafHash)> VerifyReceiptAsync(
+        OpenedReceipt receipt, PrecomputedInclusion? inclusion, ReceiptTrust trust, CancellationToken cancellationToken)
+    {
+        if (receipt.Package is not { } package)
+        {
+            return (receipt.Unreadable!, null, default);
+        }
+
+        var index = receipt.Index;
+        var report = await ReceiptVerifier.VerifyAsync(package.Evidence, trust, inclusion, cancellationToken);
+        LedgerEntry? entry = null;
+        try
+        {
+            entry = LeafCodec.Parse(package.Evidence.Entry.Span);
+        }
+        catch (LeafFormatException)
+        {
+            // The receipt's leaf format step says why.
+        }
+
+        if (entry is not null && report.Disclosed.Count > 0)
+        {
+            // The committed title, parties and notes the custody replay compares with the manifest: proved by the disclosed step.
+            entry = Disclosure.Create(report.Disclosed).Reveal(entry);
+        }
+
+        if (entry is not null)
+        {
+            report.Add("entry index", entry.Index == index, entry.Index == index
+                ? string.Create(CultureInfo.InvariantCulture, $"entry.json is entry {index}, as the member name says")
+                : string.Create(CultureInfo.InvariantCulture, $"entry.json is entry {entry.Index}, but the member name says {index}"));
+        }
+
+        return (report, entry, Rfc6962.HashLeaf(package.Evidence.Entry.Span));
     }
 
     private static Dictionary<ulong, byte[]> Receipts(Dictionary<string, byte[]> members, string folder)

@@ -45,7 +45,15 @@ public static class ReceiptVerifier
 
     /// <summary>Verifies <paramref name="evidence"/> under <paramref name="trust"/>.</summary>
     /// <exception cref="OperationCanceledException">The token was cancelled while an artefact was read.</exception>
-    public static async Task<VerificationReport> VerifyAsync(ReceiptEvidence evidence, ReceiptTrust trust, CancellationToken cancellationToken = default)
+    public static Task<VerificationReport> VerifyAsync(ReceiptEvidence evidence, ReceiptTrust trust, CancellationToken cancellationToken = default) =>
+        VerifyAsync(evidence, trust, null, cancellationToken);
+
+    /// <summary>
+    /// As the public overload, with the receipt's inclusion proof possibly already checked in a batch
+    /// (<see cref="PrecomputedInclusion"/>: used only when made for exactly this receipt's claim).
+    /// </summary>
+    internal static async Task<VerificationReport> VerifyAsync(
+        ReceiptEvidence evidence, ReceiptTrust trust, PrecomputedInclusion? inclusion, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(evidence);
         ArgumentNullException.ThrowIfNull(trust);
@@ -63,7 +71,7 @@ public static class ReceiptVerifier
             report.Add("proof format", false, e.Message);
         }
 
-        VerifyEntry(report, evidence, trust, proof);
+        VerifyEntry(report, evidence, trust, proof, inclusion);
         VerifyTimestamp(report, evidence, trust, proof);
         VerifyCheckpointText(report, evidence, proof);
 
@@ -126,7 +134,7 @@ public static class ReceiptVerifier
         return report;
     }
 
-    private static void VerifyEntry(VerificationReport report, ReceiptEvidence evidence, ReceiptTrust trust, TlogProof? proof)
+    private static void VerifyEntry(VerificationReport report, ReceiptEvidence evidence, ReceiptTrust trust, TlogProof? proof, PrecomputedInclusion? inclusion)
     {
         if (proof is null)
         {
@@ -138,7 +146,7 @@ public static class ReceiptVerifier
             return;
         }
 
-        var entryReport = EntryVerifier.Verify(evidence.Entry.Span, proof.Index, proof.Hashes, proof.Checkpoint, trust.LogKey);
+        var entryReport = EntryVerifier.Verify(evidence.Entry.Span, proof.Index, proof.Hashes, proof.Checkpoint, trust.LogKey, inclusion);
         foreach (var step in entryReport.Steps)
         {
             report.Add(step);

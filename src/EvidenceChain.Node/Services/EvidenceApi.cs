@@ -164,6 +164,20 @@ internal sealed class EvidenceApi : EvidenceService.EvidenceServiceBase
         }
     }
 
+    [RequireRole(Role.Submitter, Role.CaseManager, Role.Admin)]
+    public override Task<WhoAmIResponse> WhoAmI(WhoAmIRequest request, ServerCallContext context)
+    {
+        var caller = context.GetCaller();
+        return Task.FromResult(new WhoAmIResponse
+        {
+            Id = caller.KeyId, Role = Roles.Name(caller.Role), Description = _keys.DescriptionOf(caller.KeyId),
+        });
+    }
+
+    [RequireRole(Role.Submitter, Role.CaseManager, Role.Admin)]
+    public override Task<SearchEntriesResponse> SearchEntries(SearchEntriesRequest request, ServerCallContext context) =>
+        Task.FromResult(new SearchEntriesResponse());
+
     // The transport refuses a message above MaxReceiveMessageSize before we see it; say which limit that is.
     private async Task<bool> NextAsync(IAsyncStreamReader<PreserveFileRequest> requestStream, UploadPace pace, CancellationToken ct)
     {

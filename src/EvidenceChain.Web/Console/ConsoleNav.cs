@@ -19,6 +19,8 @@ internal static class ConsoleNav
         new("console/preserve", "nav.preserve", [Submitter], Icons.Upload),
         new("console/capture", "nav.capture", [Submitter, Admin], Icons.Globe),
         new("console/evidence", "nav.evidence", [Submitter, CaseManager, Admin], Icons.List),
+        new("console/cases", "nav.cases", [CaseManager, Admin], Icons.Folder),
+        new("console/keys", "nav.keys", [Admin], Icons.Key),
     ];
 
     /// <summary>The items <paramref name="role"/> sees, in order.</summary>

@@ -10,7 +10,7 @@ namespace EvidenceChain.Web.Console;
 /// </summary>
 internal static class ConsoleText
 {
-    private static readonly (string Key, string En, string Zh)[][] Tables = [ShellText.All, SubmitterText.All];
+    private static readonly (string Key, string En, string Zh)[][] Tables = [ShellText.All, SubmitterText.All, CaseText.All];
 
     private static readonly FrozenDictionary<string, (string En, string Zh)> Texts =
         Tables.SelectMany(t => t).ToFrozenDictionary(t => t.Key, t => (t.En, t.Zh), StringComparer.Ordinal);

@@ -40,7 +40,7 @@ internal sealed class UploadItem(PickedFile file)
     public string? Sha256 { get; set; }
 
     /// <summary>The earlier entry with the same SHA-256, when there is one.</summary>
-    public EntrySummary? Existing { get; set; }
+    public EntryInfo? Existing { get; set; }
 
     /// <summary>The new entry, once preserved.</summary>
     public EntryInfo? Entry { get; set; }

@@ -127,7 +127,9 @@ internal static class CaseText
         ("keys.active", "Active", "有效"),
         ("keys.revoked", "Revoked", "已吊销"),
         ("keys.revoke", "Revoke", "吊销"),
-        ("keys.revoke.confirm", "Revoke this key? It stops working at once.", "确认吊销？该密钥将立即失效。"),
+        ("keys.revoke.confirm", "Confirm revocation", "确认吊销"),
+        ("keys.revoke.ask", "Revoke the key of {0}?", "确定吊销 {0} 的密钥？"),
+        ("keys.revoke.now", "It stops working at once, and cannot be restored; its holder is signed out on their next action.", "该密钥将立即失效且无法恢复；持有人在下一次操作时会被退出登录。"),
         ("keys.revoke.self", "This is your own key: you will be signed out.", "这是您当前使用的密钥，吊销后您将被退出登录。"),
         ("keys.revoked.done", "The key of {0} is revoked.", "{0} 的密钥已吊销。"),
     ];

@@ -36,7 +36,7 @@ public sealed class CaseManagerTests(ConsoleFixture fixture) : IClassFixture<Con
         await tab.Page.FillAsync("#party-name-1", "Li Wei");
         await tab.Page.FillAsync("#party-name-2", CaseSetup.Hostile);
         await AssertLabelledAsync(tab);
-        await tab.ScreenshotAsync("case-new-1280");
+        await tab.ShotAsync("case-new-1280");
         await tab.Page.ClickAsync("#create-case");
         await tab.Page.Locator("[data-case][data-status='open']").WaitForAsync(Slow);
         Assert.Equal("Li v. Zhang " + CaseSetup.Hostile, await tab.Page.InnerTextAsync("#case-title"));
@@ -101,12 +101,12 @@ public sealed class CaseManagerTests(ConsoleFixture fixture) : IClassFixture<Con
         Assert.All(await tab.Page.Locator("#history .ev-actor").AllInnerTextsAsync(), a => Assert.Equal("Mary Mediator", a));
         Assert.Equal(3, await tab.Page.Locator(".item-card").CountAsync());
         await tab.AssertNoInjectionAsync();
-        await tab.ScreenshotAsync("case-page-1280");
+        await tab.ShotAsync("case-page-1280");
 
         // Close with a reason: no more changes offered.
         await tab.Page.ClickAsync("#close-case");
         await tab.Page.FillAsync("#close-reason", "Settled at mediation.");
-        await tab.ScreenshotAsync("case-close-1280");
+        await tab.ShotAsync("case-close-1280");
         await tab.Page.ClickAsync("#confirm-close");
         await tab.Page.Locator("[data-case][data-status='closed']").WaitForAsync(Slow);
         Assert.Contains("Settled at mediation.", await tab.Page.InnerTextAsync("#case-closed"), StringComparison.Ordinal);
@@ -128,7 +128,7 @@ public sealed class CaseManagerTests(ConsoleFixture fixture) : IClassFixture<Con
 
         await tab.Page.Locator("#history li[data-event='export']").WaitForAsync(Slow);
         Assert.Contains("case-" + caseId + ".zip", await tab.Page.InnerTextAsync("#case-notice"), StringComparison.Ordinal);
-        await tab.ScreenshotAsync("case-closed-1280");
+        await tab.ShotAsync("case-closed-1280");
         Assert.DoesNotContain(tab.Urls, u => u.Contains(mary, StringComparison.Ordinal));
         await tab.AssertNoInjectionAsync();
     }
@@ -153,7 +153,7 @@ public sealed class CaseManagerTests(ConsoleFixture fixture) : IClassFixture<Con
         // Text in the title: 22 open cases on two pages of 20.
         await SearchAsync(tab, tag);
         Assert.Equal(20, await tab.Page.Locator("table.cases tbody tr").CountAsync());
-        await tab.ScreenshotAsync("case-list-1280");
+        await tab.ShotAsync("case-list-1280");
         await tab.Page.ClickAsync("#cases-next");
         await tab.Page.WaitForFunctionAsync("() => document.querySelectorAll('table.cases tbody tr').length === 2");
         Assert.Contains("Page 2", await tab.Page.InnerTextAsync(".pager"), StringComparison.Ordinal);
@@ -218,19 +218,19 @@ public sealed class CaseManagerTests(ConsoleFixture fixture) : IClassFixture<Con
         {
             await phone.Page.Locator($".item-card[data-item='{captureIndex}'] img.item-thumb").WaitForAsync(Slow);
             await AssertFitsAsync(phone);
-            await phone.ScreenshotAsync("case-page-390");
+            await phone.ShotAsync("case-page-390");
             await phone.Page.ClickAsync("#attach-open");
             await phone.Page.ClickAsync("#attach-search");
             await phone.Page.Locator("#attach-results").WaitForAsync(Slow);
             await AssertFitsAsync(phone);
-            await phone.ScreenshotAsync("case-attach-390");
+            await phone.ShotAsync("case-attach-390");
             await phone.GoAsync("console/cases");
             await phone.Page.Locator("table.cases tbody tr").First.WaitForAsync(Slow);
             await AssertFitsAsync(phone);
-            await phone.ScreenshotAsync("case-list-390");
+            await phone.ShotAsync("case-list-390");
             await phone.GoAsync("console/cases/new");
             await AssertFitsAsync(phone);
-            await phone.ScreenshotAsync("case-new-390");
+            await phone.ShotAsync("case-new-390");
         }
 
         await using var zh = await fixture.SignedInAsync($"console/cases/{id}", clerk, locale: "zh-CN");
@@ -238,7 +238,7 @@ public sealed class CaseManagerTests(ConsoleFixture fixture) : IClassFixture<Con
         Assert.Contains("关联证据", await zh.Page.InnerTextAsync("#attach-open"), StringComparison.Ordinal);
         Assert.Contains("保管记录", await zh.Page.InnerTextAsync(".case-history h2"), StringComparison.Ordinal);
         Assert.Contains("王芳（调解员）", await zh.Page.InnerTextAsync("#history"), StringComparison.Ordinal);
-        await zh.ScreenshotAsync("case-page-zh-1280");
+        await zh.ShotAsync("case-page-zh-1280");
     }
 
     [ChromiumFact]
@@ -260,7 +260,7 @@ public sealed class CaseManagerTests(ConsoleFixture fixture) : IClassFixture<Con
         await tab.Page.Locator("#keys-error").WaitForAsync(Slow);
         Assert.StartsWith("Your key's role may not do this.", await tab.Page.InnerTextAsync("#keys-error"), StringComparison.Ordinal);
         Assert.Equal("true", await tab.Page.GetAttributeAsync(".console", "data-signed-in"));
-        await tab.ScreenshotAsync("keys-forbidden-1280");
+        await tab.ShotAsync("keys-forbidden-1280");
     }
 
     private static async Task SearchAsync(ConsoleTab tab, string text)

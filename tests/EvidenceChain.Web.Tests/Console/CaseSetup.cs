@@ -55,6 +55,13 @@ internal static class CaseSetup
         TsaCas = TimestampVerifier.ReadPem(File.ReadAllText(Path.Combine(fixture.Node.DataPath, "keys", "tsa-ca.pem"))),
     };
 
+    /// <summary>A full-page screenshot from the top (a sticky header would otherwise be drawn where the page was scrolled to).</summary>
+    public static async Task ShotAsync(this ConsoleTab tab, string name)
+    {
+        await tab.Page.EvaluateAsync("() => window.scrollTo(0, 0)");
+        await tab.ScreenshotAsync(name);
+    }
+
     /// <summary>Fails when a hostile value was rendered as HTML anywhere on the page or ran a script.</summary>
     public static async Task AssertNoInjectionAsync(this ConsoleTab tab)
     {

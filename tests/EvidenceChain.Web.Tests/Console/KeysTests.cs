@@ -36,7 +36,7 @@ public sealed class KeysTests(ConsoleFixture fixture) : IClassFixture<ConsoleFix
         Assert.Equal("Temp clerk " + CaseSetup.Hostile, await row.Locator(".key-desc").InnerTextAsync());
         Assert.Equal("case manager", await row.Locator(".role").InnerTextAsync());
         var id = (await row.GetAttributeAsync("data-key"))!;
-        await admin.ScreenshotAsync("keys-secret-1280");
+        await admin.ShotAsync("keys-secret-1280");
 
         await admin.Page.ClickAsync("#secret-done");
         Assert.Equal(0, await secret.CountAsync());
@@ -51,12 +51,13 @@ public sealed class KeysTests(ConsoleFixture fixture) : IClassFixture<ConsoleFix
 
         // Revoke, after a confirmation.
         await row.Locator(".revoke").ClickAsync();
-        await admin.ScreenshotAsync("keys-revoke-1280");
-        await row.Locator(".confirm-revoke").ClickAsync();
+        await admin.ShotAsync("keys-revoke-1280");
+        Assert.Contains("It stops working at once", await admin.Page.InnerTextAsync($"tr[data-confirm='{id}']"), StringComparison.Ordinal);
+        await admin.Page.ClickAsync($"tr[data-confirm='{id}'] .confirm-revoke");
         await Assertions.Expect(row).ToHaveClassAsync("revoked");
         Assert.Contains("Revoked", await row.InnerTextAsync(), StringComparison.Ordinal);
         Assert.Equal(0, await row.Locator(".revoke").CountAsync());
-        await admin.ScreenshotAsync("keys-1280");
+        await admin.ShotAsync("keys-1280");
 
         // The revoked key's session ends on its next call, with a message.
         await clerk.Page.ClickAsync("#case-search");
@@ -86,13 +87,13 @@ public sealed class KeysTests(ConsoleFixture fixture) : IClassFixture<ConsoleFix
             await phone.Page.ClickAsync("#create-key");
             await phone.Page.Locator("#secret-value").WaitForAsync(Slow);
             await CaseManagerTests.AssertFitsAsync(phone);
-            await phone.ScreenshotAsync("keys-390");
+            await phone.ShotAsync("keys-390");
         }
 
         await using var zh = await fixture.SignedInAsync("console/keys", olga, locale: "zh-CN");
         await zh.Page.Locator($"tr[data-key='{revoked}'].revoked").WaitForAsync(Slow);
         Assert.Contains("创建密钥", await zh.Page.InnerTextAsync("#create-key-title"), StringComparison.Ordinal);
         Assert.Contains("已吊销", await zh.Page.InnerTextAsync($"tr[data-key='{revoked}']"), StringComparison.Ordinal);
-        await zh.ScreenshotAsync("keys-zh-1280");
+        await zh.ShotAsync("keys-zh-1280");
     }
 }

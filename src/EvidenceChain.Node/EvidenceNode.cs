@@ -116,6 +116,7 @@ public sealed class EvidenceNode : IAsyncDisposable
         services.AddTsaRateLimit(limits.TsaRequestsPerSecondPerClient);
         services.AddSingleton(_ => parts.Cases);
         services.AddSingleton<CaseExporter>();
+        services.AddSingleton<CaseView>();
         services.AddSingleton(_ => parts.Openings);
         services.AddSingleton(_ => parts.Search.Search);
         services.AddSingleton<EntryDisclosure>();

@@ -199,6 +199,7 @@ public sealed class EvidenceNode : IAsyncDisposable
             search = await NodeSearch.OpenAsync(ledger, openings, time, loggers, cancellationToken);
             parts.Search = search;
 
+            app.UseDownloadHeaders();
             app.MapGrpcService<EvidenceApi>();
             app.MapGrpcService<LogApi>();
             app.MapGrpcService<AdminApi>();

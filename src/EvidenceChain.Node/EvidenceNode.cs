@@ -116,6 +116,7 @@ public sealed class EvidenceNode : IAsyncDisposable
         services.AddTsaRateLimit(limits.TsaRequestsPerSecondPerClient);
         services.AddSingleton(_ => parts.Cases);
         services.AddSingleton<CaseExporter>();
+        services.AddSingleton<CaseView>();
         services.AddSingleton(_ => parts.Openings);
         services.AddSingleton(_ => parts.Search.Search);
         services.AddSingleton<EntryDisclosure>();
@@ -198,6 +199,7 @@ public sealed class EvidenceNode : IAsyncDisposable
             search = await NodeSearch.OpenAsync(ledger, openings, time, loggers, cancellationToken);
             parts.Search = search;
 
+            app.UseDownloadHeaders();
             app.MapGrpcService<EvidenceApi>();
             app.MapGrpcService<LogApi>();
             app.MapGrpcService<AdminApi>();

@@ -20,8 +20,8 @@ public sealed class CaseManagerTests(ConsoleFixture fixture) : IClassFixture<Con
         var (mary, _) = await fixture.CreateKeyAsync("case-manager", "Mary Mediator");
         var hostileFile = fixture.WriteFile("photo-4711.jpg", 40_000, 11);
         var hostileIndex = await fixture.PreserveAsync(fixture.JaneKey, hostileFile, CaseSetup.Hostile);
-        var digestFile = fixture.WriteFile("invoice-2026-03.pdf", 60_000, 12);
-        var digestIndex = await fixture.PreserveAsync(fixture.JaneKey, digestFile, "Invoice March");
+        var digestFile = fixture.WriteFile(CaseSetup.Hostile + ".pdf", 60_000, 12);
+        var digestIndex = await fixture.PreserveAsync(fixture.JaneKey, digestFile);
         var captureIndex = await fixture.CaptureAsync(fixture.JaneKey, fixture.Site.Url("/page.html"));
         await using var tab = await fixture.SignedInAsync("console", mary);
         var navigation = await tab.Page.Locator("nav.cnav a").AllInnerTextsAsync();
@@ -67,6 +67,7 @@ public sealed class CaseManagerTests(ConsoleFixture fixture) : IClassFixture<Con
         await tab.Page.ClickAsync("#attach-find");
         await tab.Page.ClickAsync($"#attach-results li[data-found='{digestIndex}'] .attach-one");
         await tab.Page.Locator($".item-card[data-item='{digestIndex}']").WaitForAsync(Slow);
+        Assert.Equal(CaseSetup.Hostile + ".pdf", await tab.Page.InnerTextAsync($".item-card[data-item='{digestIndex}'] .item-title"));
 
         // The capture's thumbnail is its screenshot, fetched with the key: an image from a blob: URL that decoded.
         var thumb = tab.Page.Locator($".item-card[data-item='{captureIndex}'] img.item-thumb");

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 
 namespace EvidenceChain.Web.Tests.Infrastructure;
@@ -45,7 +44,6 @@ public sealed class ConsoleTab : IAsyncDisposable
             DeviceScaleFactor = 1,
             AcceptDownloads = true,
         });
-        await ServeConsoleIfMissingAsync(context, node);
         var tab = new ConsoleTab(context, await context.NewPageAsync(), node);
         await tab.GoAsync(path);
         return tab;
@@ -68,32 +66,6 @@ public sealed class ConsoleTab : IAsyncDisposable
         {
             throw new InvalidOperationException("The console did not get ready. Console:\n" + string.Join('\n', Messages), e);
         }
-    }
-
-    // TODO(console): until the node maps /console (branch api), the browser is given the app's index.html (with the
-    // verification page's headers) for /console addresses, as the node will serve it.
-    private static async Task ServeConsoleIfMissingAsync(IBrowserContext context, Uri node)
-    {
-        using var http = new HttpClient { BaseAddress = node };
-        using var probe = await http.GetAsync("console");
-        if (probe.StatusCode != System.Net.HttpStatusCode.NotFound)
-        {
-            return;
-        }
-
-        using var index = await http.GetAsync("verify");
-        var body = await index.Content.ReadAsByteArrayAsync();
-        var headers = new Dictionary<string, string>
-        {
-            ["Content-Type"] = "text/html; charset=utf-8",
-            ["Content-Security-Policy"] = index.Headers.GetValues("Content-Security-Policy").Single(),
-        };
-        await context.RouteAsync(new Regex("^" + Regex.Escape(node.ToString()) + "console(/.*)?$"), route => route.FulfillAsync(new RouteFulfillOptions
-        {
-            Status = 200,
-            BodyBytes = body,
-            Headers = headers,
-        }));
     }
 
     /// <summary>Signs in with <paramref name="key"/> on the sign-in form and waits for the signed-in frame.</summary>

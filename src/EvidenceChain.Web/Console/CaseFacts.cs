@@ -19,9 +19,17 @@ internal static class CaseFacts
     public static string Person(string? description, string? keyId) =>
         !string.IsNullOrWhiteSpace(description) ? description : keyId is { Length: > 0 } ? keyId : "—";
 
-    /// <summary>What an item is called: its title, else its entry number (the caller may not see its fields).</summary>
-    public static string Title(CaseItemInfo item) =>
-        item.Title is { Length: > 0 } t ? t : string.Create(CultureInfo.InvariantCulture, $"#{item.Index}");
+    /// <summary>
+    /// What an item is called: its title (a web page's address without its scheme, which says little and takes room),
+    /// else its entry number (the caller may not see its fields).
+    /// </summary>
+    public static string Title(CaseItemInfo item) => item.Title switch
+    {
+        { Length: > 0 } t when item.Kind == "webpage" && t.StartsWith("https://", StringComparison.OrdinalIgnoreCase) => t[8..],
+        { Length: > 0 } t when item.Kind == "webpage" && t.StartsWith("http://", StringComparison.OrdinalIgnoreCase) => t[7..],
+        { Length: > 0 } t => t,
+        _ => string.Create(CultureInfo.InvariantCulture, $"#{item.Index}"),
+    };
 
     /// <summary>What a case event did, in words, without its text (shown beside it).</summary>
     public static string Action(ConsoleSession session, CaseEventInfo e)

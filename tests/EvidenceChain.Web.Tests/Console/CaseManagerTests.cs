@@ -27,6 +27,7 @@ public sealed class CaseManagerTests(ConsoleFixture fixture) : IClassFixture<Con
         var navigation = await tab.Page.Locator("nav.cnav a").AllInnerTextsAsync();
         Assert.Contains(navigation, n => n.Contains("Cases", StringComparison.Ordinal));
         Assert.DoesNotContain(navigation, n => n.Contains("API keys", StringComparison.Ordinal));
+        await tab.ShotAsync("case-home-1280");
 
         // Create, from the list.
         await tab.Page.ClickAsync("[data-nav='nav.cases']");
@@ -43,6 +44,8 @@ public sealed class CaseManagerTests(ConsoleFixture fixture) : IClassFixture<Con
         Assert.Equal("(2026) Hu 0101 Min Chu 123 " + CaseSetup.Hostile, await tab.Page.InnerTextAsync("#case-reference"));
         Assert.Contains(CaseSetup.Hostile, await tab.Page.InnerTextAsync("#case-parties"), StringComparison.Ordinal);
         var caseId = (await tab.Page.GetAttributeAsync("[data-case]", "data-case"))!;
+        Assert.Equal(1, await tab.Page.Locator("#items-empty").CountAsync());
+        await tab.ShotAsync("case-empty-1280");
 
         // Attach: found by a search of the evidence.
         await tab.Page.ClickAsync("#attach-open");

@@ -105,6 +105,7 @@ public sealed class EvidenceTests(ConsoleFixture fixture) : IClassFixture<Consol
 
         var artefact = await DownloadAsync(tab, "section.artefacts button.download");
         Assert.Equal(await File.ReadAllBytesAsync(_fixture.Preserved), artefact.Bytes);
+        Assert.Equal("statement.pdf", artefact.Name);
 
         var receipt = await DownloadAsync(tab, "#download-receipt");
         Assert.Equal($"entry-{_fixture.PreservedIndex}.evidence.zip", receipt.Name);

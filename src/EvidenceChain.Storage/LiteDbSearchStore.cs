@@ -79,6 +79,27 @@ public sealed class LiteDbSearchStore : ISearchStore, IDisposable
         }
     }
 
+    /// <summary>
+    /// Opens <see cref="FileName"/> in <paramref name="folder"/>; a file that does not open as a search store (damaged,
+    /// or not LiteDB) is deleted and created afresh, since everything in it is derived, and <paramref name="damaged"/> is
+    /// told why.
+    /// </summary>
+    public static LiteDbSearchStore OpenOrRecreate(DataFolder folder, Action<string> damaged)
+    {
+        ArgumentNullException.ThrowIfNull(folder);
+        ArgumentNullException.ThrowIfNull(damaged);
+        try
+        {
+            return new LiteDbSearchStore(folder);
+        }
+        catch (Exception e) when (e is LiteException or InvalidDataException or InvalidCastException or FormatException or ArgumentException)
+        {
+            damaged(e.Message);
+            File.Delete(Path.Combine(folder.Path, FileName));
+            return new LiteDbSearchStore(folder);
+        }
+    }
+
     /// <inheritdoc/>
     public ulong Watermark { get; private set; }
 

@@ -204,6 +204,26 @@ public sealed class SearchTests
     }
 
     [Fact]
+    public async Task Restart_SearchStoreDamaged_RecreatedAndRebuilt()
+    {
+        using var temp = new TempFolder();
+        var data = temp.Sub("data");
+        string key;
+        await using (var node = await TestNode.StartAsync(data))
+        {
+            key = await node.CreateKeyAsync("submitter");
+            await PreserveAsync(node, key, Bytes(20, 12), "kept.txt");
+        }
+
+        await File.WriteAllBytesAsync(Path.Combine(data, "search.db"), Bytes(16384, 13));
+        await using var restarted = await TestNode.StartAsync(data);
+
+        Assert.Equal("kept.txt", Assert.Single((await SearchAsync(restarted, key, new())).Entries).FileName);
+        Assert.Contains(restarted.Logs.Records, r => r.Message.Contains("search.db does not open", StringComparison.Ordinal));
+        restarted.AssertNoErrors();
+    }
+
+    [Fact]
     public async Task Restart_SearchStoreBehindTheLedger_CatchesUp()
     {
         using var temp = new TempFolder();

@@ -28,18 +28,7 @@ internal sealed class NodeSearch : IAsyncDisposable
         FileLedger ledger, Ledger.EntryOpenings openings, TimeProvider time, ILoggerFactory loggers, CancellationToken cancellationToken)
     {
         var log = loggers.CreateLogger<NodeSearch>();
-        LiteDbSearchStore store;
-        try
-        {
-            store = new LiteDbSearchStore(ledger.Folder);
-        }
-        catch (Exception e) when (e is LiteDB.LiteException or InvalidDataException or InvalidCastException or IOException)
-        {
-            NodeLog.SearchStoreRebuilt(log, LiteDbSearchStore.FileName, e.Message);
-            File.Delete(Path.Combine(ledger.Folder.Path, LiteDbSearchStore.FileName));
-            store = new LiteDbSearchStore(ledger.Folder);
-        }
-
+        var store = LiteDbSearchStore.OpenOrRecreate(ledger.Folder, reason => NodeLog.SearchStoreRebuilt(log, LiteDbSearchStore.FileName, reason));
         try
         {
             var search = await EntrySearch.OpenAsync(ledger.Ledger, openings, store, loggers.CreateLogger<EntrySearch>(), cancellationToken);

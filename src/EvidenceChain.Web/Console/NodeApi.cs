@@ -147,8 +147,8 @@ internal sealed record EntryQuery
         Add("sha256", Sha256?.ToLowerInvariant());
         Add("sm3", Sm3?.ToLowerInvariant());
         // The node takes RFC 3339 times, "to" exclusive: a day range covers whole UTC days.
-        Add("from", From?.ToString("yyyy-MM-dd'T'00:00:00'Z'", CultureInfo.InvariantCulture));
-        Add("to", To?.AddDays(1).ToString("yyyy-MM-dd'T'00:00:00'Z'", CultureInfo.InvariantCulture));
+        Add("from", From is { } from ? from.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) + "T00:00:00Z" : null);
+        Add("to", To is { } to ? to.AddDays(1).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) + "T00:00:00Z" : null);
         Add("page_size", PageSize.ToString(CultureInfo.InvariantCulture));
         Add("page_token", PageToken);
         return query.ToString();

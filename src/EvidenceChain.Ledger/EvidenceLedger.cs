@@ -178,6 +178,33 @@ public sealed class EvidenceLedger : IAsyncDisposable
         return new StoredEntry(index, Rfc6962.HashLeaf(leaf), leaf, LeafCodec.Parse(leaf));
     }
 
+    /// <summary>
+    /// Reads entries <paramref name="start"/> onwards, at most <paramref name="count"/> and only up to the end of
+    /// <paramref name="start"/>'s entry bundle (256 entries): one bundle read, for followers that scan the log.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">No such entry in the latest checkpoint.</exception>
+    public async Task<IReadOnlyList<StoredEntry>> GetEntriesAsync(ulong start, int count, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
+        var state = _state;
+        if (start >= state.Size)
+        {
+            throw new ArgumentOutOfRangeException(nameof(start), $"Entry {start} does not exist; the log has {state.Size} entries.");
+        }
+
+        var leaves = await _reader.BundleLeavesAsync(start / TileId.FullWidth, state, cancellationToken);
+        var first = (int)(start % TileId.FullWidth);
+        var n = Math.Min(count, leaves.Length - first);
+        var entries = new StoredEntry[n];
+        for (var i = 0; i < n; i++)
+        {
+            var leaf = leaves[first + i];
+            entries[i] = new StoredEntry(start + (ulong)i, Rfc6962.HashLeaf(leaf), leaf, LeafCodec.Parse(leaf));
+        }
+
+        return entries;
+    }
+
     /// <summary>The leaf hash of entry <paramref name="index"/>, read from the hash tiles (no entry bundle is read).</summary>
     /// <exception cref="ArgumentOutOfRangeException">No such entry in the latest checkpoint.</exception>
     public async Task<Hash> LeafHashAsync(ulong index, CancellationToken cancellationToken = default)

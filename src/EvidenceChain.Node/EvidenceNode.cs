@@ -24,11 +24,13 @@ public sealed class EvidenceNode : IAsyncDisposable
     private readonly NodeTimestamping _timestamping;
     private readonly ListenOptions _grpc;
     private readonly ListenOptions _http;
+    private readonly NodeSearch _search;
     private int _disposed;
 
     private EvidenceNode(
-        WebApplication app, FileLedger ledger, ApiKeyStore keys, NodeTimestamping timestamping, ListenOptions grpc, ListenOptions http, string? adminKeyPath)
+        WebApplication app, FileLedger ledger, ApiKeyStore keys, NodeTimestamping timestamping, ListenOptions grpc, ListenOptions http, string? adminKeyPath, NodeSearch search)
     {
+        _search = search;
         _app = app;
         _ledger = ledger;
         _keys = keys;
@@ -117,7 +119,9 @@ public sealed class EvidenceNode : IAsyncDisposable
         services.AddTsaRateLimit(limits.TsaRequestsPerSecondPerClient);
         services.AddSingleton(_ => parts.Cases);
         services.AddSingleton<CaseExporter>();
+        services.AddSingleton<CaseView>();
         services.AddSingleton(_ => parts.Openings);
+        services.AddSingleton(_ => parts.Search.Search);
         services.AddSingleton<EntryDisclosure>();
         services.AddSingleton(_ => new FileIntake(parts.Ledger.Ledger, parts.Ledger.Blobs, intakeOptions, parts.Openings));
         services.AddSingleton<UploadSlots>();
@@ -169,6 +173,7 @@ public sealed class EvidenceNode : IAsyncDisposable
         ApiKeyStore? keyStore = null;
         NodeTimestamping? timestamping = null;
         NodeCases? cases = null;
+        NodeSearch? search = null;
         try
         {
             NodeLog.DataFolder(log, ledger.Folder.Path);
@@ -194,7 +199,10 @@ public sealed class EvidenceNode : IAsyncDisposable
             cases = await DataFolderDamage.OpenAsync(ledger.Folder.Path, LiteDbCaseStore.FileName, () => NodeCases.OpenAsync(ledger, openings, loggers, cancellationToken));
             parts.Cases = cases;
             app.Lifetime.ApplicationStopped.Register(cases.Dispose); // after the calls in flight, before the ledger closes
+            search = await NodeSearch.OpenAsync(ledger, openings, time, loggers, cancellationToken);
+            parts.Search = search;
 
+            app.UseDownloadHeaders();
             app.MapGrpcService<EvidenceApi>();
             app.MapGrpcService<LogApi>();
             app.MapGrpcService<AdminApi>();
@@ -212,7 +220,7 @@ public sealed class EvidenceNode : IAsyncDisposable
             app.MapWebPage(ledger, timestamping, log);
 
             await app.StartAsync(cancellationToken);
-            var node = new EvidenceNode(app, ledger, keyStore, timestamping, grpc!, http!, adminKeyPath);
+            var node = new EvidenceNode(app, ledger, keyStore, timestamping, grpc!, http!, adminKeyPath, search);
             string grpcAddress = node.GrpcAddress.ToString(), httpAddress = node.HttpAddress.ToString();
             NodeLog.Listening(log, grpcAddress, httpAddress);
             return node;
@@ -221,6 +229,11 @@ public sealed class EvidenceNode : IAsyncDisposable
         {
             await app.DisposeAsync();
             cases?.Dispose();
+            if (search is not null)
+            {
+                await search.DisposeAsync();
+            }
+
             keyStore?.Dispose();
             if (timestamping is not null)
             {
@@ -248,6 +261,7 @@ public sealed class EvidenceNode : IAsyncDisposable
         await _app.StopAsync();
         await _app.DisposeAsync();
         await _timestamping.DisposeAsync();
+        await _search.DisposeAsync();
         await _ledger.DisposeAsync();
         _keys.Dispose();
     }
@@ -290,6 +304,8 @@ public sealed class EvidenceNode : IAsyncDisposable
         public NodeCases Cases { get; set; } = null!;
 
         public EntryOpenings Openings { get; set; } = null!;
+
+        public NodeSearch Search { get; set; } = null!;
     }
 
     private static Uri ToUri(ListenOptions listen)

@@ -26,7 +26,7 @@ public sealed partial class ProgramTests
         { ["consistency"], ["<OLD>", "<NEW>", "--key"] },
         { ["case", "create"], ["--title", "--reference", "--party"] },
         { ["case", "show"], ["<ID>"] },
-        { ["case", "list"], ["--status"] },
+        { ["case", "list"], ["--status", "--query"] },
         { ["case", "attach"], ["<ID>", "<INDEX>"] },
         { ["case", "detach"], ["<ID>", "<INDEX>", "--reason"] },
         { ["case", "note"], ["<ID>", "<TEXT>"] },

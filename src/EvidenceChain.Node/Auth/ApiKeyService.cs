@@ -97,6 +97,13 @@ internal sealed class ApiKeyService : IDisposable
     }
 
     /// <summary>
+    /// The description of key <paramref name="keyId"/> as people know it; "the node" for the node's own actor name, and
+    /// empty for an id the node has no key for.
+    /// </summary>
+    public string DescriptionOf(string keyId) =>
+        keyId == Core.Keys.ApiKeyEvent.NodeActor ? "the node" : _store.Find(keyId)?.Description ?? string.Empty;
+
+    /// <summary>
     /// Checks the <c>authorization</c> header of a call that needs one of <paramref name="allowed"/>.
     /// </summary>
     /// <exception cref="RpcException">Unauthenticated (no, malformed, unknown, wrong or revoked key) or PermissionDenied (wrong role).</exception>

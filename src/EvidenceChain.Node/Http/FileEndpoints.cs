@@ -87,13 +87,16 @@ internal static class FileEndpoints
                 {
                     http.Response.ContentType = artefact.MediaType;
                     http.Response.ContentLength = artefact.Size;
-                    http.Response.Headers.ContentDisposition = new Microsoft.Net.Http.Headers.ContentDispositionHeaderValue("attachment")
+                    // A download, whatever it is; only a raster image may show inline, and then as an image only.
+                    http.Response.Headers.ContentDisposition = new Microsoft.Net.Http.Headers.ContentDispositionHeaderValue(
+                        DownloadHeaders.InlineImage(artefact.MediaType) ? "inline" : "attachment")
                     {
                         FileNameStar = fileName, // the file's own name for a caller allowed to see it
                     }.ToString();
                     http.Response.Headers.ETag = $"\"{artefact.Sha256}\"";
                     http.Response.Headers["Repr-Digest"] = $"sha-256=:{Convert.ToBase64String(artefact.Sha256.ToArray())}:";
                     http.Response.Headers.CacheControl = "private, max-age=31536000, immutable";
+                    http.Response.Headers["Cross-Origin-Resource-Policy"] = "same-origin";
                     // Headers are gone by now: a mismatch can only abort the response, which the client sees as truncated.
                     var served = await ArtefactAccess.CopyAsync(content, http.Response.Body.WriteAsync, http.RequestAborted);
                     if (served.Sha256 != artefact.Sha256)

@@ -11,8 +11,8 @@ using Microsoft.Extensions.FileProviders;
 namespace EvidenceChain.Node.Http;
 
 /// <summary>
-/// The offline verification page (src/EvidenceChain.Web, issue 15) on the HTTP port: <c>GET /</c> and
-/// <c>GET /verify</c> answer its index.html, its files are served precompressed with their content types and cache
+/// The offline verification page (src/EvidenceChain.Web, issue 15) and the console (issue 17, the same app) on the HTTP
+/// port: <c>GET /</c>, <c>GET /verify</c>, <c>GET /console</c> and <c>GET /console/{**path}</c> answer its index.html, its files are served precompressed with their content types and cache
 /// headers (the static web assets manifest: fingerprinted files are immutable), <c>GET /trust.json</c> gives this
 /// node's trust anchors for the page to pin, and <c>GET /verifier.zip</c> the whole static folder, trust.json
 /// included, for a court's own web server. The page's Content-Security-Policy lets it connect to this origin only.
@@ -61,7 +61,8 @@ internal static partial class WebPage
         app.Use(async (http, next) =>
         {
             var path = http.Request.Path.Value ?? string.Empty;
-            if (Array.IndexOf(PagePaths, path) >= 0 || AssetFolders.Any(f => path.StartsWith(f, StringComparison.Ordinal)))
+            if (Array.IndexOf(PagePaths, path) >= 0 || AssetFolders.Any(f => path.StartsWith(f, StringComparison.Ordinal))
+                || IsConsole(http.Request.Path))
             {
                 var headers = http.Response.Headers;
                 headers.ContentSecurityPolicy = policy;
@@ -76,6 +77,8 @@ internal static partial class WebPage
         app.MapStaticAssets(endpoints);
         app.MapGet("/", (HttpContext http) => Index(http, index));
         app.MapGet("/verify", (HttpContext http) => Index(http, index));
+        app.MapGet("/console", (HttpContext http) => Index(http, index)); // the console: the same app, its own routes
+        app.MapGet("/console/{**path}", (HttpContext http) => Index(http, index));
         app.MapGet("/trust.json", (HttpContext http) =>
         {
             http.Response.Headers.CacheControl = "no-cache";
@@ -87,6 +90,9 @@ internal static partial class WebPage
             return Results.File(await zip.Value, "application/zip", "evidencechain-verifier.zip");
         });
     }
+
+    /// <summary>The console's pages: <c>/console</c> and everything under it.</summary>
+    private static bool IsConsole(PathString path) => path.StartsWithSegments("/console", StringComparison.Ordinal);
 
     private static IResult Index(HttpContext http, byte[] index)
     {

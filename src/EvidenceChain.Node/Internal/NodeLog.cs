@@ -35,4 +35,7 @@ internal static partial class NodeLog
     [LoggerMessage(EventId = 121, Level = LogLevel.Warning,
         Message = "The verification page is not served: its files were not found (no {Manifest} or no index.html); build or publish the node with src/EvidenceChain.Web")]
     public static partial void WebPageMissing(ILogger logger, string manifest);
+
+    [LoggerMessage(EventId = 122, Level = LogLevel.Warning, Message = "The search store {File} does not open ({Reason}); it is derived, so it is deleted and rebuilt from the ledger")]
+    public static partial void SearchStoreRebuilt(ILogger logger, string file, string reason);
 }

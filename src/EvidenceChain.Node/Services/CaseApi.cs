@@ -14,9 +14,10 @@ namespace EvidenceChain.Node.Services;
 /// create, detach, note, close or export); any key may read. The rules and the ledger writes are in
 /// <see cref="CaseBook"/>; this maps and checks roles.
 /// </summary>
-internal sealed class CaseApi(NodeCases cases, CaseExporter exporter) : CaseService.CaseServiceBase
+internal sealed class CaseApi(NodeCases cases, CaseExporter exporter, CaseView view) : CaseService.CaseServiceBase
 {
     private const int ChunkSize = 64 * 1024;
+    private const int MaxCasePage = 1000;
     private readonly CaseBook _book = cases.Book;
 
     [RequireRole(Role.CaseManager, Role.Admin)]
@@ -24,12 +25,14 @@ internal sealed class CaseApi(NodeCases cases, CaseExporter exporter) : CaseServ
     {
         var id = "c" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));
         var parties = request.Parties.Select(p => new Core.Cases.CaseParty(p.Name, p.Role)).ToList();
-        return CaseWire.ToChange(await _book.CreateAsync(id, request.Title, request.Reference, parties, context.GetCaller().KeyId, context.CancellationToken));
+        var caller = context.GetCaller();
+        return await view.ToChangeAsync(
+            await _book.CreateAsync(id, request.Title, request.Reference, parties, caller.KeyId, context.CancellationToken), caller, context.CancellationToken);
     }
 
     [RequireRole(Role.Submitter, Role.CaseManager, Role.Admin)]
     public override Task<Case> GetCase(GetCaseRequest request, ServerCallContext context) =>
-        Task.FromResult(CaseWire.ToProto(Require(request.Id)));
+        view.ToProtoAsync(Require(request.Id), context.GetCaller(), context.CancellationToken);
 
     [RequireRole(Role.Submitter, Role.CaseManager, Role.Admin)]
     public override Task<ListCasesResponse> ListCases(ListCasesRequest request, ServerCallContext context)
@@ -41,8 +44,25 @@ internal sealed class CaseApi(NodeCases cases, CaseExporter exporter) : CaseServ
             "closed" => Core.Cases.CaseStatus.Closed,
             _ => throw new RpcException(new Status(StatusCode.InvalidArgument, $"status: expected open, closed or empty, got \"{UntrustedText.Printable(request.Status, 40)}\".")),
         };
+        var text = SearchWire.Text(request.Q, "q");
+        if (request.PageSize > MaxCasePage)
+        {
+            throw new RpcException(new Status(StatusCode.InvalidArgument, $"page_size: at most {MaxCasePage}; got {request.PageSize}."));
+        }
+
+        var filters = string.Join('\u0000', "cases", request.Status, text);
+        var after = PageToken.Decode(request.PageToken, filters);
+        var matching = _book.List()
+            .Where(c => (status is null || c.Status == status) && (after is null || c.Created.Index > after) && (text is null || Matches(c, text)));
+        var page = request.PageSize == 0 ? [.. matching] : matching.Take((int)request.PageSize + 1).ToList();
         var response = new ListCasesResponse();
-        response.Cases.AddRange(_book.List().Where(c => status is null || c.Status == status).Select(CaseWire.ToSummary));
+        if (request.PageSize > 0 && page.Count > request.PageSize)
+        {
+            page.RemoveAt(page.Count - 1);
+            response.NextPageToken = PageToken.Encode(page[^1].Created.Index, filters);
+        }
+
+        response.Cases.AddRange(page.Select(CaseWire.ToSummary));
         return Task.FromResult(response);
     }
 
@@ -50,20 +70,22 @@ internal sealed class CaseApi(NodeCases cases, CaseExporter exporter) : CaseServ
     public override async Task<CaseChange> AttachEvidence(AttachEvidenceRequest request, ServerCallContext context)
     {
         var caller = context.GetCaller();
-        return CaseWire.ToChange(await _book.AttachAsync(request.CaseId, request.Index, caller.KeyId, ownEvidenceOnly: caller.Role == Role.Submitter, context.CancellationToken));
+        return await view.ToChangeAsync(
+            await _book.AttachAsync(request.CaseId, request.Index, caller.KeyId, ownEvidenceOnly: caller.Role == Role.Submitter, context.CancellationToken),
+            caller, context.CancellationToken);
     }
 
     [RequireRole(Role.CaseManager, Role.Admin)]
     public override async Task<CaseChange> DetachEvidence(DetachEvidenceRequest request, ServerCallContext context) =>
-        CaseWire.ToChange(await _book.DetachAsync(request.CaseId, request.Index, request.Reason, context.GetCaller().KeyId, context.CancellationToken));
+        await view.ToChangeAsync(await _book.DetachAsync(request.CaseId, request.Index, request.Reason, context.GetCaller().KeyId, context.CancellationToken), context.GetCaller(), context.CancellationToken);
 
     [RequireRole(Role.CaseManager, Role.Admin)]
     public override async Task<CaseChange> AddNote(AddNoteRequest request, ServerCallContext context) =>
-        CaseWire.ToChange(await _book.AddNoteAsync(request.CaseId, request.Text, context.GetCaller().KeyId, context.CancellationToken));
+        await view.ToChangeAsync(await _book.AddNoteAsync(request.CaseId, request.Text, context.GetCaller().KeyId, context.CancellationToken), context.GetCaller(), context.CancellationToken);
 
     [RequireRole(Role.CaseManager, Role.Admin)]
     public override async Task<CaseChange> CloseCase(CloseCaseRequest request, ServerCallContext context) =>
-        CaseWire.ToChange(await _book.CloseAsync(request.CaseId, request.Reason, context.GetCaller().KeyId, context.CancellationToken));
+        await view.ToChangeAsync(await _book.CloseAsync(request.CaseId, request.Reason, context.GetCaller().KeyId, context.CancellationToken), context.GetCaller(), context.CancellationToken);
 
     [RequireRole(Role.CaseManager, Role.Admin)]
     public override async Task ExportCase(ExportCaseRequest request, IServerStreamWriter<ExportCaseResponse> responseStream, ServerCallContext context)
@@ -78,6 +100,11 @@ internal sealed class CaseApi(NodeCases cases, CaseExporter exporter) : CaseServ
             await responseStream.WriteAsync(new ExportCaseResponse { Chunk = ByteString.CopyFrom(buffer, 0, read) }, ct);
         }
     }
+
+    private static bool Matches(Core.Cases.CaseState c, string text) =>
+        c.Title.Contains(text, StringComparison.OrdinalIgnoreCase)
+        || c.Reference.Contains(text, StringComparison.OrdinalIgnoreCase)
+        || c.Parties.Any(p => p.Name.Contains(text, StringComparison.OrdinalIgnoreCase));
 
     private Core.Cases.CaseState Require(string id)
     {

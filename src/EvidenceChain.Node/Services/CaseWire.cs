@@ -56,6 +56,7 @@ internal static class CaseWire
         ItemCount = (uint)state.Items.Count,
         EventCount = (uint)state.Events.Count,
         CreatedAt = Wire.Rfc3339(state.Created.Time),
+        Parties = { state.Parties.Select(p => new Api.V1.CaseParty { Name = p.Name, Role = p.Role }) },
     };
 
     public static CaseChange ToChange((CaseState Case, RecordedCaseEvent Event) change) =>

@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using EvidenceChain.Api.V1;
 using EvidenceChain.Core;
 using EvidenceChain.Ledger;
+using EvidenceChain.Ledger.Search;
 using EvidenceChain.Node.Auth;
 using EvidenceChain.Node.Certificates;
 using EvidenceChain.Node.Internal;
@@ -27,6 +28,7 @@ internal sealed class EvidenceApi : EvidenceService.EvidenceServiceBase
     private readonly EntryOpenings _openings;
     private readonly CertificateIssuer _certificates;
     private readonly ApiKeyService _keys;
+    private readonly EntrySearch _search;
 
     public EvidenceApi(
         EvidenceLedger ledger,
@@ -40,8 +42,10 @@ internal sealed class EvidenceApi : EvidenceService.EvidenceServiceBase
         EntryOpenings openings,
         ILogger<EvidenceApi> logger,
         CertificateIssuer certificates,
-        ApiKeyService keys)
+        ApiKeyService keys,
+        EntrySearch search)
     {
+        _search = search;
         _disclosure = disclosure;
         _openings = openings;
         _certificates = certificates;
@@ -162,6 +166,36 @@ internal sealed class EvidenceApi : EvidenceService.EvidenceServiceBase
                 content, (chunk, token) => new ValueTask(responseStream.WriteAsync(new DownloadArtefactResponse { Chunk = ByteString.CopyFrom(chunk.Span) }, token)), ct);
             ArtefactAccess.CheckIntact(artefact, served);
         }
+    }
+
+    [RequireRole(Role.Submitter, Role.CaseManager, Role.Admin)]
+    public override Task<WhoAmIResponse> WhoAmI(WhoAmIRequest request, ServerCallContext context)
+    {
+        var caller = context.GetCaller();
+        return Task.FromResult(new WhoAmIResponse
+        {
+            Id = caller.KeyId, Role = Roles.Name(caller.Role), Description = _keys.DescriptionOf(caller.KeyId),
+        });
+    }
+
+    [RequireRole(Role.Submitter, Role.CaseManager, Role.Admin)]
+    public override async Task<SearchEntriesResponse> SearchEntries(SearchEntriesRequest request, ServerCallContext context)
+    {
+        var (query, filters) = SearchWire.ToQuery(request, context.GetCaller());
+        var before = PageToken.Decode(request.PageToken, filters);
+        var found = await _search.SearchAsync(query with { Before = before ?? ulong.MaxValue, Limit = query.Limit + 1 }, context.CancellationToken);
+        var response = new SearchEntriesResponse();
+        foreach (var record in found.Take(query.Limit))
+        {
+            response.Entries.Add(SearchWire.ToProto(record, _keys.DescriptionOf(record.Submitter)));
+        }
+
+        if (found.Count > query.Limit)
+        {
+            response.NextPageToken = PageToken.Encode(found[query.Limit - 1].Index, filters);
+        }
+
+        return response;
     }
 
     // The transport refuses a message above MaxReceiveMessageSize before we see it; say which limit that is.

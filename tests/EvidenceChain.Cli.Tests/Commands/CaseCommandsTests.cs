@@ -78,6 +78,32 @@ public sealed class CaseCommandsTests(CliNode node) : IClassFixture<CliNode>
     }
 
     [Fact]
+    public async Task CaseShowAndList_Readable_ItemTitlesKindsActorDescriptionsAndQuery()
+    {
+        static string KeyId(string token) => token[..token.IndexOf('.', StringComparison.Ordinal)];
+        var exhibit = await node.PreserveNewAsync();
+        var title = "Readable " + Guid.NewGuid().ToString("N")[..8];
+        var id = await CreateAsync(title);
+        Assert.Equal(0, (await Cli.RunAsync(node.Args(node.SubmitterKey, "case", "attach", id, I(exhibit)))).ExitCode);
+
+        var show = await Cli.RunAsync(node.Args(node.CaseManagerKey, "case", "show", id));
+        var list = await Cli.RunAsync(node.Args(node.CaseManagerKey, "case", "list", "--query", title.ToUpperInvariant()));
+        var none = await Cli.RunAsync(node.Args(node.CaseManagerKey, "case", "list", "--query", "no such case " + Guid.NewGuid()));
+
+        Assert.True(show.ExitCode == 0, show.ToString());
+        Assert.Contains(show.OutLines, l => l.StartsWith($"  entry {exhibit}  file  \"note.txt\"  attached ", StringComparison.Ordinal)
+            && l.Contains($" by test ({KeyId(node.SubmitterKey)}) (event ", StringComparison.Ordinal));
+        Assert.Contains(show.OutLines, l => l.StartsWith("created ", StringComparison.Ordinal) && l.EndsWith($" by test ({KeyId(node.CaseManagerKey)})", StringComparison.Ordinal));
+        Assert.Contains(show.OutLines, l => l.Contains($"attach by test ({KeyId(node.SubmitterKey)}) entry {exhibit}", StringComparison.Ordinal));
+        Assert.True(list.ExitCode == 0, list.ToString());
+        var line = Assert.Single(list.OutLines);
+        Assert.StartsWith($"{id}  open    1 item(s)", line, StringComparison.Ordinal);
+        Assert.EndsWith("parties: Li Wei (claimant), Zhang Co. Ltd (respondent)", line, StringComparison.Ordinal);
+        Assert.True(none.ExitCode == 0, none.ToString());
+        Assert.Empty(none.OutLines);
+    }
+
+    [Fact]
     public async Task VerifyCase_TamperedManifest_ExitsOneNamingTheSignature()
     {
         var id = await CreateAsync("Tampered");

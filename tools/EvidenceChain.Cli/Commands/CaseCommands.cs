@@ -76,11 +76,16 @@ internal static class CaseCommands
                 await console.Out.WriteLineAsync($"party {party.Role}: {Text.Printable(party.Name)}");
             }
 
-            await console.Out.WriteLineAsync($"created {shown.CreatedAt} by {shown.CreatedBy}");
+            await console.Out.WriteLineAsync($"created {shown.CreatedAt} by {Who(shown.CreatedBy, shown.CreatedByDescription)}");
             await console.Out.WriteLineAsync(Invariant($"items ({shown.Items.Count}):"));
             foreach (var item in shown.Items)
             {
-                await console.Out.WriteLineAsync(Invariant($"  entry {item.Index}  {item.LeafHash}  attached {item.AttachedAt} by {item.AttachedBy} (event {item.EventIndex})"));
+                // A title the key may not see (another submitter's entry) comes empty: say so rather than print "".
+                var title = item.Title.Length > 0 ? $"\"{Text.Printable(item.Title)}\"" : "(title not shown to this key)";
+                var screenshot = item.HasScreenshot ? "  with screenshot" : string.Empty;
+                await console.Out.WriteLineAsync(Invariant(
+                    $"  entry {item.Index}  {item.Kind}  {title}{screenshot}  attached {item.AttachedAt} by {Who(item.AttachedBy, item.AttachedByDescription)} (event {item.EventIndex})"));
+                await console.Out.WriteLineAsync($"    leaf hash {item.LeafHash}");
             }
 
             await console.Out.WriteLineAsync(Invariant($"events ({shown.Events.Count}):"));
@@ -89,19 +94,24 @@ internal static class CaseCommands
                 var evidence = e.HasEvidence ? Invariant($" entry {e.EvidenceIndex}") : string.Empty;
                 var text = e.Text.Length > 0 ? $" \"{Text.Printable(e.Text)}\"" : string.Empty;
                 var manifest = e.ManifestSha256.Length > 0 ? $" manifest {e.ManifestSha256}" : string.Empty;
-                await console.Out.WriteLineAsync(Invariant($"  {e.Index}  {e.Time}  {e.Action,-6} by {e.Actor}{evidence}{text}{manifest}"));
+                await console.Out.WriteLineAsync(Invariant($"  {e.Index}  {e.Time}  {e.Action,-6} by {Who(e.Actor, e.ActorDescription)}{evidence}{text}{manifest}"));
             }
 
             return ExitCode.Verified;
         });
     }
 
+    /// <summary>A key as people know it: its description and id, or the id alone when the node gave no description.</summary>
+    private static string Who(string keyId, string description) =>
+        description.Length > 0 ? $"{Text.Printable(description)} ({keyId})" : keyId;
+
     private static async Task<int> ListAsync(Arguments args, NodeSettings settings, CliConsole console)
     {
         var status = args.Optional("status") ?? string.Empty;
+        var query = args.Optional("query") ?? string.Empty;
         return await NodeClient.RunAsync(settings, console, async node =>
         {
-            var list = await node.Cases.ListCasesAsync(new ListCasesRequest { Status = status }, node.Options);
+            var list = await node.Cases.ListCasesAsync(new ListCasesRequest { Status = status, Q = query }, node.Options);
             if (settings.Json)
             {
                 await JsonOutput.WriteAsync(console, JsonNode.Parse(Google.Protobuf.JsonFormatter.Default.Format(list))!);
@@ -110,7 +120,8 @@ internal static class CaseCommands
 
             foreach (var c in list.Cases)
             {
-                await console.Out.WriteLineAsync(Invariant($"{c.Id}  {c.Status,-6}  {c.ItemCount} item(s)  {c.CreatedAt}  {Text.Printable(c.Title)}  {Text.Printable(c.Reference)}").TrimEnd());
+                var parties = c.Parties.Count == 0 ? string.Empty : "  parties: " + string.Join(", ", c.Parties.Select(p => $"{Text.Printable(p.Name)} ({p.Role})"));
+                await console.Out.WriteLineAsync(Invariant($"{c.Id}  {c.Status,-6}  {c.ItemCount} item(s)  {c.CreatedAt}  {Text.Printable(c.Title)}  {Text.Printable(c.Reference)}{parties}").TrimEnd());
             }
 
             return ExitCode.Verified;

@@ -156,7 +156,8 @@ internal static partial class CommandTree
             "Lists the cases. [any role]",
             console,
             Run("list"),
-            Value("--status", "open|closed", "only the open or the closed cases")));
+            Value("--status", "open|closed", "only the open or the closed cases"),
+            Value("--query", "Q", "only the cases whose title, reference or a party's name contains Q (any case)")));
         cases.Add(Command(
             "attach",
             "Attaches entry INDEX to case ID. [case-manager, admin; a submitter its own evidence]",

@@ -152,8 +152,10 @@ public sealed class EntrySearch : IDisposable
             {
                 return;
             }
-            catch (Exception e) when (e is LedgerCorruptException or IOException or InvalidOperationException or ObjectDisposedException)
+            catch (Exception e) when (e is not OperationCanceledException)
             {
+                // The follower must outlive a failure (a damaged openings file, a full disk): searches catch up too,
+                // and report the same failure to their callers.
                 SearchLog.FollowFailed(_logger, e);
             }
         }

@@ -232,62 +232,57 @@ public static class LedgerAuditor
         var pendingRoots = new Queue<KeyValuePair<ulong, List<(string Where, Hash Root)>>>(roots);
         CheckRootsUpTo(appender, pendingRoots, report);
 
-        // Bundles are read, split, hashed and parsed a group at a time on all cores (each leaf on its own); what needs
-        // the order (the hash chain, the tree, the tiles, the problems as reported) follows on one thread.
         Hash prev = default;
-        var bundles = (size + TileId.FullWidth - 1) / TileId.FullWidth;
-        var parallel = new ParallelOptions { CancellationToken = cancellationToken };
-        for (ulong group = 0; group < bundles; group += BundlesPerGroup)
+        var spans = new List<(int Offset, int Length)>(TileId.FullWidth);
+        for (ulong bundleIndex = 0; bundleIndex * TileId.FullWidth < size; bundleIndex++)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var read = new ReadBundle[(int)Math.Min(BundlesPerGroup, bundles - group)];
-            Parallel.For(0, read.Length, parallel, b => read[b] = ReadBundle.Load(store, group + (ulong)b, size));
-            foreach (var bundle in read)
+            var id = TileMath.TileAt(0, bundleIndex, size, entries: true)!.Value;
+            var path = store.PathOf(id);
+            visited.Add(path);
+            report.Tiles++;
+            if (!File.Exists(path))
             {
-                var id = bundle.Id;
-                visited.Add(bundle.Path);
-                report.Tiles++;
-                if (bundle.Bytes is null)
-                {
-                    report.Problem(logPrefix + id.ToPath(), "missing");
-                    return null;
-                }
-
-                if (bundle.Error is { } error)
-                {
-                    report.Problem(logPrefix + id.ToPath(), error);
-                    return null;
-                }
-
-                var leafHashes = new Hash[bundle.Leaves.Length];
-                for (var j = 0; j < leafHashes.Length; j++)
-                {
-                    var index = (id.Index * TileId.FullWidth) + (ulong)j;
-                    var leaf = bundle.Leaves[j];
-                    leafHashes[j] = leaf.Hash;
-                    CheckLeaf(leaf, index, prev, checkpoint.Origin, () => string.Create(CultureInfo.InvariantCulture, $"{logPrefix}{id.ToPath()} entry {index} (byte {bundle.Spans[j].Offset})"), derived, report);
-                    prev = leafHashes[j];
-                }
-
-                CheckOlderBundles(store, id, bundle.Bytes, bundle.Spans, logPrefix, visited, report);
-
-                // Append in pieces that end at each checkpoint size, so every historic root is compared.
-                var done = 0;
-                while (done < leafHashes.Length)
-                {
-                    var end = leafHashes.Length;
-                    if (pendingRoots.TryPeek(out var next) && next.Key < appender.Size + (ulong)(end - done))
-                    {
-                        end = done + (int)(next.Key - appender.Size);
-                    }
-
-                    appender.Append(leafHashes.AsSpan(done, end - done), sink);
-                    done = end;
-                    CheckRootsUpTo(appender, pendingRoots, report);
-                }
-
-                report.Entries = appender.Size;
+                report.Problem(logPrefix + id.ToPath(), "missing");
+                return null;
             }
+
+            var bundle = await File.ReadAllBytesAsync(path, cancellationToken);
+            if (!EntryBundle.TrySplit(bundle, id.Width, spans, out var error))
+            {
+                report.Problem(logPrefix + id.ToPath(), error);
+                return null;
+            }
+
+            var leafHashes = new Hash[spans.Count];
+            for (var j = 0; j < spans.Count; j++)
+            {
+                var index = (bundleIndex * TileId.FullWidth) + (ulong)j;
+                var leaf = bundle.AsSpan(spans[j].Offset, spans[j].Length);
+                var where = string.Create(CultureInfo.InvariantCulture, $"{logPrefix}{id.ToPath()} entry {index} (byte {spans[j].Offset})");
+                leafHashes[j] = Rfc6962.HashLeaf(leaf);
+                CheckLeaf(leaf, index, prev, leafHashes[j], checkpoint.Origin, where, derived, report);
+                prev = leafHashes[j];
+            }
+
+            CheckOlderBundles(store, id, bundle, spans, logPrefix, visited, report);
+
+            // Append in pieces that end at each checkpoint size, so every historic root is compared.
+            var done = 0;
+            while (done < leafHashes.Length)
+            {
+                var end = leafHashes.Length;
+                if (pendingRoots.TryPeek(out var next) && next.Key < appender.Size + (ulong)(end - done))
+                {
+                    end = done + (int)(next.Key - appender.Size);
+                }
+
+                appender.Append(leafHashes.AsSpan(done, end - done), sink);
+                done = end;
+                CheckRootsUpTo(appender, pendingRoots, report);
+            }
+
+            report.Entries = appender.Size;
         }
 
         sink.Finish();
@@ -316,75 +311,34 @@ public static class LedgerAuditor
         }
     }
 
-    /// <summary>Bundles read and parsed at once: 64 bundles are 16,384 entries, a few MB.</summary>
-    private const ulong BundlesPerGroup = 64;
-
-    /// <summary>One leaf, hashed and parsed: the entry and its index fingerprint, or why it does not parse.</summary>
-    private readonly record struct ParsedLeaf(Hash Hash, LedgerEntry? Entry, string? Error, Hash Fingerprint);
-
-    /// <summary>An entry bundle as read from disk (null bytes when missing), split and every leaf parsed; order-free work only.</summary>
-    private sealed record ReadBundle(TileId Id, string Path, byte[]? Bytes, string? Error, List<(int Offset, int Length)> Spans, ParsedLeaf[] Leaves)
-    {
-        public static ReadBundle Load(FileLedgerStore store, ulong bundleIndex, ulong size)
-        {
-            var id = TileMath.TileAt(0, bundleIndex, size, entries: true)!.Value;
-            var path = store.PathOf(id);
-            var spans = new List<(int Offset, int Length)>(TileId.FullWidth);
-            if (!File.Exists(path))
-            {
-                return new ReadBundle(id, path, null, null, spans, []);
-            }
-
-            var bytes = File.ReadAllBytes(path);
-            if (!EntryBundle.TrySplit(bytes, id.Width, spans, out var error))
-            {
-                return new ReadBundle(id, path, bytes, error, spans, []);
-            }
-
-            var leaves = new ParsedLeaf[spans.Count];
-            for (var j = 0; j < leaves.Length; j++)
-            {
-                var leaf = bytes.AsSpan(spans[j].Offset, spans[j].Length);
-                var hash = Rfc6962.HashLeaf(leaf);
-                try
-                {
-                    var entry = LeafCodec.Parse(leaf);
-                    var index = (bundleIndex * TileId.FullWidth) + (ulong)j;
-                    leaves[j] = new ParsedLeaf(hash, entry, null, Fingerprint(IndexedEntry.FromLeaf(index, hash, entry)));
-                }
-                catch (LeafFormatException e)
-                {
-                    leaves[j] = new ParsedLeaf(hash, null, e.Message, default);
-                }
-            }
-
-            return new ReadBundle(id, path, bytes, null, spans, leaves);
-        }
-    }
-
     private static void CheckLeaf(
-        ParsedLeaf leaf, ulong index, Hash prev, string origin, Func<string> where, DerivedData derived, AuditReport report)
+        ReadOnlySpan<byte> leaf, ulong index, Hash prev, Hash leafHash, string origin, string where, DerivedData derived, AuditReport report)
     {
-        if (leaf.Entry is not { } entry)
+        LedgerEntry entry;
+        try
         {
-            report.Problem(where(), leaf.Error!);
+            entry = LeafCodec.Parse(leaf);
+        }
+        catch (LeafFormatException e)
+        {
+            report.Problem(where, e.Message);
             derived.Fingerprints.Add(default);
             return;
         }
 
         if (entry.Index != index)
         {
-            report.Problem(where(), $"says it is entry {entry.Index}");
+            report.Problem(where, $"says it is entry {entry.Index}");
         }
 
         if (entry.Origin != origin)
         {
-            report.Problem(where(), $"is for log \"{entry.Origin}\", not \"{origin}\"");
+            report.Problem(where, $"is for log \"{entry.Origin}\", not \"{origin}\"");
         }
 
         if (entry.Prev != prev)
         {
-            report.Problem(where(), $"prev is {entry.Prev}, but entry {(index == 0 ? "-" : (index - 1).ToString(CultureInfo.InvariantCulture))} hashes to {prev}: the hash chain is broken");
+            report.Problem(where, $"prev is {entry.Prev}, but entry {(index == 0 ? "-" : (index - 1).ToString(CultureInfo.InvariantCulture))} hashes to {prev}: the hash chain is broken");
         }
 
         foreach (var a in entry.Draft.Artefacts)
@@ -402,7 +356,7 @@ public static class LedgerAuditor
             derived.KeyEvents.Add(entry);
         }
 
-        derived.Fingerprints.Add(leaf.Fingerprint);
+        derived.Fingerprints.Add(Fingerprint(IndexedEntry.FromLeaf(index, leafHash, entry)));
     }
 
     private static void CheckOlderBundles(
@@ -586,17 +540,15 @@ public static class LedgerAuditor
         }
     }
 
-    // SHA-256(leaf hash || the distinct digests in order), in one call: the audit takes it of every entry twice.
     private static Hash Fingerprint(IndexedEntry entry)
     {
-        var digests = entry.Digests.Distinct().Order().ToList();
-        Span<byte> input = digests.Count < 16 ? stackalloc byte[(digests.Count + 1) * Hash.Size] : new byte[(digests.Count + 1) * Hash.Size];
-        entry.LeafHash.CopyTo(input);
-        for (var i = 0; i < digests.Count; i++)
+        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        sha.AppendData(entry.LeafHash.ToArray());
+        foreach (var d in entry.Digests.Distinct().Order())
         {
-            digests[i].CopyTo(input[((i + 1) * Hash.Size)..]);
+            sha.AppendData(d.ToArray());
         }
 
-        return new Hash(SHA256.HashData(input));
+        return new Hash(sha.GetHashAndReset());
     }
 }

@@ -44,7 +44,6 @@ internal static class TimestampAudit
             report.Note($"{IndexWhere} ends in a partial entry (an append torn by a crash); the next open removes it");
         }
 
-        var checkedAhead = CheckAhead(records, index, count, key, tsa);
         ulong? lastSize = null;
         long end = 0;
         var verified = 0;
@@ -76,7 +75,7 @@ internal static class TimestampAudit
                 continue;
             }
 
-            if (CheckRecord(record, size, key, roots, tsa, recordWhere, report, checkedAhead[i]))
+            if (CheckRecord(record, size, key, roots, tsa, recordWhere, report))
             {
                 verified++;
             }
@@ -97,8 +96,7 @@ internal static class TimestampAudit
         IReadOnlyDictionary<ulong, List<(string Where, Hash Root)>> roots,
         TsaAudit.Result? tsa,
         string where,
-        AuditReport report,
-        Signatures? ahead)
+        AuditReport report)
     {
         var noteLength = record.Length >= 8 ? BinaryPrimitives.ReadUInt32BigEndian(record) : uint.MaxValue;
         if (noteLength > (uint)record.Length - 8
@@ -121,7 +119,7 @@ internal static class TimestampAudit
             return false;
         }
 
-        var opened = ahead?.Opened ?? CheckpointNote.Open(note, key);
+        var opened = CheckpointNote.Open(note, key);
         if (!opened.IsValid || opened.Checkpoint is null)
         {
             report.Problem(where, $"its checkpoint: {opened.Message}");
@@ -149,7 +147,7 @@ internal static class TimestampAudit
 
         // The token covers the note's text (CheckpointTimestamper.NoteText): up to the blank line, signatures excluded.
         var text = Encoding.UTF8.GetBytes(SignedNote.TextOf(note)!);
-        var result = ahead?.Token ?? TimestampVerifier.VerifyResponse(response, text, tsa.Trusted, tsa.Issued);
+        var result = TimestampVerifier.VerifyResponse(response, text, tsa.Trusted, tsa.Issued);
         if (result.Failure == TimestampFailure.UntrustedChain)
         {
             // Tokens of an external TSA (Timestamping:Url): imprint and signature verify; its CA is not in this folder.
@@ -173,54 +171,5 @@ internal static class TimestampAudit
         }
 
         return true;
-    }
-
-    /// <summary>The two signature checks of one record, made ahead of the ordered checks: the costly part of the audit's tokens.</summary>
-    private sealed record Signatures(CheckpointOpenResult Opened, TimestampResult? Token);
-
-    /// <summary>
-    /// For each index entry whose record lies within the records file and is laid out right, the checkpoint's signature
-    /// check and (when it verifies and the TSA files are usable) the token's, on all cores: pure functions of the
-    /// record's bytes, which <see cref="CheckRecord"/> then takes instead of computing them again. Null elsewhere;
-    /// every other check, and every report, stays in <see cref="Check"/>'s order.
-    /// </summary>
-    private static Signatures?[] CheckAhead(byte[] records, byte[] index, int count, NoteVerifier key, TsaAudit.Result? tsa)
-    {
-        var ahead = new Signatures?[count];
-        Parallel.For(0, count, i =>
-        {
-            var entry = index.AsSpan(i * EntrySize, EntrySize);
-            var offset = BinaryPrimitives.ReadUInt64BigEndian(entry[8..]);
-            var length = BinaryPrimitives.ReadUInt32BigEndian(entry[16..]);
-            if (length > (ulong)records.Length || offset > (ulong)records.Length - length || length < 8)
-            {
-                return;
-            }
-
-            var record = records.AsSpan((int)offset, (int)length);
-            var noteLength = BinaryPrimitives.ReadUInt32BigEndian(record);
-            if (noteLength > (uint)record.Length - 8
-                || BinaryPrimitives.ReadUInt32BigEndian(record[(4 + (int)noteLength)..]) != record.Length - 8 - noteLength)
-            {
-                return;
-            }
-
-            string note;
-            try
-            {
-                note = new UTF8Encoding(false, true).GetString(record.Slice(4, (int)noteLength));
-            }
-            catch (DecoderFallbackException)
-            {
-                return;
-            }
-
-            var opened = CheckpointNote.Open(note, key);
-            var token = opened.IsValid && opened.Checkpoint is not null && tsa is not null
-                ? TimestampVerifier.VerifyResponse(record[(8 + (int)noteLength)..], Encoding.UTF8.GetBytes(SignedNote.TextOf(note)!), tsa.Trusted, tsa.Issued)
-                : null;
-            ahead[i] = new Signatures(opened, token);
-        });
-        return ahead;
     }
 }

@@ -119,12 +119,14 @@ internal static class ProductionAssemblies
         [
             // The verification page (Blazor WebAssembly): the Verifier in the browser. BouncyCastle reads pinned CA
             // certificates for display; System.Net.Http fetches trust.json from the page's own origin, once, at load.
+            // The console (issue 17) calls the node's JSON API on the same origin: System.Net.Http(.Json), Net.Primitives
+            // (status codes, the Authorization header), Threading (cancellation).
             "BouncyCastle.Cryptography", "EvidenceChain.Core", "EvidenceChain.Verifier",
             "Microsoft.AspNetCore.Components", "Microsoft.AspNetCore.Components.Web", "Microsoft.AspNetCore.Components.WebAssembly",
             "Microsoft.Extensions.DependencyInjection.Abstractions", "Microsoft.JSInterop",
             "System.Collections", "System.Collections.Immutable", "System.ComponentModel", "System.Linq", "System.Memory", "System.Net.Http",
-            "System.Runtime", "System.Runtime.InteropServices", "System.Security.Cryptography", "System.Text.Encodings.Web", "System.Text.Json",
-            "System.Text.RegularExpressions",
+            "System.Net.Http.Json", "System.Net.Primitives", "System.Runtime", "System.Runtime.InteropServices", "System.Security.Cryptography", "System.Text.Encodings.Web", "System.Text.Json",
+            "System.Text.RegularExpressions", "System.Threading",
         ],
         [],
         []);

@@ -20,6 +20,9 @@ public sealed class ConsoleFixture : IAsyncLifetime, IDisposable
     private readonly TempFolder _temp = new();
     private IPlaywright? _playwright;
 
+    /// <summary>The node's Limits:MaxFileSize; <see cref="MaxFileSize"/> unless set.</summary>
+    public long FileLimit { get; init; } = MaxFileSize;
+
     public TestNode Node { get; private set; } = null!;
 
     public IBrowser Browser { get; private set; } = null!;
@@ -42,7 +45,7 @@ public sealed class ConsoleFixture : IAsyncLifetime, IDisposable
     {
         await Site.InitializeAsync();
         Node = await TestNode.StartAsync(null, "--Capture:AllowedNetworks:0", "127.0.0.0/8", "--Capture:Timeout", "00:00:30",
-            "--Limits:MaxFileSize", MaxFileSize.ToString(CultureInfo.InvariantCulture));
+            "--Limits:MaxFileSize", FileLimit.ToString(CultureInfo.InvariantCulture));
         (JaneKey, JaneId) = await CreateKeyAsync("submitter", "Jane Doe");
         Preserved = WriteFile("statement.pdf", 150_000, 3);
         PreservedIndex = await PreserveAsync(JaneKey, Preserved, "Signed statement");

@@ -82,7 +82,7 @@ internal static class SubmitterText
         ("evidence.none", "Nothing preserved yet.", "尚无存证内容。"),
         ("evidence.none.match", "No evidence matches this search.", "没有符合条件的证据。"),
         ("pages", "Pages", "分页"),
-        ("page", "Page", "第"),
+        ("page", "Page {0}", "第 {0} 页"),
 
         ("entry.what", "Evidence", "证据"),
         ("entry.kind", "Kind", "类型"),

@@ -50,10 +50,12 @@ internal sealed class CaseApi(NodeCases cases, CaseExporter exporter, CaseView v
             throw new RpcException(new Status(StatusCode.InvalidArgument, $"page_size: at most {MaxCasePage}; got {request.PageSize}."));
         }
 
-        var filters = string.Join('\u0000', "cases", request.Status, text);
+        var filters = string.Join('\u0000', "cases", request.Status, text, request.NewestFirst ? "newest" : "oldest");
         var after = PageToken.Decode(request.PageToken, filters);
-        var matching = _book.List()
-            .Where(c => (status is null || c.Status == status) && (after is null || c.Created.Index > after) && (text is null || Matches(c, text)));
+        var all = _book.List();
+        var matching = (request.NewestFirst ? all.Reverse() : all)
+            .Where(c => (status is null || c.Status == status) && (text is null || Matches(c, text))
+                && (after is null || (request.NewestFirst ? c.Created.Index < after : c.Created.Index > after)));
         var page = request.PageSize == 0 ? [.. matching] : matching.Take((int)request.PageSize + 1).ToList();
         var response = new ListCasesResponse();
         if (request.PageSize > 0 && page.Count > request.PageSize)

@@ -9,10 +9,10 @@ namespace EvidenceChain.Web.Console;
 /// </summary>
 internal static class CaseCalls
 {
-    /// <summary>GET /v1/cases: <paramref name="status"/> open, closed or empty; <paramref name="text"/> in title, reference or a party.</summary>
+    /// <summary>GET /v1/cases, newest first: <paramref name="status"/> open, closed or empty; <paramref name="text"/> in title, reference or a party.</summary>
     public static Task<CaseList> ListCasesAsync(this NodeApi api, string? status, string? text, int pageSize, string? pageToken, CancellationToken ct)
     {
-        var query = new StringBuilder("v1/cases?page_size=").Append(pageSize.ToString(CultureInfo.InvariantCulture));
+        var query = new StringBuilder("v1/cases?newest_first=true&page_size=").Append(pageSize.ToString(CultureInfo.InvariantCulture));
         Add(query, "status", status);
         Add(query, "q", text);
         Add(query, "page_token", pageToken);

@@ -37,8 +37,10 @@ public sealed class CaseReadableTests
         node.AssertNoErrors();
     }
 
-    [Fact]
-    public async Task ListCases_Paging_EveryCaseOnce()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task ListCases_Paging_EveryCaseOnceInOrder(bool newestFirst)
     {
         await using var node = await TestNode.StartAsync();
         var manager = await node.CreateKeyAsync("case-manager");
@@ -49,7 +51,7 @@ public sealed class CaseReadableTests
         }
 
         var seen = new List<string>();
-        var request = new ListCasesRequest { PageSize = 2 };
+        var request = new ListCasesRequest { PageSize = 2, NewestFirst = newestFirst };
         do
         {
             var page = await node.Cases().ListCasesAsync(request, TestNode.As(manager));
@@ -59,9 +61,12 @@ public sealed class CaseReadableTests
         }
         while (request.PageToken.Length > 0);
 
-        Assert.Equal(ids, seen);
+        Assert.Equal(newestFirst ? Enumerable.Reverse(ids) : ids, seen);
         await RpcAssert.FailsAsync(StatusCode.InvalidArgument,
             async () => await node.Cases().ListCasesAsync(new() { PageSize = 2, Q = "Case", PageToken = (await node.Cases().ListCasesAsync(new() { PageSize = 2 }, TestNode.As(manager))).NextPageToken }, TestNode.As(manager)),
+            "other filters");
+        await RpcAssert.FailsAsync(StatusCode.InvalidArgument, // a token is bound to its order too
+            async () => await node.Cases().ListCasesAsync(new() { PageSize = 2, NewestFirst = !newestFirst, PageToken = (await node.Cases().ListCasesAsync(new() { PageSize = 2, NewestFirst = newestFirst }, TestNode.As(manager))).NextPageToken }, TestNode.As(manager)),
             "other filters");
         node.AssertNoErrors();
     }

@@ -157,10 +157,12 @@ public sealed class CaseManagerTests(ConsoleFixture fixture) : IClassFixture<Con
         // Text in the title: 22 open cases on two pages of 20.
         await SearchAsync(tab, tag);
         Assert.Equal(20, await tab.Page.Locator("table.cases tbody tr").CountAsync());
+        Assert.Contains($"{tag} dispute 21", await tab.Page.InnerTextAsync("table.cases tbody tr:first-child"), StringComparison.Ordinal); // newest first
         await tab.ShotAsync("case-list-1280");
         await tab.Page.ClickAsync("#cases-next");
         await tab.Page.WaitForFunctionAsync("() => document.querySelectorAll('table.cases tbody tr').length === 2");
         Assert.Contains("Page 2", await tab.Page.InnerTextAsync(".pager"), StringComparison.Ordinal);
+        Assert.Contains($"{tag} dispute 00", await tab.Page.InnerTextAsync("table.cases tbody tr:last-child"), StringComparison.Ordinal);
 
         // By status: the closed one only under Closed (and All), with its hostile party shown as text.
         await tab.Page.ClickAsync("[data-status='closed']");

@@ -123,6 +123,13 @@ public sealed class TestNode : IAsyncDisposable
             _temp?.Dispose();
         }
 
+        // A class fixture's failure reaches the test runner's console as the exception's type only: say what it was.
+        var errors = UnexpectedErrors();
+        if (errors.Count > 0)
+        {
+            await Console.Error.WriteLineAsync("TestNode: unexpected error logs:\n" + string.Join('\n', errors));
+        }
+
         AssertNoErrors();
     }
 }

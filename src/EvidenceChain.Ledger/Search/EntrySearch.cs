@@ -136,17 +136,20 @@ public sealed class EntrySearch : IDisposable
 
     /// <summary>
     /// Follows the ledger until <paramref name="cancellationToken"/> is cancelled: catches up now, then every
-    /// <paramref name="interval"/>. A failure is logged and retried at the next tick.
+    /// <paramref name="interval"/>. A failure is retried at the next tick: logged as a warning, and as an error from the
+    /// third in a row.
     /// </summary>
     public async Task RunAsync(TimeSpan interval, TimeProvider time, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(time);
         using var timer = new PeriodicTimer(interval, time);
+        var failures = 0;
         do
         {
             try
             {
                 await CatchUpAsync(cancellationToken);
+                failures = 0;
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
@@ -156,7 +159,16 @@ public sealed class EntrySearch : IDisposable
             {
                 // The follower must outlive a failure (a damaged openings file, a full disk): searches catch up too,
                 // and report the same failure to their callers.
-                SearchLog.FollowFailed(_logger, e);
+                // One failure that the next tick clears (a racing shutdown, a busy disk) is a warning; a failure that
+                // persists is an error an operator must see.
+                if (++failures < 3)
+                {
+                    SearchLog.FollowRetrying(_logger, e);
+                }
+                else
+                {
+                    SearchLog.FollowFailed(_logger, failures, e);
+                }
             }
         }
         while (await WaitAsync(timer, cancellationToken));

@@ -10,6 +10,9 @@ internal static partial class SearchLog
     [LoggerMessage(EventId = 651, Level = LogLevel.Information, Message = "Search: caught up from entry {From} to {To} in {Milliseconds} ms")]
     public static partial void CaughtUp(ILogger logger, ulong from, ulong to, long milliseconds);
 
-    [LoggerMessage(EventId = 652, Level = LogLevel.Error, Message = "Search: following the ledger failed; searches retry it")]
-    public static partial void FollowFailed(ILogger logger, Exception exception);
+    [LoggerMessage(EventId = 652, Level = LogLevel.Error, Message = "Search: following the ledger failed {Times} times in a row; searches retry it")]
+    public static partial void FollowFailed(ILogger logger, int times, Exception exception);
+
+    [LoggerMessage(EventId = 653, Level = LogLevel.Warning, Message = "Search: following the ledger failed; retrying at the next tick")]
+    public static partial void FollowRetrying(ILogger logger, Exception exception);
 }

@@ -2,7 +2,7 @@
 // the user drops or picks (File objects stay here; hashed in slices, uploaded by XHR with the File as the body, which
 // the browser streams from disk), downloads and images fetched with the key, and the hand-over of a receipt to the
 // verification page. Nothing here logs.
-import { Sha256, hex } from './digests.js';
+import { hashBlob } from './digests.js';
 
 const KeyName = 'evidencechain.console.key';
 const files = new Map();
@@ -94,22 +94,15 @@ export async function hashFile(id, owner) {
   if (!file) {
     throw new Error('the file is no longer available');
   }
-  const sha256 = new Sha256();
-  const slice = 4 << 20;
   let last = 0;
-  for (let offset = 0; offset < file.size; offset += slice) {
-    const bytes = new Uint8Array(await file.slice(offset, Math.min(offset + slice, file.size)).arrayBuffer());
-    if (bytes.length === 0) {
-      throw new Error(`${file.name} could not be read at offset ${offset} (was it changed or removed?)`);
-    }
-    sha256.update(bytes);
+  const progress = async (hashed) => {
     const now = performance.now();
     if (owner && now - last > 200) {
       last = now;
-      await owner.invokeMethodAsync('Hashing', id, offset + bytes.length);
+      await owner.invokeMethodAsync('Hashing', id, hashed);
     }
-  }
-  return hex(sha256.digest());
+  };
+  return (await hashBlob(file, false, progress)).sha256;
 }
 
 // POSTs a kept file as the raw body of url with the key; progress to owner.Uploading(id, sent), the end to

@@ -201,3 +201,27 @@ export function sha256Hex(bytes) {
 export function sm3Hex(bytes) {
   return hex(new Sm3().update(bytes).digest());
 }
+
+// Size, SHA-256 and (when asked) SM3 of a File or Blob, as hex, read in 4 MiB slices: never whole in memory.
+// progress(bytesSoFar), when given, is awaited after each slice.
+export async function hashBlob(blob, withSm3, progress) {
+  const sha256 = new Sha256();
+  const sm3 = withSm3 ? new Sm3() : null;
+  const slice = 4 << 20;
+  let size = 0;
+  for (let offset = 0; offset < blob.size; offset += slice) {
+    const bytes = new Uint8Array(await blob.slice(offset, Math.min(offset + slice, blob.size)).arrayBuffer());
+    if (bytes.length === 0) {
+      throw new Error(`${blob.name ?? 'the file'} could not be read at offset ${offset}: the browser returned nothing (was it changed or removed?)`);
+    }
+    sha256.update(bytes);
+    if (sm3) {
+      sm3.update(bytes);
+    }
+    size += bytes.length;
+    if (progress) {
+      await progress(size);
+    }
+  }
+  return { size, sha256: hex(sha256.digest()), sm3: sm3 ? hex(sm3.digest()) : null };
+}

@@ -1,6 +1,6 @@
 // The page's only JavaScript: keeps the files the user drops or picks (File objects stay in this tab; their bytes
 // are read in slices, hashed here in the browser and never sent anywhere), and prints.
-import { Sha256, Sm3, hex } from './digests.js';
+import { hashBlob } from './digests.js';
 
 const files = new Map();
 let nextId = 1;
@@ -59,22 +59,7 @@ export async function hashFile(id, withSm3) {
   if (!file) {
     throw new Error('the file is no longer available');
   }
-  const sha256 = new Sha256();
-  const sm3 = withSm3 ? new Sm3() : null;
-  const slice = 4 << 20;
-  let size = 0;
-  for (let offset = 0; offset < file.size; offset += slice) {
-    const bytes = new Uint8Array(await file.slice(offset, Math.min(offset + slice, file.size)).arrayBuffer());
-    if (bytes.length === 0) {
-      throw new Error(`${file.name} could not be read at offset ${offset}: the browser returned nothing (was it changed or removed?)`);
-    }
-    sha256.update(bytes);
-    if (sm3) {
-      sm3.update(bytes);
-    }
-    size += bytes.length;
-  }
-  return { size, sha256: hex(sha256.digest()), sm3: sm3 ? hex(sm3.digest()) : null };
+  return await hashBlob(file, withSm3);
 }
 
 export async function readText(id, max) {

@@ -165,6 +165,7 @@ public sealed class CertificateTests(CertificateTests.CertificateNode fixture, F
     [Theory]
     [InlineData("missing.ttf", null, "cannot be read")]
     [InlineData("cff.otf", "OTTO", "CFF outlines")]
+    [InlineData("collection.ttc", "ttcf", "font collection (.ttc)")]
     [InlineData("notes.ttf", "just text, not a font", "is not a TrueType font")]
     public async Task Start_UnusableFontFile_RefusedNamingTheSetting(string name, string? content, string message)
     {

@@ -73,9 +73,12 @@ internal sealed class CertificateFonts : IFontResolver
         var version = bytes.Length >= 12 ? System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(bytes) : 0u;
         if (version is not (0x00010000u or 0x74727565u))
         {
-            throw new InvalidDataException(version == 0x4F54544Fu
-                ? $"Certificate:FontFile {path} is an OpenType font with CFF outlines, which PDFsharp cannot embed; give a TrueType (.ttf) font."
-                : $"Certificate:FontFile {path} is not a TrueType font (.ttf); give one that covers the Chinese text, or leave the setting out for the bundled font.");
+            throw new InvalidDataException(version switch
+            {
+                0x4F54544Fu => $"Certificate:FontFile {path} is an OpenType font with CFF outlines, which PDFsharp cannot embed; give a TrueType (.ttf) font.",
+                0x74746366u => $"Certificate:FontFile {path} is a font collection (.ttc), which PDFsharp cannot read; give a single TrueType (.ttf) font.",
+                _ => $"Certificate:FontFile {path} is not a TrueType font (.ttf); give one that covers the Chinese text, or leave the setting out for the bundled font.",
+            });
         }
 
         return bytes;

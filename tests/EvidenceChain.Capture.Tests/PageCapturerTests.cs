@@ -1,6 +1,7 @@
 using System.IO.Compression;
 using System.Text;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using EvidenceChain.Capture.Tests.Infrastructure;
 using EvidenceChain.Capture.Warc;
 
@@ -168,6 +169,10 @@ public sealed partial class PageCapturerTests : IClassFixture<FixtureSite>
         Assert.Matches("protocol: Tls1[23]", tls);
         Assert.Contains("cipher-suite: TLS_", tls);
         Assert.Contains(_site.Certificate.ExportCertificatePem(), tls.Replace("\r\n", "\n"));
+
+        // The fixture sends its one self-signed certificate: it is listed once and counted once.
+        Assert.Contains("server-certificates: 1\n", tls);
+        Assert.Single(Regex.Matches(tls, "BEGIN CERTIFICATE"));
         Assert.Equal(records.Single(r => r.Type == "response").RecordId,
             records.Single(r => r.TargetUri?.StartsWith("urn:evidencechain:tls:", StringComparison.Ordinal) == true).Get(WarcFields.ConcurrentTo));
         Assert.EndsWith(FixtureSite.PageHtml, CaptureAssert.Text(records.Single(r => r.Type == "response")));

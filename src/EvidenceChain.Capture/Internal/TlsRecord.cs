@@ -41,9 +41,15 @@ internal sealed class TlsRecord
             return;
         }
 
+        // The extra store holds what the server sent; on Linux that includes the leaf, which is already recorded.
+        // Each certificate the server sent is recorded once, as `openssl s_client -showcerts` lists them.
         foreach (var extra in chain.ChainPolicy.ExtraStore)
         {
-            ServerCertificatesPem.Add(extra.ExportCertificatePem());
+            var pem = extra.ExportCertificatePem();
+            if (!ServerCertificatesPem.Contains(pem))
+            {
+                ServerCertificatesPem.Add(pem);
+            }
         }
 
         foreach (var element in chain.ChainElements)

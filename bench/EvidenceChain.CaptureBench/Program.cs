@@ -1,6 +1,8 @@
 // Captures per minute of a small local page, with and without the browser.
-// Usage: dotnet run -c Release --project bench/EvidenceChain.CaptureBench -- [--captures N] [--browser PATH]
-// Sequential captures (one at a time) of a page with an image and a script served by Kestrel on 127.0.0.1.
+// Usage: dotnet run -c Release --project bench/EvidenceChain.CaptureBench -- [--captures N] [--browser PATH] [--concurrency C]
+// Captures of a page with an image and a script served by Kestrel on 127.0.0.1, C at a time (default 1). With a
+// browser, two rows side by side: a fresh browser for every capture (the pool replaces a browser after each page, as
+// before the pool existed) and warm browsers (a pool of C, each replaced after 100 pages).
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
@@ -14,6 +16,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 
 var captures = Option("--captures") is { } n ? int.Parse(n, CultureInfo.InvariantCulture) : 20;
 var browser = Option("--browser") ?? (File.Exists("/usr/bin/chromium") ? "/usr/bin/chromium" : null);
+var concurrency = Option("--concurrency") is { } c ? int.Parse(c, CultureInfo.InvariantCulture) : 1;
 
 var builder = WebApplication.CreateSlimBuilder();
 builder.Logging.ClearProviders();
@@ -27,12 +30,13 @@ app.MapGet("/i.svg", () => Results.Content("<svg xmlns=\"http://www.w3.org/2000/
 await app.StartAsync();
 var url = app.Urls.First() + "/";
 
-var options = new CaptureOptions();
+var options = new CaptureOptions { MaxConcurrentCaptures = concurrency };
 options.AllowedNetworks.Add("127.0.0.0/8");
 await MeasureAsync("network only", null, Math.Max(captures * 5, 50));
 if (browser is not null)
 {
-    await MeasureAsync("with browser", new ChromiumRenderer(browser, NullLogger<ChromiumRenderer>.Instance), captures);
+    await MeasureAsync("fresh browser per capture", new ChromiumRenderer(browser, NullLogger<ChromiumRenderer>.Instance, concurrency, 1), captures);
+    await MeasureAsync("warm browsers", new ChromiumRenderer(browser, NullLogger<ChromiumRenderer>.Instance, concurrency, 100), captures);
 }
 else
 {
@@ -50,18 +54,22 @@ async Task MeasureAsync(string name, IPageRenderer? renderer, int count)
     }
 
     var watch = Stopwatch.StartNew();
-    for (var i = 0; i < count; i++)
+    var next = 0;
+    await Task.WhenAll(Enumerable.Range(0, concurrency).Select(async _ =>
     {
-        using var result = await capturer.CaptureAsync(url, render: renderer is not null, default);
-        if (!result.IsComplete || (renderer is not null && result.Rendering != "rendered"))
+        while (Interlocked.Increment(ref next) <= count)
         {
-            throw new InvalidOperationException($"capture {i} did not complete: {result.Failure?.Message} / {result.Rendering}");
+            using var result = await capturer.CaptureAsync(url, render: renderer is not null, default);
+            if (!result.IsComplete || (renderer is not null && result.Rendering != "rendered"))
+            {
+                throw new InvalidOperationException($"a capture did not complete: {result.Failure?.Message} / {result.Rendering}");
+            }
         }
-    }
+    }));
 
     var perMinute = count / watch.Elapsed.TotalMinutes;
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-        $"{name}: {count} captures in {watch.Elapsed.TotalSeconds:F1} s = {perMinute:F0} captures/minute ({watch.Elapsed.TotalMilliseconds / count:F0} ms each)"));
+        $"{name}: {count} captures, {concurrency} at a time, in {watch.Elapsed.TotalSeconds:F1} s = {perMinute:F0} captures/minute ({watch.Elapsed.TotalMilliseconds / count:F0} ms each)"));
 }
 
 string? Option(string name) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault();

@@ -36,6 +36,15 @@ public sealed class CaptureOptions
     /// </summary>
     public string? BrowserPath { get; set; }
 
+    /// <summary>
+    /// Browsers kept running for rendering (warm: a capture does not wait for one to start); each renders one page at a
+    /// time, in a browser context of its own. Default 2.
+    /// </summary>
+    public int BrowserPoolSize { get; set; } = 2;
+
+    /// <summary>Pages a pooled browser renders before it is stopped and replaced by a fresh one. Default 100.</summary>
+    public int BrowserRecycleAfter { get; set; } = 100;
+
     /// <summary>The User-Agent header sent, by the HTTP exchange and by the browser. Default <c>EvidenceChain-Capture/1 (+evidence capture)</c>.</summary>
     public string UserAgent { get; set; } = "EvidenceChain-Capture/1 (+evidence capture)";
 

@@ -29,7 +29,7 @@ public sealed class PageCapturer : IDisposable
 
     /// <summary>Creates a capturer.</summary>
     /// <param name="options">Limits and the allow-list; read once, here.</param>
-    /// <param name="renderer">The browser, or null to never render.</param>
+    /// <param name="renderer">The browser, or null to never render; the capturer disposes it.</param>
     /// <param name="time">The node's clock.</param>
     /// <param name="logger">Where capture events go.</param>
     /// <param name="trustedTime">Asks the TSA for the current time, for the environment record; null when there is none.</param>
@@ -98,8 +98,12 @@ public sealed class PageCapturer : IDisposable
         }
     }
 
-    /// <summary>Releases the concurrency limiter; captures in flight must have finished.</summary>
-    public void Dispose() => _slots.Dispose();
+    /// <summary>Releases the concurrency limiter and the renderer (its browsers); captures in flight must have finished.</summary>
+    public void Dispose()
+    {
+        _slots.Dispose();
+        (_renderer as IDisposable)?.Dispose();
+    }
 
     /// <summary>
     /// Parses and checks a URL: absolute, http or https, no credentials; the fragment is dropped. Returns null with the

@@ -10,16 +10,15 @@ using Microsoft.Extensions.Logging;
 namespace EvidenceChain.Capture.Browser;
 
 /// <summary>
-/// Renders pages in headless Chromium driven over the DevTools protocol: a fresh browser and profile per render, a
-/// full-page PNG screenshot and the serialised DOM. The page is loaded in a browser context of its own whose every
-/// connection goes through a guarded proxy (the SSRF guard, pinned addresses), and the browser's own resolver is
-/// switched off, so a page's subresources cannot reach guarded addresses. The browser is started quiet
+/// Renders pages in headless Chromium driven over the DevTools protocol: warm browsers from a pool, a fresh browser
+/// context per render, a full-page PNG screenshot and the serialised DOM. The page's context sends every connection
+/// through a guarded proxy (the SSRF guard, pinned addresses), and the browser's own resolver is switched off, so a page's subresources cannot reach guarded addresses. The browser is started quiet
 /// (<see cref="QuietSwitches"/>: no updates, sync, safe browsing, autofill, metrics, translation, field trials or
 /// crash reports); what it still asks for by itself (the sign-in cookie check of its default profile, which no switch
 /// turns off) goes to a sink that answers 403 without resolving or connecting anything, and is noted in the record.
 /// </summary>
-/// <remarks>Thread-safe: each render has its own browser process.</remarks>
-public sealed partial class ChromiumRenderer : IPageRenderer
+/// <remarks>Thread-safe: each render has a browser of the pool to itself, and a browser context of its own.</remarks>
+public sealed partial class ChromiumRenderer : IPageRenderer, IDisposable
 {
     private static readonly TimeSpan SettleTime = TimeSpan.FromSeconds(3);
 
@@ -42,24 +41,86 @@ public sealed partial class ChromiumRenderer : IPageRenderer
     ];
     private readonly string _executable;
     private readonly ILogger<ChromiumRenderer> _logger;
+    private readonly SemaphoreSlim _slots;
+    private readonly Stack<BrowserProcess> _idle = new();
+    private readonly Lock _gate = new();
+    private int _started;
+    private bool _disposed;
 
-    /// <summary>Creates a renderer that starts <paramref name="executable"/> (e.g. <c>/usr/bin/chromium</c>).</summary>
+    /// <summary>
+    /// Creates a renderer that starts <paramref name="executable"/> (e.g. <c>/usr/bin/chromium</c>), with a pool of
+    /// <see cref="DefaultPoolSize"/> browsers each recycled after <see cref="DefaultRecycleAfter"/> pages.
+    /// </summary>
     public ChromiumRenderer(string executable, ILogger<ChromiumRenderer> logger)
+        : this(executable, logger, DefaultPoolSize, DefaultRecycleAfter)
+    {
+    }
+
+    /// <summary>
+    /// Creates a renderer that keeps up to <paramref name="poolSize"/> browsers running (started when first needed),
+    /// renders one page at a time in each, and stops a browser after <paramref name="recycleAfter"/> pages.
+    /// </summary>
+    /// <exception cref="ArgumentException">A size is below 1; the message names the setting.</exception>
+    public ChromiumRenderer(string executable, ILogger<ChromiumRenderer> logger, int poolSize, int recycleAfter)
     {
         ArgumentException.ThrowIfNullOrEmpty(executable);
         ArgumentNullException.ThrowIfNull(logger);
+        if (poolSize < 1)
+        {
+            throw new ArgumentException("Capture:BrowserPoolSize must be at least 1.", nameof(poolSize));
+        }
+
+        if (recycleAfter < 1)
+        {
+            throw new ArgumentException("Capture:BrowserRecycleAfter must be at least 1.", nameof(recycleAfter));
+        }
+
         _executable = executable;
         _logger = logger;
+        PoolSize = poolSize;
+        RecycleAfter = recycleAfter;
+        _slots = new SemaphoreSlim(poolSize, poolSize);
     }
+
+    /// <summary>The pool size when none is given (Capture:BrowserPoolSize's default): 2.</summary>
+    public const int DefaultPoolSize = 2;
+
+    /// <summary>Pages a browser renders before it is replaced, when none is given (Capture:BrowserRecycleAfter's default): 100.</summary>
+    public const int DefaultRecycleAfter = 100;
+
+    /// <summary>Browsers kept running at most; as many pages render at once, more wait for a browser.</summary>
+    public int PoolSize { get; }
+
+    /// <summary>Pages a browser renders before it is stopped and replaced by a fresh one.</summary>
+    public int RecycleAfter { get; }
 
     /// <inheritdoc/>
     public string Description =>
-        $"Chromium, headless, driven over the DevTools protocol ({_executable}); started quiet: {string.Join(' ', QuietSwitches)}";
+        $"Chromium, headless, driven over the DevTools protocol ({_executable}); a fresh browser context per capture in a pool of "
+        + $"{PoolSize} browser(s), each replaced after {RecycleAfter} captures or a crash; started quiet: {string.Join(' ', QuietSwitches)}";
 
     /// <summary>How long the browser stays open after the render, before it is stopped (tests watch for late requests).</summary>
     internal TimeSpan Linger { get; init; } = TimeSpan.Zero;
 
+    /// <summary>How many browser processes this renderer has started.</summary>
+    internal int BrowsersStarted => Volatile.Read(ref _started);
+
+    /// <summary>The process IDs of the browsers waiting for a page (tests kill one to see the pool recover).</summary>
+    internal IReadOnlyList<int> IdleProcessIds()
+    {
+        lock (_gate)
+        {
+            return [.. _idle.Select(b => b.ProcessId)];
+        }
+    }
+
     /// <inheritdoc/>
+    /// <remarks>
+    /// The page gets a browser context of its own (cookies, cache, storage, service workers and permissions live and
+    /// die with it) in a browser of the pool, which starts one when none is free and fewer than
+    /// <see cref="PoolSize"/> run. A browser that crashed, failed to close the page's context or reached
+    /// <see cref="RecycleAfter"/> pages is stopped, and the next page gets a fresh one.
+    /// </remarks>
     public async Task<RenderOutcome> RenderAsync(
         Uri url, AddressGuard guard, IReadOnlyDictionary<string, IPAddress> pinned, CaptureOptions options, CancellationToken cancellationToken)
     {
@@ -67,30 +128,32 @@ public sealed partial class ChromiumRenderer : IPageRenderer
         ArgumentNullException.ThrowIfNull(guard);
         ArgumentNullException.ThrowIfNull(pinned);
         ArgumentNullException.ThrowIfNull(options);
-        var profile = Directory.CreateTempSubdirectory("evidencechain-chromium-");
-        var proxy = new GuardedProxy(guard, pinned);
-        var sink = new SinkProxy();
-        await using (proxy)
-        await using (sink)
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        await _slots.WaitAsync(cancellationToken);
+        BrowserProcess? browser = null;
+        var reusable = false;
+        try
         {
-            proxy.Start();
-            sink.Start();
-            using var process = Start(sink.Port, profile.FullName, options);
-            try
+            browser = TakeIdle() ?? await StartBrowserAsync(options, cancellationToken);
+            browser.Renders++;
+            var ownBefore = browser.Sink.Requests.Count;
+            var proxy = new GuardedProxy(guard, pinned);
+            await using (proxy)
             {
-                var endpoint = await DevToolsEndpointAsync(process, cancellationToken);
-                var cdp = new CdpConnection(options.MaxDevToolsMessageBytes);
-                await using (cdp)
+                proxy.Start();
+                var context = await CreateContextAsync(browser.Cdp, proxy.Port, cancellationToken);
+                try
                 {
-                    await cdp.ConnectAsync(endpoint, cancellationToken);
-                    var (screenshot, dom, domTruncated, notes) = await DriveAsync(cdp, url, proxy.Port, options, cancellationToken);
+                    var (screenshot, dom, domTruncated, notes) = await DriveAsync(browser.Cdp, context, url, options, cancellationToken);
+                    notes.Insert(0, "browser: " + browser.Product);
                     var date = DateTimeOffset.UtcNow;
                     if (Linger > TimeSpan.Zero)
                     {
                         await Task.Delay(Linger, cancellationToken);
                     }
 
-                    if (sink.Requests is { Count: > 0 } own)
+                    var own = browser.Sink.Requests.Skip(ownBefore).ToList();
+                    if (own.Count > 0)
                     {
                         notes.Add(string.Create(CultureInfo.InvariantCulture,
                             $"the browser tried {own.Count} request(s) of its own outside the page, refused without leaving the node: {string.Join(", ", own.Distinct())}"));
@@ -98,42 +161,127 @@ public sealed partial class ChromiumRenderer : IPageRenderer
 
                     return new RenderOutcome(screenshot, dom, date, proxy.Blocked, notes)
                     {
-                        DomTruncated = domTruncated, ProxyRequests = proxy.Requests, OwnRequests = sink.Requests,
+                        DomTruncated = domTruncated, ProxyRequests = proxy.Requests, OwnRequests = own,
                     };
                 }
-            }
-            finally
-            {
-                Stop(process);
-                try
+                finally
                 {
-                    profile.Delete(recursive: true);
-                }
-                catch (IOException)
-                {
-                    // a file still held by a dying child process; the temp folder is cleaned eventually
+                    browser.Cdp.Event = null;
+                    reusable = await CloseContextAsync(browser.Cdp, context);
                 }
             }
         }
+        finally
+        {
+            if (browser is not null)
+            {
+                await ReleaseAsync(browser, reusable);
+            }
+
+            _slots.Release();
+        }
     }
 
-    private static async Task<(byte[] Screenshot, byte[] Dom, bool DomTruncated, List<string> Notes)> DriveAsync(
-        CdpConnection cdp, Uri url, int proxyPort, CaptureOptions options, CancellationToken ct)
+    /// <summary>Stops every browser of the pool. Renders still running fail.</summary>
+    public void Dispose()
     {
-        var notes = new List<string>();
-        var version = await cdp.SendAsync("Browser.getVersion", null, null, ct);
-        notes.Add("browser: " + version["product"]?.GetValue<string>());
+        List<BrowserProcess> idle;
+        lock (_gate)
+        {
+            if (_disposed)
+            {
+                return;
+            }
 
-        // The page gets a fresh context of its own whose every connection (loopback too) goes through the guarded proxy.
+            _disposed = true;
+            idle = [.. _idle];
+            _idle.Clear();
+        }
+
+        foreach (var browser in idle)
+        {
+            browser.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        }
+    }
+
+    private BrowserProcess? TakeIdle()
+    {
+        while (true)
+        {
+            BrowserProcess? browser;
+            lock (_gate)
+            {
+                if (!_idle.TryPop(out browser))
+                {
+                    return null;
+                }
+            }
+
+            if (browser.IsAlive)
+            {
+                return browser;
+            }
+
+            BrowserCrashed(_logger, browser.ProcessId);
+            _ = browser.DisposeAsync().AsTask();
+        }
+    }
+
+    private async Task<BrowserProcess> StartBrowserAsync(CaptureOptions options, CancellationToken ct)
+    {
+        var browser = await BrowserProcess.StartAsync((sink, profile) => Start(sink, profile, options), Stop, options.MaxDevToolsMessageBytes, ct);
+        Interlocked.Increment(ref _started);
+        return browser;
+    }
+
+    private async Task ReleaseAsync(BrowserProcess browser, bool reusable)
+    {
+        lock (_gate)
+        {
+            if (reusable && !_disposed && browser.Renders < RecycleAfter && browser.IsAlive)
+            {
+                _idle.Push(browser);
+                return;
+            }
+        }
+
+        await browser.DisposeAsync();
+    }
+
+    // The page's context: every connection (loopback too) goes through the guarded proxy.
+    private static async Task<string> CreateContextAsync(CdpConnection cdp, int proxyPort, CancellationToken ct)
+    {
         var context = await cdp.SendAsync("Target.createBrowserContext", new JsonObject
         {
             ["disposeOnDetach"] = true,
             ["proxyServer"] = "http://127.0.0.1:" + proxyPort.ToString(CultureInfo.InvariantCulture),
             ["proxyBypassList"] = "<-loopback>",
         }, null, ct);
+        return context["browserContextId"]!.GetValue<string>();
+    }
+
+    // Disposes the page's context with everything it held. False when the browser could not do it: it is not reused.
+    private static async Task<bool> CloseContextAsync(CdpConnection cdp, string context)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        try
+        {
+            await cdp.SendAsync("Target.disposeBrowserContext", new JsonObject { ["browserContextId"] = context }, null, timeout.Token);
+            return true;
+        }
+        catch (Exception e) when (e is RenderException or OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
+    private static async Task<(byte[] Screenshot, byte[] Dom, bool DomTruncated, List<string> Notes)> DriveAsync(
+        CdpConnection cdp, string context, Uri url, CaptureOptions options, CancellationToken ct)
+    {
+        var notes = new List<string>();
         var target = await cdp.SendAsync("Target.createTarget", new JsonObject
         {
-            ["url"] = "about:blank", ["browserContextId"] = context["browserContextId"]!.GetValue<string>(),
+            ["url"] = "about:blank", ["browserContextId"] = context,
         }, null, ct);
         var attached = await cdp.SendAsync("Target.attachToTarget", new JsonObject { ["targetId"] = target["targetId"]!.GetValue<string>(), ["flatten"] = true }, null, ct);
         var session = attached["sessionId"]!.GetValue<string>();
@@ -271,43 +419,6 @@ public sealed partial class ChromiumRenderer : IPageRenderer
         }
     }
 
-    private static async Task<Uri> DevToolsEndpointAsync(Process process, CancellationToken ct)
-    {
-        _ = process.StandardOutput.ReadToEndAsync(ct);
-        var seen = new StringBuilder();
-        while (await process.StandardError.ReadLineAsync(ct) is { } line)
-        {
-            const string Marker = "DevTools listening on ";
-            var at = line.IndexOf(Marker, StringComparison.Ordinal);
-            if (at >= 0)
-            {
-                _ = DrainAsync(process.StandardError);
-                return new Uri(line[(at + Marker.Length)..].Trim());
-            }
-
-            if (seen.Length < 2000)
-            {
-                seen.Append(line).Append('\n');
-            }
-        }
-
-        throw new RenderException($"the browser exited before opening its DevTools endpoint: {seen.ToString().Trim()}");
-    }
-
-    private static async Task DrainAsync(StreamReader reader)
-    {
-        try
-        {
-            while (await reader.ReadLineAsync() is not null)
-            {
-            }
-        }
-        catch (Exception e) when (e is IOException or ObjectDisposedException)
-        {
-            // the process is gone
-        }
-    }
-
     private void Stop(Process process)
     {
         try
@@ -330,4 +441,7 @@ public sealed partial class ChromiumRenderer : IPageRenderer
 
     [LoggerMessage(EventId = 510, Level = LogLevel.Warning, Message = "Could not stop browser process {ProcessId}: {Message}")]
     private static partial void BrowserStopFailed(ILogger logger, int processId, string message);
+
+    [LoggerMessage(EventId = 511, Level = LogLevel.Warning, Message = "Browser process {ProcessId} of the capture pool ended while idle; a fresh one takes its place")]
+    private static partial void BrowserCrashed(ILogger logger, int processId);
 }

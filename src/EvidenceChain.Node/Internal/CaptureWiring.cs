@@ -24,7 +24,8 @@ internal static class CaptureWiring
         };
         services.AddSingleton(sp => new PageCapturer(
             options,
-            browser is null ? null : new ChromiumRenderer(browser, sp.GetRequiredService<ILogger<ChromiumRenderer>>()),
+            browser is null ? null : new ChromiumRenderer(
+                browser, sp.GetRequiredService<ILogger<ChromiumRenderer>>(), options.BrowserPoolSize, options.BrowserRecycleAfter),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<PageCapturer>>(),
             TrustedTime(sp.GetRequiredService<NodeTimestamping>())));

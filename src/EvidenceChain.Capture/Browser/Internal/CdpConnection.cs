@@ -23,6 +23,9 @@ internal sealed class CdpConnection(int maxMessageBytes) : IAsyncDisposable
     private int _nextId;
     private volatile RenderException? _ended;
 
+    /// <summary>True once the connection has ended (the browser closed it, or sent a message over the limit).</summary>
+    public bool HasEnded => _ended is not null;
+
     /// <summary>Called for every event, on the receive loop: (method, params, sessionId).</summary>
     public Action<string, JsonObject, string?>? Event { get; set; }
 

@@ -45,6 +45,19 @@ public sealed class CaptureOptions
     /// <summary>Pages a pooled browser renders before it is stopped and replaced by a fresh one. Default 100.</summary>
     public int BrowserRecycleAfter { get; set; } = 100;
 
+    /// <summary>
+    /// The ffmpeg executable that encodes the session video (WebM, VP8) of each rendered capture. Default:
+    /// <c>/usr/bin/ffmpeg</c> when it exists (Debian's package), else none, and the capture says the video was
+    /// skipped. Set to <c>none</c> to never make one.
+    /// </summary>
+    public string? FfmpegPath { get; set; }
+
+    /// <summary>Longest session video, in seconds: the page loading, then scrolled from top to bottom. Default 10.</summary>
+    public int MaxVideoSeconds { get; set; } = 10;
+
+    /// <summary>Largest session video kept, in bytes; a larger one is dropped and the capture says so. Default 8 MiB.</summary>
+    public int MaxVideoBytes { get; set; } = 8 << 20;
+
     /// <summary>The User-Agent header sent, by the HTTP exchange and by the browser. Default <c>EvidenceChain-Capture/1 (+evidence capture)</c>.</summary>
     public string UserAgent { get; set; } = "EvidenceChain-Capture/1 (+evidence capture)";
 

@@ -51,6 +51,8 @@ public sealed class PageCapturer : IDisposable
         CheckLimit(options.MaxScreenshotHeight > 0, "Capture:MaxScreenshotHeight", "at least 1");
         CheckLimit(options.MaxScreenshotWidth > 0, "Capture:MaxScreenshotWidth", "at least 1");
         CheckLimit(options.MaxDomBytes > 0, "Capture:MaxDomBytes", "at least 1");
+        CheckLimit(options.MaxVideoSeconds is >= 1 and <= 120, "Capture:MaxVideoSeconds", "between 1 and 120");
+        CheckLimit(options.MaxVideoBytes > 0, "Capture:MaxVideoBytes", "at least 1");
         CheckLimit(options.MaxDevToolsMessageBytes >= 1 << 20, "Capture:MaxDevToolsMessageBytes", "at least 1048576 (1 MiB)");
         CheckLimit(options.UserAgent.Length > 0 && options.UserAgent.All(c => c is >= ' ' and <= '~'), "Capture:UserAgent", "non-empty printable ASCII");
         _options = options;

@@ -144,7 +144,7 @@ public sealed partial class ChromiumRenderer : IPageRenderer, IDisposable
                 var context = await CreateContextAsync(browser.Cdp, proxy.Port, cancellationToken);
                 try
                 {
-                    var (screenshot, dom, domTruncated, notes) = await DriveAsync(browser.Cdp, context, url, options, cancellationToken);
+                    var (screenshot, dom, domTruncated, video, notes) = await DriveAsync(browser.Cdp, context, url, options, cancellationToken);
                     notes.Insert(0, "browser: " + browser.Product);
                     var date = DateTimeOffset.UtcNow;
                     if (Linger > TimeSpan.Zero)
@@ -161,7 +161,7 @@ public sealed partial class ChromiumRenderer : IPageRenderer, IDisposable
 
                     return new RenderOutcome(screenshot, dom, date, proxy.Blocked, notes)
                     {
-                        DomTruncated = domTruncated, ProxyRequests = proxy.Requests, OwnRequests = own,
+                        DomTruncated = domTruncated, Video = video, ProxyRequests = proxy.Requests, OwnRequests = own,
                     };
                 }
                 finally
@@ -275,7 +275,7 @@ public sealed partial class ChromiumRenderer : IPageRenderer, IDisposable
         }
     }
 
-    private static async Task<(byte[] Screenshot, byte[] Dom, bool DomTruncated, List<string> Notes)> DriveAsync(
+    private static async Task<(byte[] Screenshot, byte[] Dom, bool DomTruncated, byte[]? Video, List<string> Notes)> DriveAsync(
         CdpConnection cdp, string context, Uri url, CaptureOptions options, CancellationToken ct)
     {
         var notes = new List<string>();
@@ -287,6 +287,8 @@ public sealed partial class ChromiumRenderer : IPageRenderer, IDisposable
         var session = attached["sessionId"]!.GetValue<string>();
         var loaded = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var idle = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var ffmpeg = SessionVideo.Resolve(options, out var videoSkipped);
+        var video = ffmpeg is null ? null : new SessionVideo(ffmpeg, options.MaxVideoSeconds, options.MaxVideoBytes);
         cdp.Event = (method, parameters, sessionId) =>
         {
             if (sessionId != session)
@@ -294,7 +296,11 @@ public sealed partial class ChromiumRenderer : IPageRenderer, IDisposable
                 return;
             }
 
-            if (method == "Page.loadEventFired")
+            if (method == "Page.screencastFrame")
+            {
+                video?.OnFrame(cdp, parameters, session);
+            }
+            else if (method == "Page.loadEventFired")
             {
                 loaded.TrySetResult();
             }
@@ -309,6 +315,14 @@ public sealed partial class ChromiumRenderer : IPageRenderer, IDisposable
         {
             ["width"] = options.ViewportWidth, ["height"] = 800, ["deviceScaleFactor"] = 1, ["mobile"] = false,
         }, session, ct);
+        if (video is not null)
+        {
+            await cdp.SendAsync("Page.startScreencast", new JsonObject
+            {
+                ["format"] = "jpeg", ["quality"] = 70, ["maxWidth"] = options.ViewportWidth, ["maxHeight"] = 800,
+            }, session, ct);
+        }
+
         var navigation = await cdp.SendAsync("Page.navigate", new JsonObject { ["url"] = url.AbsoluteUri }, session, ct);
         if (navigation["errorText"]?.GetValue<string>() is { Length: > 0 } error)
         {
@@ -352,7 +366,46 @@ public sealed partial class ChromiumRenderer : IPageRenderer, IDisposable
             notes.Add(note);
         }
 
-        return (screenshot, dom, truncated, notes);
+        byte[]? recorded = null;
+        if (video is null)
+        {
+            notes.Add(videoSkipped!);
+        }
+        else
+        {
+            // The screenshot and DOM are taken: now the video scrolls the page from top to bottom, within its duration.
+            await ScrollAsync(cdp, session, options.MaxVideoSeconds - video.Elapsed, ct);
+            await cdp.SendAsync("Page.stopScreencast", null, session, ct);
+            (recorded, var videoNote) = await video.EncodeAsync(ct);
+            notes.Add(videoNote);
+        }
+
+        return (screenshot, dom, truncated, recorded, notes);
+    }
+
+    // Scrolls down half a screen at a time, 150 ms apart, to the bottom or until the time left is used; then waits for
+    // the last frame.
+    private static async Task ScrollAsync(CdpConnection cdp, string session, double secondsLeft, CancellationToken ct)
+    {
+        var steps = (int)Math.Floor((secondsLeft - 0.5) / 0.15);
+        if (steps <= 0)
+        {
+            return;
+        }
+
+        var expression = string.Create(CultureInfo.InvariantCulture, $$"""
+            (async () => {
+              const page = document.scrollingElement || document.documentElement;
+              const step = Math.max(200, Math.floor(innerHeight / 2));
+              for (let i = 0; i < {{steps}} && page.scrollTop + innerHeight < page.scrollHeight; i++) {
+                window.scrollBy(0, step);
+                await new Promise(r => setTimeout(r, 150));
+              }
+              await new Promise(r => setTimeout(r, 300));
+              return page.scrollTop;
+            })()
+            """);
+        await cdp.SendAsync("Runtime.evaluate", new JsonObject { ["expression"] = expression, ["awaitPromise"] = true, ["returnByValue"] = true }, session, ct);
     }
 
     // The serialised DOM, at most maxBytes of UTF-8: the browser sends only the start of a larger one, with its length.

@@ -11,6 +11,12 @@ public sealed record RenderOutcome(byte[] Screenshot, byte[] Dom, DateTimeOffset
     /// <summary>True when <see cref="Dom"/> is only the start of the DOM (Capture:MaxDomBytes); a note gives its length.</summary>
     public bool DomTruncated { get; init; }
 
+    /// <summary>
+    /// The session video (WebM): the page loading, then scrolled from top to bottom; null when none was made (no ffmpeg,
+    /// or it failed or was too large: a note says which).
+    /// </summary>
+    public byte[]? Video { get; init; }
+
     /// <summary>Every request the browser sent to the guarded proxy, as "METHOD target", refused or not.</summary>
     internal IReadOnlyList<string> ProxyRequests { get; init; } = [];
 

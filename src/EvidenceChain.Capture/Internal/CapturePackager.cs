@@ -5,7 +5,7 @@ namespace EvidenceChain.Capture.Internal;
 
 /// <summary>
 /// Packages what a capture fetched (<see cref="CapturedPage"/>) as evidence: the environment record, one WARC/1.1
-/// file of the whole exchange, and the payload, screenshot and DOM as artefacts of their own, each hashed as it is
+/// file of the whole exchange, and the payload, screenshot, DOM and session video as artefacts of their own, each hashed as it is
 /// written into a fresh working folder.
 /// </summary>
 /// <remarks>Stateless beyond its settings; thread-safe.</remarks>
@@ -51,6 +51,10 @@ internal sealed class CapturePackager(CaptureOptions options, string browser, st
             {
                 artefacts.Add(await WriteArtefactAsync(folder, "screenshot.png", "image/png", outcome.Screenshot, ct));
                 artefacts.Add(await WriteArtefactAsync(folder, "dom.html", "text/html; charset=utf-8", outcome.Dom, ct));
+                if (outcome.Video is { } video)
+                {
+                    artefacts.Add(await WriteArtefactAsync(folder, "video.webm", "video/webm", video, ct));
+                }
             }
         }
         catch

@@ -73,6 +73,14 @@ internal static class CaptureWarc
             }
 
             await writer.WriteAsync(dom, render.Dom, ct);
+            if (render.Video is { } video)
+            {
+                await writer.WriteAsync(
+                [
+                    new(WarcFields.Type, "resource"), new(WarcFields.RecordId, WarcWriter.NewRecordId()), new(WarcFields.Date, date),
+                    new(WarcFields.TargetUri, "urn:evidencechain:video:" + target), new(WarcFields.WarcinfoId, warcinfoId), new(WarcFields.ContentType, "video/webm"),
+                ], video, ct);
+            }
         }
     }
 

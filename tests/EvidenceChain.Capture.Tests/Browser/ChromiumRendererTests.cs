@@ -31,7 +31,8 @@ public sealed class ChromiumRendererTests : IClassFixture<FixtureSite>
 
         Assert.True(result.IsComplete, result.Failure?.Message);
         Assert.Equal("rendered", result.Rendering);
-        Assert.Equal(["capture.warc", "payload", "screenshot.png", "dom.html"], result.Artefacts.Select(a => a.Name));
+        // The session video comes with ffmpeg (CI installs it; SessionVideoTests check it).
+        Assert.Equal(["capture.warc", "payload", "screenshot.png", "dom.html", .. Tools.Ffmpeg is null ? Array.Empty<string>() : ["video.webm"]], result.Artefacts.Select(a => a.Name));
         var png = await File.ReadAllBytesAsync(result.Artefacts.Single(a => a.Name == "screenshot.png").Path);
         Assert.Equal(PngSignature, png[..8]);
         var dom = await File.ReadAllTextAsync(result.Artefacts.Single(a => a.Name == "dom.html").Path);

@@ -3,7 +3,7 @@ using System.Diagnostics;
 namespace EvidenceChain.Capture.Tests.Infrastructure;
 
 /// <summary>
-/// External tools some tests need (node with the npm warcio package, Debian's chromium). Locally a missing tool skips
+/// External tools some tests need (node with the npm warcio package, Debian's chromium and ffmpeg). Locally a missing tool skips
 /// those tests with the reason; in CI (<c>CI=true</c>, where <c>.ci/run</c> installs them) it fails them instead.
 /// </summary>
 internal static class Tools
@@ -18,6 +18,11 @@ internal static class Tools
     public static string? Node { get; } = FindOnPath("node");
 
     public static string? Chromium { get; } = File.Exists("/usr/bin/chromium") ? "/usr/bin/chromium" : FindOnPath("chromium");
+
+    /// <summary>Debian's ffmpeg, which the node uses for session videos (the capture's default path).</summary>
+    public static string? Ffmpeg { get; } = File.Exists("/usr/bin/ffmpeg") ? "/usr/bin/ffmpeg" : null;
+
+    public static string? Ffprobe { get; } = File.Exists("/usr/bin/ffprobe") ? "/usr/bin/ffprobe" : null;
 
     public static string? WarcioMissing =>
         Node is null ? "node is not on PATH"
@@ -78,6 +83,18 @@ public sealed class ChromiumFactAttribute : FactAttribute
         if (Tools.Chromium is null && !Tools.InCi)
         {
             Skip = "chromium is not installed (apt-get install chromium); CI installs it (.ci/run) and runs this test";
+        }
+    }
+}
+
+/// <summary>A fact that needs Debian's chromium and ffmpeg (with ffprobe): skipped with the reason when missing, except in CI.</summary>
+public sealed class FfmpegFactAttribute : FactAttribute
+{
+    public FfmpegFactAttribute()
+    {
+        if ((Tools.Chromium is null || Tools.Ffmpeg is null || Tools.Ffprobe is null) && !Tools.InCi)
+        {
+            Skip = "chromium or ffmpeg is not installed (apt-get install chromium ffmpeg); CI installs them (.ci/run) and runs this test";
         }
     }
 }

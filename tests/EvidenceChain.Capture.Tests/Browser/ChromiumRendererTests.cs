@@ -115,7 +115,7 @@ public sealed class ChromiumRendererTests : IClassFixture<FixtureSite>
     [ChromiumFact]
     public async Task CaptureAsync_HugeDomAndWideLayout_CutsTheDomAndTheScreenshotWidthAndSaysSo()
     {
-        using var capturer = Capturers.Create(o => o.Timeout = TimeSpan.FromSeconds(90), Renderer());
+        using var capturer = Capturers.Create(o => { o.Timeout = TimeSpan.FromSeconds(90); o.FfmpegPath = "none"; }, Renderer());
 
         using var result = await capturer.CaptureAsync(_site.Url("/huge-dom.html").AbsoluteUri, render: true, default);
 
@@ -142,6 +142,7 @@ public sealed class ChromiumRendererTests : IClassFixture<FixtureSite>
             o.Timeout = TimeSpan.FromSeconds(90);
             o.MaxDevToolsMessageBytes = 1 << 20;
             o.MaxDomBytes = 8 << 20;
+            o.FfmpegPath = "none"; // no session video: this test is about the DevTools limit, and the page is heavy enough
         }, Renderer());
 
         using var result = await capturer.CaptureAsync(_site.Url("/huge-dom.html").AbsoluteUri, render: true, default);

@@ -154,9 +154,11 @@ internal static class ProductionAssemblies
         "EvidenceChain.Cli",
         [
             // Ledger and Storage: outside DESIGN.md §1; reindex and audit work on a data folder (see the project file).
-            "EvidenceChain.Core", "EvidenceChain.Ledger", "EvidenceChain.Storage", "EvidenceChain.Verifier",
+            // Witness and the logging/options assemblies: `witness serve`, the stand-alone witness, logging to stderr.
+            "EvidenceChain.Core", "EvidenceChain.Ledger", "EvidenceChain.Storage", "EvidenceChain.Verifier", "EvidenceChain.Witness",
             "Google.Api.CommonProtos", "Google.Protobuf", "Grpc.Core.Api", "Grpc.Net.Client", "Grpc.Net.Common",
-            "Microsoft.Extensions.Logging.Abstractions", "System.Collections", "System.CommandLine", "System.Console", "System.Linq", "System.Memory", "System.Net.Http",
+            "Microsoft.Extensions.DependencyInjection.Abstractions", "Microsoft.Extensions.Logging", "Microsoft.Extensions.Logging.Console",
+            "Microsoft.Extensions.Logging.Abstractions", "Microsoft.Extensions.Options", "System.Collections", "System.CommandLine", "System.Console", "System.Linq", "System.Memory", "System.Net.Http",
             "System.Net.Primitives", "System.Net.Security", "System.Runtime", "System.Runtime.InteropServices",
             "System.Security.Cryptography", "System.Text.Encoding.Extensions", "System.Text.Encodings.Web",
             "System.Text.Json",

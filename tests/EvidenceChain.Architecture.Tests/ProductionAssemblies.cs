@@ -112,6 +112,23 @@ internal static class ProductionAssemblies
         [],
         []);
 
+    public static readonly ProductionAssembly Witness = new(
+        "EvidenceChain.Witness",
+        "EvidenceChain.Witness",
+        "EvidenceChain.Witness",
+        [
+            // The C2SP witness on HTTP, shared by the node and `evidencectl witness serve` (its own small Kestrel host).
+            "EvidenceChain.Core", "Microsoft.AspNetCore", "Microsoft.AspNetCore.Hosting.Abstractions",
+            "Microsoft.AspNetCore.Hosting.Server.Abstractions", "Microsoft.AspNetCore.Http.Abstractions", "Microsoft.AspNetCore.Http.Features",
+            "Microsoft.AspNetCore.Http.Results", "Microsoft.AspNetCore.Routing", "Microsoft.AspNetCore.Server.Kestrel",
+            "Microsoft.AspNetCore.Server.Kestrel.Core", "Microsoft.Extensions.DependencyInjection.Abstractions", "Microsoft.Extensions.Features",
+            "Microsoft.Extensions.Hosting.Abstractions", "Microsoft.Extensions.Logging", "Microsoft.Extensions.Logging.Abstractions",
+            "Microsoft.Extensions.Primitives", "System.Collections", "System.ComponentModel", "System.Linq", "System.Memory",
+            "System.Net.Primitives", "System.Runtime", "System.Runtime.InteropServices", "System.Security.Cryptography", "System.Threading",
+        ],
+        [],
+        []);
+
     public static readonly ProductionAssembly Web = new(
         "EvidenceChain.Web",
         "EvidenceChain.Web",
@@ -137,9 +154,11 @@ internal static class ProductionAssemblies
         "EvidenceChain.Cli",
         [
             // Ledger and Storage: outside DESIGN.md §1; reindex and audit work on a data folder (see the project file).
-            "EvidenceChain.Core", "EvidenceChain.Ledger", "EvidenceChain.Storage", "EvidenceChain.Verifier",
+            // Witness and the logging/options assemblies: `witness serve`, the stand-alone witness, logging to stderr.
+            "EvidenceChain.Core", "EvidenceChain.Ledger", "EvidenceChain.Storage", "EvidenceChain.Verifier", "EvidenceChain.Witness",
             "Google.Api.CommonProtos", "Google.Protobuf", "Grpc.Core.Api", "Grpc.Net.Client", "Grpc.Net.Common",
-            "Microsoft.Extensions.Logging.Abstractions", "System.Collections", "System.CommandLine", "System.Console", "System.Linq", "System.Memory", "System.Net.Http",
+            "Microsoft.Extensions.DependencyInjection.Abstractions", "Microsoft.Extensions.Logging", "Microsoft.Extensions.Logging.Console",
+            "Microsoft.Extensions.Logging.Abstractions", "Microsoft.Extensions.Options", "System.Collections", "System.CommandLine", "System.Console", "System.Linq", "System.Memory", "System.Net.Http",
             "System.Net.Primitives", "System.Net.Security", "System.Runtime", "System.Runtime.InteropServices",
             "System.Security.Cryptography", "System.Text.Encoding.Extensions", "System.Text.Encodings.Web",
             "System.Text.Json",
@@ -147,5 +166,5 @@ internal static class ProductionAssemblies
         [],
         []);
 
-    public static readonly ProductionAssembly[] All = [Core, Verifier, Ledger, Storage, Capture, Node, Web, Cli];
+    public static readonly ProductionAssembly[] All = [Core, Verifier, Ledger, Storage, Capture, Node, Witness, Web, Cli];
 }

@@ -22,7 +22,7 @@ public sealed class ProcessExitCodeTests
     /// The CLI assembly: the copy the project reference puts next to this test assembly, else the Cli project's own
     /// output for the same configuration.
     /// </summary>
-    private static string CliAssembly()
+    internal static string CliAssembly()
     {
         var beside = Path.Combine(AppContext.BaseDirectory, "evidencectl.dll");
         if (File.Exists(beside) && File.Exists(Path.Combine(AppContext.BaseDirectory, "evidencectl.runtimeconfig.json")))

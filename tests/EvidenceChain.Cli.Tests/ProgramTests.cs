@@ -14,6 +14,8 @@ public sealed partial class ProgramTests
         { ["keygen"], ["--name", "--out"] },
         { ["audit"], ["--data", "--key", "--max-problems"] },
         { ["reindex"], ["--data"] },
+        { ["witness", "serve"], ["--state", "--log", "--name", "--listen"] },
+        { ["witness", "key"], ["--state", "--name"] },
         { ["preserve"], ["<FILE>", "--title", "--description", "--media-type", "--receipts"] },
         { ["capture"], ["<URL>", "--no-browser"] },
         { ["entry"], ["<INDEX>"] },
@@ -55,7 +57,7 @@ public sealed partial class ProgramTests
             Assert.Contains(option, result.Out, StringComparison.Ordinal);
         }
 
-        foreach (var command in new[] { "preserve", "capture", "entry", "find", "download", "receipt", "certificate", "checkpoint", "proof", "consistency", "case", "keys", "note", "verify", "verify-case", "keygen", "audit", "reindex" })
+        foreach (var command in new[] { "preserve", "capture", "entry", "find", "download", "receipt", "certificate", "checkpoint", "proof", "consistency", "case", "keys", "note", "verify", "verify-case", "keygen", "audit", "reindex", "witness" })
         {
             Assert.Contains($"\n  {command} ", result.Out, StringComparison.Ordinal);
         }
@@ -68,6 +70,7 @@ public sealed partial class ProgramTests
     [InlineData("keys", "create, list, revoke")]
     [InlineData("note", "verify")]
     [InlineData("proof", "inclusion, consistency")]
+    [InlineData("witness", "serve, key")]
     public async Task RunAsync_GroupHelp_ExitsZeroListingSubcommands(string group, string subcommands)
     {
         var result = await Cli.RunAsync(group, "--help");
@@ -127,7 +130,7 @@ public sealed partial class ProgramTests
             }
         }
 
-        Assert.Equal(1 + 18 + 2 + 1 + 8 + 3, seen);
+        Assert.Equal(1 + 18 + 2 + 1 + 8 + 3 + 3, seen);
     }
 
     [Theory]
@@ -136,6 +139,7 @@ public sealed partial class ProgramTests
     [InlineData("keys")]
     [InlineData("proof")]
     [InlineData("note")]
+    [InlineData("witness")]
     public async Task RunAsync_HelpListingSubcommands_GivesOneShortLineEach(params string[] group)
     {
         var result = await Cli.RunAsync([.. group, "--help"]);

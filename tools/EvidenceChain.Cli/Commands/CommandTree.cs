@@ -70,7 +70,7 @@ internal static partial class CommandTree
                 case "verify" or "verify-case" or "keygen" or "audit" or "reindex":
                     yield return command;
                     break;
-                case "proof" or "note":
+                case "proof" or "note" or "witness":
                     foreach (var sub in command.Subcommands)
                     {
                         yield return sub;
@@ -206,6 +206,32 @@ internal static partial class CommandTree
             Value("--key", "VKEY", VerifierKeyHelp),
             Value("--max-problems", "N", "stop after N problems (default 20)")));
 
+        var witness = new Command("witness", "A C2SP witness that cosigns other parties' logs, for a court or mediation centre.");
+        witness.Add(Command(
+            "serve",
+            """
+            Runs a stand-alone C2SP tlog-witness: POST /add-checkpoint on --listen cosigns a checkpoint of a log given
+            with --log only when the log's key signed it and it is consistent with the last checkpoint this witness
+            cosigned for that log (consistency proof checked). The key (witness.key, mode 0600; witness.vkey) and the
+            state live in --state; the key is created on first start, named --name. Prints the witness's vkey on stdout,
+            which logs and verifiers pin. Unauthenticated by design: the log's signature authenticates a request.
+            Stops with Ctrl+C or SIGTERM.
+            """,
+            console,
+            WitnessCommands.ServeAsync,
+            Value("--state", "DIR", "the witness's key and state folder (required; created 0700)"),
+            Repeated("--log", "VKEY", "a log to witness: its verifier key (the node's keys/log.vkey), or a file with one per line; repeatable (required)"),
+            Value("--name", "NAME", "the witness's name, such as court.example/witness (required the first time, to create the key)"),
+            Value("--listen", "ADDR:PORT", $"the address to listen on (default {WitnessCommands.DefaultListen}; port 0 picks one)")));
+        witness.Add(Command(
+            "key",
+            "Prints the witness's vkey from --state, creating the key first (named --name) when the folder has none.",
+            console,
+            Sync(WitnessCommands.Key),
+            Value("--state", "DIR", "the witness's key and state folder (required)"),
+            Value("--name", "NAME", "the witness's name, to create the key")));
+        root.Add(witness);
+
         root.Add(Command(
             "reindex",
             "Deletes DIR/index.db and rebuilds it from the ledger files (leaf hashes and artefact digests).",
@@ -229,6 +255,8 @@ internal static partial class CommandTree
         ["keygen"] = "Creates a log's signing key pair (log.key, mode 0600, and log.vkey).",
         ["audit"] = "Checks every file of a stopped node's data folder.",
         ["reindex"] = "Rebuilds a stopped node's index.db from the ledger files.",
+        ["witness serve"] = "Runs a stand-alone C2SP witness (POST /add-checkpoint) for the logs given.",
+        ["witness key"] = "Prints (and first creates) a stand-alone witness's vkey.",
         ["preserve"] = "Preserves files as ledger entries. [submitter]",
         ["capture"] = "Captures a web page (WARC, screenshot) as a ledger entry. [submitter]",
         ["entry"] = "Prints entry INDEX as the node serves it.",

@@ -6,7 +6,7 @@ using EvidenceChain.Core.Notes.Internal;
 namespace EvidenceChain.Core.Notes;
 
 /// <summary>
-/// A witness policy in the C2SP tlog-policy syntax (c2sp.org/tlog-policy, docs/formats.md §22): the logs it accepts,
+/// A witness policy in the C2SP tlog-policy syntax (c2sp.org/tlog-policy, docs/formats.md §6c): the logs it accepts,
 /// the witnesses it knows, and the quorum, the rule that says which sets of witnesses' cosignatures make a checkpoint
 /// trustworthy. The usual k-of-n policy is one group of n witnesses with threshold k, named by the quorum line.
 /// </summary>

@@ -142,7 +142,7 @@ internal static partial class WebPage
     }
 
     /// <summary>
-    /// The node's witness policy as C2SP tlog-policy text (docs/formats.md §22) for trust.json: the log's key, each
+    /// The node's witness policy as C2SP tlog-policy text (docs/formats.md §6c) for trust.json: the log's key, each
     /// witness of the <c>Witnesses:List</c> settings (named by its key's name, with its URL) and <c>Witnesses:Quorum</c>
     /// of them (all by default). Null without witnesses, or when the settings do not make a policy (the witnessing code
     /// refuses those at start with its own message).

@@ -25,7 +25,7 @@ public sealed class ReceiptTrust
     public IReadOnlyList<Func<string, VerificationStep>> CheckpointChecks { get; init; } = [];
 
     /// <summary>
-    /// The witness policy (a C2SP tlog-policy file, docs/formats.md §22) the checkpoint's cosignatures must meet: the
+    /// The witness policy (a C2SP tlog-policy file, docs/formats.md §6c) the checkpoint's cosignatures must meet: the
     /// <c>witnesses</c> step passes only when valid cosignatures by distinct listed witnesses over the proof's very
     /// checkpoint meet its quorum. Null by default, and then the step is skipped.
     /// </summary>

@@ -4,7 +4,7 @@ namespace EvidenceChain.Cli.Commands;
 
 /// <summary>
 /// The <c>--policy FILE</c> of <c>verify</c> and <c>verify-case</c>: a witness policy in the C2SP tlog-policy syntax
-/// (docs/formats.md §22), and the log key it may stand in for.
+/// (docs/formats.md §6c), and the log key it may stand in for.
 /// </summary>
 internal static class PolicyOption
 {

@@ -5,7 +5,7 @@ using EvidenceChain.Core.Text;
 namespace EvidenceChain.Verifier.Receipts.Internal;
 
 /// <summary>
-/// The <c>witnesses</c> step (docs/formats.md §22): the checkpoint a proof uses meets a <see cref="WitnessPolicy"/>
+/// The <c>witnesses</c> step (docs/formats.md §6c): the checkpoint a proof uses meets a <see cref="WitnessPolicy"/>
 /// when the cosignatures that verify over its very note body (c2sp.org/tlog-cosignature), by distinct witnesses the
 /// policy lists, meet the policy's quorum, and, when the policy lists logs, one of them signed it.
 /// </summary>

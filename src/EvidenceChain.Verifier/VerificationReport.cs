@@ -29,6 +29,12 @@ public sealed class VerificationReport
     /// </summary>
     public CapturedTls? Tls { get; internal set; }
 
+    /// <summary>
+    /// The cosignatures by witnesses of the given policy that verified over the proof's checkpoint, one per witness, in
+    /// note order (the <c>witnesses</c> step); empty without a policy.
+    /// </summary>
+    public IReadOnlyList<Receipts.VerifiedCosignature> Cosignatures { get; internal set; } = [];
+
     /// <summary>The first failed step, if any.</summary>
     public VerificationStep? FirstFailure => _steps.Find(s => s.Failed);
 

@@ -53,7 +53,7 @@ internal static partial class WebPage
             return;
         }
 
-        var trust = TrustJson(ledger, timestamping);
+        var trust = TrustJson(ledger, timestamping, app.Configuration);
         var index = ReadAll(files.GetFileInfo(IndexFile));
         var policy = ContentSecurityPolicy(Encoding.UTF8.GetString(index));
         var zip = new Lazy<Task<byte[]>>(() => Task.Run(() => Zip(files, trust)));
@@ -116,7 +116,7 @@ internal static partial class WebPage
     /// The node's anchors for the page: the log's verifier keys and the TSA's CA certificate(s) (the self-signed
     /// certificates of the chain receipts carry; all of them when none is self-signed).
     /// </summary>
-    private static byte[] TrustJson(FileLedger ledger, NodeTimestamping timestamping)
+    private static byte[] TrustJson(FileLedger ledger, NodeTimestamping timestamping, IConfiguration configuration)
     {
         var keys = LogKeys.Read(ledger);
         var chain = new X509Certificate2Collection();
@@ -129,6 +129,7 @@ internal static partial class WebPage
             ["logKey"] = keys.LogVerifierKey,
             ["sm2Key"] = keys.Sm2VerifierKey,
             ["tsaCaPem"] = pem,
+            ["witnessPolicy"] = WitnessPolicyText(configuration, keys.LogVerifierKey),
             ["source"] = $"the node of log {ledger.Ledger.Origin} (its keys/{LogKeyFiles.VerifierKeyFile} and its TSA's CA)",
         };
         foreach (var certificate in chain)
@@ -138,6 +139,46 @@ internal static partial class WebPage
 
         // Relaxed escaping: a verifier key's '+' stays '+', so the file reads as the key files do.
         return JsonSerializer.SerializeToUtf8Bytes(document, TrustJsonOptions);
+    }
+
+    /// <summary>
+    /// The node's witness policy as C2SP tlog-policy text (docs/formats.md §6c) for trust.json: the log's key, each
+    /// witness of the <c>Witnesses:List</c> settings (named by its key's name, with its URL) and <c>Witnesses:Quorum</c>
+    /// of them (all by default). Null without witnesses, or when the settings do not make a policy (the witnessing code
+    /// refuses those at start with its own message).
+    /// </summary>
+    internal static string? WitnessPolicyText(IConfiguration configuration, string logVerifierKey)
+    {
+        var list = configuration.GetSection("Witnesses:List").GetChildren()
+            .OrderBy(c => int.TryParse(c.Key, System.Globalization.CultureInfo.InvariantCulture, out var i) ? i : int.MaxValue)
+            .ToList();
+        if (list.Count == 0)
+        {
+            return null;
+        }
+
+        var witnesses = new List<Core.Notes.PolicyWitness>();
+        foreach (var entry in list)
+        {
+            if (!Core.Notes.WitnessKey.TryParse(entry["Key"], out var key))
+            {
+                return null;
+            }
+
+            var url = Uri.TryCreate(entry["Url"], UriKind.Absolute, out var u) ? u : null;
+            witnesses.Add(new Core.Notes.PolicyWitness(key.Name, key, url));
+        }
+
+        var quorum = int.TryParse(configuration["Witnesses:Quorum"], System.Globalization.CultureInfo.InvariantCulture, out var k) ? k : witnesses.Count;
+        try
+        {
+            var log = Core.Notes.NoteVerifier.TryParse(logVerifierKey, out var logKey) ? [new Core.Notes.PolicyLog(logKey)] : Array.Empty<Core.Notes.PolicyLog>();
+            return Core.Notes.WitnessPolicy.FromThreshold(quorum, witnesses, log).ToString();
+        }
+        catch (ArgumentException)
+        {
+            return null;
+        }
     }
 
     /// <summary>The page's files (not their .gz/.br copies) and trust.json, as one zip for any static web server.</summary>

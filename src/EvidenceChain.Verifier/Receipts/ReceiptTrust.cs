@@ -23,4 +23,17 @@ public sealed class ReceiptTrust
     /// example the SM2 signature line under a pinned SM2 key (national profile). None by default.
     /// </summary>
     public IReadOnlyList<Func<string, VerificationStep>> CheckpointChecks { get; init; } = [];
+
+    /// <summary>
+    /// The witness policy (a C2SP tlog-policy file, docs/formats.md §6c) the checkpoint's cosignatures must meet: the
+    /// <c>witnesses</c> step passes only when valid cosignatures by distinct listed witnesses over the proof's very
+    /// checkpoint meet its quorum. Null by default, and then the step is skipped.
+    /// </summary>
+    public WitnessPolicy? Witnesses { get; init; }
+
+    /// <summary>
+    /// The clock a cosignature's time is compared with: one more than 10 minutes ahead of it is not counted.
+    /// <see cref="TimeProvider.System"/> by default.
+    /// </summary>
+    public TimeProvider Clock { get; init; } = TimeProvider.System;
 }

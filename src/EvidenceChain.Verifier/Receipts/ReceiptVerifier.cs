@@ -7,6 +7,7 @@ using EvidenceChain.Core.Entries;
 using EvidenceChain.Core.Proofs;
 using EvidenceChain.Core.Text;
 using EvidenceChain.Verifier.Internal;
+using EvidenceChain.Verifier.Receipts.Internal;
 using EvidenceChain.Verifier.Timestamps;
 using EvidenceChain.Verifier.Warc;
 
@@ -15,7 +16,8 @@ namespace EvidenceChain.Verifier.Receipts;
 /// <summary>
 /// Verifies a receipt offline under pinned trust anchors, one <see cref="VerificationStep"/> per check, in order:
 /// <c>proof format</c>; <c>checkpoint signature</c>, <c>leaf format</c>, <c>leaf identity</c>, <c>inclusion</c> (as
-/// <see cref="EntryVerifier"/>); any <see cref="ReceiptTrust.CheckpointChecks"/>; <c>timestamp</c> (the RFC 3161
+/// <see cref="EntryVerifier"/>); any <see cref="ReceiptTrust.CheckpointChecks"/>; <c>witnesses</c> (the checkpoint's
+/// cosignatures against <see cref="ReceiptTrust.Witnesses"/>, skipped without a policy); <c>timestamp</c> (the RFC 3161
 /// token over the checkpoint's note text, genTime in the detail); <c>checkpoint text</c> (checkpoint.txt is that
 /// note text); <c>disclosed</c> (each opening in disclosed.json recomputes the leaf's commitment of its field; reported
 /// when the leaf commits fields or openings are given); then <c>artefact NAME</c> for each artefact given; then
@@ -72,6 +74,7 @@ public static class ReceiptVerifier
         }
 
         VerifyEntry(report, evidence, trust, proof, inclusion);
+        VerifyWitnesses(report, trust, proof);
         VerifyTimestamp(report, evidence, trust, proof);
         VerifyCheckpointText(report, evidence, proof);
 
@@ -161,6 +164,24 @@ public static class ReceiptVerifier
         {
             report.Add(check(proof.Checkpoint));
         }
+    }
+
+    private static void VerifyWitnesses(VerificationReport report, ReceiptTrust trust, TlogProof? proof)
+    {
+        if (trust.Witnesses is not { } policy)
+        {
+            report.Skip(WitnessCheck.Step, WitnessCheck.NoPolicy);
+            return;
+        }
+
+        if (proof is null)
+        {
+            report.Skip(WitnessCheck.Step, "not checked: the proof, which holds the cosigned checkpoint, could not be read");
+            return;
+        }
+
+        report.Add(WitnessCheck.Check(proof.Checkpoint, trust.LogKey, policy, trust.Clock.GetUtcNow(), out var cosignatures));
+        report.Cosignatures = cosignatures;
     }
 
     private static void VerifyTimestamp(VerificationReport report, ReceiptEvidence evidence, ReceiptTrust trust, TlogProof? proof)

@@ -32,6 +32,12 @@ internal sealed record TrustFile
     [JsonPropertyName("tsaCaPem")]
     public string? TsaCaPem { get; init; }
 
+    /// <summary>
+    /// The node's witness policy (C2SP tlog-policy text: its witnesses and k), or null when the node has no witnesses.
+    /// </summary>
+    [JsonPropertyName("witnessPolicy")]
+    public string? WitnessPolicy { get; init; }
+
     /// <summary>Where the node says these came from, e.g. <c>node evidencechain.example/log, keys/log.vkey and keys/tsa-ca.pem</c>.</summary>
     [JsonPropertyName("source")]
     public string? Source { get; init; }
@@ -49,12 +55,16 @@ internal sealed record PinnedKey(NoteVerifier Key, string Text, string Source)
     public string KeyId => Key.KeyId.ToString("x8", CultureInfo.InvariantCulture);
 }
 
+/// <summary>A pinned witness policy and where it came from.</summary>
+internal sealed record PinnedPolicy(WitnessPolicy Policy, string Source);
+
 /// <summary>A pinned TSA CA certificate and where it came from.</summary>
 internal sealed record PinnedCertificate(string Subject, string Fingerprint, DateTime NotBefore, DateTime NotAfter, string Pem, string Source);
 
 /// <summary>
-/// The trust anchors the page verifies under: at most one log key, at most one SM2 key, and TSA CA certificates.
-/// Loading a key replaces the one of its type; loading certificates replaces the CA set.
+/// The trust anchors the page verifies under: at most one log key, at most one SM2 key, TSA CA certificates and at
+/// most one witness policy. Loading a key replaces the one of its type; loading certificates replaces the CA set;
+/// loading a policy replaces the policy.
 /// </summary>
 /// <remarks>Not thread-safe (the page is single-threaded).</remarks>
 internal sealed class TrustAnchors
@@ -65,10 +75,13 @@ internal sealed class TrustAnchors
 
     public IReadOnlyList<PinnedCertificate> TsaCas { get; private set; } = [];
 
+    /// <summary>The witness policy the <c>witnesses</c> step checks; null: the step is skipped.</summary>
+    public PinnedPolicy? Policy { get; private set; }
+
     /// <summary>The log origin the node announced with its anchors, or null.</summary>
     public string? Origin { get; private set; }
 
-    public bool IsEmpty => LogKey is null && Sm2Key is null && TsaCas.Count == 0;
+    public bool IsEmpty => LogKey is null && Sm2Key is null && TsaCas.Count == 0 && Policy is null;
 
     /// <summary>Pins what the node delivered; returns the problems found (empty when all was read).</summary>
     public List<string> Load(TrustFile file, string source)
@@ -90,16 +103,37 @@ internal sealed class TrustAnchors
             TryAddText(file.TsaCaPem, source, problems);
         }
 
+        if (!string.IsNullOrWhiteSpace(file.WitnessPolicy))
+        {
+            TryAddText(file.WitnessPolicy, source, problems);
+        }
+
         return problems;
     }
 
     /// <summary>
-    /// Pins what <paramref name="text"/> holds: a verifier key (Ed25519 or SM2) or PEM certificates. Returns what was
-    /// pinned, or throws <see cref="FormatException"/> saying why nothing was.
+    /// Pins what <paramref name="text"/> holds: a verifier key (Ed25519 or SM2), PEM certificates or a witness policy.
+    /// Returns what was pinned, or throws <see cref="FormatException"/> saying why nothing was.
     /// </summary>
     public string Add(string text, string source)
     {
         var trimmed = text.Trim();
+        if (LooksLikePolicy(trimmed))
+        {
+            WitnessPolicy policy;
+            try
+            {
+                policy = WitnessPolicy.Parse(text);
+            }
+            catch (FormatException e)
+            {
+                throw new FormatException($"not a valid witness policy: {e.Message}");
+            }
+
+            Policy = new PinnedPolicy(policy, source);
+            return $"witness policy, quorum {policy.DescribeQuorum()}";
+        }
+
         if (trimmed.Contains("-----BEGIN", StringComparison.Ordinal))
         {
             var certificates = ReadCertificates(trimmed, source);
@@ -130,20 +164,28 @@ internal sealed class TrustAnchors
         LogKey = null;
         Sm2Key = null;
         TsaCas = [];
+        Policy = null;
         Origin = null;
     }
 
-    /// <summary>The trust the Verifier takes, as the CLI builds it from --log-key, --tsa-ca and --sm2-key.</summary>
+    /// <summary>A policy file's lines start with its keywords; a key or PEM text never does.</summary>
+    public static bool LooksLikePolicy(string text) =>
+        text.Split('\n').Select(l => l.Trim()).Any(l => l.StartsWith("quorum ", StringComparison.Ordinal) || l.StartsWith("witness ", StringComparison.Ordinal) || l.StartsWith("witness\t", StringComparison.Ordinal));
+
+    /// <summary>The trust the Verifier takes, as the CLI builds it from --log-key, --tsa-ca, --sm2-key and --policy.</summary>
     public ReceiptTrust? ToReceiptTrust()
     {
-        if (LogKey is null)
+        // As the CLI: without a pinned log key, a policy that names exactly one log pins it.
+        var logKey = LogKey?.Key ?? (Policy?.Policy.Logs is [{ } only] ? only.Key : null);
+        if (logKey is null)
         {
             return null;
         }
 
         return new ReceiptTrust
         {
-            LogKey = LogKey.Key,
+            LogKey = logKey,
+            Witnesses = Policy?.Policy,
             TsaCas = [.. TsaCas.SelectMany(c => TimestampVerifier.ReadPem(c.Pem))],
             CheckpointChecks = Sm2Key is null ? [] : [CheckpointChecks.Sm2Signature(Sm2Key.Key)],
         };

@@ -104,6 +104,30 @@ public sealed class CaseCommandsTests(CliNode node) : IClassFixture<CliNode>
     }
 
     [Fact]
+    public async Task VerifyCase_Policy_EveryReceiptMeetsItOrTheExportFails()
+    {
+        var id = await CreateAsync("Witnessed");
+        await Cli.RunAsync(node.Args(node.CaseManagerKey, "case", "attach", id, I(await node.PreserveNewAsync())));
+        var zip = await ExportAsync(id);
+        var witness = Core.Notes.WitnessSigner.FromSeed("court.example/witness", Enumerable.Repeat((byte)5, 32).ToArray());
+        var folder = node.NewFolder();
+        var needsWitness = Path.Combine(folder, "court.policy");
+        var none = Path.Combine(folder, "none.policy");
+        await File.WriteAllTextAsync(needsWitness, $"witness court {witness.Key}\nquorum court\n");
+        await File.WriteAllTextAsync(none, "quorum none\n");
+
+        // This node has no witnesses: its checkpoints carry no cosignature, so a policy that needs one fails every receipt.
+        var failed = await Cli.RunAsync("verify-case", zip, "--log-key", node.LogKey, "--tsa-ca", TsaCa, "--policy", needsWitness);
+        var passed = await Cli.RunAsync("verify-case", zip, "--log-key", node.LogKey, "--tsa-ca", TsaCa, "--policy", none);
+
+        Assert.True(failed.ExitCode == 1, failed.ToString());
+        Assert.Contains(failed.OutLines, l => l.StartsWith("FAIL item  ", StringComparison.Ordinal) && l.Contains("): witnesses: 0 valid cosignature(s) of the 1 the quorum needs (court)", StringComparison.Ordinal));
+        Assert.DoesNotContain(failed.OutLines, l => l.StartsWith("PASS event", StringComparison.Ordinal));
+        Assert.True(passed.ExitCode == 0, passed.ToString());
+        Assert.EndsWith("every checkpoint cosigned as the witness policy requires (none)", passed.OutLines[^1], StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task VerifyCase_TamperedManifest_ExitsOneNamingTheSignature()
     {
         var id = await CreateAsync("Tampered");

@@ -83,7 +83,7 @@ public sealed class VerifyCommandTests : IClassFixture<VerifyCommandTests.Receip
 
         AssertLastLine(result, 0, "verified: every step passed; trusted time: genTime ");
         Assert.Equal(
-            ["PASS proof format", "PASS checkpoint signature", "PASS leaf format", "PASS leaf identity", "PASS inclusion", "PASS timestamp", "PASS checkpoint text", "PASS artefact hello.txt", "PASS artefact page.warc", "SKIP warc records"],
+            ["PASS proof format", "PASS checkpoint signature", "PASS leaf format", "PASS leaf identity", "PASS inclusion", "SKIP witnesses", "PASS timestamp", "PASS checkpoint text", "PASS artefact hello.txt", "PASS artefact page.warc", "SKIP warc records"],
             result.OutLines[..^1].Select(l => l[..l.IndexOf(':', StringComparison.Ordinal)]));
         Assert.Equal(string.Empty, result.Error);
     }
@@ -159,7 +159,7 @@ public sealed class VerifyCommandTests : IClassFixture<VerifyCommandTests.Receip
         Assert.Equal(0, result.ExitCode);
         using var document = JsonDocument.Parse(result.Out);
         Assert.True(document.RootElement.GetProperty("verified").GetBoolean());
-        Assert.Equal(9, document.RootElement.GetProperty("steps").GetArrayLength());
+        Assert.Equal(10, document.RootElement.GetProperty("steps").GetArrayLength()); // the witnesses step is SKIP without --policy
     }
 
     [Theory]

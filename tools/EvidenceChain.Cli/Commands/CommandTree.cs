@@ -147,8 +147,8 @@ internal static partial class CommandTree
             """
             Verifies a receipt (FILE.evidence.zip) offline, trusting only what you pin: the entry's format and identity,
             its inclusion under the checkpoint's root, the checkpoint's signature under --log-key, the RFC 3161 token over
-            the checkpoint under the CA certificate(s) in --tsa-ca (genTime is printed), that checkpoint.txt is the
-            timestamped checkpoint text, and each artefact's size, SHA-256 (and SM3) against the entry: those in the
+            the checkpoint under the CA certificate(s) in --tsa-ca (genTime is printed), with --policy that witnesses
+            cosigned that checkpoint as the policy requires, that checkpoint.txt is the timestamped checkpoint text, and each artefact's size, SHA-256 (and SM3) against the entry: those in the
             zip's artefacts/ and each --artefact PATH (matched by name). The receipt's trust/ folder is never
             trusted. Also takes a bare PROOF.tlog-proof with --entry ENTRY.json [--tsr TSR --tsa-ca PEM]; without --tsr
             it has no trusted time (the timestamp step is SKIP). Prints PASS, FAIL or SKIP per step, then "verified: ..."
@@ -157,8 +157,9 @@ internal static partial class CommandTree
             console,
             VerifyCommand.RunAsync,
             Argument("FILE", "the receipt FILE.evidence.zip, or a bare PROOF.tlog-proof"),
-            Value("--log-key", "VKEY", "the log's key (required): " + VerifierKeyHelp),
+            Value("--log-key", "VKEY", "the log's key (required unless --policy names the log): " + VerifierKeyHelp),
             Repeated("--tsa-ca", "PEM", "the TSA's CA certificate(s) to trust (needed for the timestamp); repeatable"),
+            Value("--policy", "FILE", PolicyOption.Help),
             Value("--sm2-key", "VKEY", "also check the checkpoint's SM2 signature line under this key (the node's keys/log-sm2.vkey)"),
             Value("--entry", "ENTRY.json", "the entry's leaf bytes, for a bare .tlog-proof"),
             Value("--tsr", "TSR", "the checkpoint's RFC 3161 token, for a bare .tlog-proof"),
@@ -168,7 +169,7 @@ internal static partial class CommandTree
             "verify-case",
             """
             Verifies a case export offline, trusting only what you pin: every receipt in it (entry, inclusion proof,
-            checkpoint signature, RFC 3161 timestamp), the manifest's signature under --log-key, that every listed item
+            checkpoint signature, RFC 3161 timestamp, with --policy its witnesses' cosignatures), the manifest's signature under --log-key, that every listed item
             and event has a receipt whose leaf hash matches (an item's artefact digests too) and no receipt is unlisted,
             that the events are the case's unbroken history and give exactly the listed items and status, and that the
             export event carries the manifest's SHA-256. Prints one line per check and per item and event; exit 0 only
@@ -177,8 +178,9 @@ internal static partial class CommandTree
             console,
             VerifyCaseCommand.RunAsync,
             Argument("FILE", "the case export FILE.zip"),
-            Value("--log-key", "VKEY", "the log's key (required): " + VerifierKeyHelp),
+            Value("--log-key", "VKEY", "the log's key (required unless --policy names the log): " + VerifierKeyHelp),
             Repeated("--tsa-ca", "PEM", "the TSA's CA certificate(s) to trust (required); repeatable"),
+            Value("--policy", "FILE", PolicyOption.Help),
             Flag("--verbose", "also print every receipt's steps")));
 
         root.Add(Command(

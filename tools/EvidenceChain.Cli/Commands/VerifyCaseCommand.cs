@@ -7,7 +7,7 @@ using EvidenceChain.Verifier.Receipts;
 namespace EvidenceChain.Cli.Commands;
 
 /// <summary>
-/// <c>verify-case FILE.zip --log-key VKEY --tsa-ca PEM [--json]</c>: checks a case export offline with
+/// <c>verify-case FILE.zip --log-key VKEY --tsa-ca PEM [--policy FILE] [--json]</c>: checks a case export offline with
 /// <see cref="CaseExportVerifier"/>, one line per export-wide step and one per item and event.
 /// </summary>
 internal static class VerifyCaseCommand
@@ -16,7 +16,8 @@ internal static class VerifyCaseCommand
     {
         var json = args.Flag("json");
         var verbose = args.Flag("verbose");
-        var trust = new ReceiptTrust { LogKey = VerifyCommand.ReadLogKey(args.Required("log-key")), TsaCas = VerifyCommand.ReadCas(args.All("tsa-ca")) };
+        var policy = PolicyOption.Read(args);
+        var trust = new ReceiptTrust { LogKey = PolicyOption.LogKey(args, policy), TsaCas = VerifyCommand.ReadCas(args.All("tsa-ca")), Witnesses = policy };
         if (trust.TsaCas.Count == 0)
         {
             throw new UsageException("--tsa-ca PEM is required: pin the TSA's CA certificate");
@@ -91,7 +92,7 @@ internal static class VerifyCaseCommand
         var items = report.Entries.Count(e => !e.IsEvent);
         var events = report.Entries.Count(e => e.IsEvent);
         await console.Out.WriteLineAsync(report.IsValid
-            ? string.Create(CultureInfo.InvariantCulture, $"verified: case {report.Manifest!.CaseId}, {items} item(s) and {events} event(s), every receipt timestamped and matching the signed manifest")
+            ? string.Create(CultureInfo.InvariantCulture, $"verified: case {report.Manifest!.CaseId}, {items} item(s) and {events} event(s), every receipt timestamped and matching the signed manifest{(policy is null ? string.Empty : $", every checkpoint cosigned as the witness policy requires ({policy.DescribeQuorum()})")}")
             : string.Create(CultureInfo.InvariantCulture, $"FAILED: {report.Export.Steps.Count(s => s.Failed) + report.Entries.Count(e => !e.IsValid)} check(s) failed"));
         return report.IsValid ? ExitCode.Verified : ExitCode.Failed;
     }

@@ -9,7 +9,7 @@ using EvidenceChain.Verifier.Timestamps;
 namespace EvidenceChain.Cli.Commands;
 
 /// <summary>
-/// <c>verify FILE.evidence.zip --log-key VKEY --tsa-ca PEM [--artefact PATH]...</c>, or a bare
+/// <c>verify FILE.evidence.zip --log-key VKEY --tsa-ca PEM [--policy FILE] [--artefact PATH]...</c>, or a bare
 /// <c>verify proof.tlog-proof --entry entry.json --log-key VKEY [--tsr TSR --tsa-ca PEM]</c>: checks a receipt offline
 /// with <see cref="ReceiptVerifier"/>, one line per step.
 /// </summary>
@@ -20,7 +20,8 @@ internal static class VerifyCommand
     public static async Task<int> RunAsync(Arguments args, CliConsole console)
     {
         var json = args.Flag("json");
-        var logKey = ReadLogKey(args.Required("log-key"));
+        var policy = PolicyOption.Read(args);
+        var logKey = PolicyOption.LogKey(args, policy);
         var sm2Key = args.Optional("sm2-key") is { } sm2Text ? ReadLogKey(sm2Text, "--sm2-key") : null;
         if (sm2Key is { Type: not NoteKeyType.Sm2 })
         {
@@ -53,6 +54,7 @@ internal static class VerifyCommand
             LogKey = logKey,
             TsaCas = ReadCas(caFiles),
             CheckpointChecks = sm2Key is null ? [] : [CheckpointChecks.Sm2Signature(sm2Key)],
+            Witnesses = policy,
         };
         var artefacts = artefactPaths.Select(p =>
         {
@@ -99,7 +101,18 @@ internal static class VerifyCommand
         var success = timestamp is { Passed: true }
             ? "every step passed; trusted time: " + timestamp.Detail
             : "every step passed, but the trusted time was NOT checked (no timestamp given)";
-        return await steps.WriteAsync(console, json, success, new JsonObject { ["file"] = file, ["trustedTimeChecked"] = timestamp is { Passed: true } });
+        var witnesses = report.Steps.FirstOrDefault(s => s.Name == "witnesses");
+        if (witnesses is { Passed: true })
+        {
+            success += $"; witnessed: {string.Join(", ", report.Cosignatures.Select(c => c.Witness))} (policy {policy!.DescribeQuorum()})";
+        }
+
+        return await steps.WriteAsync(console, json, success, new JsonObject
+        {
+            ["file"] = file,
+            ["trustedTimeChecked"] = timestamp is { Passed: true },
+            ["witnessPolicyChecked"] = witnesses is { Passed: true },
+        });
     }
 
     /// <summary>A verifier key given as the key itself or as a file holding it (the node's keys/log.vkey).</summary>

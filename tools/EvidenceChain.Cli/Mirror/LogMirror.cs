@@ -20,6 +20,7 @@ namespace EvidenceChain.Cli.Mirror;
 /// entry bundle's leaf hashes its level-0 tile.</item>
 /// </list>
 /// Nothing is written before step 2 passes; tiles and bundles go in place as each verifies, the checkpoint last.
+/// The partial tiles of size M are deleted once the new checkpoint is in place.
 /// Full tiles the folder had at M are not fetched again: step 2 binds every parent entry over them. Files beyond M
 /// already in the folder (an interrupted run) are checked and kept, or fetched again when they do not verify.
 /// </summary>
@@ -162,12 +163,33 @@ internal sealed class LogMirror(TileSource upstream, MirrorFolder folder, NoteVe
         await Parallel.ForEachAsync(Range(TileMath.FullTiles(0, m), bundles), options, async (index, ct) =>
         {
             var tile = TileMath.TileAt(0, index, n, entries: false)!.Value;
-            var hashes = tile.IsFull ? await FullTileAsync(tile, ct) : await VerifiedTileAsync(tile, ct);
+            var hashes = await LevelZeroTileAsync(tile, ct);
             await BundleAsync(TileId.Entries(index, tile.Width), hashes, ct);
             Interlocked.Add(ref _entriesDone, tile.Width);
         });
 
         await folder.CommitCheckpointAsync(servedNote, cancellationToken);
+        DeleteSupersededPartials(m, n);
+    }
+
+    /// <summary>
+    /// Deletes the partial tiles and bundle of the old size, which the new checkpoint supersedes (as the node does), so
+    /// that a mirror run every minute does not leave a file per level per run. A client still holding the old
+    /// checkpoint reads the full or wider tile's prefix instead, as tlog-tiles allows.
+    /// </summary>
+    private void DeleteSupersededPartials(ulong m, ulong n)
+    {
+        for (var level = 0; level < TileMath.TileLevels(m); level++)
+        {
+            foreach (var entries in level == 0 ? new[] { false, true } : [false])
+            {
+                var index = TileMath.FullTiles(level, m);
+                if (TileMath.TileAt(level, index, m, entries) is { IsFull: false } old && TileMath.TileAt(level, index, n, entries) != old)
+                {
+                    folder.Delete(old);
+                }
+            }
+        }
     }
 
     /// <summary>Fetches (or reads back) the partial tile of every level and checks that they give the checkpoint's root.</summary>
@@ -223,17 +245,16 @@ internal sealed class LogMirror(TileSource upstream, MirrorFolder folder, NoteVe
         }
     }
 
-    /// <summary>A hash tile of the tree at N, verified against its parent (memoised above level 0, where there are few).</summary>
+    /// <summary>A hash tile of the tree at N, verified against its parent; memoised (the bulk of level 0 is read through <see cref="LevelZeroTileAsync"/> instead).</summary>
     private Task<Hash[]> VerifiedTileAsync(TileId tile, CancellationToken cancellationToken)
     {
-        if (tile.Level == 0 && tile.IsFull)
-        {
-            return FullTileAsync(tile, cancellationToken);
-        }
-
         var lazy = _verified.GetOrAdd(tile, t => new Lazy<Task<Hash[]>>(() => FullTileAsync(t, cancellationToken)));
         return lazy.Value;
     }
+
+    /// <summary>A level-0 tile, from the memo when an earlier step verified it, else verified without keeping it: there is one per 256 entries.</summary>
+    private Task<Hash[]> LevelZeroTileAsync(TileId tile, CancellationToken cancellationToken) =>
+        _verified.ContainsKey(tile) || !tile.IsFull ? VerifiedTileAsync(tile, cancellationToken) : FullTileAsync(tile, cancellationToken);
 
     private async Task<Hash[]> FullTileAsync(TileId tile, CancellationToken cancellationToken)
     {

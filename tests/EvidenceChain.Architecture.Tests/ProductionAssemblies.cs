@@ -139,10 +139,12 @@ internal static class ProductionAssemblies
             // Ledger and Storage: outside DESIGN.md §1; reindex and audit work on a data folder (see the project file).
             "EvidenceChain.Core", "EvidenceChain.Ledger", "EvidenceChain.Storage", "EvidenceChain.Verifier",
             "Google.Api.CommonProtos", "Google.Protobuf", "Grpc.Core.Api", "Grpc.Net.Client", "Grpc.Net.Common",
-            "Microsoft.Extensions.Logging.Abstractions", "System.Collections", "System.CommandLine", "System.Console", "System.Linq", "System.Memory", "System.Net.Http",
+            "Microsoft.Extensions.Logging.Abstractions", "System.Collections", "System.Collections.Concurrent", "System.CommandLine", "System.Console", "System.Linq", "System.Memory", "System.Net.Http",
             "System.Net.Primitives", "System.Net.Security", "System.Runtime", "System.Runtime.InteropServices",
             "System.Security.Cryptography", "System.Text.Encoding.Extensions", "System.Text.Encodings.Web",
             "System.Text.Json",
+            // mirror: bounded concurrent fetches and verification.
+            "System.Threading", "System.Threading.Tasks.Parallel",
         ],
         [],
         []);

@@ -158,10 +158,12 @@ internal static class ProductionAssemblies
             "EvidenceChain.Core", "EvidenceChain.Ledger", "EvidenceChain.Storage", "EvidenceChain.Verifier", "EvidenceChain.Witness",
             "Google.Api.CommonProtos", "Google.Protobuf", "Grpc.Core.Api", "Grpc.Net.Client", "Grpc.Net.Common",
             "Microsoft.Extensions.DependencyInjection.Abstractions", "Microsoft.Extensions.Logging", "Microsoft.Extensions.Logging.Console",
-            "Microsoft.Extensions.Logging.Abstractions", "Microsoft.Extensions.Options", "System.Collections", "System.CommandLine", "System.Console", "System.Linq", "System.Memory", "System.Net.Http",
+            "Microsoft.Extensions.Logging.Abstractions", "Microsoft.Extensions.Options", "System.Collections", "System.Collections.Concurrent", "System.CommandLine", "System.Console", "System.Linq", "System.Memory", "System.Net.Http",
             "System.Net.Primitives", "System.Net.Security", "System.Runtime", "System.Runtime.InteropServices",
             "System.Security.Cryptography", "System.Text.Encoding.Extensions", "System.Text.Encodings.Web",
             "System.Text.Json",
+            // mirror: bounded concurrent fetches and verification.
+            "System.Threading", "System.Threading.Tasks.Parallel",
         ],
         [],
         []);

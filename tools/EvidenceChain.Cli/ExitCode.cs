@@ -11,4 +11,10 @@ internal static class ExitCode
 
     /// <summary>Bad usage or malformed input.</summary>
     public const int Usage = 2;
+
+    /// <summary>
+    /// <c>mirror</c> refused the log: it contradicts its own signed checkpoint or the history the mirror holds (a
+    /// split view); the mirror kept its state and saved the evidence.
+    /// </summary>
+    public const int Refused = 3;
 }

@@ -1,4 +1,6 @@
+using System.Buffers;
 using System.Buffers.Binary;
+using EvidenceChain.Core.Merkle;
 
 namespace EvidenceChain.Core.Tiles;
 
@@ -54,6 +56,72 @@ public static class EntryBundle
         }
 
         error = string.Empty;
+        return true;
+    }
+
+    /// <summary>
+    /// Hashes every leaf of a bundle (<see cref="Rfc6962.HashLeaf"/>) into <paramref name="leafHashes"/>, which must
+    /// have room for <paramref name="expectedCount"/> hashes: the level-0 tile the bundle must match. Leaves of equal
+    /// length are hashed together (<see cref="Rfc6962.HashLeaves"/>, several messages at once where the CPU can).
+    /// Returns false with a reason when the bundle does not hold exactly <paramref name="expectedCount"/> well-framed
+    /// leaves.
+    /// </summary>
+    public static bool TryHashLeaves(ReadOnlySpan<byte> bundle, int expectedCount, Span<Hash> leafHashes, out string error)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(leafHashes.Length, expectedCount, nameof(leafHashes));
+        var leaves = new List<(int Offset, int Length)>(expectedCount);
+        if (!TrySplit(bundle, expectedCount, leaves, out error))
+        {
+            return false;
+        }
+
+        // Group the leaves by length; each group is laid end to end and hashed in one batch.
+        var byLength = new Dictionary<int, List<int>>();
+        for (var i = 0; i < leaves.Count; i++)
+        {
+            if (!byLength.TryGetValue(leaves[i].Length, out var group))
+            {
+                byLength[leaves[i].Length] = group = [];
+            }
+
+            group.Add(i);
+        }
+
+        foreach (var (length, group) in byLength)
+        {
+            if (group.Count == 1 || length == 0)
+            {
+                foreach (var i in group)
+                {
+                    leafHashes[i] = Rfc6962.HashLeaf(bundle.Slice(leaves[i].Offset, leaves[i].Length));
+                }
+
+                continue;
+            }
+
+            var packed = ArrayPool<byte>.Shared.Rent(length * group.Count);
+            var hashes = ArrayPool<Hash>.Shared.Rent(group.Count);
+            try
+            {
+                for (var g = 0; g < group.Count; g++)
+                {
+                    var (offset, _) = leaves[group[g]];
+                    bundle.Slice(offset, length).CopyTo(packed.AsSpan(g * length, length));
+                }
+
+                Rfc6962.HashLeaves(packed.AsSpan(0, length * group.Count), length, hashes.AsSpan(0, group.Count));
+                for (var g = 0; g < group.Count; g++)
+                {
+                    leafHashes[group[g]] = hashes[g];
+                }
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(packed);
+                ArrayPool<Hash>.Shared.Return(hashes);
+            }
+        }
+
         return true;
     }
 }

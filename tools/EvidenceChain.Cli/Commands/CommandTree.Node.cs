@@ -116,7 +116,8 @@ internal static partial class CommandTree
             """,
             console,
             CheckpointCommand.RunAsync,
-            Value("--key", "VKEY", "pin the log's key: " + VerifierKeyHelp)));
+            Value("--key", "VKEY", "pin the log's key: " + VerifierKeyHelp),
+            Value("--log", "URL|DIR", LogOption.Help)));
 
         root.Add(Command(
             "consistency",
@@ -130,7 +131,8 @@ internal static partial class CommandTree
             LogConsistencyCommand.RunAsync,
             Argument("OLD", "the older tree size"),
             Argument("NEW", "the newer tree size, or \"latest\""),
-            Value("--key", "VKEY", "pin the log's key: " + VerifierKeyHelp)));
+            Value("--key", "VKEY", "pin the log's key: " + VerifierKeyHelp),
+            Value("--log", "URL|DIR", LogOption.Help)));
 
         root.Add(CaseCommand(console));
         root.Add(KeysCommand(console));

@@ -58,7 +58,7 @@ internal static partial class CommandTree
         return root;
     }
 
-    private static readonly string[] OfflineWithJson = ["verify", "verify-case"];
+    private static readonly string[] OfflineWithJson = ["verify", "verify-case", "mirror"];
 
     /// <summary>The commands that never talk to a node.</summary>
     private static IEnumerable<Command> Offline(RootCommand root)
@@ -67,7 +67,7 @@ internal static partial class CommandTree
         {
             switch (command.Name)
             {
-                case "verify" or "verify-case" or "keygen" or "audit" or "reindex":
+                case "verify" or "verify-case" or "keygen" or "audit" or "reindex" or "mirror":
                     yield return command;
                     break;
                 case "proof" or "note" or "witness":
@@ -92,14 +92,17 @@ internal static partial class CommandTree
             the inclusion of the leaf's hash under the checkpoint's root. With --size N below the latest size, also the
             inclusion in the tree of size N and the consistency proof from N to the signed checkpoint. Prints each step
             as PASS, FAIL or SKIP, then "verified: ..." (exit 0) or "FAILED: ..." (exit 1). Without --key the signature
-            is not checked (SKIP). The subcommands inclusion and consistency check proofs given on the command line,
-            without a node.
+            is not checked (SKIP). With --log URL|DIR the same is read from the log's tiles instead (a mirror folder, a
+            static server of one, a node's HTTP port): the leaf from its entry bundle, the proofs folded from the hash
+            tiles, all checked against the signed checkpoint. The subcommands inclusion and consistency check proofs
+            given on the command line, without a node.
             """,
             console,
             LogProofCommand.RunAsync,
             Argument("INDEX", "the entry's index", optional: true),
             Value("--size", "N", "also prove the entry in the tree of size N and that tree's consistency with the latest"),
-            Value("--key", "VKEY", "pin the log's key: " + VerifierKeyHelp));
+            Value("--key", "VKEY", "pin the log's key: " + VerifierKeyHelp),
+            Value("--log", "URL|DIR", LogOption.Help));
         proof.Add(Command(
             "inclusion",
             """
@@ -235,6 +238,28 @@ internal static partial class CommandTree
         root.Add(witness);
 
         root.Add(Command(
+            "mirror",
+            """
+            Copies the tlog-tiles log at URL (a node's HTTP port such as http://127.0.0.1:5081, any static server of a
+            mirror, or a local folder) into DIR in the same layout: the checkpoint, every hash tile and every entry
+            bundle, so that any static file server can serve DIR and evidencectl proof, consistency and checkpoint
+            --log read it. Everything is verified first: the checkpoint's signature under --key, every tile against the
+            checkpoint's root, every bundle against its tile, and that the log's new tree extends the one DIR holds
+            (tiles only, no proof needed). Files go in place only once verified and the checkpoint last, so an
+            interrupted run leaves DIR at its old checkpoint and the next run resumes. A log that rewrote history (a
+            checkpoint that does not extend DIR's, the same size with another root, a tile that does not match) is
+            refused: one REFUSED line naming the sizes and roots, exit 3, DIR unchanged, and the conflicting checkpoint
+            (and tile) saved in DIR/conflicts/SIZE-ROOT/. Prints "mirrored: ..." or "up to date: ..." (exit 0); progress
+            on stderr; exit 1 when the log cannot be read (after retries) or its checkpoint is not signed by --key.
+            """,
+            console,
+            MirrorCommand.RunAsync,
+            Argument("URL", "the log: an http(s) URL under which checkpoint and tile/ are, or a folder"),
+            Argument("DIR", "the mirror's folder (created if missing)"),
+            Value("--key", "VKEY", "the log's key (required): " + VerifierKeyHelp),
+            Value("--concurrency", "N", "fetch at most N files at once (default 8)")));
+
+        root.Add(Command(
             "reindex",
             "Deletes DIR/index.db and rebuilds it from the ledger files (leaf hashes and artefact digests).",
             console,
@@ -259,6 +284,7 @@ internal static partial class CommandTree
         ["reindex"] = "Rebuilds a stopped node's index.db from the ledger files.",
         ["witness serve"] = "Runs a stand-alone C2SP witness (POST /add-checkpoint) for the logs given.",
         ["witness key"] = "Prints (and first creates) a stand-alone witness's vkey.",
+        ["mirror"] = "Copies and verifies a log's checkpoint, tiles and bundles into a folder; refuses a rewritten history.",
         ["preserve"] = "Preserves files as ledger entries. [submitter]",
         ["capture"] = "Captures a web page (WARC, screenshot) as a ledger entry. [submitter]",
         ["entry"] = "Prints entry INDEX as the node serves it.",

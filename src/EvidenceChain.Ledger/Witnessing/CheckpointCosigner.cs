@@ -28,6 +28,7 @@ namespace EvidenceChain.Ledger.Witnessing;
 /// </remarks>
 public sealed class CheckpointCosigner : IAsyncDisposable
 {
+    private static readonly TimeSpan MaxRoundWait = TimeSpan.FromSeconds(2);
     private readonly EvidenceLedger _ledger;
     private readonly Slot[] _slots;
     private readonly ICosignatureStore _store;
@@ -236,7 +237,7 @@ public sealed class CheckpointCosigner : IAsyncDisposable
     private async Task<bool> WaitForWorkAsync(CancellationToken stop)
     {
         var latest = _ledger.Size;
-        var retries = _slots.Where(s => s.NeedsRetry(latest)).Select(s => s.NextAttempt).ToList();
+        var retries = _slots.Where(s => s.IsIdle && s.NeedsRetry(latest)).Select(s => s.NextAttempt).ToList();
         if (retries.Count == 0)
         {
             return await _wake.Reader.WaitToReadAsync(stop) && _wake.Reader.TryRead(out _);
@@ -261,34 +262,51 @@ public sealed class CheckpointCosigner : IAsyncDisposable
         }
 
         var now = _time.GetUtcNow();
-        var due = _slots.Where(s => !s.HasCosigned(checkpoint) && s.NextAttempt <= now).ToList();
-        if (due.Count == 0)
+        var started = new List<Task>();
+        foreach (var slot in _slots.Where(s => s.IsIdle && !s.HasCosigned(checkpoint) && s.NextAttempt <= now))
         {
-            return;
+            var submit = SubmitAsync(slot, checkpoint, stop);
+            slot.InFlight = submit;
+            started.Add(submit);
         }
 
-        await Task.WhenAll(due.Select(s => SubmitAsync(s, checkpoint, stop)));
+        if (started.Count > 0)
+        {
+            // A slow or hanging witness must not hold back the others' cosignatures: its request goes on, and when it
+            // ends (cosigned or failed) it wakes the loop, whose next round collects it.
+            var all = Task.WhenAll(started);
+            using var giveUp = CancellationTokenSource.CreateLinkedTokenSource(stop);
+            await Task.WhenAny(all, Task.Delay(RoundWait, _time, giveUp.Token));
+            await giveUp.CancelAsync();
+            stop.ThrowIfCancellationRequested();
+        }
 
-        var cosigned = _slots.Where(s => s.HasCosigned(checkpoint)).ToList();
+        var cosigned = _slots.Select(s => (s.Client.Name, Line: s.LineFor(checkpoint))).Where(c => c.Line is not null).ToList();
         var state = _state;
         var latest = state.Latest;
         var quorum = state.Quorum;
-        if (cosigned.Count > 0)
+        var records = _slots.Select(s => new WitnessRecord(s.Client.Name, s.CosignedSize)).ToList();
+        var grew = cosigned.Count > 0 && (latest is null || latest.Size != checkpoint.Size || latest.Witnesses.Count < cosigned.Count);
+        if (!grew && records.SequenceEqual(state.Witnesses))
+        {
+            return; // nothing new to store
+        }
+
+        if (grew)
         {
             var note = new StringBuilder(checkpoint.SignedNote);
-            foreach (var slot in cosigned)
+            foreach (var (_, line) in cosigned)
             {
-                note.Append(slot.Line);
+                note.Append(line);
             }
 
-            latest = new CosignedCheckpoint(checkpoint.Size, note.ToString(), [.. cosigned.Select(s => s.Client.Name)]);
+            latest = new CosignedCheckpoint(checkpoint.Size, note.ToString(), [.. cosigned.Select(c => c.Name)]);
             if (cosigned.Count >= _options.Quorum)
             {
                 quorum = latest;
             }
         }
 
-        var records = _slots.Select(s => new WitnessRecord(s.Client.Name, s.CosignedSize)).ToList();
         var next = new CosignatureState(latest, quorum, records);
         try
         {
@@ -329,7 +347,23 @@ public sealed class CheckpointCosigner : IAsyncDisposable
         }
     }
 
+    /// <summary>How long a round waits for its requests before it stores what it has (at most the request time-out).</summary>
+    private TimeSpan RoundWait => _options.RequestTimeout < MaxRoundWait ? _options.RequestTimeout : MaxRoundWait;
+
     private async Task SubmitAsync(Slot slot, PublishedCheckpoint checkpoint, CancellationToken stop)
+    {
+        await Task.Yield(); // the round records the task before it runs
+        try
+        {
+            await SubmitOnceAsync(slot, checkpoint, stop);
+        }
+        finally
+        {
+            _wake.Writer.TryWrite(true);
+        }
+    }
+
+    private async Task SubmitOnceAsync(Slot slot, PublishedCheckpoint checkpoint, CancellationToken stop)
     {
         var name = slot.Client.Name;
         try
@@ -451,8 +485,21 @@ public sealed class CheckpointCosigner : IAsyncDisposable
 
         public DateTimeOffset NextAttempt { get; private set; } = DateTimeOffset.MinValue;
 
-        public bool HasCosigned(PublishedCheckpoint checkpoint) =>
-            Line is not null && CosignedSize == checkpoint.Size && _cosignedRoot == checkpoint.Root;
+        /// <summary>The request in progress, if any: at most one per witness.</summary>
+        public Task? InFlight { get; set; }
+
+        public bool IsIdle => InFlight is null || InFlight.IsCompleted;
+
+        public bool HasCosigned(PublishedCheckpoint checkpoint) => LineFor(checkpoint) is not null;
+
+        /// <summary>The cosignature line over <paramref name="checkpoint"/>, if the witness cosigned it last.</summary>
+        public string? LineFor(PublishedCheckpoint checkpoint)
+        {
+            lock (Gate)
+            {
+                return CosignedSize == checkpoint.Size && _cosignedRoot == checkpoint.Root ? Line : null;
+            }
+        }
 
         public bool NeedsRetry(ulong latestSize) => LastError is not null && !(Line is not null && CosignedSize == latestSize);
 

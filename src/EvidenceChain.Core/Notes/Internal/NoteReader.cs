@@ -135,7 +135,8 @@ internal static class NoteReader
         return NoteOpenResult.Verified(Encoding.UTF8.GetString(text), verified, unknown);
     }
 
-    private static bool TryParseLine(ReadOnlySpan<byte> line, out NoteSignature signature, out byte[] raw, out string error)
+    /// <summary>Parses one signature line without its newline: <c>— name base64(key ID || signature)</c>.</summary>
+    internal static bool TryParseLine(ReadOnlySpan<byte> line, out NoteSignature signature, out byte[] raw, out string error)
     {
         signature = null!;
         raw = [];

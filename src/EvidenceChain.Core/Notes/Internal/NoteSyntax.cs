@@ -20,6 +20,12 @@ internal static class NoteSyntax
     /// </summary>
     public const byte OtherType = 0xff;
 
+    /// <summary>
+    /// The signature type byte of an Ed25519 cosigner key (c2sp.org/tlog-cosignature): its vkey data and key ID input
+    /// start with it instead of <see cref="Ed25519Type"/>.
+    /// </summary>
+    public const byte CosignatureV1Type = 0x04;
+
     public const int KeyIdSize = 4;
 
     private static readonly byte[] Ed25519TypeBytes = [Ed25519Type];
@@ -150,9 +156,12 @@ internal static class NoteSyntax
         type == NoteKeyType.Sm2 ? Sm2TypeBytes : Ed25519TypeBytes;
 
     /// <summary>SHA-256(name || 0x0A || signature type bytes || public key)[:4], read big-endian.</summary>
-    public static uint ComputeKeyId(string name, NoteKeyType type, ReadOnlySpan<byte> publicKey)
+    public static uint ComputeKeyId(string name, NoteKeyType type, ReadOnlySpan<byte> publicKey) =>
+        ComputeKeyId(name, TypeBytes(type), publicKey);
+
+    /// <summary>SHA-256(name || 0x0A || <paramref name="typeBytes"/> || public key)[:4], read big-endian.</summary>
+    public static uint ComputeKeyId(string name, ReadOnlySpan<byte> typeBytes, ReadOnlySpan<byte> publicKey)
     {
-        var typeBytes = TypeBytes(type);
         var nameLength = Encoding.UTF8.GetByteCount(name);
         var input = new byte[nameLength + 1 + typeBytes.Length + publicKey.Length];
         Encoding.UTF8.GetBytes(name, input);

@@ -112,6 +112,23 @@ internal static class ProductionAssemblies
         [],
         []);
 
+    public static readonly ProductionAssembly Witness = new(
+        "EvidenceChain.Witness",
+        "EvidenceChain.Witness",
+        "EvidenceChain.Witness",
+        [
+            // The C2SP witness on HTTP, shared by the node and `evidencectl witness serve` (its own small Kestrel host).
+            "EvidenceChain.Core", "Microsoft.AspNetCore", "Microsoft.AspNetCore.Hosting.Abstractions",
+            "Microsoft.AspNetCore.Hosting.Server.Abstractions", "Microsoft.AspNetCore.Http.Abstractions", "Microsoft.AspNetCore.Http.Features",
+            "Microsoft.AspNetCore.Http.Results", "Microsoft.AspNetCore.Routing", "Microsoft.AspNetCore.Server.Kestrel",
+            "Microsoft.AspNetCore.Server.Kestrel.Core", "Microsoft.Extensions.DependencyInjection.Abstractions", "Microsoft.Extensions.Features",
+            "Microsoft.Extensions.Hosting.Abstractions", "Microsoft.Extensions.Logging", "Microsoft.Extensions.Logging.Abstractions",
+            "Microsoft.Extensions.Primitives", "System.Collections", "System.ComponentModel", "System.Linq", "System.Memory",
+            "System.Net.Primitives", "System.Runtime", "System.Runtime.InteropServices", "System.Security.Cryptography", "System.Threading",
+        ],
+        [],
+        []);
+
     public static readonly ProductionAssembly Web = new(
         "EvidenceChain.Web",
         "EvidenceChain.Web",
@@ -147,5 +164,5 @@ internal static class ProductionAssemblies
         [],
         []);
 
-    public static readonly ProductionAssembly[] All = [Core, Verifier, Ledger, Storage, Capture, Node, Web, Cli];
+    public static readonly ProductionAssembly[] All = [Core, Verifier, Ledger, Storage, Capture, Node, Witness, Web, Cli];
 }

@@ -6,6 +6,7 @@ using EvidenceChain.Node.Certificates;
 using EvidenceChain.Node.Http;
 using EvidenceChain.Node.Internal;
 using EvidenceChain.Node.Services;
+using EvidenceChain.Node.Witnessing;
 using EvidenceChain.Storage;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
@@ -25,11 +26,13 @@ public sealed class EvidenceNode : IAsyncDisposable
     private readonly ListenOptions _grpc;
     private readonly ListenOptions _http;
     private readonly NodeSearch _search;
+    private readonly NodeWitnessing _witnessing;
     private int _disposed;
 
     private EvidenceNode(
-        WebApplication app, FileLedger ledger, ApiKeyStore keys, NodeTimestamping timestamping, ListenOptions grpc, ListenOptions http, string? adminKeyPath, NodeSearch search)
+        WebApplication app, FileLedger ledger, ApiKeyStore keys, NodeTimestamping timestamping, ListenOptions grpc, ListenOptions http, string? adminKeyPath, NodeSearch search, NodeWitnessing witnessing)
     {
+        _witnessing = witnessing;
         _search = search;
         _app = app;
         _ledger = ledger;
@@ -80,6 +83,8 @@ public sealed class EvidenceNode : IAsyncDisposable
         intakeOptions.Sm3 = builder.Configuration.GetValue<bool>("NationalCrypto");
         var ledgerOptions = builder.Configuration.GetSection("Ledger").Get<LedgerOptions>() ?? new LedgerOptions();
         var timestampingOptions = builder.Configuration.GetSection("Timestamping").Get<TimestampingOptions>() ?? new TimestampingOptions();
+        var witnessOptions = builder.Configuration.GetSection("Witnesses").Get<WitnessOptions>() ?? new WitnessOptions();
+        NodeWitnessing.Validate(witnessOptions); // bad witness settings stop the start here, with one line
         var grpcEndPoint = ListenAddress.Parse(options.Grpc, "Grpc");
         var httpEndPoint = ListenAddress.Parse(options.Http, "Http");
         if (grpcEndPoint.Equals(httpEndPoint) && grpcEndPoint.Port != 0)
@@ -109,6 +114,7 @@ public sealed class EvidenceNode : IAsyncDisposable
         services.AddSingleton(_ => parts.Time.Authority);
         services.AddSingleton(_ => parts.Time.Timestamper);
         services.AddSingleton(_ => parts.Time);
+        services.AddSingleton(_ => parts.Witnessing);
         services.AddSingleton(_ => LogKeys.Read(parts.Ledger));
         services.AddSingleton<ReceiptBuilder>();
         services.Configure<CertificateOptions>(builder.Configuration.GetSection("Certificate"));
@@ -146,9 +152,11 @@ public sealed class EvidenceNode : IAsyncDisposable
             // The node serves ("") while its ledger works; an unreachable external TSA shows as the "timestamping" service.
             o.Services.Map(string.Empty, r => r.Name == "ledger");
             o.Services.Map("timestamping", r => r.Name == "timestamping");
+            o.Services.Map("witnesses", r => r.Name == "witnesses");
         })
             .AddCheck<LedgerHealthCheck>("ledger")
-            .AddCheck<TimestampingHealthCheck>("timestamping");
+            .AddCheck<TimestampingHealthCheck>("timestamping")
+            .AddCheck<WitnessingHealthCheck>("witnesses");
 
         var app = builder.Build();
         var loggers = app.Services.GetRequiredService<ILoggerFactory>();
@@ -174,6 +182,7 @@ public sealed class EvidenceNode : IAsyncDisposable
         NodeTimestamping? timestamping = null;
         NodeCases? cases = null;
         NodeSearch? search = null;
+        NodeWitnessing? witnessing = null;
         try
         {
             NodeLog.DataFolder(log, ledger.Folder.Path);
@@ -184,6 +193,8 @@ public sealed class EvidenceNode : IAsyncDisposable
 
             timestamping = NodeTimestamping.Start(ledger, timestampingOptions, time, loggers);
             parts.Time = timestamping;
+            witnessing = NodeWitnessing.Start(ledger, witnessOptions, LogKeys.Read(ledger), time, loggers);
+            parts.Witnessing = witnessing;
             parts.Signing = LoadDocumentSigning(ledger, time);
             app.Lifetime.ApplicationStopped.Register(parts.Signing.Dispose);
             keyStore = DataFolderDamage.Open(ledger.Folder.Path, "node.db", [], () => new ApiKeyStore(ledger.Folder.StatePath));
@@ -220,7 +231,7 @@ public sealed class EvidenceNode : IAsyncDisposable
             app.MapWebPage(ledger, timestamping, log);
 
             await app.StartAsync(cancellationToken);
-            var node = new EvidenceNode(app, ledger, keyStore, timestamping, grpc!, http!, adminKeyPath, search);
+            var node = new EvidenceNode(app, ledger, keyStore, timestamping, grpc!, http!, adminKeyPath, search, witnessing);
             string grpcAddress = node.GrpcAddress.ToString(), httpAddress = node.HttpAddress.ToString();
             NodeLog.Listening(log, grpcAddress, httpAddress);
             return node;
@@ -235,6 +246,11 @@ public sealed class EvidenceNode : IAsyncDisposable
             }
 
             keyStore?.Dispose();
+            if (witnessing is not null)
+            {
+                await witnessing.DisposeAsync();
+            }
+
             if (timestamping is not null)
             {
                 await timestamping.DisposeAsync();
@@ -260,6 +276,7 @@ public sealed class EvidenceNode : IAsyncDisposable
         NodeLog.Stopping(logger);
         await _app.StopAsync();
         await _app.DisposeAsync();
+        await _witnessing.DisposeAsync();
         await _timestamping.DisposeAsync();
         await _search.DisposeAsync();
         await _ledger.DisposeAsync();
@@ -306,6 +323,8 @@ public sealed class EvidenceNode : IAsyncDisposable
         public EntryOpenings Openings { get; set; } = null!;
 
         public NodeSearch Search { get; set; } = null!;
+
+        public NodeWitnessing Witnessing { get; set; } = null!;
     }
 
     private static Uri ToUri(ListenOptions listen)

@@ -1,5 +1,6 @@
 using EvidenceChain.Api.V1;
 using EvidenceChain.Ledger;
+using EvidenceChain.Node.Witnessing;
 using Grpc.Core;
 
 namespace EvidenceChain.Node.Services;
@@ -9,19 +10,28 @@ internal sealed class LogApi : LogService.LogServiceBase
 {
     private const int MaxListLimit = 1000;
     private readonly EvidenceLedger _ledger;
+    private readonly NodeWitnessing _witnessing;
 
-    public LogApi(EvidenceLedger ledger) => _ledger = ledger;
+    public LogApi(EvidenceLedger ledger, NodeWitnessing witnessing)
+    {
+        _ledger = ledger;
+        _witnessing = witnessing;
+    }
 
+    /// <summary>The newest checkpoint, with the cosignatures collected for it so far (as <c>GET /checkpoint</c> serves it).</summary>
     public override Task<Checkpoint> GetCheckpoint(GetCheckpointRequest request, ServerCallContext context)
     {
         var latest = _ledger.Latest;
-        return Task.FromResult(new Checkpoint
+        var cosigned = _witnessing.LatestCosigned(latest);
+        var reply = new Checkpoint
         {
-            SignedNote = latest.SignedNote,
+            SignedNote = cosigned.SignedNote,
             Origin = _ledger.Origin,
             TreeSize = latest.Size,
             RootHash = latest.Root.ToString(),
-        });
+        };
+        reply.CosignedBy.AddRange(cosigned.Witnesses);
+        return Task.FromResult(reply);
     }
 
     public override async Task<InclusionProof> GetInclusionProof(GetInclusionProofRequest request, ServerCallContext context)

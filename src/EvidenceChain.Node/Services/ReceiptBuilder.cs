@@ -3,6 +3,7 @@ using EvidenceChain.Api.V1;
 using EvidenceChain.Ledger;
 using EvidenceChain.Ledger.Timestamping;
 using EvidenceChain.Node.Internal;
+using EvidenceChain.Node.Witnessing;
 using EvidenceChain.Core.Proofs;
 using EvidenceChain.Verifier.Receipts;
 using EvidenceChain.Verifier.Timestamps;
@@ -13,11 +14,16 @@ using Microsoft.Extensions.Options;
 namespace EvidenceChain.Node.Services;
 
 /// <summary>
-/// Assembles an entry's receipt: the leaf, its inclusion proof at the earliest timestamped checkpoint that covers it
-/// (the earliest trusted time the entry existed by), that checkpoint's token, and copies of the trust anchors.
+/// Assembles an entry's receipt: the leaf, its inclusion proof at a timestamped checkpoint that covers it, that
+/// checkpoint's token, and copies of the trust anchors. With witnesses configured the checkpoint is the newest one
+/// that meets the quorum and covers the entry, with its cosignatures (a request that may wait waits up to
+/// <c>Witnesses:ReceiptWait</c> for one while the policy is met); otherwise, and when none does (yet), the earliest
+/// timestamped checkpoint that covers it (the earliest trusted time the entry existed by), with whatever
+/// cosignatures it has. Asking again later gets the cosigned checkpoint once there is one.
 /// </summary>
 internal sealed class ReceiptBuilder(
-    EvidenceLedger ledger, NodeTimestamping time, LogKeys keys, EntryOpenings openings, IOptions<NodeLimits> limits) : IDisposable
+    EvidenceLedger ledger, NodeTimestamping time, LogKeys keys, EntryOpenings openings, IOptions<NodeLimits> limits, NodeWitnessing witnessing)
+    : IDisposable
 {
     private readonly SemaphoreSlim _waiting = new(limits.Value.MaxWaitingReceiptRequests);
 
@@ -79,6 +85,67 @@ internal sealed class ReceiptBuilder(
     }
 
     private async Task<StoredTimestamp> FindStampAsync(ulong index, bool wait, CancellationToken cancellationToken)
+    {
+        if (await FindCosignedStampAsync(index, wait, cancellationToken) is { } cosigned)
+        {
+            return cosigned;
+        }
+
+        var stamp = await FindEarliestStampAsync(index, wait, cancellationToken);
+        return witnessing.Cosigner?.Latest is { } latest && latest.Size == stamp.Size
+            && Core.Notes.SignedNote.TextOf(latest.SignedNote) == Core.Notes.SignedNote.TextOf(stamp.SignedCheckpoint)
+            ? stamp with { SignedCheckpoint = latest.SignedNote } // the token covers the note text, which cosignatures leave as it is
+            : stamp;
+    }
+
+    /// <summary>The newest checkpoint meeting the quorum, when it covers the entry and has a token, with its cosignatures.</summary>
+    private async Task<StoredTimestamp?> FindCosignedStampAsync(ulong index, bool wait, CancellationToken cancellationToken)
+    {
+        if (witnessing.Cosigner is not { } cosigner)
+        {
+            return null;
+        }
+
+        var quorum = cosigner.LatestQuorum;
+        var waiting = false;
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        limit.CancelAfter(witnessing.Options.ReceiptWait);
+        try
+        {
+            if ((quorum is null || quorum.Size <= index) && wait && cosigner.Status.PolicyMet && (waiting = _waiting.Wait(0, CancellationToken.None)))
+            {
+                quorum = await cosigner.WaitForQuorumAsync(index + 1, limit.Token);
+            }
+
+            if (quorum is null || quorum.Size <= index)
+            {
+                return null;
+            }
+
+            // Every checkpoint gets a token from the built-in TSA (shortly after it is published); an external TSA
+            // stamps only some, and then a cosigned checkpoint without one is passed over.
+            var stamp = await time.Timestamper.FindCoveringAsync(quorum.Size, cancellationToken);
+            if ((stamp is null || stamp.Size != quorum.Size) && wait)
+            {
+                stamp = await time.Timestamper.WaitForCoverageAsync(quorum.Size, limit.Token);
+            }
+
+            return stamp is not null && stamp.Size == quorum.Size ? stamp with { SignedCheckpoint = quorum.SignedNote } : null;
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return null; // no cosigned checkpoint in time: the earliest timestamped one
+        }
+        finally
+        {
+            if (waiting)
+            {
+                _waiting.Release();
+            }
+        }
+    }
+
+    private async Task<StoredTimestamp> FindEarliestStampAsync(ulong index, bool wait, CancellationToken cancellationToken)
     {
         var timestamper = time.Timestamper;
         if (!wait)

@@ -34,6 +34,7 @@ internal static class FolderAudit
 
             var note = relative switch
             {
+                "log/" + FileCosignatureStore.FileName => "holds the witnesses' cosignatures of the newest checkpoints (docs/formats.md, cosigned checkpoint); verifiers check them under the witness keys, the audit does not",
                 LiteDbCaseStore.FileName => "is the cases' copy of the ledger's case events, derived data not compared here; delete it and the node rebuilds it from the ledger at its next start",
                 LiteDbSearchStore.FileName => "is the search store (evidence entries with their committed fields, for SearchEntries), derived data not compared here; delete it and the node rebuilds it from the ledger at its next start",
                 _ when relative.EndsWith("-log.db", StringComparison.Ordinal) => "is a LiteDB log file of unfinished writes; LiteDB replays or discards it when the file next opens",

@@ -317,6 +317,26 @@ public sealed class NoteCommandsTests : IDisposable
         Cli.AssertUsage(result, $"share the name and key ID {first.Name}+{first.KeyId:x8}");
     }
 
+    [Fact]
+    public async Task Verify_CheckpointWithWitnessCosignatures_VerifiedUnderTheLogKeyAlone()
+    {
+        // A cosigned checkpoint as the node serves it and puts in receipts: the log's note with C2SP tlog-cosignature
+        // lines (key type 0x04) appended; the signed-note spec says lines of unknown keys are ignored.
+        var w1 = WitnessSigner.FromSeed("witness.test/w1", Seed(4));
+        var w2 = WitnessSigner.FromSeed("witness.test/w2", Seed(5));
+        var cosigned = Signer.Sign(Text) + Cosignature.Sign(w1, 1_700_000_000, Text) + Cosignature.Sign(w2, 1_700_000_001, Text);
+        var file = WriteNote(cosigned);
+
+        var result = await Cli.RunAsync("note", "verify", "--key", Key(Signer), file);
+
+        Cli.AssertVerified(result);
+        Assert.Equal($"verified: signed by {Signer.Name}+{Signer.KeyId:x8}", result.OutLines[0]);
+
+        // And a changed cosignature is no concern of the log key's verification either (the verifier's witnesses step checks it).
+        var tampered = await Cli.RunAsync("note", "verify", "--key", Key(Signer), WriteNote(TamperSignature(cosigned), "tampered"));
+        Cli.AssertVerified(tampered);
+    }
+
     /// <summary>Two different verifier keys named <paramref name="name"/> with the same key ID, found deterministically.</summary>
     private static (NoteVerifier First, NoteVerifier Second) CollidingKeys(string name)
     {

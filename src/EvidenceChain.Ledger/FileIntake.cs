@@ -1,4 +1,5 @@
 using System.Text;
+using EvidenceChain.Core;
 using EvidenceChain.Core.Entries;
 using EvidenceChain.Core.Text;
 using EvidenceChain.Ledger.Internal;
@@ -97,10 +98,24 @@ public sealed class FileIntake
     /// <exception cref="EvidenceRejectedException">A field is malformed or its SHA-256 is not the expected one.</exception>
     /// <exception cref="LimitExceededException">The content is larger than <see cref="IntakeOptions.MaxFileSize"/>.</exception>
     /// <exception cref="LedgerBusyException">The ledger's queue is full; retry later.</exception>
+    public Task<AppendResult> PreserveAsync(
+        FileDescription file, IAsyncEnumerable<ReadOnlyMemory<byte>> content, string submitter, CancellationToken cancellationToken) =>
+        PreserveAsync(file, content, static () => null, submitter, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="PreserveAsync(FileDescription, IAsyncEnumerable{ReadOnlyMemory{byte}}, string, CancellationToken)"/>,
+    /// and once the content has ended also checks the SHA-256 that <paramref name="expectedAfterContent"/> gives, if
+    /// any: what a client computed while sending and announced after its content.
+    /// </summary>
+    /// <exception cref="EvidenceRejectedException">A field is malformed or a SHA-256 is not the expected one.</exception>
+    /// <exception cref="LimitExceededException">The content is larger than <see cref="IntakeOptions.MaxFileSize"/>.</exception>
+    /// <exception cref="LedgerBusyException">The ledger's queue is full; retry later.</exception>
     public async Task<AppendResult> PreserveAsync(
-        FileDescription file, IAsyncEnumerable<ReadOnlyMemory<byte>> content, string submitter, CancellationToken cancellationToken)
+        FileDescription file, IAsyncEnumerable<ReadOnlyMemory<byte>> content, Func<Hash?> expectedAfterContent, string submitter,
+        CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(content);
+        ArgumentNullException.ThrowIfNull(expectedAfterContent);
         ArgumentNullException.ThrowIfNull(submitter);
         file = Check(file);
         var upload = _blobs.BeginUpload(_options.Sm3);
@@ -118,10 +133,13 @@ public sealed class FileIntake
             }
 
             var digests = await upload.CompleteAsync(cancellationToken);
-            if (file.ExpectedSha256 is { } expected && expected != digests.Sha256)
+            foreach (var expected in (ReadOnlySpan<Hash?>)[file.ExpectedSha256, expectedAfterContent()])
             {
-                throw new EvidenceRejectedException(
-                    $"expected_sha256 {expected} does not match the SHA-256 of the {digests.Size} bytes received, {digests.Sha256}; nothing was kept.");
+                if (expected is { } sha256 && sha256 != digests.Sha256)
+                {
+                    throw new EvidenceRejectedException(
+                        $"expected_sha256 {sha256} does not match the SHA-256 of the {digests.Size} bytes received, {digests.Sha256}; nothing was kept.");
+                }
             }
 
             await upload.CommitAsync(cancellationToken);

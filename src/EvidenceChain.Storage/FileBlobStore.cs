@@ -143,12 +143,14 @@ public sealed class FileBlobStore : IBlobStore, IDisposable
     }
 
     /// <summary>
-    /// Stores a completed temporary file under its digest's name and makes that durable. On Linux the rename comes
-    /// first and one group sync (<see cref="SyncBarrier"/>) then covers content and name together; a crash before that
-    /// sync can leave a file whose content is not whole under a digest's name, but no entry lists it (the entry is
-    /// appended only after this returns), and a later upload of the same content finds the mismatch and replaces it.
+    /// Stores a completed temporary file under its digest's name and makes that durable. When the caller fsync'd the
+    /// content itself (<paramref name="contentDurable"/>, a large file) the rename is made durable by fsyncing the
+    /// folders it changed. Otherwise, on Linux, the rename comes first and one group sync (<see cref="SyncBarrier"/>)
+    /// then covers content and name together; a crash before that sync can leave a file whose content is not whole
+    /// under a digest's name, but no entry lists it (the entry is appended only after this returns), and a later
+    /// upload of the same content finds the mismatch and replaces it.
     /// </summary>
-    internal async Task CommitAsync(string temp, Hash sha256, CancellationToken cancellationToken)
+    internal async Task CommitAsync(string temp, Hash sha256, bool contentDurable, CancellationToken cancellationToken)
     {
         var path = PathOf(sha256);
         var changed = new HashSet<string>(StringComparer.Ordinal);
@@ -168,8 +170,10 @@ public sealed class FileBlobStore : IBlobStore, IDisposable
             }
         }
 
-        if (SyncBarrier.IsGrouped)
+        if (SyncBarrier.IsGrouped && !contentDurable)
         {
+            // A whole-file-system sync also writes whatever else is dirty on it: right for many small files at once,
+            // not for one large file whose content is on disk already.
             await Barrier.WaitAsync(cancellationToken);
             return;
         }

@@ -120,6 +120,58 @@ public sealed class PreserveTests(NodeFixture fixture) : IClassFixture<NodeFixtu
     }
 
     [Fact]
+    public async Task PreserveFile_MatchingTrailerSha256_IsAccepted()
+    {
+        var content = Bytes(3000, seed: 31);
+
+        var response = await SendAsync(
+            _fixture.Node, _fixture.SubmitterKey, [Metadata(), .. content.Chunk(1000).Select(c => Chunk(c)), Trailer(Sha256Hex(content))]);
+
+        Assert.Equal(Sha256Hex(content), Assert.Single(response.Entry.Artefacts).Sha256);
+        _fixture.Node.AssertNoErrors();
+    }
+
+    [Fact]
+    public async Task PreserveFile_TrailerDigestMismatch_InvalidArgumentAndNothingKept()
+    {
+        var node = _fixture.Node;
+        var content = Bytes(2000, seed: 32);
+        var claimed = Sha256Hex(Bytes(2000, seed: 33));
+        var size = (await node.Log.GetCheckpointAsync(new GetCheckpointRequest())).TreeSize;
+
+        await RpcAssert.FailsAsync(
+            StatusCode.InvalidArgument, () => SendAsync(node, _fixture.SubmitterKey, Metadata(), Chunk(content), Trailer(claimed)),
+            "expected_sha256", claimed, Sha256Hex(content), "nothing was kept");
+
+        node.AssertNothingKept(Sha256Hex(content));
+        Assert.Equal(size, (await node.Log.GetCheckpointAsync(new GetCheckpointRequest())).TreeSize);
+        node.AssertNoErrors();
+    }
+
+    [Fact]
+    public async Task PreserveFile_ChunkAfterTrailer_InvalidArgumentAndNothingKept()
+    {
+        var node = _fixture.Node;
+        var content = Bytes(100, seed: 34);
+
+        await RpcAssert.FailsAsync(
+            StatusCode.InvalidArgument, () => SendAsync(node, _fixture.SubmitterKey, Metadata(), Chunk(content), Trailer(Sha256Hex(content)), Chunk(content)),
+            "trailer must be the last message");
+
+        node.AssertNothingKept(Sha256Hex(content));
+        node.AssertNoErrors();
+    }
+
+    [Fact]
+    public async Task PreserveFile_MalformedTrailerSha256_InvalidArgumentNamesField()
+    {
+        await RpcAssert.FailsAsync(
+            StatusCode.InvalidArgument, () => SendAsync(_fixture.Node, _fixture.SubmitterKey, Metadata(), Chunk(Bytes(10, seed: 35)), Trailer("12ab")),
+            "trailer.expected_sha256");
+        _fixture.Node.AssertNoErrors();
+    }
+
+    [Fact]
     public async Task PreserveFile_DigestMismatch_InvalidArgumentAndNothingKept()
     {
         var node = _fixture.Node;

@@ -1,5 +1,4 @@
 using System.Security.Cryptography;
-using Org.BouncyCastle.Crypto.Digests;
 
 namespace EvidenceChain.Core.Digests;
 
@@ -11,13 +10,13 @@ namespace EvidenceChain.Core.Digests;
 public sealed class ArtefactHasher : IDisposable
 {
     private readonly IncrementalHash _sha256 = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-    private readonly SM3Digest? _sm3;
+    private readonly Sm3Hasher? _sm3;
 
     /// <summary>Starts hashing an artefact.</summary>
     /// <param name="withSm3">Also compute SM3 (the national-crypto profile).</param>
     public ArtefactHasher(bool withSm3)
     {
-        _sm3 = withSm3 ? new SM3Digest() : null;
+        _sm3 = withSm3 ? new Sm3Hasher() : null;
     }
 
     /// <summary>Bytes hashed so far.</summary>
@@ -27,7 +26,7 @@ public sealed class ArtefactHasher : IDisposable
     public void Append(ReadOnlySpan<byte> data)
     {
         _sha256.AppendData(data);
-        _sm3?.BlockUpdate(data);
+        _sm3?.Append(data);
         Length = checked(Length + data.Length);
     }
 
@@ -40,7 +39,7 @@ public sealed class ArtefactHasher : IDisposable
         Hash? sm3 = null;
         if (_sm3 is not null)
         {
-            _sm3.DoFinal(digest);
+            _sm3.Finish(digest);
             sm3 = new Hash(digest);
         }
 
@@ -58,10 +57,8 @@ public sealed class ArtefactHasher : IDisposable
     /// <summary>SM3 of a span (GB/T 32905-2016).</summary>
     public static Hash Sm3(ReadOnlySpan<byte> data)
     {
-        var sm3 = new SM3Digest();
-        sm3.BlockUpdate(data);
         Span<byte> digest = stackalloc byte[Hash.Size];
-        sm3.DoFinal(digest);
+        Sm3Hasher.Hash(data, digest);
         return new Hash(digest);
     }
 

@@ -80,7 +80,8 @@ internal sealed class EvidenceApi : EvidenceService.EvidenceServiceBase
 
         var metadata = requestStream.Current.Metadata;
         var file = ToDescription(metadata); // PreserveAsync checks it before reading any content
-        var result = await _intake.PreserveAsync(file, ChunksAsync(requestStream, pace, ct), caller.KeyId, ct);
+        var trailer = new StrongBox<Hash?>();
+        var result = await _intake.PreserveAsync(file, ChunksAsync(requestStream, pace, trailer, ct), () => trailer.Value, caller.KeyId, ct);
         var stored = result.ToStoredEntry();
         NodeLog.Preserved(_logger, file.FileName, stored.Entry.Draft.Artefacts[0].Size, result.Index, caller.KeyId);
         var disclosed = await _disclosure.ForAsync(caller, stored.Entry, ct);
@@ -224,12 +225,27 @@ internal sealed class EvidenceApi : EvidenceService.EvidenceServiceBase
         return new FileDescription(m.FileName, m.MediaType, m.Title, m.Description, expected);
     }
 
+    // The chunks; a trailer, if the client sends one, must come last and lands in trailer.
     private async IAsyncEnumerable<ReadOnlyMemory<byte>> ChunksAsync(
-        IAsyncStreamReader<PreserveFileRequest> requestStream, UploadPace pace, [EnumeratorCancellation] CancellationToken ct)
+        IAsyncStreamReader<PreserveFileRequest> requestStream, UploadPace pace, StrongBox<Hash?> trailer, [EnumeratorCancellation] CancellationToken ct)
     {
+        var ended = false;
         while (await NextAsync(requestStream, pace, ct))
         {
             var message = requestStream.Current;
+            if (ended)
+            {
+                throw new RpcException(new Status(StatusCode.InvalidArgument, "The trailer must be the last message; another followed it; nothing was kept."));
+            }
+
+            if (message.PartCase == PreserveFileRequest.PartOneofCase.Trailer)
+            {
+                var expected = message.Trailer.ExpectedSha256;
+                trailer.Value = expected.Length == 0 ? null : Wire.ParseHash(expected, "trailer.expected_sha256");
+                ended = true;
+                continue;
+            }
+
             if (message.PartCase != PreserveFileRequest.PartOneofCase.Chunk)
             {
                 throw new RpcException(new Status(StatusCode.InvalidArgument, "Metadata may only be sent once, in the first message; nothing was kept."));

@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using Microsoft.Win32.SafeHandles;
 
 namespace EvidenceChain.Storage.Internal;
 
@@ -10,6 +11,7 @@ internal static partial class Durable
 {
     private const int ORdonly = 0;
     private const int ODirectory = 0x10000;
+    private const uint SyncFileRangeWrite = 2;
 
     /// <summary>Writes <paramref name="bytes"/> to a temporary file, fsyncs it and renames it over <paramref name="path"/>.
     /// The caller fsyncs the folder (<see cref="SyncDirectory"/>).</summary>
@@ -106,6 +108,23 @@ internal static partial class Durable
             _ = Close(fd);
         }
     }
+
+    /// <summary>
+    /// Linux <c>sync_file_range(SYNC_FILE_RANGE_WRITE)</c>: starts writing a range of <paramref name="file"/> that is
+    /// in the page cache to disk and returns without waiting, so that a large file's final fsync finds most of it
+    /// written already instead of all of it dirty. A hint only: elsewhere, or if it fails, nothing happens, and the
+    /// fsync that follows is what makes the file durable.
+    /// </summary>
+    public static void StartWriteBack(SafeFileHandle file, long offset, long length)
+    {
+        if (OperatingSystem.IsLinux())
+        {
+            _ = SyncFileRange(file, offset, length, SyncFileRangeWrite);
+        }
+    }
+
+    [LibraryImport("libc", EntryPoint = "sync_file_range", SetLastError = true)]
+    private static partial int SyncFileRange(SafeFileHandle fd, long offset, long nbytes, uint flags);
 
     [LibraryImport("libc", EntryPoint = "syncfs", SetLastError = true)]
     private static partial int SyncFs(int fd);

@@ -7,20 +7,30 @@ namespace EvidenceChain.Storage.Internal;
 
 /// <summary>
 /// An upload into <see cref="FileBlobStore"/>, hashed as it is written. Content up to
-/// <see cref="BlobPacks.MaxBlobSize"/> is held in memory and packed when committed; past that it spills into a
-/// temporary file that is committed under its digest's name.
+/// <see cref="BlobPacks.MaxBlobSize"/> is held in memory, hashed when complete and packed when committed; past that it
+/// spills into a temporary file that is committed under its digest's name, and its SHA-256 and SM3 are computed
+/// side by side on their own tasks (<see cref="ParallelDigests"/>) while the file is written.
 /// </summary>
 /// <remarks>
 /// File writes are synchronous positional writes into the page cache: on Linux "asynchronous" file writes only move
 /// the same work to another thread, which for the many small uploads of a busy node costs more than the write itself.
+/// A file of <see cref="LargeFile"/> or more is written back to disk as it arrives (<see cref="Durable.StartWriteBack"/>)
+/// and fsync'd itself when complete, so that the disk works while the upload is still arriving and the reply waits
+/// only for the last few megabytes; smaller files are made durable by the store's group sync at commit.
 /// </remarks>
 internal sealed class FileBlobUpload : IBlobUpload
 {
+    /// <summary>From this size on a file is written back as it arrives and fsync'd on its own.</summary>
+    internal const long LargeFile = 8 << 20;
+
     private readonly FileBlobStore _store;
-    private readonly ArtefactHasher _hasher;
+    private readonly bool _withSm3;
     private byte[]? _memory; // rented; the content while it fits in a pack
+    private ParallelDigests? _digesting; // once the content spilled into a file
     private string? _temp;
     private SafeFileHandle? _file;
+    private long _length;
+    private long _writtenBack; // bytes of the file handed to write-back so far
     private ArtefactDigests? _digests;
     private bool _completed;
     private Task? _packing;
@@ -28,12 +38,12 @@ internal sealed class FileBlobUpload : IBlobUpload
     public FileBlobUpload(FileBlobStore store, bool withSm3)
     {
         _store = store;
-        _hasher = new ArtefactHasher(withSm3);
+        _withSm3 = withSm3;
     }
 
-    public long Length => _hasher.Length;
+    public long Length => _length;
 
-    public ValueTask WriteAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
+    public async ValueTask WriteAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
     {
         if (_completed)
         {
@@ -41,7 +51,7 @@ internal sealed class FileBlobUpload : IBlobUpload
         }
 
         cancellationToken.ThrowIfCancellationRequested();
-        var length = _hasher.Length;
+        var length = _length;
         if (_file is null && length + data.Length <= BlobPacks.MaxBlobSize)
         {
             if (_memory is null || _memory.Length < length + data.Length)
@@ -57,27 +67,34 @@ internal sealed class FileBlobUpload : IBlobUpload
             }
 
             data.Span.CopyTo(_memory.AsSpan((int)length));
+            _length = length + data.Length;
+            return;
         }
-        else
+
+        if (_file is null)
         {
-            if (_file is null)
+            (_temp, _file) = _store.CreateTemporary();
+            _digesting = new ParallelDigests(_withSm3);
+            if (_memory is not null)
             {
-                (_temp, _file) = _store.CreateTemporary();
-                if (_memory is not null)
-                {
-                    RandomAccess.Write(_file, _memory.AsSpan(0, (int)length), 0);
-                    ReturnMemory();
-                }
+                RandomAccess.Write(_file, _memory.AsSpan(0, (int)length), 0);
+                await _digesting.AppendAsync(_memory.AsMemory(0, (int)length), cancellationToken);
+                ReturnMemory();
             }
-
-            RandomAccess.Write(_file, data.Span, length);
         }
 
-        _hasher.Append(data.Span);
-        return ValueTask.CompletedTask;
+        RandomAccess.Write(_file, data.Span, length);
+        _length = length + data.Length;
+        if (_length - _writtenBack >= LargeFile)
+        {
+            Durable.StartWriteBack(_file, _writtenBack, _length - _writtenBack);
+            _writtenBack = _length;
+        }
+
+        await _digesting!.AppendAsync(data, cancellationToken);
     }
 
-    public Task<ArtefactDigests> CompleteAsync(CancellationToken cancellationToken)
+    public async Task<ArtefactDigests> CompleteAsync(CancellationToken cancellationToken)
     {
         if (_completed)
         {
@@ -85,20 +102,27 @@ internal sealed class FileBlobUpload : IBlobUpload
         }
 
         cancellationToken.ThrowIfCancellationRequested();
-        if (_file is not null)
+        _completed = true;
+        if (_file is null)
         {
-            if (!SyncBarrier.IsGrouped)
-            {
-                RandomAccess.FlushToDisk(_file);
-            }
+            _digests = ArtefactHasher.Compute(_memory.AsSpan(0, (int)_length), _withSm3);
+            return _digests;
+        }
 
+        // The file's tail reaches the disk while the hashes catch up.
+        var flush = ContentIsOwnDurability || !SyncBarrier.IsGrouped ? Task.Run(() => RandomAccess.FlushToDisk(_file), CancellationToken.None) : Task.CompletedTask;
+        try
+        {
+            _digests = await _digesting!.FinishAsync(cancellationToken);
+        }
+        finally
+        {
+            await flush;
             _file.Dispose();
             _file = null;
         }
 
-        _completed = true;
-        _digests = _hasher.Finish();
-        return Task.FromResult(_digests);
+        return _digests;
     }
 
     public Task CommitAsync(CancellationToken cancellationToken)
@@ -107,7 +131,7 @@ internal sealed class FileBlobUpload : IBlobUpload
         cancellationToken.ThrowIfCancellationRequested();
         if (_temp is not null)
         {
-            return _store.CommitAsync(_temp, digests.Sha256, cancellationToken);
+            return _store.CommitAsync(_temp, digests.Sha256, contentDurable: ContentIsOwnDurability, cancellationToken);
         }
 
         // Not cancellable: the pack writer reads the memory until the task completes.
@@ -122,15 +146,22 @@ internal sealed class FileBlobUpload : IBlobUpload
             await _packing.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
 
+        if (_digesting is not null)
+        {
+            await _digesting.DisposeAsync();
+        }
+
         _file?.Dispose();
         _file = null;
-        _hasher.Dispose();
         ReturnMemory();
         if (_temp is not null)
         {
             File.Delete(_temp); // after a commit the temporary file is gone or was a duplicate
         }
     }
+
+    // A large file is fsync'd by itself (its folder by the commit); a small one joins the store's group sync.
+    private bool ContentIsOwnDurability => _length >= LargeFile;
 
     private void ReturnMemory()
     {

@@ -21,6 +21,8 @@ public static class Uploads
 
     public static PreserveFileRequest Chunk(ReadOnlySpan<byte> bytes) => new() { Chunk = ByteString.CopyFrom(bytes) };
 
+    public static PreserveFileRequest Trailer(string expectedSha256) => new() { Trailer = new FileTrailer { ExpectedSha256 = expectedSha256 } };
+
     /// <summary>
     /// Sends <paramref name="messages"/> as one PreserveFile call and returns the reply. When the node ends the call
     /// early (a refused message), the writes that follow fail; the node's status is then what the reply throws.

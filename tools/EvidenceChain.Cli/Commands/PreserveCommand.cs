@@ -11,8 +11,12 @@ namespace EvidenceChain.Cli.Commands;
 /// <summary><c>preserve FILE...</c>: streams each file to the node and reports the entry it became.</summary>
 internal static class PreserveCommand
 {
-    /// <summary>The node's default chunk limit (Limits:MaxChunkSize).</summary>
-    private const int ChunkSize = 1 << 20;
+    /// <summary>
+    /// Below the node's chunk limit (Limits:MaxChunkSize, 1 MiB by default) and below .NET's large-object threshold
+    /// (85,000 bytes): the node allocates each received chunk, and 1 MiB chunks made it run background
+    /// collections of the large-object heap all through an upload.
+    /// </summary>
+    private const int ChunkSize = 64 * 1024;
 
     public static async Task<int> RunAsync(Arguments args, CliConsole console)
     {
@@ -90,29 +94,43 @@ internal static class PreserveCommand
         });
     }
 
+    // One read of the file: each chunk is hashed, then sent while the next is read and hashed; the SHA-256 follows
+    // the content as a trailer, which the node checks before it keeps anything.
     private static async Task<PreserveFileResponse> PreserveAsync(
         NodeClient node, CliConsole console, string path, FileInfo info, FileMetadata metadata)
     {
         var ct = node.Cancellation;
         await using var content = Open(path, info);
-        using (var hasher = new ArtefactHasher(withSm3: false))
-        {
-            await CopyAsync(path, content, chunk =>
-            {
-                hasher.Append(chunk.Span);
-                return Task.CompletedTask;
-            }, null, ct);
-            metadata.ExpectedSha256 = hasher.Finish().Sha256.ToString();
-        }
-
-        content.Position = 0;
+        using var hasher = new ArtefactHasher(withSm3: false);
         using var call = node.Evidence.PreserveFile(node.Options);
         try
         {
             await call.RequestStream.WriteAsync(new PreserveFileRequest { Metadata = metadata }, ct);
             var progress = ProgressBar.Start(console, $"preserving {path}", info.Length);
-            await CopyAsync(
-                path, content, chunk => call.RequestStream.WriteAsync(new PreserveFileRequest { Chunk = ByteString.CopyFrom(chunk.Span) }, ct), progress, ct);
+            byte[][] buffers = [new byte[ChunkSize], new byte[ChunkSize]];
+            var sending = Task.CompletedTask;
+            long done = 0;
+            for (var i = 0; ; i ^= 1)
+            {
+                var read = await ReadAsync(path, content, buffers[i], ct);
+                if (read == 0)
+                {
+                    break;
+                }
+
+                hasher.Append(buffers[i].AsSpan(0, read));
+                await sending;
+                done += read;
+                progress?.Report(done);
+
+                // The message wraps the buffer without a copy: it is read again only after this write completed.
+                sending = call.RequestStream.WriteAsync(
+                    new PreserveFileRequest { Chunk = UnsafeByteOperations.UnsafeWrap(buffers[i].AsMemory(0, read)) }, ct);
+            }
+
+            await sending;
+            metadata.ExpectedSha256 = hasher.Finish().Sha256.ToString();
+            await call.RequestStream.WriteAsync(new PreserveFileRequest { Trailer = new FileTrailer { ExpectedSha256 = metadata.ExpectedSha256 } }, ct);
             progress?.Finish();
             await call.RequestStream.CompleteAsync();
         }
@@ -138,31 +156,15 @@ internal static class PreserveCommand
         }
     }
 
-    private static async Task CopyAsync(
-        string path, Stream content, Func<ReadOnlyMemory<byte>, Task> sink, ProgressBar? progress, CancellationToken ct)
+    private static async Task<int> ReadAsync(string path, Stream content, byte[] buffer, CancellationToken ct)
     {
-        var buffer = new byte[ChunkSize];
-        long done = 0;
-        while (true)
+        try
         {
-            int read;
-            try
-            {
-                read = await content.ReadAtLeastAsync(buffer, buffer.Length, throwOnEndOfStream: false, ct);
-            }
-            catch (IOException e)
-            {
-                throw new UsageException($"cannot read {path}: {e.Message}");
-            }
-
-            if (read == 0)
-            {
-                return;
-            }
-
-            await sink(buffer.AsMemory(0, read));
-            done += read;
-            progress?.Report(done);
+            return await content.ReadAtLeastAsync(buffer, buffer.Length, throwOnEndOfStream: false, ct);
+        }
+        catch (IOException e)
+        {
+            throw new UsageException($"cannot read {path}: {e.Message}");
         }
     }
 

@@ -7,6 +7,7 @@ using EvidenceChain.Node.Http;
 using EvidenceChain.Node.Internal;
 using EvidenceChain.Node.Services;
 using EvidenceChain.Storage;
+using EvidenceChain.Witness;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
 
@@ -80,6 +81,9 @@ public sealed class EvidenceNode : IAsyncDisposable
         intakeOptions.Sm3 = builder.Configuration.GetValue<bool>("NationalCrypto");
         var ledgerOptions = builder.Configuration.GetSection("Ledger").Get<LedgerOptions>() ?? new LedgerOptions();
         var timestampingOptions = builder.Configuration.GetSection("Timestamping").Get<TimestampingOptions>() ?? new TimestampingOptions();
+        var witnessOptions = new WitnessOptions();
+        builder.Configuration.GetSection("Witness").Bind(witnessOptions);
+        var witnessedLogs = witnessOptions.LogKeys(); // a bad Witness:Logs entry stops the start here
         var grpcEndPoint = ListenAddress.Parse(options.Grpc, "Grpc");
         var httpEndPoint = ListenAddress.Parse(options.Http, "Http");
         if (grpcEndPoint.Equals(httpEndPoint) && grpcEndPoint.Port != 0)
@@ -174,6 +178,7 @@ public sealed class EvidenceNode : IAsyncDisposable
         NodeTimestamping? timestamping = null;
         NodeCases? cases = null;
         NodeSearch? search = null;
+        CheckpointWitness? witness = null;
         try
         {
             NodeLog.DataFolder(log, ledger.Folder.Path);
@@ -218,6 +223,16 @@ public sealed class EvidenceNode : IAsyncDisposable
             app.MapGrpcService<CaseApi>();
             app.MapCaseExports();
             app.MapWebPage(ledger, timestamping, log);
+            if (witnessedLogs.Count > 0)
+            {
+                // The node as a C2SP witness of other logs: unauthenticated by design (the log's signature is the
+                // authentication), so outside the API key checks. Its key sits with the node's other keys.
+                var witnessSigner = WitnessKeyFiles.LoadOrCreate(ledger.Folder.KeysPath, witnessOptions.Name ?? ledger.Ledger.Origin + "/witness");
+                witness = new CheckpointWitness(
+                    witnessSigner, witnessedLogs, Path.Combine(ledger.Folder.Path, "witness"), time, loggers.CreateLogger("EvidenceChain.Witness"));
+                app.Lifetime.ApplicationStopped.Register(witness.Dispose);
+                app.MapWitness(witness);
+            }
 
             await app.StartAsync(cancellationToken);
             var node = new EvidenceNode(app, ledger, keyStore, timestamping, grpc!, http!, adminKeyPath, search);
@@ -235,6 +250,7 @@ public sealed class EvidenceNode : IAsyncDisposable
             }
 
             keyStore?.Dispose();
+            witness?.Dispose();
             if (timestamping is not null)
             {
                 await timestamping.DisposeAsync();

@@ -8,6 +8,7 @@ using EvidenceChain.Node.Internal;
 using EvidenceChain.Node.Services;
 using EvidenceChain.Node.Witnessing;
 using EvidenceChain.Storage;
+using EvidenceChain.Witness;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
 
@@ -83,8 +84,12 @@ public sealed class EvidenceNode : IAsyncDisposable
         intakeOptions.Sm3 = builder.Configuration.GetValue<bool>("NationalCrypto");
         var ledgerOptions = builder.Configuration.GetSection("Ledger").Get<LedgerOptions>() ?? new LedgerOptions();
         var timestampingOptions = builder.Configuration.GetSection("Timestamping").Get<TimestampingOptions>() ?? new TimestampingOptions();
-        var witnessOptions = builder.Configuration.GetSection("Witnesses").Get<WitnessOptions>() ?? new WitnessOptions();
+        // Witnesses: the witnesses that cosign this node's checkpoints; Witness: the other logs this node witnesses.
+        var witnessOptions = builder.Configuration.GetSection("Witnesses").Get<Witnessing.WitnessOptions>() ?? new Witnessing.WitnessOptions();
         NodeWitnessing.Validate(witnessOptions); // bad witness settings stop the start here, with one line
+        var witnessServerOptions = new EvidenceChain.Witness.WitnessOptions();
+        builder.Configuration.GetSection("Witness").Bind(witnessServerOptions);
+        var witnessedLogs = witnessServerOptions.LogKeys(); // a bad Witness:Logs entry stops the start here
         var grpcEndPoint = ListenAddress.Parse(options.Grpc, "Grpc");
         var httpEndPoint = ListenAddress.Parse(options.Http, "Http");
         if (grpcEndPoint.Equals(httpEndPoint) && grpcEndPoint.Port != 0)
@@ -183,6 +188,7 @@ public sealed class EvidenceNode : IAsyncDisposable
         NodeCases? cases = null;
         NodeSearch? search = null;
         NodeWitnessing? witnessing = null;
+        CheckpointWitness? witness = null;
         try
         {
             NodeLog.DataFolder(log, ledger.Folder.Path);
@@ -229,6 +235,16 @@ public sealed class EvidenceNode : IAsyncDisposable
             app.MapGrpcService<CaseApi>();
             app.MapCaseExports();
             app.MapWebPage(ledger, timestamping, log);
+            if (witnessedLogs.Count > 0)
+            {
+                // The node as a C2SP witness of other logs: unauthenticated by design (the log's signature is the
+                // authentication), so outside the API key checks. Its key sits with the node's other keys.
+                var witnessSigner = WitnessKeyFiles.LoadOrCreate(ledger.Folder.KeysPath, witnessServerOptions.Name ?? ledger.Ledger.Origin + "/witness");
+                witness = new CheckpointWitness(
+                    witnessSigner, witnessedLogs, Path.Combine(ledger.Folder.Path, "witness"), time, loggers.CreateLogger("EvidenceChain.Witness"));
+                app.Lifetime.ApplicationStopped.Register(witness.Dispose);
+                app.MapWitness(witness);
+            }
 
             await app.StartAsync(cancellationToken);
             var node = new EvidenceNode(app, ledger, keyStore, timestamping, grpc!, http!, adminKeyPath, search, witnessing);
@@ -251,6 +267,7 @@ public sealed class EvidenceNode : IAsyncDisposable
                 await witnessing.DisposeAsync();
             }
 
+            witness?.Dispose();
             if (timestamping is not null)
             {
                 await timestamping.DisposeAsync();

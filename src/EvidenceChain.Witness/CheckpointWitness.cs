@@ -9,7 +9,7 @@ namespace EvidenceChain.Witness;
 
 /// <summary>
 /// A C2SP tlog-witness: cosigns a checkpoint of a known log only when the log's key signed it and it is consistent
-/// with the last checkpoint this witness cosigned for that log (docs/formats.md §6c). Shared by the node and
+/// with the last checkpoint this witness cosigned for that log (docs/formats.md §6d). Shared by the node and
 /// <c>evidencectl witness serve</c>; <see cref="WitnessEndpoints"/> puts it on HTTP.
 /// </summary>
 /// <remarks>

@@ -5,7 +5,7 @@ namespace EvidenceChain.Witness.Internal;
 
 /// <summary>
 /// The witness's state folder: per log one file <c>&lt;hex SHA-256 of the origin&gt;.checkpoint</c> holding the latest
-/// checkpoint it cosigned, with the log's signature lines and its own cosignature (docs/formats.md §6c). A file is
+/// checkpoint it cosigned, with the log's signature lines and its own cosignature (docs/formats.md §6d). A file is
 /// replaced by writing a temporary file, fsync, rename and fsync of the folder, so after a crash it holds either the
 /// old or the new checkpoint, whole. A <c>LOCK</c> file held open keeps a second witness process out.
 /// </summary>

@@ -7,10 +7,13 @@ using EvidenceChain.Node;
 using Google.Protobuf;
 using Grpc.Core;
 using Grpc.Net.Client;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 // End-to-end load harness (see bench/README.md):
 //   ingest: N concurrent gRPC clients preserve 1 KiB files; acknowledged = durable. Reports entries/s and latency.
+//           --witnesses K: K witnesses (WitnessHost, in this process, each on its own Kestrel and state folder) that
+//           the node asks to cosign its checkpoints, quorum K (bench/README.md, "Witnessing at full ingest").
 //   proofs: inclusion proofs over gRPC from N concurrent clients against a ledger of --entries entries.
 //   append: the ledger alone, without gRPC or blobs.
 //   certificates: evidence certificates per second (CertificateLoad.cs).
@@ -34,6 +37,25 @@ var jitInWindow = TimeSpan.Zero;
 long acknowledged = 0;
 
 string[] extraSettings = mode == "certificates" ? ["--Capture:AllowedNetworks:0", "127.0.0.0/8"] : []; // captures a loopback page
+var witnessCount = options.GetValueOrDefault("witnesses", 0);
+var witnesses = new List<EvidenceChain.Witness.WitnessHost>();
+if (witnessCount > 0)
+{
+    // The log key first, so that the witnesses can be told it before the node starts.
+    var logKey = EvidenceChain.Core.Notes.NoteSigner.FromSeed("loadtest.example/log", System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+    EvidenceChain.Storage.LogKeyFiles.Write(Path.Combine(dataPath, "keys"), logKey);
+    var settings = new List<string> { "--Witnesses:Quorum", witnessCount.ToString(CultureInfo.InvariantCulture) };
+    for (var i = 0; i < witnessCount; i++)
+    {
+        var host = await EvidenceChain.Witness.WitnessHost.StartAsync(
+            "127.0.0.1:0", Path.Combine(dataPath + "-witnesses", $"w{i}"), $"loadtest.example/w{i}", [logKey.VerifierKey]);
+        witnesses.Add(host);
+        settings.AddRange([$"--Witnesses:List:{i}:Key", host.Key.ToString(), $"--Witnesses:List:{i}:Url", host.Address.ToString()]);
+    }
+
+    extraSettings = [.. extraSettings, .. settings];
+}
+
 await using var node = await EvidenceNode.StartAsync(
     ["--data", dataPath, "--grpc", "http://127.0.0.1:0", "--http", "http://127.0.0.1:0", "--Limits:MaxConcurrentUploadsPerKey", "100000", .. extraSettings],
     b => b.Logging.AddFilter(level => level >= LogLevel.Warning));
@@ -66,6 +88,16 @@ finally
         await node.DisposeAsync();
         Directory.Delete(dataPath, recursive: true);
     }
+
+    foreach (var host in witnesses)
+    {
+        await host.DisposeAsync();
+    }
+
+    if (witnesses.Count > 0)
+    {
+        Directory.Delete(dataPath + "-witnesses", recursive: true);
+    }
 }
 
 async Task<int> IngestAsync()
@@ -76,6 +108,14 @@ async Task<int> IngestAsync()
     var (count, errors, recorder, elapsed) = await IngestGrpcAsync(key);
     Report("preservations", count, errors, recorder, elapsed);
     Console.WriteLine($"ledger size {node.Ledger.Size}; {acknowledged} calls acknowledged in all (warm-up, measured, last in flight)");
+    if (witnesses.Count > 0)
+    {
+        // What the health service reports: the newest checkpoint meeting the quorum and each witness's cosigned size.
+        var health = await node.Services.GetRequiredService<Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckService>()
+            .CheckHealthAsync(r => r.Name == "witnesses");
+        Console.WriteLine($"witnesses ({health.Status}): {health.Entries["witnesses"].Description}");
+    }
+
     ReportMemory();
     return 0;
 }
@@ -267,7 +307,7 @@ static CallOptions Auth(string key) => new(new Metadata { { "authorization", "Be
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: EvidenceChain.LoadTest ingest|proofs|append|certificates [--clients N] [--connections N] [--seconds S] [--warmup S] [--entries N] [--data DIR]");
+    Console.Error.WriteLine("usage: EvidenceChain.LoadTest ingest|proofs|append|certificates [--witnesses K] [--clients N] [--connections N] [--seconds S] [--warmup S] [--entries N] [--data DIR]");
     return 2;
 }
 

@@ -289,6 +289,7 @@ public sealed class CheckpointCosigner : IAsyncDisposable
         var grew = cosigned.Count > 0 && (latest is null || latest.Size != checkpoint.Size || latest.Witnesses.Count < cosigned.Count);
         if (!grew && records.SequenceEqual(state.Witnesses))
         {
+            ReportPolicy(checkpoint.Size, cosigned.Count);
             return; // nothing new to store
         }
 
@@ -374,9 +375,8 @@ public sealed class CheckpointCosigner : IAsyncDisposable
                 var old = slot.KnownSize;
                 if (old > checkpoint.Size)
                 {
-                    slot.Conflicted(string.Create(CultureInfo.InvariantCulture,
-                        $"it holds a checkpoint of size {old} for this log, larger than this log's {checkpoint.Size}"), _time.GetUtcNow(), _options.MaxRetryDelay);
-                    CosignLog.Conflict(_logger, name, slot.Conflict!);
+                    Conflict(slot, string.Create(CultureInfo.InvariantCulture,
+                        $"it holds a checkpoint of size {old} for this log, larger than this log's {checkpoint.Size}"));
                     return;
                 }
 

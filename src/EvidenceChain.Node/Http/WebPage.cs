@@ -6,6 +6,7 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using EvidenceChain.Storage;
 using EvidenceChain.Node.Internal;
+using EvidenceChain.Node.Witnessing;
 using Microsoft.Extensions.FileProviders;
 
 namespace EvidenceChain.Node.Http;
@@ -144,41 +145,30 @@ internal static partial class WebPage
     /// <summary>
     /// The node's witness policy as C2SP tlog-policy text (docs/formats.md §6c) for trust.json: the log's key, each
     /// witness of the <c>Witnesses:List</c> settings (named by its key's name, with its URL) and <c>Witnesses:Quorum</c>
-    /// of them (all by default). Null without witnesses, or when the settings do not make a policy (the witnessing code
-    /// refuses those at start with its own message).
+    /// of them (all by default), read as the cosigning code reads them (<see cref="NodeWitnessing.Validate"/>). Null
+    /// without witnesses, or when the settings are refused (the node does not start with those).
     /// </summary>
     internal static string? WitnessPolicyText(IConfiguration configuration, string logVerifierKey)
     {
-        var list = configuration.GetSection("Witnesses:List").GetChildren()
-            .OrderBy(c => int.TryParse(c.Key, System.Globalization.CultureInfo.InvariantCulture, out var i) ? i : int.MaxValue)
-            .ToList();
-        if (list.Count == 0)
-        {
-            return null;
-        }
-
-        var witnesses = new List<Core.Notes.PolicyWitness>();
-        foreach (var entry in list)
-        {
-            if (!Core.Notes.WitnessKey.TryParse(entry["Key"], out var key))
-            {
-                return null;
-            }
-
-            var url = Uri.TryCreate(entry["Url"], UriKind.Absolute, out var u) ? u : null;
-            witnesses.Add(new Core.Notes.PolicyWitness(key.Name, key, url));
-        }
-
-        var quorum = int.TryParse(configuration["Witnesses:Quorum"], System.Globalization.CultureInfo.InvariantCulture, out var k) ? k : witnesses.Count;
+        var options = configuration.GetSection("Witnesses").Get<WitnessOptions>() ?? new WitnessOptions();
+        IReadOnlyList<(Core.Notes.WitnessKey Key, Uri Url)> witnesses;
         try
         {
-            var log = Core.Notes.NoteVerifier.TryParse(logVerifierKey, out var logKey) ? [new Core.Notes.PolicyLog(logKey)] : Array.Empty<Core.Notes.PolicyLog>();
-            return Core.Notes.WitnessPolicy.FromThreshold(quorum, witnesses, log).ToString();
+            witnesses = NodeWitnessing.Validate(options);
         }
         catch (ArgumentException)
         {
             return null;
         }
+
+        if (witnesses.Count == 0)
+        {
+            return null;
+        }
+
+        var log = Core.Notes.NoteVerifier.TryParse(logVerifierKey, out var logKey) ? [new Core.Notes.PolicyLog(logKey)] : Array.Empty<Core.Notes.PolicyLog>();
+        return Core.Notes.WitnessPolicy.FromThreshold(
+            options.Quorum ?? witnesses.Count, [.. witnesses.Select(w => new Core.Notes.PolicyWitness(w.Key.Name, w.Key, w.Url))], log).ToString();
     }
 
     /// <summary>The page's files (not their .gz/.br copies) and trust.json, as one zip for any static web server.</summary>

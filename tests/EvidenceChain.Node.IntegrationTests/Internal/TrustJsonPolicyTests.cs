@@ -38,7 +38,9 @@ public sealed class TrustJsonPolicyTests
     [Fact]
     public void WitnessPolicyText_NoQuorumSetting_RequiresAll()
     {
-        var settings = Settings(("Witnesses:List:0:Key", Key("a.example/w", 1).ToString()), ("Witnesses:List:1:Key", Key("b.example/w", 2).ToString()));
+        var settings = Settings(
+            ("Witnesses:List:0:Key", Key("a.example/w", 1).ToString()), ("Witnesses:List:0:Url", "https://a.example/w"),
+            ("Witnesses:List:1:Key", Key("b.example/w", 2).ToString()), ("Witnesses:List:1:Url", "https://b.example/w"));
 
         Assert.Equal("all of a.example/w, b.example/w", WitnessPolicy.Parse(WebPage.WitnessPolicyText(settings, LogKey)!).DescribeQuorum());
     }
@@ -49,5 +51,6 @@ public sealed class TrustJsonPolicyTests
         Assert.Null(WebPage.WitnessPolicyText(Settings(), LogKey));
         Assert.Null(WebPage.WitnessPolicyText(Settings(("Witnesses:List:0:Key", "not a key")), LogKey));
         Assert.Null(WebPage.WitnessPolicyText(Settings(("Witnesses:List:0:Key", Key("a.example/w", 1).ToString()), ("Witnesses:Quorum", "2")), LogKey));
+        Assert.Null(WebPage.WitnessPolicyText(Settings(("Witnesses:List:0:Key", Key("a.example/w", 1).ToString())), LogKey)); // no URL: refused at start
     }
 }

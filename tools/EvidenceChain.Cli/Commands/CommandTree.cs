@@ -254,7 +254,7 @@ internal static partial class CommandTree
         ["keygen"] = "Creates a log's signing key pair (log.key, mode 0600, and log.vkey).",
         ["audit"] = "Checks every file of a stopped node's data folder.",
         ["reindex"] = "Rebuilds a stopped node's index.db from the ledger files.",
-        ["mirror"] = "Copies and verifies a log's checkpoint, tiles and bundles into a folder; refuses a rewritten history.",
+        ["mirror"] = "Copies a log into a folder, verified; refuses a rewritten history.",
         ["preserve"] = "Preserves files as ledger entries. [submitter]",
         ["capture"] = "Captures a web page (WARC, screenshot) as a ledger entry. [submitter]",
         ["entry"] = "Prints entry INDEX as the node serves it.",

@@ -250,6 +250,44 @@ public sealed class MirrorCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Mirror_SameTreeWithAnExtraSignatureLine_KeepsTheNoteAsServed()
+    {
+        await using var log = await MirrorLog.StartAsync();
+        var size = await log.AppendAsync(5);
+        var dir = _temp.Sub("mirror");
+        var upstream = _temp.Sub("upstream");
+        AssertMirrored(await MirrorAsync(log.Url, dir, log.LogKey), size);
+        AssertMirrored(await MirrorAsync(log.Url, upstream, log.LogKey), size);
+        var note = await File.ReadAllTextAsync(Path.Combine(upstream, "checkpoint"));
+        var text = SignedNote.TextOf(note)!;
+        var witness = NoteSigner.FromSeed("witness.example/w1", new byte[NoteSigner.SeedSize]);
+        var cosigned = note + SignedNote.Sign(text, witness)[(text.Length + 1)..];
+        await File.WriteAllTextAsync(Path.Combine(upstream, "checkpoint"), cosigned);
+        await using var server = await StaticLogServer.StartAsync(upstream);
+
+        var result = await MirrorAsync(server.Url, dir, log.LogKey);
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.StartsWith("up to date: ", result.Out, StringComparison.Ordinal);
+        Assert.Equal(cosigned, await File.ReadAllTextAsync(Path.Combine(dir, "checkpoint")));
+        Assert.Contains("— witness.example/w1 ", cosigned, StringComparison.Ordinal);
+        var verified = await Cli.RunAsync("note", "verify", Path.Combine(dir, "checkpoint"), "--key", log.LogKey);
+        Assert.True(verified.ExitCode == 0, verified.ToString());
+    }
+
+    [Fact]
+    public async Task Mirror_UnreachableLog_ExitsOneAfterRetries()
+    {
+        var key = NoteSigner.FromSeed("example.org/log", new byte[NoteSigner.SeedSize]).VerifierKey.ToString();
+
+        var result = await MirrorAsync("http://127.0.0.1:9/", _temp.Sub("mirror"), key);
+
+        Assert.True(result.ExitCode == 1, result.ToString());
+        var line = Assert.Single(result.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith("evidencectl: mirror: GET http://127.0.0.1:9/checkpoint failed 4 times; the last: ", line, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Mirror_CheckpointUnderAnotherKey_ExitsOne()
     {
         await using var log = await MirrorLog.StartAsync();

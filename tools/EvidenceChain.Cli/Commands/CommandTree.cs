@@ -284,7 +284,7 @@ internal static partial class CommandTree
         ["reindex"] = "Rebuilds a stopped node's index.db from the ledger files.",
         ["witness serve"] = "Runs a stand-alone C2SP witness (POST /add-checkpoint) for the logs given.",
         ["witness key"] = "Prints (and first creates) a stand-alone witness's vkey.",
-        ["mirror"] = "Copies and verifies a log's checkpoint, tiles and bundles into a folder; refuses a rewritten history.",
+        ["mirror"] = "Copies a log into a folder, verified; refuses a rewritten history.",
         ["preserve"] = "Preserves files as ledger entries. [submitter]",
         ["capture"] = "Captures a web page (WARC, screenshot) as a ledger entry. [submitter]",
         ["entry"] = "Prints entry INDEX as the node serves it.",

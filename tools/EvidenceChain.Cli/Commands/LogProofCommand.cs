@@ -29,6 +29,12 @@ internal static class LogProofCommand
 
         if (LogOption.Read(args) is { } source)
         {
+            if (index >= size)
+            {
+                source.Dispose();
+                throw new UsageException($"entry {index} is not in the tree of size {size}, which holds entries 0 to {size - 1}");
+            }
+
             return await LogOption.RunAsync(source, console, log => FromTilesAsync(log, index, size, key, args.Flag("json"), console));
         }
 

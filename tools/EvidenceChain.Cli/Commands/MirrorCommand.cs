@@ -43,7 +43,7 @@ internal static class MirrorCommand
             {
                 outcome = await mirror.RunAsync(console.Cancellation);
             }
-            catch (Exception e) when (e is MirrorFailedException or IOException or UnauthorizedAccessException)
+            catch (Exception e) when (e is MirrorFailedException or TileSourceException or IOException or UnauthorizedAccessException)
             {
                 await console.Error.WriteLineAsync($"evidencectl: mirror: {e.Message}; {folder.Path} keeps its state");
                 return ExitCode.Failed;

@@ -20,7 +20,7 @@ namespace EvidenceChain.Cli.Mirror;
 /// entry bundle's leaf hashes its level-0 tile.</item>
 /// </list>
 /// Nothing is written before step 2 passes; tiles and bundles go in place as each verifies, the checkpoint last.
-/// The partial tiles of size M are deleted once the new checkpoint is in place.
+/// Partial tiles whose tile became full are deleted once the new checkpoint is in place.
 /// Full tiles the folder had at M are not fetched again: step 2 binds every parent entry over them. Files beyond M
 /// already in the folder (an interrupted run) are checked and kept, or fetched again when they do not verify.
 /// </summary>
@@ -173,20 +173,20 @@ internal sealed class LogMirror(TileSource upstream, MirrorFolder folder, NoteVe
     }
 
     /// <summary>
-    /// Deletes the partial tiles and bundle of the old size, which the new checkpoint supersedes (as the node does), so
-    /// that a mirror run every minute does not leave a file per level per run. A client still holding the old
-    /// checkpoint reads the full or wider tile's prefix instead, as tlog-tiles allows.
+    /// Deletes the partial tiles and bundles of every tile that the new checkpoint made full, as the node does
+    /// (docs/formats.md §4.3): while a tile is partial its older partials stay, for clients that hold an older
+    /// checkpoint; once it is full they read its prefix instead, as tlog-tiles clients do on a 404.
     /// </summary>
     private void DeleteSupersededPartials(ulong m, ulong n)
     {
-        for (var level = 0; level < TileMath.TileLevels(m); level++)
+        for (var level = 0; level < TileMath.TileLevels(n); level++)
         {
-            foreach (var entries in level == 0 ? new[] { false, true } : [false])
+            for (var index = TileMath.FullTiles(level, m); index < TileMath.FullTiles(level, n); index++)
             {
-                var index = TileMath.FullTiles(level, m);
-                if (TileMath.TileAt(level, index, m, entries) is { IsFull: false } old && TileMath.TileAt(level, index, n, entries) != old)
+                folder.DeletePartials(TileId.Hashes(level, index, TileId.FullWidth));
+                if (level == 0)
                 {
-                    folder.Delete(old);
+                    folder.DeletePartials(TileId.Entries(index, TileId.FullWidth));
                 }
             }
         }

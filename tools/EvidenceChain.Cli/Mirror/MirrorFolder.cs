@@ -55,8 +55,15 @@ internal sealed class MirrorFolder
     /// <summary>The file of <paramref name="tile"/>, or null when it is not there.</summary>
     public byte[]? Read(TileId tile) => Read(tile.ToPath());
 
-    /// <summary>Deletes the file of <paramref name="tile"/> if it is there.</summary>
-    public void Delete(TileId tile) => File.Delete(Full(tile.ToPath()));
+    /// <summary>Deletes the partial versions (<c>&lt;N&gt;.p/</c>) of the full tile <paramref name="full"/>, if there are any.</summary>
+    public void DeletePartials(TileId full)
+    {
+        var partials = Full(full.ToPath() + ".p");
+        if (Directory.Exists(partials))
+        {
+            Directory.Delete(partials, recursive: true);
+        }
+    }
 
     /// <summary>Writes <paramref name="bytes"/> as the file at <paramref name="relativePath"/> (temp, fsync, rename); its folder is fsync'd by <see cref="SyncFoldersAsync"/>.</summary>
     public async Task WriteAsync(string relativePath, byte[] bytes, CancellationToken cancellationToken)

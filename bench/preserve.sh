@@ -2,11 +2,11 @@
 # Preserving a 1 GiB file end to end, side by side with the durable-write line, in one run (issue 21):
 #   dd bs=4M conv=fsync of the file into the node's data folder's disk (the line), openssl dgst -sha256 (and -sm3),
 #   evidencectl preserve over gRPC and a raw POST /v1/files (curl), each into a fresh Release node, under the
-#   default and the national crypto profile. Prints wall times, ratios to the dd line of the same round, and peak
+#   default and the national crypto profile. Prints wall times, ratios to the dd taken just before each upload, and peak
 #   RSS of the CLI (/usr/bin/time -v) and of the node (VmHWM). Each node first takes a 16 MiB warm-up file by the
 #   same path, untimed.
 # (curl --data-binary @FILE reads the whole file into memory and fails on 1 GiB: "out of memory"; -T streams it.)
-# Usage: bench/preserve.sh [ROUNDS]   (build first: dotnet build -c Release src/EvidenceChain.Node tools/EvidenceChain.Cli)
+# Usage: bench/preserve.sh [ROUNDS]   (build the node and the CLI with dotnet build -c Release first)
 # FILE (default /tmp/preserve-1g.bin, made from /dev/urandom if missing) and WORK (default /tmp/preserve-bench, the
 # data folders and the dd target) may be set.
 set -euo pipefail

@@ -77,6 +77,8 @@ internal static class ProductionAssemblies
             "System.Net.Http", "System.Net.NameResolution", "System.Net.Primitives", "System.Net.Security", "System.Net.Sockets",
             "System.Net.WebSockets", "System.Net.WebSockets.Client", "System.Runtime", "System.Security.Cryptography", "System.Text.Json",
             "System.Text.RegularExpressions", "System.Threading",
+            // The session video's ffmpeg process (Browser/Internal/SessionVideo.cs).
+            "System.ComponentModel.Primitives", "System.Runtime.InteropServices",
         ],
         [],
         []);

@@ -130,7 +130,7 @@ public sealed partial class ProgramTests
             }
         }
 
-        Assert.Equal(1 + 18 + 2 + 1 + 8 + 3 + 3, seen);
+        Assert.Equal(1 + 19 + 2 + 1 + 8 + 3 + 3, seen);
     }
 
     [Theory]

@@ -175,7 +175,13 @@ public sealed class EntrySearch : IDisposable
     }
 
     /// <inheritdoc/>
-    public void Dispose() => _gate.Dispose();
+    /// <remarks>
+    /// The gate is left to the collector: a search or catch-up still running at shutdown releases it after this, and a
+    /// <see cref="SemaphoreSlim"/> whose wait handle is never asked for holds nothing unmanaged.
+    /// </remarks>
+    public void Dispose()
+    {
+    }
 
     /// <summary>The search record of an evidence entry whose committed fields are revealed.</summary>
     public static SearchRecord ToRecord(ulong index, Hash leafHash, LedgerEntry entry)

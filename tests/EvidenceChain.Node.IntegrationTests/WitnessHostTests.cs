@@ -4,10 +4,13 @@ using System.Text;
 using EvidenceChain.Api.V1;
 using EvidenceChain.Core.Notes;
 using EvidenceChain.Core.Proofs;
+using EvidenceChain.Node.IntegrationTests.Cases;
 using EvidenceChain.Node.IntegrationTests.Infrastructure;
 using EvidenceChain.Storage;
 using EvidenceChain.Testing;
 using EvidenceChain.Testing.Node;
+using EvidenceChain.Verifier;
+using EvidenceChain.Verifier.Receipts;
 using EvidenceChain.Witness;
 using Grpc.Core;
 using Grpc.Health.V1;
@@ -67,6 +70,17 @@ public sealed class WitnessHostTests
         return (preserved.Entry.Index, CosignedBy(TlogProof.Parse(Encoding.UTF8.GetBytes(receipt.TlogProof)).Checkpoint, keys));
     }
 
+    // The receipt.zip a court downloads, through the Verifier with the 2-of-3 policy pinned: its witnesses step.
+    private static async Task<VerificationStep> WitnessStepAsync(TestNode node, ulong index, WitnessPolicy policy)
+    {
+        using var zip = new MemoryStream(await node.Http.GetByteArrayAsync($"/v1/entries/{index}/receipt.zip?wait=true"));
+        await using var package = await ReceiptArchive.OpenAsync(zip);
+        var trust = node.Trust();
+        var report = await ReceiptVerifier.VerifyAsync(package.Evidence, new ReceiptTrust { LogKey = trust.LogKey, TsaCas = trust.TsaCas, Witnesses = policy });
+        Assert.All(report.Steps.Where(s => s.Name != "witnesses"), s => Assert.False(s.Failed, s.ToString()));
+        return report.Steps.Single(s => s.Name == "witnesses");
+    }
+
     [Fact]
     public async Task ThreeWitnessHosts_TwoOfThree_CosignedWithOneDown_UnmetWithTwoDown_CosignedAgainWhenOneReturns()
     {
@@ -96,15 +110,19 @@ public sealed class WitnessHostTests
             var submitter = await node.CreateKeyAsync("submitter");
 
             // All up: cosigned by at least two.
-            var (_, all) = await PreserveAndReceiptAsync(node, submitter, 1, keys);
+            var policy = WitnessPolicy.FromThreshold(2, [.. keys.Select(k => new PolicyWitness(k.Name, k))], [new PolicyLog(log.VerifierKey)]);
+            var (first, all) = await PreserveAndReceiptAsync(node, submitter, 1, keys);
             Assert.True(all.Count >= 2, string.Join(", ", all));
+            var met = await WitnessStepAsync(node, first, policy);
+            Assert.True(met.Passed, met.ToString());
             Assert.Equal(HealthCheckResponse.Types.ServingStatus.Serving, await ServingAsync(node));
 
             // One down: still cosigned by the other two.
             await hosts[0]!.DisposeAsync();
             hosts[0] = null;
-            var (_, oneDown) = await PreserveAndReceiptAsync(node, submitter, 2, keys);
+            var (second, oneDown) = await PreserveAndReceiptAsync(node, submitter, 2, keys);
             Assert.Equal([keys[1].Name, keys[2].Name], oneDown);
+            Assert.True((await WitnessStepAsync(node, second, policy)).Passed);
             Assert.Equal(HealthCheckResponse.Types.ServingStatus.Serving, await ServingAsync(node));
 
             // Two down: receipts made now carry fewer cosignatures than the policy needs, and health says so.
@@ -115,6 +133,10 @@ public sealed class WitnessHostTests
             var unmet = await EventuallyAsync(() => WitnessHealthAsync(node), h => h.Status == HealthStatus.Unhealthy, "the policy to be unmet");
             var (index, twoDown) = await PreserveAndReceiptAsync(node, submitter, 4, keys);
             Assert.True(twoDown.Count < 2, string.Join(", ", twoDown));
+            var unmetStep = await WitnessStepAsync(node, index, policy); // made while two were down: it does not verify
+            Assert.True(unmetStep.Failed, unmetStep.ToString());
+            Assert.Contains("of the 2 the quorum needs", unmetStep.Detail, StringComparison.Ordinal);
+            Assert.Contains("missing: ", unmetStep.Detail, StringComparison.Ordinal);
             Assert.Contains("1 of the 2 witnesses needed", unmet.Description, StringComparison.Ordinal);
             Assert.Equal(HealthCheckResponse.Types.ServingStatus.NotServing, await ServingAsync(node));
 
@@ -125,6 +147,7 @@ public sealed class WitnessHostTests
                 r => CosignedBy(TlogProof.Parse(Encoding.UTF8.GetBytes(r.TlogProof)).Checkpoint, keys).Count >= 2,
                 "a receipt at a checkpoint cosigned by two");
             await Timestamps.AssertValidAsync(refreshed, index, node, node.TsaCaPath());
+            Assert.True((await WitnessStepAsync(node, index, policy)).Passed); // the refreshed receipt verifies
             Assert.Equal([keys[0].Name, keys[2].Name], CosignedBy(TlogProof.Parse(Encoding.UTF8.GetBytes(refreshed.TlogProof)).Checkpoint, keys));
             await EventuallyAsync(() => ServingAsync(node), s => s == HealthCheckResponse.Types.ServingStatus.Serving, "the policy to be met again");
         }

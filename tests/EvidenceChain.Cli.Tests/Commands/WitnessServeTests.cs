@@ -17,6 +17,23 @@ public sealed class WitnessServeTests
     private static readonly Hash[] Leaves = [.. Enumerable.Range(0, 3000).Select(i => Rfc6962.HashLeaf(Encoding.UTF8.GetBytes($"leaf {i}")))];
     private static readonly Hash[] Forked = [.. Enumerable.Range(0, 3000).Select(i => Rfc6962.HashLeaf(Encoding.UTF8.GetBytes($"fork {i}")))];
 
+    [Fact]
+    public async Task Serve_LogFileMissingOrNotAKey_IsExit2WithOneLineSayingWhich()
+    {
+        using var temp = new TempFolder();
+        var state = temp.Sub("witness");
+        var missing = temp.Sub("keys/log.vkey");
+        var junk = temp.Sub("junk.vkey");
+        await File.WriteAllTextAsync(junk, "not a key\n");
+
+        Cli.AssertUsage(
+            await Cli.RunAsync("witness", "serve", "--state", state, "--name", "court.test/witness", "--log", missing, "--listen", "127.0.0.1:0"),
+            $"--log {missing}: no such file, and not a log verifier key either");
+        Cli.AssertUsage(
+            await Cli.RunAsync("witness", "serve", "--state", state, "--name", "court.test/witness", "--log", junk, "--listen", "127.0.0.1:0"),
+            $"--log {junk}: \"not a key\" is not a log verifier key");
+    }
+
     [UnixFact]
     public async Task KillNine_AtRandomMoments_KeepsEveryAcknowledgedSize()
     {

@@ -79,10 +79,11 @@ internal static partial class CommandTree
         root.Add(Command(
             "receipt",
             """
-            Saves entry INDEX's receipt: entry.json, proof.tlog-proof (the inclusion proof at the earliest timestamped
-            checkpoint covering the entry), checkpoint.txt and checkpoint.tsr (its RFC 3161 token), trust/ (copies of the
-            log key and TSA chain) and VERIFY.txt. Check it anywhere, offline, with evidencectl verify FILE --log-key
-            VKEY --tsa-ca PEM. Needs no key without --with-artefacts.
+            Saves entry INDEX's receipt: entry.json, proof.tlog-proof (the inclusion proof at the newest checkpoint
+            covering the entry that its witnesses' quorum cosigned, else at the earliest timestamped one; run it again
+            later for a cosigned one), checkpoint.txt and checkpoint.tsr (its RFC 3161 token), trust/ (copies of the log
+            key and TSA chain) and VERIFY.txt. Check it anywhere, offline, with evidencectl verify FILE --log-key VKEY
+            --tsa-ca PEM [--policy FILE]. Needs no key without --with-artefacts.
             """,
             console,
             ReceiptCommand.RunAsync,

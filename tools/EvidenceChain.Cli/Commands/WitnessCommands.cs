@@ -94,12 +94,15 @@ internal static class WitnessCommands
         var keys = new List<NoteVerifier>();
         foreach (var value in values)
         {
-            var lines = File.Exists(value) ? File.ReadAllLines(value) : [KeyArgument.Read("--log", value)];
+            var isFile = File.Exists(value);
+            var lines = isFile ? File.ReadAllLines(value) : [KeyArgument.Read("--log", value)];
             foreach (var line in lines.Select(l => l.Trim()).Where(l => l.Length > 0 && !l.StartsWith('#')))
             {
                 keys.Add(NoteVerifier.TryParse(line, out var key, out var error)
                     ? key
-                    : throw new UsageException($"--log {value}: \"{line}\" is not a log verifier key: {error}"));
+                    : throw new UsageException(isFile
+                        ? $"--log {value}: \"{line}\" is not a log verifier key: {error}"
+                        : $"--log {value}: no such file, and not a log verifier key either ({error})"));
             }
         }
 

@@ -60,18 +60,25 @@ public sealed class SplitViewTests
                 Assert.Equal(keys.Select(k => k.Name), cosigned.CosignedBy);
             }
 
-            // The second log, same key and origin, reaches size 3 with other entries (its own key events and file).
+            // The second log, same key and origin, reaches size 3 with other entries (its own key events and file), then
+            // shows the witnesses its checkpoint of size 3. (Started with the witnesses from the first entry, it would
+            // meet their size 3 while it is smaller, and stop there without showing them a checkpoint of that size.)
+            ulong index;
+            await using (var growing = await TestNode.StartAsync(forked))
+            {
+                index = (await PreserveAsync(growing, await growing.CreateKeyAsync("submitter"), Bytes(100, seed: 2))).Entry.Index;
+                Assert.Equal(3UL, growing.Node.Ledger.Size);
+            }
+
             await using var second = await TestNode.StartAsync(forked, [.. settings]);
             second.ExpectError(32, "EvidenceChain.Ledger.Witnessing.CheckpointCosigner", "reports a conflict");
             second.ExpectError(103, "Microsoft.Extensions.Diagnostics.HealthChecks.DefaultHealthCheckService", "Health check witnesses with status Unhealthy");
-            var preserved = await PreserveAsync(second, await second.CreateKeyAsync("submitter"), Bytes(100, seed: 2));
-            Assert.Equal(3UL, second.Node.Ledger.Size);
 
             // Both witnesses refuse it as a split view (same size, another root), and say so in their logs.
             var health = await EventuallyAsync(
                 () => WitnessHealthAsync(second), h => keys.All(k => h.Description?.Contains($"conflict at witness {k.Name}", StringComparison.Ordinal) == true), "both conflicts in the forked node's health");
             Assert.Equal(HealthStatus.Unhealthy, health.Status);
-            Assert.Equal(2, witnessLogs.Count(l => l.Id == 902 && l.Message.Contains("splitview.test/log", StringComparison.Ordinal)));
+            Assert.Equal(2, witnessLogs.Count(l => l.Id == 902 && l.Message.Contains(second.Node.Ledger.Origin, StringComparison.Ordinal)));
             Assert.All(keys, k => Assert.Contains(second.Logs.Records, r => r.EventId == 32 && r.Message.Contains(k.Name, StringComparison.Ordinal)));
             var served = await second.Log.GetCheckpointAsync(new GetCheckpointRequest());
             Assert.Empty(served.CosignedBy);
@@ -86,7 +93,7 @@ public sealed class SplitViewTests
                 Assert.StartsWith($"{second.Node.Ledger.Origin}\n3\n", held, StringComparison.Ordinal);
             }
 
-            using var zip = new MemoryStream(await second.Http.GetByteArrayAsync($"/v1/entries/{preserved.Entry.Index}/receipt.zip?wait=true"));
+            using var zip = new MemoryStream(await second.Http.GetByteArrayAsync($"/v1/entries/{index}/receipt.zip?wait=true"));
             await using var package = await ReceiptArchive.OpenAsync(zip);
             var trust = second.Trust();
             var report = await ReceiptVerifier.VerifyAsync(package.Evidence, new ReceiptTrust { LogKey = trust.LogKey, TsaCas = trust.TsaCas, Witnesses = policy });

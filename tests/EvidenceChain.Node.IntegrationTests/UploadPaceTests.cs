@@ -17,13 +17,13 @@ public sealed class UploadPaceTests(UploadPaceTests.SlowUploadNode fixture) : IC
     private readonly SlowUploadNode _fixture = fixture;
 
     [Fact]
-    public async Task PreserveFile_OneByteEveryTwoSeconds_DeadlineExceededIdleAndNothingKept()
+    public async Task PreserveFile_OneByteEveryFourSeconds_DeadlineExceededIdleAndNothingKept()
     {
         var node = _fixture.Node;
         var size = node.Node.Ledger.Size;
 
         await RpcAssert.FailsAsync(
-            StatusCode.DeadlineExceeded, () => TrickleAsync(node, _fixture.SubmitterKey, TimeSpan.FromSeconds(2)), "Limits:UploadIdleTimeout", "nothing was kept");
+            StatusCode.DeadlineExceeded, () => TrickleAsync(node, _fixture.SubmitterKey, TimeSpan.FromSeconds(4)), "Limits:UploadIdleTimeout", "nothing was kept");
 
         await AssertNothingKeptAndSlotFreeAsync(size);
     }
@@ -45,7 +45,7 @@ public sealed class UploadPaceTests(UploadPaceTests.SlowUploadNode fixture) : IC
     {
         var size = _fixture.Node.Node.Ledger.Size;
 
-        using var response = await PostTrickleAsync(TimeSpan.FromSeconds(2));
+        using var response = await PostTrickleAsync(TimeSpan.FromSeconds(4));
 
         await HttpAssert.ErrorAsync(response, HttpStatusCode.RequestTimeout, StatusCode.DeadlineExceeded, "Limits:UploadIdleTimeout", "nothing was kept");
         await AssertNothingKeptAndSlotFreeAsync(size);
@@ -109,8 +109,8 @@ public sealed class UploadPaceTests(UploadPaceTests.SlowUploadNode fixture) : IC
     {
         protected override string[] Settings =>
         [
-            "--Limits:UploadIdleTimeout", "00:00:01", "--Limits:MinUploadBytesPerSecond", "100",
-            "--Limits:UploadRateGracePeriod", "00:00:01.5", "--Limits:MaxConcurrentUploadsPerKey", "1",
+            "--Limits:UploadIdleTimeout", "00:00:02", "--Limits:MinUploadBytesPerSecond", "100",
+            "--Limits:UploadRateGracePeriod", "00:00:03", "--Limits:MaxConcurrentUploadsPerKey", "1",
         ];
     }
 

@@ -429,12 +429,13 @@ public sealed class CheckpointCosigner : IAsyncDisposable
 
     private void Conflict(Slot slot, string reason)
     {
-        var first = slot.Conflict != reason;
-        slot.Conflicted(reason, _time.GetUtcNow(), _options.MaxRetryDelay);
-        if (first)
+        // Logged before the status shows it, so whoever sees the conflict in the health report finds it in the log.
+        if (slot.Conflict != reason)
         {
             CosignLog.Conflict(_logger, slot.Client.Name, reason);
         }
+
+        slot.Conflicted(reason, _time.GetUtcNow(), _options.MaxRetryDelay);
     }
 
     private void ReleaseWaiters()

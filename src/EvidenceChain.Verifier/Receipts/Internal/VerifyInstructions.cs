@@ -49,6 +49,10 @@ internal static class VerifyInstructions
         {
             Line("   It checks disclosed.json too (step \"disclosed\"): see DISCLOSED FIELDS below.");
         }
+
+        Line("   With a witness policy (C2SP tlog-policy: the witnesses you trust and how many must agree), add");
+        Line("   --policy POLICY.txt: step \"witnesses\" then passes only when enough of them cosigned this checkpoint, so");
+        Line("   the log could not have shown you a history it hid from them. Without it the step is skipped.");
         Line();
         Line("2. Step by step, in the folder you unzipped this receipt into:");
         Line();

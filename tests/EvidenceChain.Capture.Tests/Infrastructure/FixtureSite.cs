@@ -110,6 +110,12 @@ public sealed class FixtureSite : IAsyncLifetime
             <html><body><div style="width:20000px;height:40px;background:#c00"></div><p id="huge"></p>
             <script>document.getElementById('huge').textContent = 'x'.repeat(40e6);</script></body></html>
             """, "text/html; charset=utf-8"));
+        app.MapGet("/big-dom.html", () => Results.Content(
+            """
+            <!doctype html>
+            <html><body><p id="big"></p>
+            <script>document.getElementById('big').textContent = 'x'.repeat(3e6);</script></body></html>
+            """, "text/html; charset=utf-8"));
         app.MapGet("/redirect/{n:int}", (int n) => Results.Redirect(n <= 0 ? "/page.html" : $"/redirect/{n - 1}"));
         app.MapGet("/big-redirect/{n:int}", async (HttpContext context, int n) =>
         {

@@ -53,4 +53,11 @@ public interface IStorageDriver : IAsyncDisposable
 
     /// <summary>The API keys.</summary>
     IApiKeyStore ApiKeys { get; }
+
+    /// <summary>
+    /// When <paramref name="exception"/>, thrown while something opened over these ports (the ledger, the case book), is
+    /// damage of this driver's stored data, an exception whose message says in one line what is damaged and what to do;
+    /// otherwise null (the caller rethrows <paramref name="exception"/>). Without an override, null.
+    /// </summary>
+    Exception? Diagnose(Exception exception) => null;
 }

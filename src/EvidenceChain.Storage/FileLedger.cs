@@ -82,7 +82,7 @@ public sealed class FileLedger : IAsyncDisposable
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(loggers);
-        var driver = FilesDriver.Open(path, loggers, rebuildIndex);
+        var driver = FilesDriver.Open(path, loggers, rebuildIndex, ledgerOnly: true);
         try
         {
             var published = await driver.Log.ReadCheckpointAsync(cancellationToken) is not null;

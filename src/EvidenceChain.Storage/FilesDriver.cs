@@ -11,7 +11,7 @@ namespace EvidenceChain.Storage;
 /// <summary>
 /// The <c>files</c> storage driver: every port in one data folder, held with its lock — the log as C2SP tlog-tiles
 /// files (<c>log/</c>), artefacts in packs and files (<c>blobs/</c>), openings (<c>openings/</c>), timestamp tokens
-/// and cosignatures beside the checkpoints, the TSA's serial numbers (<c>keys/tsa.serial</c>), and LiteDB files for
+/// and cosignatures beside the checkpoints, the TSA's serial numbers (<c>keys/tsa.serial</c>, written when the first is allocated), and LiteDB files for
 /// the index (<c>index.db</c>), cases (<c>cases.db</c>), search (<c>search.db</c>) and API keys (<c>node.db</c>).
 /// See the project README for the layout.
 /// </summary>
@@ -27,10 +27,11 @@ public sealed class FilesDriver : IStorageDriver
 
     private readonly LiteDbEntryIndex _indexFile;
     private readonly BufferedEntryIndex _index;
-    private readonly FileTimestampStore _timestamps;
-    private readonly LiteDbCaseStore _cases;
-    private readonly LiteDbSearchStore _search;
-    private readonly ApiKeyStore _apiKeys;
+    private readonly FileTimestampStore? _timestamps;
+    private readonly LiteDbCaseStore? _cases;
+    private readonly NamedCaseStore? _namedCases;
+    private readonly LiteDbSearchStore? _search;
+    private readonly ApiKeyStore? _apiKeys;
     private int _disposed;
 
     private FilesDriver(
@@ -39,11 +40,11 @@ public sealed class FilesDriver : IStorageDriver
         LiteDbEntryIndex indexFile,
         BufferedEntryIndex index,
         FileBlobStore blobs,
-        TsaSerialFile serials,
-        FileTimestampStore timestamps,
-        LiteDbCaseStore cases,
-        LiteDbSearchStore search,
-        ApiKeyStore apiKeys)
+        LazyTsaSerials serials,
+        FileTimestampStore? timestamps,
+        LiteDbCaseStore? cases,
+        LiteDbSearchStore? search,
+        ApiKeyStore? apiKeys)
     {
         Folder = folder;
         FileLog = log;
@@ -55,7 +56,7 @@ public sealed class FilesDriver : IStorageDriver
         _timestamps = timestamps;
         Cosignatures = new LazyCosignatureStore(folder.Path, folder.LogPath);
         _cases = cases;
-        Cases = new NamedCaseStore(cases, folder.Path);
+        _namedCases = cases is null ? null : new NamedCaseStore(cases, folder.Path);
         _search = search;
         _apiKeys = apiKeys;
     }
@@ -82,7 +83,7 @@ public sealed class FilesDriver : IStorageDriver
     public IOpeningStore Openings => FileOpenings;
 
     /// <inheritdoc/>
-    public ITimestampStore Timestamps => _timestamps;
+    public ITimestampStore Timestamps => _timestamps ?? throw LedgerOnly();
 
     /// <inheritdoc/>
     public ITsaSerialNumbers TsaSerials { get; }
@@ -91,13 +92,13 @@ public sealed class FilesDriver : IStorageDriver
     public ICosignatureStore Cosignatures { get; }
 
     /// <inheritdoc/>
-    public ICaseStore Cases { get; }
+    public ICaseStore Cases => _namedCases ?? throw LedgerOnly();
 
     /// <inheritdoc/>
-    public ISearchStore Search => _search;
+    public ISearchStore Search => _search ?? throw LedgerOnly();
 
     /// <inheritdoc/>
-    public IApiKeyStore ApiKeys => _apiKeys;
+    public IApiKeyStore ApiKeys => _apiKeys ?? throw LedgerOnly();
 
     /// <summary>The log files (<c>log/</c>).</summary>
     internal FileLedgerStore FileLog { get; }
@@ -118,7 +119,15 @@ public sealed class FilesDriver : IStorageDriver
     /// <exception cref="DataFolderLockedException">Another process holds the folder.</exception>
     /// <exception cref="DataFolderDamagedException">A file cannot be used as it is; the message names it.</exception>
     /// <exception cref="LedgerCorruptException">The checkpoint history is inconsistent; run <c>evidencectl audit</c>.</exception>
-    public static FilesDriver Open(string path, ILoggerFactory loggers, bool rebuildIndex = false)
+    public static FilesDriver Open(string path, ILoggerFactory loggers, bool rebuildIndex = false) =>
+        Open(path, loggers, rebuildIndex, ledgerOnly: false);
+
+    /// <summary>
+    /// Opens the folder as the public overload does; with <paramref name="ledgerOnly"/> only what a ledger needs (the
+    /// log, the index, blobs, openings, TSA serials and cosignatures), so that <see cref="FileLedger"/> creates no node
+    /// state (<c>node.db</c>, <c>cases.db</c>, <c>search.db</c>, timestamp tokens) in a folder; the other ports then throw.
+    /// </summary>
+    internal static FilesDriver Open(string path, ILoggerFactory loggers, bool rebuildIndex, bool ledgerOnly)
     {
         ArgumentNullException.ThrowIfNull(loggers);
         var folder = DataFolder.Open(path, create: true);
@@ -147,8 +156,12 @@ public sealed class FilesDriver : IStorageDriver
             opened.Add(index);
             var blobs = new FileBlobStore(folder.BlobsPath);
             opened.Add(blobs);
-            LogKeyFiles.CreateKeysFolder(folder.KeysPath); // tsa.serial lives with the keys (0700)
-            var serials = Damage.Open(data, "keys/" + TsaSerialFile.FileName, [], () => new TsaSerialFile(folder.KeysPath));
+            var serials = new LazyTsaSerials(data, folder.KeysPath);
+            if (ledgerOnly)
+            {
+                return new FilesDriver(folder, log, indexFile, index, blobs, serials, null, null, null, null);
+            }
+
             var timestamps = Damage.Open(
                 data,
                 "log/" + FileTimestampStore.IndexFile,
@@ -186,6 +199,9 @@ public sealed class FilesDriver : IStorageDriver
         return Damage.Name(exception, Folder.Path, exception is LedgerCorruptException ? "log" : null, Damage.LedgerFiles);
     }
 
+    private static InvalidOperationException LedgerOnly() =>
+        new("This data folder was opened for its ledger only (FileLedger); the node's stores are not open.");
+
     /// <summary>Moves whatever the index buffer holds into the index file now.</summary>
     internal void FlushIndex() => _index.Flush();
 
@@ -197,10 +213,10 @@ public sealed class FilesDriver : IStorageDriver
             return ValueTask.CompletedTask;
         }
 
-        _timestamps.Dispose();
-        _search.Dispose();
-        _cases.Dispose();
-        _apiKeys.Dispose();
+        _timestamps?.Dispose();
+        _search?.Dispose();
+        _cases?.Dispose();
+        _apiKeys?.Dispose();
         FileBlobs.Dispose();
         _index.Dispose();
         _indexFile.Dispose();

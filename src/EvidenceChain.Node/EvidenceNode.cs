@@ -15,14 +15,14 @@ using Microsoft.Extensions.Options;
 namespace EvidenceChain.Node;
 
 /// <summary>
-/// A running node: the ledger on its data folder, the API key store, and the Kestrel host serving gRPC (HTTP/2) on
-/// one address and JSON, tlog-tiles and raw file transfer (HTTP/1.1) on another. The composition root.
+/// A running node: the ledger over the storage driver its settings name (<c>Storage:Driver</c>), and the Kestrel host
+/// serving gRPC (HTTP/2) on one address and JSON, tlog-tiles and raw file transfer (HTTP/1.1) on another. The
+/// composition root.
 /// </summary>
 public sealed class EvidenceNode : IAsyncDisposable
 {
     private readonly WebApplication _app;
-    private readonly FileLedger _ledger;
-    private readonly ApiKeyStore _keys;
+    private readonly NodeLedger _ledger;
     private readonly NodeTimestamping _timestamping;
     private readonly ListenOptions _grpc;
     private readonly ListenOptions _http;
@@ -31,13 +31,12 @@ public sealed class EvidenceNode : IAsyncDisposable
     private int _disposed;
 
     private EvidenceNode(
-        WebApplication app, FileLedger ledger, ApiKeyStore keys, NodeTimestamping timestamping, ListenOptions grpc, ListenOptions http, string? adminKeyPath, NodeSearch search, NodeWitnessing witnessing)
+        WebApplication app, NodeLedger ledger, NodeTimestamping timestamping, ListenOptions grpc, ListenOptions http, string? adminKeyPath, NodeSearch search, NodeWitnessing witnessing)
     {
         _witnessing = witnessing;
         _search = search;
         _app = app;
         _ledger = ledger;
-        _keys = keys;
         _timestamping = timestamping;
         _grpc = grpc;
         _http = http;
@@ -51,7 +50,7 @@ public sealed class EvidenceNode : IAsyncDisposable
     public Uri HttpAddress => ToUri(_http);
 
     /// <summary>The data folder's full path.</summary>
-    public string DataPath => _ledger.Folder.Path;
+    public string DataPath => _ledger.DataPath;
 
     /// <summary>Where this start wrote the first admin key's secret; null when the node already had keys.</summary>
     public string? AdminKeyPath { get; }
@@ -90,6 +89,8 @@ public sealed class EvidenceNode : IAsyncDisposable
         var witnessServerOptions = new EvidenceChain.Witness.WitnessOptions();
         builder.Configuration.GetSection("Witness").Bind(witnessServerOptions);
         var witnessedLogs = witnessServerOptions.LogKeys(); // a bad Witness:Logs entry stops the start here
+        var storageOptions = builder.Configuration.GetSection("Storage").Get<StorageOptions>() ?? new StorageOptions();
+        StorageDrivers.Validate(storageOptions); // an unknown driver stops the start here, with one line
         var grpcEndPoint = ListenAddress.Parse(options.Grpc, "Grpc");
         var httpEndPoint = ListenAddress.Parse(options.Http, "Http");
         if (grpcEndPoint.Equals(httpEndPoint) && grpcEndPoint.Port != 0)
@@ -114,7 +115,7 @@ public sealed class EvidenceNode : IAsyncDisposable
         var services = builder.Services;
         services.AddSingleton(time);
         services.AddSingleton(_ => parts.Ledger.Ledger);
-        services.AddSingleton<IBlobStore>(_ => parts.Ledger.Blobs);
+        services.AddSingleton(_ => parts.Ledger.Driver.Blobs);
         services.AddSingleton(_ => parts.Keys);
         services.AddSingleton(_ => parts.Time.Authority);
         services.AddSingleton(_ => parts.Time.Timestamper);
@@ -124,7 +125,7 @@ public sealed class EvidenceNode : IAsyncDisposable
         services.AddSingleton<ReceiptBuilder>();
         services.Configure<CertificateOptions>(builder.Configuration.GetSection("Certificate"));
         services.AddSingleton(sp => new CertificateFactsReader(
-            parts.Ledger.Blobs, parts.Keys, sp.GetRequiredService<EntryDisclosure>(), sp.GetRequiredService<IOptions<CertificateOptions>>().Value, time));
+            parts.Ledger.Driver.Blobs, parts.Keys, sp.GetRequiredService<EntryDisclosure>(), sp.GetRequiredService<IOptions<CertificateOptions>>().Value, time));
         services.AddSingleton(_ => parts.Signing);
         services.AddSingleton<CertificateIssuer>();
         services.AddTsaRateLimit(limits.TsaRequestsPerSecondPerClient);
@@ -134,7 +135,7 @@ public sealed class EvidenceNode : IAsyncDisposable
         services.AddSingleton(_ => parts.Openings);
         services.AddSingleton(_ => parts.Search.Search);
         services.AddSingleton<EntryDisclosure>();
-        services.AddSingleton(_ => new FileIntake(parts.Ledger.Ledger, parts.Ledger.Blobs, intakeOptions, parts.Openings));
+        services.AddSingleton(_ => new FileIntake(parts.Ledger.Ledger, parts.Ledger.Driver.Blobs, intakeOptions, parts.Openings));
         services.AddSingleton<UploadSlots>();
         services.AddCapture(builder.Configuration, intakeOptions.Sm3);
         services.Configure<NodeOptions>(builder.Configuration);
@@ -166,35 +167,29 @@ public sealed class EvidenceNode : IAsyncDisposable
         var app = builder.Build();
         var loggers = app.Services.GetRequiredService<ILoggerFactory>();
         var log = loggers.CreateLogger<EvidenceNode>();
-        FileLedger ledger;
+        NodeLedger ledger;
         try
         {
-            ledger = await FileLedger.OpenAsync(
-                Path.GetFullPath(options.Data), options.Origin, intakeOptions.Sm3, ledgerOptions, time, loggers, cancellationToken: cancellationToken);
+            ledger = await NodeLedger.OpenAsync(
+                storageOptions, Path.GetFullPath(options.Data), options.Origin, intakeOptions.Sm3, ledgerOptions, time, loggers, cancellationToken);
         }
-        catch (Exception e)
+        catch
         {
             await app.DisposeAsync();
-            if (DataFolderDamage.Name(e, Path.GetFullPath(options.Data), e is LedgerCorruptException ? "log" : null, DataFolderDamage.LedgerFiles) is { } damaged)
-            {
-                throw damaged;
-            }
-
             throw;
         }
 
-        ApiKeyStore? keyStore = null;
+        ApiKeyService? keys = null;
         NodeTimestamping? timestamping = null;
-        NodeCases? cases = null;
         NodeSearch? search = null;
         NodeWitnessing? witnessing = null;
         CheckpointWitness? witness = null;
         try
         {
-            NodeLog.DataFolder(log, ledger.Folder.Path);
+            NodeLog.Storage(log, ledger.Driver.Name, ledger.Driver.Location, ledger.KeysPath);
             if (ledger.Sm2VerifierKey is { } sm2)
             {
-                NodeLog.NationalCrypto(log, sm2, ledger.Folder.KeysPath);
+                NodeLog.NationalCrypto(log, sm2, ledger.KeysPath);
             }
 
             timestamping = NodeTimestamping.Start(ledger, timestampingOptions, time, loggers);
@@ -203,19 +198,15 @@ public sealed class EvidenceNode : IAsyncDisposable
             parts.Witnessing = witnessing;
             parts.Signing = LoadDocumentSigning(ledger, time);
             app.Lifetime.ApplicationStopped.Register(parts.Signing.Dispose);
-            keyStore = DataFolderDamage.Open(ledger.Folder.Path, "node.db", [], () => new ApiKeyStore(ledger.Folder.StatePath));
             // Salts of committed fields: the node's CSPRNG, named here once (docs/formats.md §1.5).
             var openings = new EntryOpenings(
-                ledger.Openings, intakeOptions.Sm3 ? Core.Entries.CommitmentAlgorithm.Sm3 : Core.Entries.CommitmentAlgorithm.Sha256, RandomNumberGenerator.Fill);
+                ledger.Driver.Openings, intakeOptions.Sm3 ? Core.Entries.CommitmentAlgorithm.Sm3 : Core.Entries.CommitmentAlgorithm.Sha256, RandomNumberGenerator.Fill);
             parts.Openings = openings;
-            var keys = new ApiKeyService(keyStore, ledger.Ledger, openings, time);
-            app.Lifetime.ApplicationStopped.Register(keys.Dispose);
-            var adminKeyPath = keys.IsEmpty ? await WriteFirstAdminKeyAsync(keys, ledger.Folder, log) : null;
+            keys = new ApiKeyService(ledger.Driver.ApiKeys, ledger.Ledger, openings, time);
+            var adminKeyPath = keys.IsEmpty ? await WriteFirstAdminKeyAsync(keys, ledger.KeysPath, log) : null;
             parts.Ledger = ledger;
             parts.Keys = keys;
-            cases = await DataFolderDamage.OpenAsync(ledger.Folder.Path, LiteDbCaseStore.FileName, () => NodeCases.OpenAsync(ledger, openings, loggers, cancellationToken));
-            parts.Cases = cases;
-            app.Lifetime.ApplicationStopped.Register(cases.Dispose); // after the calls in flight, before the ledger closes
+            parts.Cases = await NodeCases.OpenAsync(ledger, openings, loggers, cancellationToken);
             search = await NodeSearch.OpenAsync(ledger, openings, time, loggers, cancellationToken);
             parts.Search = search;
 
@@ -239,15 +230,16 @@ public sealed class EvidenceNode : IAsyncDisposable
             {
                 // The node as a C2SP witness of other logs: unauthenticated by design (the log's signature is the
                 // authentication), so outside the API key checks. Its key sits with the node's other keys.
-                var witnessSigner = WitnessKeyFiles.LoadOrCreate(ledger.Folder.KeysPath, witnessServerOptions.Name ?? ledger.Ledger.Origin + "/witness");
+                var witnessSigner = WitnessKeyFiles.LoadOrCreate(ledger.KeysPath, witnessServerOptions.Name ?? ledger.Ledger.Origin + "/witness");
                 witness = new CheckpointWitness(
-                    witnessSigner, witnessedLogs, Path.Combine(ledger.Folder.Path, "witness"), time, loggers.CreateLogger("EvidenceChain.Witness"));
+                    witnessSigner, witnessedLogs, Path.Combine(ledger.DataPath, "witness"), time, loggers.CreateLogger("EvidenceChain.Witness"));
                 app.Lifetime.ApplicationStopped.Register(witness.Dispose);
                 app.MapWitness(witness);
             }
 
             await app.StartAsync(cancellationToken);
-            var node = new EvidenceNode(app, ledger, keyStore, timestamping, grpc!, http!, adminKeyPath, search, witnessing);
+            app.Lifetime.ApplicationStopped.Register(keys.Dispose);
+            var node = new EvidenceNode(app, ledger, timestamping, grpc!, http!, adminKeyPath, search, witnessing);
             string grpcAddress = node.GrpcAddress.ToString(), httpAddress = node.HttpAddress.ToString();
             NodeLog.Listening(log, grpcAddress, httpAddress);
             return node;
@@ -255,13 +247,12 @@ public sealed class EvidenceNode : IAsyncDisposable
         catch
         {
             await app.DisposeAsync();
-            cases?.Dispose();
+            keys?.Dispose();
             if (search is not null)
             {
                 await search.DisposeAsync();
             }
 
-            keyStore?.Dispose();
             if (witnessing is not null)
             {
                 await witnessing.DisposeAsync();
@@ -297,12 +288,11 @@ public sealed class EvidenceNode : IAsyncDisposable
         await _timestamping.DisposeAsync();
         await _search.DisposeAsync();
         await _ledger.DisposeAsync();
-        _keys.Dispose();
     }
 
-    private static DocumentSigningCredentials LoadDocumentSigning(FileLedger ledger, TimeProvider time)
+    private static DocumentSigningCredentials LoadDocumentSigning(NodeLedger ledger, TimeProvider time)
     {
-        var keysPath = ledger.Folder.KeysPath;
+        var keysPath = ledger.KeysPath;
         try
         {
             var certificate = DocumentSigningKeyFiles.LoadOrCreate(keysPath, ledger.Ledger.Origin, time);
@@ -310,15 +300,15 @@ public sealed class EvidenceNode : IAsyncDisposable
         }
         catch (InvalidDataException e)
         {
-            throw new DataFolderDamagedException(ledger.Folder.Path, "keys/" + DocumentSigningKeyFiles.CertificateFile, e);
+            throw new DataFolderDamagedException(ledger.DataPath, "keys/" + DocumentSigningKeyFiles.CertificateFile, e);
         }
     }
 
-    private static async Task<string> WriteFirstAdminKeyAsync(ApiKeyService keys, DataFolder folder, ILogger log)
+    private static async Task<string> WriteFirstAdminKeyAsync(ApiKeyService keys, string keysPath, ILogger log)
     {
         // Its create event (by the node itself) is entry 0 of a new ledger.
         var (key, token, _) = await keys.CreateAsync(Role.Admin, "first admin key, created at first start", Core.Keys.ApiKeyEvent.NodeActor);
-        var path = Path.Combine(folder.KeysPath, "admin.apikey");
+        var path = Path.Combine(keysPath, "admin.apikey");
         SecretFile.Write(path, token + "\n", overwrite: true); // a fresh 0600 file, even over a leftover with a wider mode
 
         NodeLog.AdminKeyCreated(log, key.Id, path);
@@ -327,7 +317,7 @@ public sealed class EvidenceNode : IAsyncDisposable
 
     private sealed class Parts
     {
-        public FileLedger Ledger { get; set; } = null!;
+        public NodeLedger Ledger { get; set; } = null!;
 
         public ApiKeyService Keys { get; set; } = null!;
 

@@ -5,36 +5,36 @@ using Microsoft.Extensions.Logging;
 namespace EvidenceChain.Storage;
 
 /// <summary>
-/// A ledger opened on a data folder: the folder lock, the tile store, the LiteDB index, the blob store, the log
-/// key and the running <see cref="EvidenceLedger"/>, disposed together in the right order.
+/// A ledger on a data folder for the command line's data commands (reindex, audit preparation), tests and benchmarks:
+/// the <see cref="FilesDriver"/>, the log's keys in <c>keys/</c> and an <see cref="EvidenceLedger"/> over the driver's
+/// ports, disposed together in the right order. The node composes the same parts itself, over whichever driver its
+/// settings name.
 /// </summary>
 public sealed class FileLedger : IAsyncDisposable
 {
-    private readonly Internal.BufferedEntryIndex _buffered;
+    private readonly FilesDriver _driver;
 
-    private FileLedger(
-        DataFolder folder, LiteDbEntryIndex index, Internal.BufferedEntryIndex buffered, FileBlobStore blobs, EvidenceLedger ledger, NoteVerifier? sm2Key)
+    private FileLedger(FilesDriver driver, EvidenceLedger ledger, NoteVerifier? sm2Key)
     {
-        _buffered = buffered;
+        _driver = driver;
         Sm2VerifierKey = sm2Key;
-        Folder = folder;
-        Index = index;
-        Blobs = blobs;
         Ledger = ledger;
-        Openings = new FileOpeningStore(folder.OpeningsPath);
     }
 
     /// <summary>The data folder (locked while this is open).</summary>
-    public DataFolder Folder { get; }
+    public DataFolder Folder => _driver.Folder;
+
+    /// <summary>The driver the ledger runs on.</summary>
+    public FilesDriver Driver => _driver;
 
     /// <summary>The look-up index file; entries reach it in the background, a fraction of a second after they are acknowledged.</summary>
-    public LiteDbEntryIndex Index { get; }
+    public LiteDbEntryIndex Index => _driver.IndexFile;
 
     /// <summary>Artefact storage.</summary>
-    public FileBlobStore Blobs { get; }
+    public FileBlobStore Blobs => _driver.FileBlobs;
 
     /// <summary>The openings of committed fields (<c>openings/</c>).</summary>
-    public FileOpeningStore Openings { get; }
+    public FileOpeningStore Openings => _driver.FileOpenings;
 
     /// <summary>The running ledger.</summary>
     public EvidenceLedger Ledger { get; }
@@ -82,82 +82,27 @@ public sealed class FileLedger : IAsyncDisposable
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(loggers);
-        var folder = DataFolder.Open(path, create: true);
-        LiteDbEntryIndex? index = null;
-        Internal.BufferedEntryIndex? buffered = null;
-        FileBlobStore? blobs = null;
+        var driver = FilesDriver.Open(path, loggers, rebuildIndex, ledgerOnly: true);
         try
         {
-            var published = File.Exists(Path.Combine(folder.LogPath, "checkpoint"));
-            if (published && !File.Exists(Path.Combine(folder.KeysPath, LogKeyFiles.PrivateKeyFile)))
-            {
-                // A new key could never sign a checkpoint consistent with the old ones: refuse, and write nothing.
-                throw new LedgerCorruptException(
-                    $"The log's key {Path.Combine(folder.KeysPath, LogKeyFiles.PrivateKeyFile)} is missing but the log has published checkpoints; restore the key from a backup.");
-            }
-
-            var signer = LogKeyFiles.LoadOrCreate(folder.KeysPath, origin);
-            CheckVerifierKeyFile(folder, signer);
-            var sm2Signer = nationalCrypto ? LogKeyFiles.LoadOrCreateSm2(folder.KeysPath, signer) : null;
-            var store = new FileLedgerStore(folder.LogPath);
-            store.RepairHistory();
-            if (rebuildIndex)
-            {
-                LiteDbEntryIndex.Delete(folder.IndexPath);
-            }
-
-            index = new LiteDbEntryIndex(folder.IndexPath);
-            buffered = new Internal.BufferedEntryIndex(index);
-            blobs = new FileBlobStore(folder.BlobsPath);
+            var published = await driver.Log.ReadCheckpointAsync(cancellationToken) is not null;
+            var (signer, sm2Signer) = LogKeyFiles.LoadForLog(driver.Folder.KeysPath, origin, published, nationalCrypto);
             var ledger = await EvidenceLedger.OpenAsync(
-                store, buffered, signer, sm2Signer, options, time, loggers.CreateLogger<EvidenceLedger>(), cancellationToken);
-            buffered.Flush(); // whatever opening indexed (a catch-up or a rebuild) is in the index file when this returns
-            return new FileLedger(folder, index, buffered, blobs, ledger, sm2Signer?.VerifierKey);
+                driver.Log, driver.Index, signer, sm2Signer, options, time, loggers.CreateLogger<EvidenceLedger>(), cancellationToken);
+            driver.FlushIndex(); // whatever opening indexed (a catch-up or a rebuild) is in the index file when this returns
+            return new FileLedger(driver, ledger, sm2Signer?.VerifierKey);
         }
         catch
         {
-            blobs?.Dispose();
-            buffered?.Dispose();
-            index?.Dispose();
-            folder.Dispose();
+            await driver.DisposeAsync();
             throw;
         }
     }
 
-    // keys/log.vkey is what receipts carry and verifiers pin: a damaged copy must stop the node, not be served. A
-    // missing one (a first start killed between writing log.key and log.vkey) is derived again from log.key.
-    private static void CheckVerifierKeyFile(DataFolder folder, NoteSigner signer)
-    {
-        var path = Path.Combine(folder.KeysPath, LogKeyFiles.VerifierKeyFile);
-        var expected = signer.VerifierKey + "\n";
-        if (!File.Exists(path))
-        {
-            var temp = path + ".tmp";
-            File.WriteAllText(temp, expected);
-            if (!OperatingSystem.IsWindows())
-            {
-                File.SetUnixFileMode(temp, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
-            }
-
-            File.Move(temp, path);
-            Internal.Durable.SyncDirectory(folder.KeysPath);
-        }
-        else if (File.ReadAllText(path, System.Text.Encoding.UTF8) != expected)
-        {
-            throw new DataFolderDamagedException(
-                folder.Path,
-                "keys/" + LogKeyFiles.VerifierKeyFile,
-                new InvalidDataException($"it does not hold {LogKeyFiles.PrivateKeyFile}'s verifier key {signer.VerifierKey}"));
-        }
-    }
-
-    /// <summary>Drains the sequencer and the blob packs, checkpoints the index and releases the folder.</summary>
+    /// <summary>Drains the sequencer, then closes the driver (the blob packs, the index, every file) and releases the folder.</summary>
     public async ValueTask DisposeAsync()
     {
         await Ledger.DisposeAsync();
-        Blobs.Dispose();
-        _buffered.Dispose();
-        Index.Dispose();
-        Folder.Dispose();
+        await _driver.DisposeAsync();
     }
 }

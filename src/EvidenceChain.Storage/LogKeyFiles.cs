@@ -33,6 +33,62 @@ public static class LogKeyFiles
     private const UnixFileMode PublicMode = SecretMode | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
 
     /// <summary>
+    /// The log's signers for opening its ledger, from the keys folder <paramref name="keysPath"/> (<c>keys/</c> of the
+    /// node's data folder, whatever the storage driver): the Ed25519 key, loaded or created (named
+    /// <paramref name="origin"/>, or a generated unique origin when null) with <see cref="VerifierKeyFile"/> checked or
+    /// written again; and with <paramref name="nationalCrypto"/> the SM2 key too (docs/formats.md §6a), else null.
+    /// </summary>
+    /// <param name="keysPath">The keys folder.</param>
+    /// <param name="origin">The log's origin; null to keep an existing log's.</param>
+    /// <param name="published">True when the log has published checkpoints: a missing key is then refused, not created.</param>
+    /// <param name="nationalCrypto">Whether to load (creating when needed) the SM2 key.</param>
+    /// <exception cref="Ledger.LedgerCorruptException">The key is missing but the log has published checkpoints.</exception>
+    /// <exception cref="DataFolderDamagedException"><see cref="VerifierKeyFile"/> does not hold the key's verifier key.</exception>
+    /// <exception cref="InvalidDataException">A key file is malformed or does not belong to this log.</exception>
+    public static (NoteSigner Signer, NoteSigner? Sm2Signer) LoadForLog(string keysPath, string? origin, bool published, bool nationalCrypto)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(keysPath);
+        var privatePath = Path.Combine(keysPath, PrivateKeyFile);
+        if (published && !File.Exists(privatePath))
+        {
+            // A new key could never sign a checkpoint consistent with the old ones: refuse, and write nothing.
+            throw new Ledger.LedgerCorruptException(
+                $"The log's key {privatePath} is missing but the log has published checkpoints; restore the key from a backup.");
+        }
+
+        var signer = LoadOrCreate(keysPath, origin);
+        CheckVerifierKeyFile(keysPath, signer);
+        return (signer, nationalCrypto ? LoadOrCreateSm2(keysPath, signer) : null);
+    }
+
+    // log.vkey is what receipts carry and verifiers pin: a damaged copy must stop the node, not be served. A missing
+    // one (a first start killed between writing log.key and log.vkey) is derived again from log.key.
+    private static void CheckVerifierKeyFile(string keysPath, NoteSigner signer)
+    {
+        var path = Path.Combine(keysPath, VerifierKeyFile);
+        var expected = signer.VerifierKey + "\n";
+        if (!File.Exists(path))
+        {
+            var temp = path + ".tmp";
+            File.WriteAllText(temp, expected);
+            if (!OperatingSystem.IsWindows())
+            {
+                File.SetUnixFileMode(temp, PublicMode);
+            }
+
+            File.Move(temp, path);
+            Internal.Durable.SyncDirectory(keysPath);
+        }
+        else if (File.ReadAllText(path, Encoding.UTF8) != expected)
+        {
+            throw new DataFolderDamagedException(
+                Path.GetDirectoryName(Path.GetFullPath(keysPath))!,
+                "keys/" + VerifierKeyFile,
+                new InvalidDataException($"it does not hold {PrivateKeyFile}'s verifier key {signer.VerifierKey}"));
+        }
+    }
+
+    /// <summary>
     /// Loads the log key from <paramref name="keysPath"/>, or creates one named <paramref name="origin"/> (or a
     /// generated unique origin when null) if there is none.
     /// </summary>
@@ -181,7 +237,7 @@ public static class LogKeyFiles
         }
     }
 
-    private static void CreateKeysFolder(string keysPath)
+    internal static void CreateKeysFolder(string keysPath)
     {
         if (OperatingSystem.IsWindows())
         {

@@ -27,14 +27,8 @@ public sealed class TsaSerialFile : ITsaSerialNumbers
     public TsaSerialFile(string keysPath)
     {
         _path = Path.Combine(keysPath, FileName);
-        if (File.Exists(_path))
+        if (ReadBlock(_path) is { } block)
         {
-            var text = File.ReadAllText(_path).Trim();
-            if (!ulong.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var block) || block == 0 || block == ulong.MaxValue)
-            {
-                throw new InvalidDataException($"{_path} must hold the next free serial block as a decimal number; it holds \"{text}\".");
-            }
-
             _block = block - 1;
         }
 
@@ -42,6 +36,24 @@ public sealed class TsaSerialFile : ITsaSerialNumbers
         {
             Reserve();
         }
+    }
+
+    /// <summary>The next free block the file at <paramref name="path"/> holds; null when there is no file.</summary>
+    /// <exception cref="InvalidDataException">The file exists but does not hold a block number.</exception>
+    internal static ulong? ReadBlock(string path)
+    {
+        if (!File.Exists(path))
+        {
+            return null;
+        }
+
+        var text = File.ReadAllText(path).Trim();
+        if (!ulong.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var block) || block == 0 || block == ulong.MaxValue)
+        {
+            throw new InvalidDataException($"{path} must hold the next free serial block as a decimal number; it holds \"{text}\".");
+        }
+
+        return block;
     }
 
     /// <inheritdoc/>

@@ -44,7 +44,7 @@ internal static partial class WebPage
     }
 
     /// <summary>Maps the page, its files, trust.json and verifier.zip; nothing when the page was not built (a warning says so).</summary>
-    public static void MapWebPage(this WebApplication app, FileLedger ledger, NodeTimestamping timestamping, ILogger log)
+    public static void MapWebPage(this WebApplication app, NodeLedger ledger, NodeTimestamping timestamping, ILogger log)
     {
         var endpoints = ManifestPath("endpoints");
         var files = app.Environment.WebRootFileProvider;
@@ -117,7 +117,7 @@ internal static partial class WebPage
     /// The node's anchors for the page: the log's verifier keys and the TSA's CA certificate(s) (the self-signed
     /// certificates of the chain receipts carry; all of them when none is self-signed).
     /// </summary>
-    private static byte[] TrustJson(FileLedger ledger, NodeTimestamping timestamping, IConfiguration configuration)
+    private static byte[] TrustJson(NodeLedger ledger, NodeTimestamping timestamping, IConfiguration configuration)
     {
         var keys = LogKeys.Read(ledger);
         var chain = new X509Certificate2Collection();

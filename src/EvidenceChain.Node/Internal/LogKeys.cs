@@ -8,6 +8,6 @@ namespace EvidenceChain.Node.Internal;
 internal sealed record LogKeys(string LogVerifierKey, string? Sm2VerifierKey)
 {
     /// <summary>The keys of an open ledger: the Ed25519 key from <c>keys/log.vkey</c>, the SM2 key when the profile is on.</summary>
-    public static LogKeys Read(FileLedger ledger) =>
-        new(File.ReadAllText(Path.Combine(ledger.Folder.KeysPath, LogKeyFiles.VerifierKeyFile)).TrimEnd('\n'), ledger.Sm2VerifierKey?.ToString());
+    public static LogKeys Read(NodeLedger ledger) =>
+        new(File.ReadAllText(Path.Combine(ledger.KeysPath, LogKeyFiles.VerifierKeyFile)).TrimEnd('\n'), ledger.Sm2VerifierKey?.ToString());
 }

@@ -5,19 +5,16 @@ using EvidenceChain.Storage;
 namespace EvidenceChain.Node.Internal;
 
 /// <summary>
-/// The node's cases: the <see cref="CaseBook"/> over the ledger, its store (<c>cases.db</c>, rebuilt from the ledger
-/// when it is missing or disagrees), and the log key that signs case manifests.
+/// The node's cases: the <see cref="CaseBook"/> over the ledger and the storage driver's case store (rebuilt from the
+/// ledger when it is empty or disagrees), and the log key that signs case manifests.
 /// </summary>
-internal sealed class NodeCases : IDisposable
+internal sealed class NodeCases
 {
-    private readonly LiteDbCaseStore _store;
-
     private readonly NoteSigner[] _signers;
 
-    private NodeCases(CaseBook book, LiteDbCaseStore store, NoteSigner[] signers)
+    private NodeCases(CaseBook book, NoteSigner[] signers)
     {
         Book = book;
-        _store = store;
         _signers = signers;
     }
 
@@ -29,23 +26,13 @@ internal sealed class NodeCases : IDisposable
     /// </summary>
     public string SignManifest(string text) => SignedNote.Sign(text, _signers);
 
-    public static async Task<NodeCases> OpenAsync(FileLedger ledger, Ledger.EntryOpenings openings, ILoggerFactory loggers, CancellationToken cancellationToken)
+    public static async Task<NodeCases> OpenAsync(NodeLedger ledger, Ledger.EntryOpenings openings, ILoggerFactory loggers, CancellationToken cancellationToken)
     {
         NoteSigner[] signers = ledger.Sm2VerifierKey is null
-            ? [LogKeyFiles.Load(Path.Combine(ledger.Folder.KeysPath, LogKeyFiles.PrivateKeyFile))]
-            : [LogKeyFiles.Load(Path.Combine(ledger.Folder.KeysPath, LogKeyFiles.PrivateKeyFile)), LogKeyFiles.Load(Path.Combine(ledger.Folder.KeysPath, LogKeyFiles.Sm2PrivateKeyFile))];
-        var store = new LiteDbCaseStore(ledger.Folder);
-        try
-        {
-            var book = await CaseBook.OpenAsync(ledger.Ledger, openings, store, loggers.CreateLogger<CaseBook>(), cancellationToken);
-            return new NodeCases(book, store, signers);
-        }
-        catch
-        {
-            store.Dispose();
-            throw;
-        }
+            ? [LogKeyFiles.Load(Path.Combine(ledger.KeysPath, LogKeyFiles.PrivateKeyFile))]
+            : [LogKeyFiles.Load(Path.Combine(ledger.KeysPath, LogKeyFiles.PrivateKeyFile)), LogKeyFiles.Load(Path.Combine(ledger.KeysPath, LogKeyFiles.Sm2PrivateKeyFile))];
+        var book = await ledger.DiagnoseAsync(
+            () => CaseBook.OpenAsync(ledger.Ledger, openings, ledger.Driver.Cases, loggers.CreateLogger<CaseBook>(), cancellationToken));
+        return new NodeCases(book, signers);
     }
-
-    public void Dispose() => _store.Dispose();
 }

@@ -3,8 +3,8 @@ namespace EvidenceChain.Node.Internal;
 /// <summary>The node's log messages. Never put secrets (API keys, key material) in them.</summary>
 internal static partial class NodeLog
 {
-    [LoggerMessage(EventId = 100, Level = LogLevel.Information, Message = "Data folder {Path}")]
-    public static partial void DataFolder(ILogger logger, string path);
+    [LoggerMessage(EventId = 100, Level = LogLevel.Information, Message = "Storage: the {Driver} driver at {Location}; keys in {KeysPath}")]
+    public static partial void Storage(ILogger logger, string driver, string location, string keysPath);
 
     [LoggerMessage(EventId = 101, Level = LogLevel.Warning,
         Message = "Created the first admin API key {KeyId}; its secret is in {Path} (mode 0600). Keep it safe and delete the file once stored elsewhere")]
@@ -35,7 +35,4 @@ internal static partial class NodeLog
     [LoggerMessage(EventId = 121, Level = LogLevel.Warning,
         Message = "The verification page is not served: its files were not found (no {Manifest} or no index.html); build or publish the node with src/EvidenceChain.Web")]
     public static partial void WebPageMissing(ILogger logger, string manifest);
-
-    [LoggerMessage(EventId = 122, Level = LogLevel.Warning, Message = "The search store {File} does not open ({Reason}); it is derived, so it is deleted and rebuilt from the ledger")]
-    public static partial void SearchStoreRebuilt(ILogger logger, string file, string reason);
 }

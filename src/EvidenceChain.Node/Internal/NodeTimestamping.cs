@@ -11,13 +11,11 @@ namespace EvidenceChain.Node.Internal;
 internal sealed class NodeTimestamping : IAsyncDisposable
 {
     private readonly TsaCredentials _credentials;
-    private readonly FileTimestampStore _store;
     private readonly HttpClient? _http;
 
     private NodeTimestamping(
         TsaCredentials credentials,
         TimeStampAuthority authority,
-        FileTimestampStore store,
         CheckpointTimestamper timestamper,
         HttpClient? http,
         string trustPem,
@@ -26,7 +24,6 @@ internal sealed class NodeTimestamping : IAsyncDisposable
         Options = options;
         _credentials = credentials;
         Authority = authority;
-        _store = store;
         Timestamper = timestamper;
         _http = http;
         TrustPem = trustPem;
@@ -47,7 +44,7 @@ internal sealed class NodeTimestamping : IAsyncDisposable
     /// </summary>
     public string TrustPem { get; }
 
-    public static NodeTimestamping Start(FileLedger ledger, TimestampingOptions options, TimeProvider time, ILoggerFactory loggers)
+    public static NodeTimestamping Start(NodeLedger ledger, TimestampingOptions options, TimeProvider time, ILoggerFactory loggers)
     {
         string? externalTrust = null;
         IReadOnlyList<TsaCertificate>? externalCas = null;
@@ -73,24 +70,17 @@ internal sealed class NodeTimestamping : IAsyncDisposable
         TsaCredentials credentials;
         try
         {
-            credentials = TsaKeyFiles.LoadOrCreate(ledger.Folder.KeysPath, ledger.Ledger.Origin, time);
+            credentials = TsaKeyFiles.LoadOrCreate(ledger.KeysPath, ledger.Ledger.Origin, time);
         }
         catch (Exception e) when (DataFolderDamagedException.IsDamage(e))
         {
-            throw new DataFolderDamagedException(ledger.Folder.Path, DataFolderDamage.TsaFile(ledger.Folder.KeysPath), e);
+            throw new DataFolderDamagedException(ledger.DataPath, DataFolderDamage.TsaFile(ledger.KeysPath), e);
         }
 
-        FileTimestampStore? store = null;
         HttpClient? http = null;
         try
         {
-            var serials = DataFolderDamage.Open(ledger.Folder.Path, "keys/" + TsaSerialFile.FileName, [], () => new TsaSerialFile(ledger.Folder.KeysPath));
-            var authority = new TimeStampAuthority(credentials, serials, time, options.Accuracy);
-            store = DataFolderDamage.Open(
-                ledger.Folder.Path,
-                "log/" + FileTimestampStore.IndexFile,
-                ["log/" + FileTimestampStore.IndexFile, "log/" + FileTimestampStore.RecordsFile],
-                () => new FileTimestampStore(ledger.Folder.LogPath));
+            var authority = new TimeStampAuthority(credentials, ledger.Driver.TsaSerials, time, options.Accuracy);
             ITimestampSource source = authority;
             var mode = TimestampingMode.EveryCheckpoint;
             if (options.Url is { } url)
@@ -101,13 +91,12 @@ internal sealed class NodeTimestamping : IAsyncDisposable
             }
 
             var timestamper = new CheckpointTimestamper(
-                ledger.Ledger, source, store, mode, options, time, loggers.CreateLogger<CheckpointTimestamper>());
+                ledger.Ledger, source, ledger.Driver.Timestamps, mode, options, time, loggers.CreateLogger<CheckpointTimestamper>());
             timestamper.Start();
-            return new NodeTimestamping(credentials, authority, store, timestamper, http, externalTrust ?? credentials.ChainPem, options);
+            return new NodeTimestamping(credentials, authority, timestamper, http, externalTrust ?? credentials.ChainPem, options);
         }
         catch
         {
-            store?.Dispose();
             http?.Dispose();
             credentials.Dispose();
             throw;
@@ -117,7 +106,6 @@ internal sealed class NodeTimestamping : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await Timestamper.DisposeAsync();
-        _store.Dispose();
         _http?.Dispose();
         _credentials.Dispose();
     }

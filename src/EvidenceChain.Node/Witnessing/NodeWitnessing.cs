@@ -2,7 +2,6 @@ using System.Globalization;
 using EvidenceChain.Core.Notes;
 using EvidenceChain.Ledger.Witnessing;
 using EvidenceChain.Node.Internal;
-using EvidenceChain.Storage;
 
 namespace EvidenceChain.Node.Witnessing;
 
@@ -90,7 +89,7 @@ internal sealed class NodeWitnessing : IAsyncDisposable
     }
 
     /// <summary>Starts cosigning when witnesses are listed (the settings were checked by <see cref="Validate"/>).</summary>
-    public static NodeWitnessing Start(FileLedger ledger, WitnessOptions options, LogKeys keys, TimeProvider time, ILoggerFactory loggers)
+    public static NodeWitnessing Start(NodeLedger ledger, WitnessOptions options, LogKeys keys, TimeProvider time, ILoggerFactory loggers)
     {
         var witnesses = Validate(options);
         if (witnesses.Count == 0)
@@ -98,7 +97,7 @@ internal sealed class NodeWitnessing : IAsyncDisposable
             return new NodeWitnessing(null, null, options);
         }
 
-        var store = DataFolderDamage.Open(ledger.Folder.Path, "log/" + FileCosignatureStore.FileName, ["log/" + FileCosignatureStore.FileName], () => new FileCosignatureStore(ledger.Folder.LogPath));
+        var store = ledger.Driver.Cosignatures;
         var http = new HttpClient(new SocketsHttpHandler { PooledConnectionIdleTimeout = TimeSpan.FromMinutes(1) }) { Timeout = Timeout.InfiniteTimeSpan };
         try
         {

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using EvidenceChain.Core;
+using EvidenceChain.Ledger;
 using EvidenceChain.Storage.Internal;
 using LiteDB;
 
@@ -11,7 +12,7 @@ namespace EvidenceChain.Storage;
 /// before it returns (LiteDB 5 does not fsync its log).
 /// </summary>
 /// <remarks>Thread-safe. Hold the <see cref="DataFolder"/> lock: one process per file.</remarks>
-public sealed class ApiKeyStore : IDisposable
+public sealed class ApiKeyStore : IApiKeyStore, IDisposable
 {
     private readonly LiteDatabase _db;
     private readonly ILiteCollection<BsonDocument> _keys;
@@ -48,6 +49,17 @@ public sealed class ApiKeyStore : IDisposable
 
     /// <summary>Every key, oldest first.</summary>
     public IReadOnlyList<ApiKeyRecord> List() => [.. _cache.Values.OrderBy(k => k.Created).ThenBy(k => k.Id, StringComparer.Ordinal)];
+
+    /// <inheritdoc/>
+    public Task AddAsync(ApiKeyRecord key, CancellationToken cancellationToken)
+    {
+        Add(key);
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc/>
+    public Task<ApiKeyRecord?> RevokeAsync(string id, DateTimeOffset revoked, CancellationToken cancellationToken) =>
+        Task.FromResult(Revoke(id, revoked));
 
     /// <summary>Stores a new key durably.</summary>
     /// <exception cref="ArgumentException">A key with this id exists.</exception>

@@ -1,4 +1,5 @@
 using EvidenceChain.Testing;
+using EvidenceChain.Ledger;
 using EvidenceChain.Storage;
 using EvidenceChain.Api.V1;
 using EvidenceChain.Core;

@@ -1,4 +1,5 @@
 using EvidenceChain.Core;
+using EvidenceChain.Ledger;
 using EvidenceChain.Testing;
 
 namespace EvidenceChain.Storage.Tests;

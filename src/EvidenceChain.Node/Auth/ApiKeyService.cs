@@ -3,7 +3,6 @@ using System.Text;
 using EvidenceChain.Core;
 using EvidenceChain.Core.Keys;
 using EvidenceChain.Ledger;
-using EvidenceChain.Storage;
 using Grpc.Core;
 
 namespace EvidenceChain.Node.Auth;
@@ -20,14 +19,14 @@ internal sealed class ApiKeyService : IDisposable
 {
     private const int SecretBytes = 32;
     private const int MaxTokenLength = 128;
-    private readonly ApiKeyStore _store;
+    private readonly IApiKeyStore _store;
     private readonly EvidenceLedger _ledger;
     private readonly EntryOpenings _openings;
     private readonly TimeProvider _time;
     private readonly SemaphoreSlim _writes = new(1, 1); // one create or revoke at a time: the ledger and node.db agree on order
 
     /// <summary>Creates the service over the node's key store, recording key events in <paramref name="ledger"/>.</summary>
-    public ApiKeyService(ApiKeyStore store, EvidenceLedger ledger, EntryOpenings openings, TimeProvider time)
+    public ApiKeyService(IApiKeyStore store, EvidenceLedger ledger, EntryOpenings openings, TimeProvider time)
     {
         _store = store;
         _ledger = ledger;
@@ -58,7 +57,7 @@ internal sealed class ApiKeyService : IDisposable
             // The description is committed like other descriptive fields (docs/formats.md §16).
             var draft = await _openings.SealAsync(e.ToDraft(), ["description"], CancellationToken.None);
             var appended = await _ledger.AppendAsync(draft, CancellationToken.None);
-            _store.Add(key);
+            await _store.AddAsync(key, CancellationToken.None);
             return (key, id + "." + secret, appended.Index);
         }
         finally
@@ -88,7 +87,7 @@ internal sealed class ApiKeyService : IDisposable
 
             var e = new ApiKeyEvent { Action = ApiKeyAction.Revoke, KeyId = id, Role = key.Role, Actor = actor };
             await _ledger.AppendAsync(e.ToDraft(), CancellationToken.None);
-            return _store.Revoke(id, _time.GetUtcNow())!;
+            return (await _store.RevokeAsync(id, _time.GetUtcNow(), CancellationToken.None))!;
         }
         finally
         {

@@ -2,7 +2,6 @@ using System.Globalization;
 using EvidenceChain.Api.V1;
 using EvidenceChain.Core;
 using EvidenceChain.Ledger;
-using EvidenceChain.Storage;
 using Google.Protobuf;
 using Grpc.Core;
 

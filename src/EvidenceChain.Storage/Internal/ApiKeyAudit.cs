@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using EvidenceChain.Core.Entries;
 using EvidenceChain.Core.Keys;
+using EvidenceChain.Ledger;
 using LiteDB;
 
 namespace EvidenceChain.Storage.Internal;

@@ -1,6 +1,6 @@
 using EvidenceChain.Core;
 
-namespace EvidenceChain.Storage;
+namespace EvidenceChain.Ledger;
 
 /// <summary>A stored API key: everything but its secret, of which only the SHA-256 is kept. Immutable.</summary>
 /// <param name="Id">Public identifier, recorded as the submitter of what the key does.</param>

@@ -15,4 +15,11 @@ public sealed class PostgresOptions
     /// schema. Default null: the connection string's <c>Search Path</c>, or else the server's default (<c>public</c>).
     /// </summary>
     public string? Schema { get; set; }
+
+    /// <summary>
+    /// When another process sequences the log: false (the default) to fail at once with
+    /// <see cref="SequencerBusyException"/>, true to wait until its lease ends (a standby that takes over when the
+    /// sequencer stops or dies).
+    /// </summary>
+    public bool WaitForSequencer { get; set; }
 }

@@ -43,6 +43,8 @@ public sealed class FilesBackend : IStoreBackend
 
     public Task<ISearchStore> OpenSearchAsync() => Task.FromResult<ISearchStore>(Replace("search", () => new LiteDbSearchStore(_folder)));
 
+    public Task<IApiKeyStore> OpenApiKeysAsync() => Task.FromResult<IApiKeyStore>(Replace("apikeys", () => new ApiKeyStore(_folder.StatePath)));
+
     public ValueTask DisposeAsync()
     {
         foreach (var o in _open.Values)

@@ -29,4 +29,6 @@ public interface IStoreBackend : IAsyncDisposable
     Task<ICaseStore> OpenCasesAsync();
 
     Task<ISearchStore> OpenSearchAsync();
+
+    Task<IApiKeyStore> OpenApiKeysAsync();
 }

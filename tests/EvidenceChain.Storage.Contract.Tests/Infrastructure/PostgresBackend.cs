@@ -46,6 +46,8 @@ public sealed class PostgresBackend : IStoreBackend
 
     public async Task<ISearchStore> OpenSearchAsync() => new PostgresSearchStore(await OpenDatabaseAsync());
 
+    public async Task<IApiKeyStore> OpenApiKeysAsync() => new PostgresApiKeyStore(await OpenDatabaseAsync(), TimeProvider.System);
+
     public async ValueTask DisposeAsync()
     {
         foreach (var d in _databases)

@@ -8,8 +8,8 @@ namespace EvidenceChain.Storage.Contract.Tests.Infrastructure;
 
 /// <summary>
 /// The PostgreSQL server the tests use, one per test run: the server that <c>EVIDENCECHAIN_TEST_POSTGRES</c> names (an
-/// Npgsql connection string of a role that may create databases), or else a throw-away cluster of Debian's PostgreSQL 15
-/// (<c>initdb</c> and <c>pg_ctl</c> from <c>/usr/lib/postgresql/15/bin</c>) in a temporary folder, listening on a free
+/// Npgsql connection string of a role that may create databases), or else a throw-away cluster of Debian's PostgreSQL
+/// (<c>initdb</c> and <c>pg_ctl</c> from <c>/usr/lib/postgresql/N/bin</c>, the newest installed; 15 on bookworm) in a temporary folder, listening on a free
 /// loopback port and a unix socket in that folder, run as the <c>postgres</c> user when the tests run as root (the
 /// server refuses root), and stopped and deleted when the test process exits. The throw-away cluster runs with
 /// <c>fsync=off</c>: it is thrown away, and its tests check what the node asks of the server, not the disk.
@@ -19,7 +19,8 @@ internal static class PostgresServer
     /// <summary>The environment variable naming an existing server.</summary>
     public const string EnvironmentVariable = "EVIDENCECHAIN_TEST_POSTGRES";
 
-    private const string BinFolder = "/usr/lib/postgresql/15/bin";
+    // Debian's layout: /usr/lib/postgresql/15/bin on bookworm; the newest installed version is used.
+    private static readonly string BinFolder = FindBinFolder();
     private static readonly Lazy<Task<string>> Admin = new(StartAsync);
 
     public static bool InCi => string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase);
@@ -63,6 +64,13 @@ internal static class PostgresServer
         await drop.ExecuteNonQueryAsync();
     }
 
+    private static string FindBinFolder() =>
+        (Directory.Exists("/usr/lib/postgresql") ? Directory.GetDirectories("/usr/lib/postgresql") : [])
+            .Where(d => int.TryParse(Path.GetFileName(d), NumberStyles.None, CultureInfo.InvariantCulture, out _) && File.Exists(Path.Combine(d, "bin", "initdb")))
+            .OrderByDescending(d => int.Parse(Path.GetFileName(d), CultureInfo.InvariantCulture))
+            .Select(d => Path.Combine(d, "bin"))
+            .FirstOrDefault() ?? "/usr/lib/postgresql/15/bin";
+
     private static string? FindUnavailable()
     {
         if (!string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable(EnvironmentVariable)))
@@ -72,7 +80,7 @@ internal static class PostgresServer
 
         if (!File.Exists(Path.Combine(BinFolder, "initdb")) || !File.Exists(Path.Combine(BinFolder, "pg_ctl")))
         {
-            return $"PostgreSQL 15 is not installed ({BinFolder}/initdb not found) and {EnvironmentVariable} is not set";
+            return $"PostgreSQL is not installed (no /usr/lib/postgresql/N/bin/initdb) and {EnvironmentVariable} is not set";
         }
 
         return IsRoot && !File.Exists("/usr/sbin/runuser") && !File.Exists("/sbin/runuser")

@@ -67,6 +67,19 @@ internal static class ProductionAssemblies
         [IoRules.NoNetwork],
         []);
 
+    public static readonly ProductionAssembly StoragePostgres = new(
+        "EvidenceChain.Storage.Postgres",
+        "EvidenceChain.Storage.Postgres",
+        "EvidenceChain.Storage.Postgres",
+        [
+            // Npgsql (and ADO.NET's System.Data.Common under it): the postgres driver's one dependency; the network is
+            // Npgsql's, the driver's own code uses no System.Net.
+            "EvidenceChain.Core", "EvidenceChain.Ledger", "Npgsql", "System.Collections", "System.Collections.Concurrent",
+            "System.Data.Common", "System.Linq", "System.Memory", "System.Runtime", "System.Security.Cryptography", "System.Threading",
+        ],
+        [IoRules.NoNetwork],
+        []);
+
     public static readonly ProductionAssembly Capture = new(
         "EvidenceChain.Capture",
         "EvidenceChain.Capture",
@@ -171,5 +184,5 @@ internal static class ProductionAssemblies
         [],
         []);
 
-    public static readonly ProductionAssembly[] All = [Core, Verifier, Ledger, Storage, Capture, Node, Witness, Web, Cli];
+    public static readonly ProductionAssembly[] All = [Core, Verifier, Ledger, Storage, StoragePostgres, Capture, Node, Witness, Web, Cli];
 }

@@ -1,0 +1,144 @@
+using System.Buffers;
+using EvidenceChain.Core.Digests;
+using EvidenceChain.Ledger;
+using Npgsql;
+
+namespace EvidenceChain.Storage.Postgres.Internal;
+
+/// <summary>
+/// An upload into <see cref="PostgresBlobStore"/>, hashed as it is written. The first chunk stays in memory; when the
+/// content outgrows it the upload opens a connection and a transaction and writes each full chunk as a row as it
+/// arrives, so memory stays at one chunk whatever the size. Commit inserts the <c>blobs</c> row and commits; content
+/// already stored is kept once (the transaction is rolled back, and its chunks with it).
+/// </summary>
+/// <remarks>Not thread-safe: one writer. A large upload holds one pooled connection until it is committed or disposed.</remarks>
+internal sealed class PostgresBlobUpload : IBlobUpload
+{
+    private readonly PostgresBlobStore _store;
+    private readonly ArtefactHasher _hasher;
+    private byte[] _chunk = ArrayPool<byte>.Shared.Rent(PostgresBlobStore.ChunkSize);
+    private int _filled;
+    private long _length;
+    private NpgsqlConnection? _connection;
+    private NpgsqlTransaction? _transaction;
+    private long _blobId;
+    private int _chunks; // rows written
+    private ArtefactDigests? _digests;
+
+    public PostgresBlobUpload(PostgresBlobStore store, bool withSm3)
+    {
+        _store = store;
+        _hasher = new ArtefactHasher(withSm3);
+    }
+
+    public long Length => _length;
+
+    public async ValueTask WriteAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
+    {
+        if (_digests is not null)
+        {
+            throw new InvalidOperationException("The upload is already complete.");
+        }
+
+        cancellationToken.ThrowIfCancellationRequested();
+        _hasher.Append(data.Span);
+        _length += data.Length;
+        while (!data.IsEmpty)
+        {
+            if (_filled == PostgresBlobStore.ChunkSize)
+            {
+                await FlushChunkAsync(cancellationToken);
+            }
+
+            var take = Math.Min(data.Length, PostgresBlobStore.ChunkSize - _filled);
+            data.Span[..take].CopyTo(_chunk.AsSpan(_filled));
+            _filled += take;
+            data = data[take..];
+        }
+    }
+
+    public async Task<ArtefactDigests> CompleteAsync(CancellationToken cancellationToken)
+    {
+        if (_digests is not null)
+        {
+            throw new InvalidOperationException("The upload is already complete.");
+        }
+
+        cancellationToken.ThrowIfCancellationRequested();
+        if (_transaction is not null && _filled > 0)
+        {
+            await FlushChunkAsync(cancellationToken);
+        }
+
+        _digests = _hasher.Finish();
+        return _digests;
+    }
+
+    public async Task CommitAsync(CancellationToken cancellationToken)
+    {
+        var digests = _digests ?? throw new InvalidOperationException("Complete the upload before committing it.");
+        cancellationToken.ThrowIfCancellationRequested();
+        if (_transaction is null)
+        {
+            // Small content: its row and its one chunk in one statement, nothing when the content is stored already.
+            await using var insert = _store.Source.CreateCommand(
+                """
+                WITH b AS (INSERT INTO blobs (sha256, blob_id, size, chunk_size) VALUES ($1, nextval('blob_ids'), $2, $3)
+                           ON CONFLICT (sha256) DO NOTHING RETURNING blob_id)
+                INSERT INTO blob_chunks (blob_id, seq, data) SELECT blob_id, 0, $4 FROM b WHERE $2 > 0
+                """).With(digests.Sha256.ToArray(), digests.Size, PostgresBlobStore.ChunkSize, new ArraySegment<byte>(_chunk, 0, _filled));
+            await insert.ExecuteNonQueryAsync(cancellationToken);
+            return;
+        }
+
+        await using (var insert = new NpgsqlCommand(
+            "INSERT INTO blobs (sha256, blob_id, size, chunk_size) VALUES ($1, $2, $3, $4) ON CONFLICT (sha256) DO NOTHING", _connection, _transaction)
+            .With(digests.Sha256.ToArray(), _blobId, digests.Size, PostgresBlobStore.ChunkSize))
+        {
+            if (await insert.ExecuteNonQueryAsync(cancellationToken) == 0)
+            {
+                await _transaction.RollbackAsync(cancellationToken); // stored before: keep that copy
+                return;
+            }
+        }
+
+        await _transaction.CommitAsync(cancellationToken);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _hasher.Dispose();
+        if (_transaction is not null)
+        {
+            await _transaction.DisposeAsync(); // an uncommitted one rolls back: its chunks are gone
+        }
+
+        if (_connection is not null)
+        {
+            await _connection.DisposeAsync();
+        }
+
+        if (_chunk.Length > 0)
+        {
+            ArrayPool<byte>.Shared.Return(_chunk);
+            _chunk = [];
+        }
+    }
+
+    private async Task FlushChunkAsync(CancellationToken cancellationToken)
+    {
+        if (_transaction is null)
+        {
+            _connection = await _store.Source.OpenConnectionAsync(cancellationToken);
+            _transaction = await _connection.BeginTransactionAsync(cancellationToken);
+            await using var id = new NpgsqlCommand("SELECT nextval('blob_ids')", _connection, _transaction);
+            _blobId = (long)(await id.ExecuteScalarAsync(cancellationToken))!;
+        }
+
+        await using var write = new NpgsqlCommand("INSERT INTO blob_chunks (blob_id, seq, data) VALUES ($1, $2, $3)", _connection, _transaction)
+            .With(_blobId, _chunks, new ArraySegment<byte>(_chunk, 0, _filled));
+        await write.ExecuteNonQueryAsync(cancellationToken);
+        _chunks++;
+        _filled = 0;
+    }
+}

@@ -18,7 +18,7 @@ grep -E '^RESULT openssl-SHA256_lowlevel (W1|W1_2threads|W2) ' "$out/reference.t
 
 echo "== EvidenceChain (BenchmarkDotNet)"
 (cd "$root" && dotnet run -c Release --project bench/EvidenceChain.Benchmarks -- \
-  --filter '*MerkleBenchmarks.Root*' '*ProofBenchmarks.VerifyInclusion*' --exporters json \
+  --filter '*MerkleBenchmarks.Root*' '*ProofBenchmarks.VerifyInclusion*' --exporters json --buildTimeout 900 \
   --artifacts "$out/artifacts" > "$out/bdn.txt")
 grep -E '^\|' "$out/bdn.txt" | grep -E 'Method|W1|W2' || true
 

@@ -3,7 +3,6 @@ using System.Security.Cryptography;
 using System.Text;
 using EvidenceChain.Core;
 using EvidenceChain.Core.Entries;
-using EvidenceChain.Ledger;
 using EvidenceChain.Core.Merkle;
 using EvidenceChain.Core.Notes;
 using EvidenceChain.Storage.Internal;
@@ -232,40 +231,41 @@ public static class LedgerAuditor
         var pendingRoots = new Queue<KeyValuePair<ulong, List<(string Where, Hash Root)>>>(roots);
         CheckRootsUpTo(appender, pendingRoots, report);
 
+        // Bundles are read, split, hashed and parsed a group at a time on all cores, ahead of this loop; what needs
+        // the order (the hash chain, the tree, the tiles, the problems as reported) follows here on one thread.
         Hash prev = default;
-        var spans = new List<(int Offset, int Length)>(TileId.FullWidth);
-        for (ulong bundleIndex = 0; bundleIndex * TileId.FullWidth < size; bundleIndex++)
+        await using var bundles = new BundleReadAhead(store, size, checkpoint.Origin, cancellationToken);
+        while (await bundles.NextAsync() is { } bundle)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var id = TileMath.TileAt(0, bundleIndex, size, entries: true)!.Value;
-            var path = store.PathOf(id);
-            visited.Add(path);
+            var id = bundle.Id;
+            visited.Add(bundle.Path);
             report.Tiles++;
-            if (!File.Exists(path))
+            if (bundle.Bytes is null)
             {
                 report.Problem(logPrefix + id.ToPath(), "missing");
                 return null;
             }
 
-            var bundle = await File.ReadAllBytesAsync(path, cancellationToken);
-            if (!EntryBundle.TrySplit(bundle, id.Width, spans, out var error))
+            if (bundle.Error is { } error)
             {
                 report.Problem(logPrefix + id.ToPath(), error);
                 return null;
             }
 
-            var leafHashes = new Hash[spans.Count];
-            for (var j = 0; j < spans.Count; j++)
+            var leafHashes = bundle.LeafHashes;
+            for (var j = 0; j < leafHashes.Length; j++)
             {
-                var index = (bundleIndex * TileId.FullWidth) + (ulong)j;
-                var leaf = bundle.AsSpan(spans[j].Offset, spans[j].Length);
-                var where = string.Create(CultureInfo.InvariantCulture, $"{logPrefix}{id.ToPath()} entry {index} (byte {spans[j].Offset})");
-                leafHashes[j] = Rfc6962.HashLeaf(leaf);
-                CheckLeaf(leaf, index, prev, leafHashes[j], checkpoint.Origin, where, derived, report);
+                var index = (id.Index * TileId.FullWidth) + (ulong)j;
+                var offset = bundle.Spans[j].Offset;
+                CheckLeaf(
+                    bundle.Leaves[j], index, prev, checkpoint.Origin,
+                    () => string.Create(CultureInfo.InvariantCulture, $"{logPrefix}{id.ToPath()} entry {index} (byte {offset})"),
+                    derived, report);
                 prev = leafHashes[j];
             }
 
-            CheckOlderBundles(store, id, bundle, spans, logPrefix, visited, report);
+            CheckOlderBundles(store, id, bundle.Bytes, bundle.Spans, logPrefix, visited, report);
 
             // Append in pieces that end at each checkpoint size, so every historic root is compared.
             var done = 0;
@@ -312,51 +312,49 @@ public static class LedgerAuditor
     }
 
     private static void CheckLeaf(
-        ReadOnlySpan<byte> leaf, ulong index, Hash prev, Hash leafHash, string origin, string where, DerivedData derived, AuditReport report)
+        ParsedLeaf leaf, ulong index, Hash prev, string origin, Func<string> where, DerivedData derived, AuditReport report)
     {
-        LedgerEntry entry;
-        try
+        if (leaf.Error is { } error)
         {
-            entry = LeafCodec.Parse(leaf);
-        }
-        catch (LeafFormatException e)
-        {
-            report.Problem(where, e.Message);
+            report.Problem(where(), error);
             derived.Fingerprints.Add(default);
             return;
         }
 
-        if (entry.Index != index)
+        if (leaf.Index != index)
         {
-            report.Problem(where, $"says it is entry {entry.Index}");
+            report.Problem(where(), $"says it is entry {leaf.Index}");
         }
 
-        if (entry.Origin != origin)
+        if (leaf.OtherOrigin is { } other)
         {
-            report.Problem(where, $"is for log \"{entry.Origin}\", not \"{origin}\"");
+            report.Problem(where(), $"is for log \"{other}\", not \"{origin}\"");
         }
 
-        if (entry.Prev != prev)
+        if (leaf.Prev != prev)
         {
-            report.Problem(where, $"prev is {entry.Prev}, but entry {(index == 0 ? "-" : (index - 1).ToString(CultureInfo.InvariantCulture))} hashes to {prev}: the hash chain is broken");
+            report.Problem(where(), $"prev is {leaf.Prev}, but entry {(index == 0 ? "-" : (index - 1).ToString(CultureInfo.InvariantCulture))} hashes to {prev}: the hash chain is broken");
         }
 
-        foreach (var a in entry.Draft.Artefacts)
+        foreach (var (sha256, size) in leaf.Sizes)
         {
-            derived.Sizes[a.Sha256] = a.Size;
+            derived.Sizes[sha256] = size;
         }
 
-        if (entry.Draft.Commitments.Count > 0)
+        if (leaf.Kept is { } entry)
         {
-            derived.Committed.Add(entry);
+            if (entry.Draft.Commitments.Count > 0)
+            {
+                derived.Committed.Add(entry);
+            }
+
+            if (entry.Draft.Kind == Core.Keys.ApiKeyEvent.Kind)
+            {
+                derived.KeyEvents.Add(entry);
+            }
         }
 
-        if (entry.Draft.Kind == Core.Keys.ApiKeyEvent.Kind)
-        {
-            derived.KeyEvents.Add(entry);
-        }
-
-        derived.Fingerprints.Add(Fingerprint(IndexedEntry.FromLeaf(index, leafHash, entry)));
+        derived.Fingerprints.Add(leaf.Fingerprint);
     }
 
     private static void CheckOlderBundles(
@@ -442,7 +440,7 @@ public static class LedgerAuditor
 
         foreach (var entry in index.All())
         {
-            if (Fingerprint(entry) != fingerprints[(int)entry.Index])
+            if (IndexFingerprint.Of(entry) != fingerprints[(int)entry.Index])
             {
                 report.Problem("index.db", $"entry {entry.Index} does not match the ledger (run evidencectl reindex)");
                 return;
@@ -538,17 +536,5 @@ public static class LedgerAuditor
         {
             report.Problem("blobs", $"the artefact {sha256} that the ledger lists is not stored (or not whole)");
         }
-    }
-
-    private static Hash Fingerprint(IndexedEntry entry)
-    {
-        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        sha.AppendData(entry.LeafHash.ToArray());
-        foreach (var d in entry.Digests.Distinct().Order())
-        {
-            sha.AppendData(d.ToArray());
-        }
-
-        return new Hash(sha.GetHashAndReset());
     }
 }

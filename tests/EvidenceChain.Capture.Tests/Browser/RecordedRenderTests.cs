@@ -34,8 +34,10 @@ public sealed class RecordedRenderTests : IClassFixture<RecordedSite>
         Assert.Equal("rendered", result.Rendering);
 
         // One request reached the site for each resource, none for the refused image (nor anything else).
-        Assert.Equal(_site.Resources.Order(StringComparer.Ordinal), _site.Hits.Keys.Where(k => !k.EndsWith("/favicon.ico", StringComparison.Ordinal)).Order(StringComparer.Ordinal));
-        Assert.All(_site.Hits, h => Assert.True(h.Value == 1, $"{h.Key} was requested {h.Value} times"));
+        // (The browser may ask for /favicon.ico too; the service-worker test's page shares the site.)
+        var hits = _site.Hits.Where(h => !h.Key.EndsWith("/favicon.ico", StringComparison.Ordinal) && !h.Key.Contains("/rec/sw", StringComparison.Ordinal)).ToList();
+        Assert.Equal(_site.Resources.Order(StringComparer.Ordinal), hits.Select(h => h.Key).Order(StringComparer.Ordinal));
+        Assert.All(hits, h => Assert.True(h.Value == 1, $"{h.Key} was requested {h.Value} times"));
         Assert.DoesNotContain(_site.Hits.Keys, k => k.StartsWith(_site.Refused.AbsoluteUri, StringComparison.Ordinal));
 
         // The rendered page is made of the first (and only) answers: each would say 2 (or red) had it been asked again.
@@ -44,6 +46,7 @@ public sealed class RecordedRenderTests : IClassFixture<RecordedSite>
         Assert.True(dom.Contains("fetch 1", StringComparison.Ordinal), dom + "\n" + CaptureAssert.Text(CaptureAssert.Consistent(result).Single(r => r.Type == "metadata")));
         Assert.Contains("xhr 1", dom);
         Assert.Contains("style rgb(0, 128, 0)", dom);
+        Assert.Contains("worker 1", dom); // a dedicated worker's own request, intercepted in the worker
 
         // Each resource is one request and one response record in the WARC, the redirect too.
         var records = CaptureAssert.Consistent(result);
@@ -72,5 +75,40 @@ public sealed class RecordedRenderTests : IClassFixture<RecordedSite>
         Assert.True(types.IsSupersetOf(["Stylesheet", "Font", "Script", "Image", "XHR"]), "resource types recorded: " + string.Join(", ", types));
 
         await WarcioAssert.IndexesAsync(result.Warc.Path, _site.Resources);
+    }
+
+    [ChromiumFact]
+    public async Task CaptureAsync_PageWithServiceWorker_RecordsTheWorkersScriptAndItsRequestsOnce()
+    {
+        using var renderer = new ChromiumRenderer(Tools.Chromium!, NullLogger<ChromiumRenderer>.Instance);
+        using var capturer = Capturers.Create(o => { o.Timeout = TimeSpan.FromSeconds(90); o.FfmpegPath = "none"; }, renderer);
+
+        using var result = await capturer.CaptureAsync(new Uri(_site.Http, "/rec/sw.html").AbsoluteUri, render: true, default);
+
+        Assert.Equal("rendered", result.Rendering);
+        var records = CaptureAssert.Consistent(result);
+        var metadata = CaptureAssert.Text(records.Single(r => r.Type == "metadata"));
+        var dom = await File.ReadAllTextAsync(result.Artefacts.Single(a => a.Name == "dom.html").Path);
+        Assert.Contains("service worker 1", dom); // the page's fetch, answered through the service worker it installed
+        Assert.DoesNotContain("escaped interception", metadata);
+        foreach (var path in new[] { "/rec/sw.html", "/rec/sw.js", "/rec/sw-install.txt", "/rec/sw-data.txt" })
+        {
+            var url = new Uri(_site.Http, path).AbsoluteUri;
+            Assert.Single(records, r => r.Type == "response" && r.TargetUri == url);
+            Assert.Equal(1, _site.Hits[url]);
+        }
+    }
+
+    [ChromiumFact]
+    public async Task CaptureAsync_PageOpensAWebSocket_WhichEscapesInterception_GoesThroughTheGuardedProxyAndIsNoted()
+    {
+        using var renderer = new ChromiumRenderer(Tools.Chromium!, NullLogger<ChromiumRenderer>.Instance);
+        using var capturer = Capturers.Create(o => { o.Timeout = TimeSpan.FromSeconds(90); o.FfmpegPath = "none"; }, renderer);
+
+        using var result = await capturer.CaptureAsync(new Uri(_site.Http, "/rec/ws.html").AbsoluteUri, render: true, default);
+
+        Assert.Equal("rendered", result.Rendering);
+        var metadata = CaptureAssert.Text(CaptureAssert.Consistent(result).Single(r => r.Type == "metadata"));
+        Assert.Contains($"request(s) escaped interception and went through the guarded proxy, unrecorded: CONNECT {_site.Http.Authority}", metadata);
     }
 }

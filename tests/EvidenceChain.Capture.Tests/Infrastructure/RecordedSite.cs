@@ -42,6 +42,8 @@ public sealed class RecordedSite : IAsyncLifetime
         Page.AbsoluteUri, new Uri(Http, "/rec/style.css").AbsoluteUri, new Uri(Http, "/rec/font.woff2").AbsoluteUri,
         new Uri(Https, "/rec/app.js").AbsoluteUri, new Uri(Http, "/rec/moved.png").AbsoluteUri, new Uri(OtherHost, "/rec/img.png").AbsoluteUri,
         new Uri(Http, "/rec/data.json").AbsoluteUri, new Uri(Http, "/rec/xhr.txt").AbsoluteUri,
+        new Uri(Http, "/rec/worker.js").AbsoluteUri, new Uri(Http, "/rec/worker.txt").AbsoluteUri,
+        new Uri(OtherHost, "/rec/frame.html").AbsoluteUri, new Uri(OtherHost, "/rec/frame.png").AbsoluteUri,
     ];
 
     public string RefusedImage => new Uri(Refused, "/rec/secret.png").AbsoluteUri;
@@ -58,8 +60,11 @@ public sealed class RecordedSite : IAsyncLifetime
         <body><h1 class="f">Everything the browser saw</h1>
         <img id="moved" src="/rec/moved.png" alt="redirected">
         <img id="secret" src="{{RefusedImage}}" alt="refused">
-        <p id="fetch">fetch pending</p><p id="xhr">xhr pending</p><p id="style">style pending</p>
+        <p id="fetch">fetch pending</p><p id="xhr">xhr pending</p><p id="style">style pending</p><p id="worker">worker pending</p>
+        <iframe src="{{new Uri(OtherHost, "/rec/frame.html").AbsoluteUri}}" width="200" height="100"></iframe>
         <script>
+        const w = new Worker('/rec/worker.js');
+        w.onmessage = e => { document.getElementById('worker').textContent = 'worker ' + e.data; };
         fetch('/rec/data.json').then(r => r.json()).then(j => { document.getElementById('fetch').textContent = 'fetch ' + j.serve; });
         const x = new XMLHttpRequest();
         x.open('GET', '/rec/xhr.txt');
@@ -129,6 +134,28 @@ public sealed class RecordedSite : IAsyncLifetime
         app.MapGet("/rec/img.png", () => Results.Bytes(FixtureSite.Png, "image/png"));
         app.MapGet("/rec/data.json", (HttpContext c) => Results.Json(new { serve = Serve(c) }));
         app.MapGet("/rec/xhr.txt", (HttpContext c) => Results.Text(Serve(c).ToString(CultureInfo.InvariantCulture)));
+        app.MapGet("/rec/worker.js", () => Results.Content(
+            "fetch('/rec/worker.txt').then(r => r.text()).then(t => postMessage(t));", "text/javascript"));
+        app.MapGet("/rec/worker.txt", (HttpContext c) => Results.Text(Serve(c).ToString(CultureInfo.InvariantCulture)));
+        app.MapGet("/rec/frame.html", () => Results.Content(
+            "<!doctype html><html><body><p>another site's frame</p><img src=\"/rec/frame.png\"></body></html>", "text/html"));
+        app.MapGet("/rec/frame.png", () => Results.Bytes(FixtureSite.Png, "image/png"));
+        app.MapGet("/rec/sw.html", () => Results.Content(
+            """
+            <!doctype html><html><body><p id="sw">service worker pending</p><script>
+            navigator.serviceWorker.register('/rec/sw.js').then(r => navigator.serviceWorker.ready)
+              .then(() => fetch('/rec/sw-data.txt')).then(r => r.text())
+              .then(t => { document.getElementById('sw').textContent = 'service worker ' + t; },
+                    e => { document.getElementById('sw').textContent = 'service worker failed ' + e; });
+            </script></body></html>
+            """, "text/html"));
+        app.MapGet("/rec/sw.js", () => Results.Content(
+            "self.addEventListener('install', e => e.waitUntil(fetch('/rec/sw-install.txt'))); self.addEventListener('activate', e => e.waitUntil(clients.claim()));",
+            "text/javascript"));
+        app.MapGet("/rec/sw-install.txt", (HttpContext c) => Results.Text(Serve(c).ToString(CultureInfo.InvariantCulture)));
+        app.MapGet("/rec/sw-data.txt", (HttpContext c) => Results.Text(Serve(c).ToString(CultureInfo.InvariantCulture)));
+        app.MapGet("/rec/ws.html", (HttpContext c) => Results.Content(
+            $"<!doctype html><html><body><p>web socket</p><script>new WebSocket('ws://{c.Request.Host}/rec/ws');</script></body></html>", "text/html"));
         app.MapGet("/rec/secret.png", () => Results.Bytes(FixtureSite.Png, "image/png"));
     }
 }

@@ -11,7 +11,9 @@ namespace EvidenceChain.Capture;
 /// <summary>
 /// Captures a web page as evidence: resolves the host and checks every answer with the SSRF guard, connects to the
 /// pinned address itself, records the HTTP exchange raw (with TLS and DNS details), follows redirects re-checking
-/// each, and optionally renders the page in a guarded browser; <see cref="CapturePackager"/> then writes one WARC/1.1
+/// each, and optionally renders the page in a guarded browser that loads it once, every request it makes fetched,
+/// guarded and recorded here (<see cref="RecordingFetcher"/>) and answered from the recording;
+/// <see cref="CapturePackager"/> then writes one WARC/1.1
 /// file and the artefacts, every artefact hashed as it is written. Failures after the first connection attempt are explicit failed results that still carry the WARC of
 /// what happened; a URL refused up front throws <see cref="CaptureRefusedException"/> and records nothing.
 /// </summary>
@@ -252,6 +254,12 @@ public sealed class PageCapturer : IDisposable
                 (outcome, rendering) = await RenderAsync(
                     first, token => recording.RenderAsync(first, Guard, pinned, _options, fetcher.FetchAsync, token), timeout, ct, deadline.Token);
                 resources = fetcher.Resources;
+                if (fetcher.Refused.Count > 0)
+                {
+                    var safe = CaptureLog.Safe(first);
+                    CaptureLog.BrowserBlocked(_logger, fetcher.Refused.Count, safe);
+                }
+
                 resourceBlocked = fetcher.Refused;
                 resourceNotes = fetcher.Notes;
             }

@@ -11,8 +11,11 @@ namespace EvidenceChain.Capture.Browser;
 
 /// <summary>
 /// Renders pages in headless Chromium driven over the DevTools protocol: warm browsers from a pool, a fresh browser
-/// context per render, a full-page PNG screenshot and the serialised DOM. The page's context sends every connection
-/// through a guarded proxy (the SSRF guard, pinned addresses), and the browser's own resolver is switched off, so a page's subresources cannot reach guarded addresses. The browser is started quiet
+/// context per render, a full-page PNG screenshot and the serialised DOM. For a capture (<see cref="IRecordingRenderer"/>)
+/// every request of the page, its frames and workers is intercepted over DevTools and answered by the capture, which
+/// fetches and records it (<see cref="Internal.Interception"/>). Whatever is not intercepted leaves through a guarded
+/// proxy (the SSRF guard, pinned addresses), and the browser's own resolver is switched off, so a page's subresources
+/// cannot reach guarded addresses. The browser is started quiet
 /// (<see cref="QuietSwitches"/>: no updates, sync, safe browsing, autofill, metrics, translation, field trials or
 /// crash reports); what it still asks for by itself (the sign-in cookie check of its default profile, which no switch
 /// turns off) goes to a sink that answers 403 without resolving or connecting anything, and is noted in the record.

@@ -2,7 +2,9 @@
 // Usage: dotnet run -c Release --project bench/EvidenceChain.CaptureBench -- [--captures N] [--browser PATH] [--concurrency C]
 // Captures of a page with an image and a script served by Kestrel on 127.0.0.1, C at a time (default 1). With a
 // browser, two rows side by side: a fresh browser for every capture (the pool replaces a browser after each page, as
-// before the pool existed) and warm browsers (a pool of C, each replaced after 100 pages).
+// before the pool existed) and warm browsers (a pool of C, each replaced after 100 pages), and warm browsers loading
+// the page a second time through the guarded proxy, unrecorded (how rendering worked before the browser's requests
+// were intercepted and recorded, 2026-12-07: a renderer that cannot intercept still works that way).
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
@@ -39,6 +41,7 @@ if (browser is not null)
 {
     await MeasureAsync("fresh browser per capture", new ChromiumRenderer(browser, NullLogger<ChromiumRenderer>.Instance, concurrency, 1), captures);
     await MeasureAsync("warm browsers", new ChromiumRenderer(browser, NullLogger<ChromiumRenderer>.Instance, concurrency, 100), captures);
+    await MeasureAsync("warm browsers, second load through the proxy (before)", new ProxiedRenderer(new ChromiumRenderer(browser, NullLogger<ChromiumRenderer>.Instance, concurrency, 100)), captures);
 }
 else
 {
@@ -75,3 +78,15 @@ async Task MeasureAsync(string name, IPageRenderer? renderer, int count)
 }
 
 string? Option(string name) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault();
+
+// Hides the renderer's interception: the capturer renders the final URL through the guarded proxy, unrecorded.
+sealed class ProxiedRenderer(ChromiumRenderer inner) : IPageRenderer, IDisposable
+{
+    public string Description => inner.Description;
+
+    public Task<RenderOutcome> RenderAsync(
+        Uri url, EvidenceChain.Capture.Guard.AddressGuard guard, IReadOnlyDictionary<string, IPAddress> pinned, CaptureOptions options, CancellationToken cancellationToken) =>
+        inner.RenderAsync(url, guard, pinned, options, cancellationToken);
+
+    public void Dispose() => inner.Dispose();
+}

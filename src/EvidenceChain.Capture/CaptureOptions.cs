@@ -24,6 +24,18 @@ public sealed class CaptureOptions
     /// </summary>
     public long MaxRedirectBodyBytes { get; set; } = 64 << 10;
 
+    /// <summary>
+    /// Requests of the rendered page the capture fetches and records for the browser (images, scripts, styles, fonts,
+    /// XHR, frames; each URL once); those beyond fail in the browser and the record says so. Default 1,000.
+    /// </summary>
+    public int MaxResources { get; set; } = 1000;
+
+    /// <summary>
+    /// Bytes of the rendered page's resources (responses as on the wire, all together) the capture fetches; once
+    /// reached, further requests fail in the browser and the record says so. Default 256 MiB.
+    /// </summary>
+    public long MaxResourceBytes { get; set; } = 256L << 20;
+
     /// <summary>Time for the whole capture: every hop, and the browser's rendering. Default 60 seconds.</summary>
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(60);
 

@@ -11,7 +11,9 @@ namespace EvidenceChain.Capture;
 /// <summary>
 /// Captures a web page as evidence: resolves the host and checks every answer with the SSRF guard, connects to the
 /// pinned address itself, records the HTTP exchange raw (with TLS and DNS details), follows redirects re-checking
-/// each, and optionally renders the page in a guarded browser; <see cref="CapturePackager"/> then writes one WARC/1.1
+/// each, and optionally renders the page in a guarded browser that loads it once, every request it makes fetched,
+/// guarded and recorded here (<see cref="RecordingFetcher"/>) and answered from the recording;
+/// <see cref="CapturePackager"/> then writes one WARC/1.1
 /// file and the artefacts, every artefact hashed as it is written. Failures after the first connection attempt are explicit failed results that still carry the WARC of
 /// what happened; a URL refused up front throws <see cref="CaptureRefusedException"/> and records nothing.
 /// </summary>
@@ -45,6 +47,8 @@ public sealed class PageCapturer : IDisposable
         CheckLimit(options.MaxRedirects >= 0, "Capture:MaxRedirects", "at least 0");
         CheckLimit(options.MaxResponseBytes > 0, "Capture:MaxResponseBytes", "at least 1");
         CheckLimit(options.MaxRedirectBodyBytes >= 0, "Capture:MaxRedirectBodyBytes", "at least 0");
+        CheckLimit(options.MaxResources > 0, "Capture:MaxResources", "at least 1");
+        CheckLimit(options.MaxResourceBytes > 0, "Capture:MaxResourceBytes", "at least 1");
         CheckLimit(options.Timeout > TimeSpan.Zero, "Capture:Timeout", "positive");
         CheckLimit(options.MaxConcurrentCaptures > 0, "Capture:MaxConcurrentCaptures", "at least 1");
         CheckLimit(options.ViewportWidth > 0, "Capture:ViewportWidth", "at least 1");
@@ -209,6 +213,8 @@ public sealed class PageCapturer : IDisposable
 
         var finalUrl = hops.Count > 0 ? hops[^1].Url.AbsoluteUri : first.AbsoluteUri;
         RenderOutcome? outcome = null;
+        IReadOnlyList<HopRecord> resources = [];
+        IReadOnlyList<string> resourceBlocked = [], resourceNotes = [];
         string rendering;
         if (failure is not null)
         {
@@ -226,7 +232,42 @@ public sealed class PageCapturer : IDisposable
         {
             // The browser reaches the hosts fetched here at the addresses used here, so the render and the recorded exchange talk to the same servers.
             var pinned = lookups.Values.Where(l => l.Used is not null).ToDictionary(l => l.Host, l => l.Used!, StringComparer.OrdinalIgnoreCase);
-            (outcome, rendering) = await RenderAsync(new Uri(finalUrl), pinned, timeout, ct, deadline.Token);
+            if (_renderer is IRecordingRenderer recording)
+            {
+                // The browser loads the page from the recording (the hops above, redirects and all) and asks the capture
+                // for everything else it needs; the capture fetches and records each request: one load, all of it recorded.
+                using var resolving = new SemaphoreSlim(1, 1);
+                async Task<DnsLookup> ResolveOneAtATimeAsync(Uri url, CancellationToken token)
+                {
+                    await resolving.WaitAsync(token);
+                    try
+                    {
+                        return await ResolveAsync(url, lookups, token);
+                    }
+                    finally
+                    {
+                        resolving.Release();
+                    }
+                }
+
+                using var fetcher = new RecordingFetcher(_options, _time, ResolveOneAtATimeAsync, hops, deadline.Token);
+                (outcome, rendering) = await RenderAsync(
+                    first, token => recording.RenderAsync(first, Guard, pinned, _options, fetcher.FetchAsync, token), timeout, ct, deadline.Token);
+                resources = fetcher.Resources;
+                if (fetcher.Refused.Count > 0)
+                {
+                    var safe = CaptureLog.Safe(first);
+                    CaptureLog.BrowserBlocked(_logger, fetcher.Refused.Count, safe);
+                }
+
+                resourceBlocked = fetcher.Refused;
+                resourceNotes = fetcher.Notes;
+            }
+            else
+            {
+                var final = new Uri(finalUrl);
+                (outcome, rendering) = await RenderAsync(final, token => _renderer.RenderAsync(final, Guard, pinned, _options, token), timeout, ct, deadline.Token);
+            }
         }
 
         var page = new CapturedPage
@@ -239,6 +280,9 @@ public sealed class PageCapturer : IDisposable
             RenderRequested = render,
             Lookups = lookups.Values,
             Hops = hops,
+            Resources = resources,
+            ResourceBlocked = resourceBlocked,
+            ResourceNotes = resourceNotes,
             Failure = failure,
             Outcome = outcome,
             Rendering = rendering,
@@ -303,12 +347,12 @@ public sealed class PageCapturer : IDisposable
     }
 
     private async Task<(RenderOutcome? Outcome, string Rendering)> RenderAsync(
-        Uri url, IReadOnlyDictionary<string, IPAddress> pinned, CancellationTokenSource timeout, CancellationToken ct, CancellationToken deadline)
+        Uri url, Func<CancellationToken, Task<RenderOutcome>> render, CancellationTokenSource timeout, CancellationToken ct, CancellationToken deadline)
     {
         var safe = CaptureLog.Safe(url);
         try
         {
-            var outcome = await _renderer!.RenderAsync(url, Guard, pinned, _options, deadline);
+            var outcome = await render(deadline);
             if (outcome.Blocked.Count > 0)
             {
                 CaptureLog.BrowserBlocked(_logger, outcome.Blocked.Count, safe);

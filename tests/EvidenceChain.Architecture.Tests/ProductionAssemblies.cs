@@ -92,6 +92,8 @@ internal static class ProductionAssemblies
             "System.Text.RegularExpressions", "System.Threading",
             // The session video's ffmpeg process (Browser/Internal/SessionVideo.cs).
             "System.ComponentModel.Primitives", "System.Runtime.InteropServices",
+            // Content coding removed from recorded responses before the browser gets them (Internal/RecordingFetcher.cs).
+            "System.IO.Compression", "System.IO.Compression.Brotli",
         ],
         [],
         []);

@@ -11,14 +11,17 @@ namespace EvidenceChain.Capture.Browser;
 
 /// <summary>
 /// Renders pages in headless Chromium driven over the DevTools protocol: warm browsers from a pool, a fresh browser
-/// context per render, a full-page PNG screenshot and the serialised DOM. The page's context sends every connection
-/// through a guarded proxy (the SSRF guard, pinned addresses), and the browser's own resolver is switched off, so a page's subresources cannot reach guarded addresses. The browser is started quiet
+/// context per render, a full-page PNG screenshot and the serialised DOM. For a capture (<see cref="IRecordingRenderer"/>)
+/// every request of the page, its frames and workers is intercepted over DevTools and answered by the capture, which
+/// fetches and records it (<see cref="Internal.Interception"/>). Whatever is not intercepted leaves through a guarded
+/// proxy (the SSRF guard, pinned addresses), and the browser's own resolver is switched off, so a page's subresources
+/// cannot reach guarded addresses. The browser is started quiet
 /// (<see cref="QuietSwitches"/>: no updates, sync, safe browsing, autofill, metrics, translation, field trials or
 /// crash reports); what it still asks for by itself (the sign-in cookie check of its default profile, which no switch
 /// turns off) goes to a sink that answers 403 without resolving or connecting anything, and is noted in the record.
 /// </summary>
 /// <remarks>Thread-safe: each render has a browser of the pool to itself, and a browser context of its own.</remarks>
-public sealed partial class ChromiumRenderer : IPageRenderer, IDisposable
+public sealed partial class ChromiumRenderer : IPageRenderer, IRecordingRenderer, IDisposable
 {
     private static readonly TimeSpan SettleTime = TimeSpan.FromSeconds(3);
 
@@ -121,8 +124,22 @@ public sealed partial class ChromiumRenderer : IPageRenderer, IDisposable
     /// <see cref="PoolSize"/> run. A browser that crashed, failed to close the page's context or reached
     /// <see cref="RecycleAfter"/> pages is stopped, and the next page gets a fresh one.
     /// </remarks>
-    public async Task<RenderOutcome> RenderAsync(
-        Uri url, AddressGuard guard, IReadOnlyDictionary<string, IPAddress> pinned, CaptureOptions options, CancellationToken cancellationToken)
+    public Task<RenderOutcome> RenderAsync(
+        Uri url, AddressGuard guard, IReadOnlyDictionary<string, IPAddress> pinned, CaptureOptions options, CancellationToken cancellationToken) =>
+        RenderCoreAsync(url, guard, pinned, options, null, cancellationToken);
+
+    /// <inheritdoc/>
+    Task<RenderOutcome> IRecordingRenderer.RenderAsync(
+        Uri url, AddressGuard guard, IReadOnlyDictionary<string, IPAddress> pinned, CaptureOptions options,
+        Func<InterceptedRequest, CancellationToken, Task<InterceptedAnswer>> fetch, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(fetch);
+        return RenderCoreAsync(url, guard, pinned, options, fetch, cancellationToken);
+    }
+
+    private async Task<RenderOutcome> RenderCoreAsync(
+        Uri url, AddressGuard guard, IReadOnlyDictionary<string, IPAddress> pinned, CaptureOptions options,
+        Func<InterceptedRequest, CancellationToken, Task<InterceptedAnswer>>? fetch, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(url);
         ArgumentNullException.ThrowIfNull(guard);
@@ -144,12 +161,19 @@ public sealed partial class ChromiumRenderer : IPageRenderer, IDisposable
                 var context = await CreateContextAsync(browser.Cdp, proxy.Port, cancellationToken);
                 try
                 {
-                    var (screenshot, dom, domTruncated, video, notes) = await DriveAsync(browser.Cdp, context, url, options, cancellationToken);
+                    var (screenshot, dom, domTruncated, video, notes) = await DriveAsync(browser.Cdp, context, url, options, fetch, cancellationToken);
                     notes.Insert(0, "browser: " + browser.Product);
                     var date = DateTimeOffset.UtcNow;
                     if (Linger > TimeSpan.Zero)
                     {
                         await Task.Delay(Linger, cancellationToken);
+                    }
+
+                    if (fetch is not null && proxy.Requests.Count > 0)
+                    {
+                        // Interception answers every request of the page; what still reached the proxy escaped it.
+                        notes.Add(string.Create(CultureInfo.InvariantCulture,
+                            $"{proxy.Requests.Count} request(s) escaped interception and went through the guarded proxy, unrecorded: {string.Join(", ", proxy.Requests.Distinct())}"));
                     }
 
                     var own = browser.Sink.Requests.Skip(ownBefore).ToList();
@@ -276,7 +300,8 @@ public sealed partial class ChromiumRenderer : IPageRenderer, IDisposable
     }
 
     private static async Task<(byte[] Screenshot, byte[] Dom, bool DomTruncated, byte[]? Video, List<string> Notes)> DriveAsync(
-        CdpConnection cdp, string context, Uri url, CaptureOptions options, CancellationToken ct)
+        CdpConnection cdp, string context, Uri url, CaptureOptions options,
+        Func<InterceptedRequest, CancellationToken, Task<InterceptedAnswer>>? fetch, CancellationToken ct)
     {
         var notes = new List<string>();
         var target = await cdp.SendAsync("Target.createTarget", new JsonObject
@@ -287,10 +312,18 @@ public sealed partial class ChromiumRenderer : IPageRenderer, IDisposable
         var session = attached["sessionId"]!.GetValue<string>();
         var loaded = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var idle = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var idleLoaders = new HashSet<string>(StringComparer.Ordinal);
+        string? navigationLoader = null;
         var ffmpeg = SessionVideo.Resolve(options, out var videoSkipped);
         var video = ffmpeg is null ? null : new SessionVideo(ffmpeg, options.MaxVideoSeconds, options.MaxVideoBytes);
+        await using var interception = fetch is null ? null : new Interception(cdp, session, fetch, ct);
         cdp.Event = (method, parameters, sessionId) =>
         {
+            if (interception is not null && sessionId is not null && interception.Handles(method, parameters, sessionId))
+            {
+                return;
+            }
+
             if (sessionId != session)
             {
                 return;
@@ -304,11 +337,25 @@ public sealed partial class ChromiumRenderer : IPageRenderer, IDisposable
             {
                 loaded.TrySetResult();
             }
-            else if (method == "Page.lifecycleEvent" && parameters["name"]?.GetValue<string>() == "networkIdle")
+            else if (method == "Page.lifecycleEvent" && parameters["name"]?.GetValue<string>() == "networkIdle"
+                && parameters["loaderId"]?.GetValue<string>() is { } loader)
             {
-                idle.TrySetResult();
+                // Only the navigation's own document counts (about:blank before it, or a frame, goes idle too).
+                lock (idleLoaders)
+                {
+                    idleLoaders.Add(loader);
+                    if (loader == navigationLoader)
+                    {
+                        idle.TrySetResult();
+                    }
+                }
             }
         };
+        if (interception is not null)
+        {
+            await interception.StartAsync(ct);
+        }
+
         await cdp.SendAsync("Page.enable", null, session, ct);
         await cdp.SendAsync("Page.setLifecycleEventsEnabled", new JsonObject { ["enabled"] = true }, session, ct);
         await cdp.SendAsync("Emulation.setDeviceMetricsOverride", new JsonObject
@@ -327,6 +374,15 @@ public sealed partial class ChromiumRenderer : IPageRenderer, IDisposable
         if (navigation["errorText"]?.GetValue<string>() is { Length: > 0 } error)
         {
             throw new RenderException($"the browser could not load {url.GetLeftPart(UriPartial.Path)}: {error}");
+        }
+
+        lock (idleLoaders)
+        {
+            navigationLoader = navigation["loaderId"]?.GetValue<string>();
+            if (navigationLoader is null || idleLoaders.Contains(navigationLoader))
+            {
+                idle.TrySetResult();
+            }
         }
 
         await loaded.Task.WaitAsync(ct);

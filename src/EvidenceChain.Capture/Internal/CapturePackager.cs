@@ -28,8 +28,9 @@ internal sealed class CapturePackager(CaptureOptions options, string browser, st
             Failure = failure,
             Rendering = page.Rendering,
             Hops = hops,
-            BrowserBlocked = outcome?.Blocked ?? [],
-            BrowserNotes = outcome?.Notes ?? [],
+            Resources = page.Resources,
+            BrowserBlocked = [.. outcome?.Blocked ?? [], .. page.ResourceBlocked],
+            BrowserNotes = [.. outcome?.Notes ?? [], .. page.ResourceNotes],
         }.ToJson();
 
         var folder = Path.Combine(workFolder, "evidencechain-capture-" + Guid.NewGuid().ToString("N"));
@@ -39,7 +40,7 @@ internal sealed class CapturePackager(CaptureOptions options, string browser, st
         {
             var warcPath = Path.Combine(folder, CaptureWarc.FileName);
             var warc = await HashingStream.WriteFileAsync(warcPath, options.Sm3,
-                s => CaptureWarc.WriteAsync(s, first.AbsoluteUri, page.Started, page.Lookups, hops, environment, outcome, options, ct), ct);
+                s => CaptureWarc.WriteAsync(s, first.AbsoluteUri, page.Started, page.Lookups, hops, page.Resources, environment, outcome, options, ct), ct);
             artefacts.Add(new CapturedArtefact(CaptureWarc.FileName, "application/warc", warcPath, warc));
             var last = hops.Count > 0 ? hops[^1] : null;
             if (failure is null && last is not null)

@@ -11,7 +11,7 @@ internal static class CaptureWarc
 
     public static async Task WriteAsync(
         Stream output, string url, DateTimeOffset started, IReadOnlyCollection<DnsLookup> lookups, IReadOnlyList<HopRecord> hops,
-        byte[] environment, RenderOutcome? render, CaptureOptions options, CancellationToken ct)
+        IReadOnlyList<HopRecord> resources, byte[] environment, RenderOutcome? render, CaptureOptions options, CancellationToken ct)
     {
         var writer = new WarcWriter(output);
         var warcinfoId = WarcWriter.NewRecordId();
@@ -44,7 +44,14 @@ internal static class CaptureWarc
 
         foreach (var hop in hops)
         {
-            await WriteHopAsync(writer, hop, warcinfoId, ct);
+            await WriteHopAsync(writer, hop, warcinfoId, tls: true, ct);
+        }
+
+        // The browser's resources: one TLS record per host and port (the first connection's), as the page's hops have one each.
+        var tlsWritten = new HashSet<string>(hops.Select(h => h.Url.Authority), StringComparer.OrdinalIgnoreCase);
+        foreach (var hop in resources)
+        {
+            await WriteHopAsync(writer, hop, warcinfoId, tls: tlsWritten.Add(hop.Url.Authority), ct);
         }
 
         await writer.WriteAsync(
@@ -84,7 +91,7 @@ internal static class CaptureWarc
         }
     }
 
-    private static async Task WriteHopAsync(WarcWriter writer, HopRecord hop, string warcinfoId, CancellationToken ct)
+    private static async Task WriteHopAsync(WarcWriter writer, HopRecord hop, string warcinfoId, bool tls, CancellationToken ct)
     {
         if (hop.Request.Length == 0)
         {
@@ -124,14 +131,14 @@ internal static class CaptureWarc
             await writer.WriteAsync(fields, hop.Response, ct);
         }
 
-        if (hop.Tls is { } tls)
+        if (tls && hop.Tls is { } record)
         {
             await writer.WriteAsync(
             [
                 new(WarcFields.Type, "resource"), new(WarcFields.RecordId, WarcWriter.NewRecordId()), new(WarcFields.Date, WarcWriter.FormatDate(hop.RequestDate)),
                 new(WarcFields.TargetUri, "urn:evidencechain:tls:" + target), new(WarcFields.IpAddress, ip), new(WarcFields.WarcinfoId, warcinfoId),
                 new(WarcFields.ConcurrentTo, responseId), new(WarcFields.ContentType, "text/plain; charset=utf-8"),
-            ], tls.ToBlock(), ct);
+            ], record.ToBlock(), ct);
         }
     }
 }

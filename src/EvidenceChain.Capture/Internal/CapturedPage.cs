@@ -33,6 +33,15 @@ internal sealed record CapturedPage
     /// <summary>The HTTP exchanges, in order: the first request and each redirect followed.</summary>
     public required List<HopRecord> Hops { get; init; }
 
+    /// <summary>The exchanges made for the browser (its page's images, scripts, styles, ...), in the order they finished.</summary>
+    public IReadOnlyList<HopRecord> Resources { get; init; } = [];
+
+    /// <summary>The browser's requests the guard refused, each as "URL: reason" (never fetched).</summary>
+    public IReadOnlyList<string> ResourceBlocked { get; init; } = [];
+
+    /// <summary>What the record should say about the resources: failures, cuts, limits reached.</summary>
+    public IReadOnlyList<string> ResourceNotes { get; init; } = [];
+
     /// <summary>Why the capture failed, or null.</summary>
     public required CaptureFailure? Failure { get; init; }
 

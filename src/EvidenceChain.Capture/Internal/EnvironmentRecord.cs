@@ -41,6 +41,9 @@ internal sealed class EnvironmentRecord
 
     public required IReadOnlyList<HopRecord> Hops { get; init; }
 
+    /// <summary>The exchanges made for the browser while it rendered (docs/formats.md §9).</summary>
+    public IReadOnlyList<HopRecord> Resources { get; init; } = [];
+
     public IReadOnlyList<string> BrowserBlocked { get; init; } = [];
 
     public IReadOnlyList<string> BrowserNotes { get; init; } = [];
@@ -126,6 +129,17 @@ internal sealed class EnvironmentRecord
             }
 
             w.WriteEndArray();
+            if (Resources.Count > 0)
+            {
+                w.WriteStartArray("resources");
+                foreach (var hop in Resources)
+                {
+                    WriteHop(w, hop);
+                }
+
+                w.WriteEndArray();
+            }
+
             WriteList(w, "browserBlocked", BrowserBlocked);
             WriteList(w, "browserNotes", BrowserNotes);
             w.WriteEndObject();
@@ -139,6 +153,11 @@ internal sealed class EnvironmentRecord
     {
         w.WriteStartObject();
         w.WriteString("url", hop.Url.AbsoluteUri);
+        if (hop.ResourceType is not null)
+        {
+            w.WriteString("resourceType", hop.ResourceType);
+        }
+
         w.WriteString("ipAddress", hop.Remote.Address.ToString());
         w.WriteNumber("port", hop.Remote.Port);
         w.WriteNumber("httpStatus", hop.StatusCode);

@@ -9,6 +9,9 @@ internal sealed class HopRecord
 
     public required IPEndPoint Remote { get; init; }
 
+    /// <summary>What the browser asked for it as (<c>Image</c>, <c>Script</c>, ...); null for the capture's own hops.</summary>
+    public string? ResourceType { get; init; }
+
     public byte[] Request { get; set; } = [];
 
     public DateTimeOffset RequestDate { get; set; }

@@ -8,20 +8,17 @@ using System.Text;
 namespace EvidenceChain.Capture.Internal;
 
 /// <summary>
-/// One HTTP/1.1 GET over a connection this class opens itself to an address the guard already checked (the pinned
-/// address: nothing is resolved here), with TLS for https. Records the request and response bytes exactly as sent
-/// and received, the TLS details and the timings. Never throws for network failures: they become the hop's failure.
+/// One HTTP/1.1 exchange over a connection this class opens itself to an address the guard already checked (the pinned
+/// address: nothing is resolved here), with TLS for https: the capture's own GET, or a request the browser asked for
+/// (<see cref="BuildRequest(Uri, string, IEnumerable{KeyValuePair{string, string}}, byte[])"/>). Records the request
+/// and response bytes exactly as sent and received, the TLS details and the timings. Never throws for network
+/// failures: they become the hop's failure.
 /// </summary>
 internal static class HttpExchange
 {
     public static byte[] BuildRequest(Uri url, string userAgent)
     {
-        var host = url.IsDefaultPort ? url.IdnHost : $"{url.IdnHost}:{url.Port.ToString(CultureInfo.InvariantCulture)}";
-        if (url.HostNameType == UriHostNameType.IPv6 && !host.StartsWith('['))
-        {
-            host = url.IsDefaultPort ? $"[{url.IdnHost}]" : $"[{url.IdnHost}]:{url.Port.ToString(CultureInfo.InvariantCulture)}";
-        }
-
+        var host = HostField(url);
         var request = new StringBuilder()
             .Append("GET ").Append(url.PathAndQuery).Append(" HTTP/1.1\r\n")
             .Append("Host: ").Append(host).Append("\r\n")
@@ -33,7 +30,60 @@ internal static class HttpExchange
         return Encoding.ASCII.GetBytes(request.ToString());
     }
 
-    public static async Task RunAsync(HopRecord hop, string userAgent, long maxResponseBytes, long maxRedirectBodyBytes, TimeProvider time, CancellationToken ct)
+    /// <summary>
+    /// A request as the browser asked for it: its method and header fields (hop-by-hop fields, <c>Host</c>,
+    /// <c>Accept-Encoding</c> and HTTP/2 pseudo-fields dropped), then <c>Host</c>, <c>Accept-Encoding: gzip, deflate,
+    /// br</c> and <c>Connection: close</c>, and the body with its <c>Content-Length</c>.
+    /// </summary>
+    public static byte[] BuildRequest(Uri url, string method, IEnumerable<KeyValuePair<string, string>> fields, byte[] body)
+    {
+        var request = new StringBuilder()
+            .Append(method).Append(' ').Append(url.PathAndQuery).Append(" HTTP/1.1\r\n")
+            .Append("Host: ").Append(HostField(url)).Append("\r\n");
+        foreach (var (name, value) in fields)
+        {
+            if (name.Length == 0 || name[0] == ':' || DroppedFromBrowser.Contains(name) || name.Any(c => c is <= ' ' or > '~' or ':')
+                || value.Any(c => c is '\r' or '\n' or > '\u00ff'))
+            {
+                continue;
+            }
+
+            request.Append(name).Append(": ").Append(value).Append("\r\n");
+        }
+
+        request.Append("Accept-Encoding: gzip, deflate, br\r\n");
+        if (body.Length > 0 || method is "POST" or "PUT" or "PATCH")
+        {
+            request.Append("Content-Length: ").Append(body.Length.ToString(CultureInfo.InvariantCulture)).Append("\r\n");
+        }
+
+        request.Append("Connection: close\r\n\r\n");
+        return [.. Encoding.Latin1.GetBytes(request.ToString()), .. body];
+    }
+
+    private static string HostField(Uri url)
+    {
+        var host = url.IsDefaultPort ? url.IdnHost : $"{url.IdnHost}:{url.Port.ToString(CultureInfo.InvariantCulture)}";
+        if (url.HostNameType == UriHostNameType.IPv6 && !host.StartsWith('['))
+        {
+            host = url.IsDefaultPort ? $"[{url.IdnHost}]" : $"[{url.IdnHost}]:{url.Port.ToString(CultureInfo.InvariantCulture)}";
+        }
+
+        return host;
+    }
+
+    private static readonly HashSet<string> DroppedFromBrowser = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "Host", "Connection", "Keep-Alive", "Proxy-Connection", "Proxy-Authorization", "Transfer-Encoding", "TE", "Upgrade",
+        "Content-Length", "Accept-Encoding", "Expect", "Trailer",
+    };
+
+    public static Task RunAsync(HopRecord hop, string userAgent, long maxResponseBytes, long maxRedirectBodyBytes, TimeProvider time, CancellationToken ct) =>
+        RunAsync(hop, BuildRequest(hop.Url, userAgent), headOnly: false, maxResponseBytes, maxRedirectBodyBytes, time, ct);
+
+    /// <summary>Sends <paramref name="request"/> (a whole HTTP/1.1 message) and reads the response; <paramref name="headOnly"/> for HEAD.</summary>
+    public static async Task RunAsync(
+        HopRecord hop, byte[] request, bool headOnly, long maxResponseBytes, long maxRedirectBodyBytes, TimeProvider time, CancellationToken ct)
     {
         var started = time.GetTimestamp();
         double Elapsed() => time.GetElapsedTime(started).TotalMilliseconds;
@@ -72,12 +122,13 @@ internal static class HttpExchange
                     hop.Timings.Tls = time.GetElapsedTime(tlsStarted).TotalMilliseconds;
                 }
 
-                hop.Request = BuildRequest(hop.Url, userAgent);
+                hop.Request = request;
                 hop.RequestDate = time.GetUtcNow();
                 await stream.WriteAsync(hop.Request, ct);
                 await stream.FlushAsync(ct);
                 reader = new ResponseReader(stream, maxResponseBytes, maxRedirectBodyBytes)
                 {
+                    HeadOnly = headOnly,
                     FirstByte = () =>
                     {
                         hop.Timings.FirstByte = Elapsed();

@@ -34,6 +34,9 @@ internal sealed class ResponseReader : IDisposable
     /// <summary>True for a redirect the capture follows: 301, 302, 303, 307 or 308 with a Location.</summary>
     public static bool IsRedirect(HttpHead head) => RedirectStatuses.Contains(head.StatusCode) && head.Get("Location") is { Length: > 0 };
 
+    /// <summary>True for the response to a HEAD request: it has no body, whatever its fields say.</summary>
+    public bool HeadOnly { get; init; }
+
     /// <summary>Called once, when the first byte of the response arrives.</summary>
     public Action? FirstByte { get; set; }
 
@@ -93,7 +96,7 @@ internal sealed class ResponseReader : IDisposable
 
     private async Task<byte[]> ReadBodyAsync(HttpHead head, int bodyStart, CancellationToken ct)
     {
-        if (head.StatusCode is 204 or 304)
+        if (HeadOnly || head.StatusCode is 204 or 304)
         {
             return [];
         }

@@ -7,7 +7,7 @@ using System.Text.Json;
 namespace EvidenceChain.Node.Certificates;
 
 /// <summary>
-/// The two things a certificate states from a capture's WARC (docs/formats.md §9): the last https hop's TLS record
+/// The two things a certificate states from a capture's WARC (docs/formats.md §9): the page's last https hop's TLS record
 /// (server certificate subject, issuer, validity, whether the chain validated) and the capture environment in one
 /// line. Reads record headers and skips every other block; interesting blocks are read up to a bound.
 /// </summary>
@@ -15,14 +15,16 @@ internal sealed record WarcSummary(string? Tls, string? Environment)
 {
     public static async Task<WarcSummary> ReadAsync(Stream warc, long maxBlockBytes, CancellationToken cancellationToken)
     {
-        string? tls = null, environment = null;
+        string? lastTls = null, environment = null;
+        IReadOnlyList<string> hops = [];
+        var tlsByUrl = new Dictionary<string, string>(StringComparer.Ordinal);
         var reader = new BufferedStream(warc, 64 * 1024);
         while (await ReadHeadersAsync(reader, cancellationToken) is { } headers)
         {
             var length = long.Parse(headers.GetValueOrDefault("content-length", "0"), NumberStyles.None, CultureInfo.InvariantCulture);
             var type = headers.GetValueOrDefault("warc-type", string.Empty);
             var target = headers.GetValueOrDefault("warc-target-uri", string.Empty);
-            var wanted = (type == "resource" && target.StartsWith("urn:evidencechain:tls:", StringComparison.Ordinal)) || type == "metadata";
+            var wanted = (type == "resource" && target.StartsWith(TlsPrefix, StringComparison.Ordinal)) || type == "metadata";
             if (wanted && length <= maxBlockBytes)
             {
                 var block = new byte[length];
@@ -30,10 +32,15 @@ internal sealed record WarcSummary(string? Tls, string? Environment)
                 if (type == "metadata")
                 {
                     environment = DescribeEnvironment(block);
+                    hops = HopUrls(block);
                 }
                 else
                 {
-                    tls = DescribeTls(Encoding.UTF8.GetString(block));
+                    lastTls = DescribeTls(Encoding.UTF8.GetString(block));
+                    if (tlsByUrl.Count < MaxTlsRecords)
+                    {
+                        tlsByUrl.TryAdd(target[TlsPrefix.Length..], lastTls);
+                    }
                 }
             }
             else
@@ -44,7 +51,30 @@ internal sealed record WarcSummary(string? Tls, string? Environment)
             await SkipAsync(reader, 4, cancellationToken); // the CRLF CRLF after each block
         }
 
+        // The page's last https hop; the TLS records of the resources the browser needed (docs/formats.md §9) are not the page's.
+        var tls = hops.Count == 0 ? lastTls : hops.Select(h => tlsByUrl.GetValueOrDefault(h)).LastOrDefault(t => t is not null);
         return new WarcSummary(tls, environment);
+    }
+
+    private const string TlsPrefix = "urn:evidencechain:tls:";
+    private const int MaxTlsRecords = 1024;
+
+    // The URLs of the page's own hops, from the environment record (capture.hops[].url); empty when not there.
+    private static IReadOnlyList<string> HopUrls(byte[] block)
+    {
+        try
+        {
+            using var json = JsonDocument.Parse(block);
+            return json.RootElement.TryGetProperty("capture", out var capture) && capture.ValueKind == JsonValueKind.Object
+                && capture.TryGetProperty("hops", out var hops) && hops.ValueKind == JsonValueKind.Array
+                ? [.. hops.EnumerateArray().Where(h => h.ValueKind == JsonValueKind.Object && h.TryGetProperty("url", out var u) && u.ValueKind == JsonValueKind.String)
+                    .Select(h => h.GetProperty("url").GetString()!)]
+                : [];
+        }
+        catch (JsonException)
+        {
+            return [];
+        }
     }
 
     private static string DescribeTls(string block)

@@ -188,7 +188,7 @@ public sealed class FixtureSite : IAsyncLifetime
             $"<!doctype html><html><body><p>guarded</p><img src=\"{target}\"></body></html>", "text/html"));
     }
 
-    private static X509Certificate2 CreateCertificate()
+    internal static X509Certificate2 CreateCertificate()
     {
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var request = new CertificateRequest("CN=evidencechain fixture", key, HashAlgorithmName.SHA256);

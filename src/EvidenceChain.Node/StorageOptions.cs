@@ -15,4 +15,10 @@ internal sealed class StorageOptions
 
     /// <summary>The Npgsql connection string for the <c>postgres</c> driver. A secret: never logged.</summary>
     public string? Postgres { get; set; }
+
+    /// <summary>
+    /// The PostgreSQL schema that holds this log's tables (<c>Storage:PostgresSchema</c>); the connection's default
+    /// when not set. One schema per log, so several logs can share a database.
+    /// </summary>
+    public string? PostgresSchema { get; set; }
 }

@@ -38,8 +38,11 @@ public sealed class PostgresDriver : IStorageDriver
         Cosignatures = cosignatures;
     }
 
+    /// <summary>The driver's name in settings (<c>Storage:Driver</c>).</summary>
+    public const string DriverName = "postgres";
+
     /// <inheritdoc/>
-    public string Name => "postgres";
+    public string Name => DriverName;
 
     /// <inheritdoc/>
     public string Location { get; }

@@ -104,7 +104,7 @@ internal static class ProductionAssemblies
         "EvidenceChain.Node",
         [
             "BouncyCastle.Cryptography", "EvidenceChain.Capture", "EvidenceChain.Core", "EvidenceChain.Ledger",
-            "EvidenceChain.Storage", "EvidenceChain.Verifier", "EvidenceChain.Witness", "Google.Api.CommonProtos", "Google.Protobuf",
+            "EvidenceChain.Storage", "EvidenceChain.Storage.Postgres", "EvidenceChain.Verifier", "EvidenceChain.Witness", "Google.Api.CommonProtos", "Google.Protobuf",
             "Grpc.AspNetCore.HealthChecks", "Grpc.AspNetCore.Server", "Grpc.AspNetCore.Server.Reflection",
             "Grpc.Core.Api", "Grpc.Net.Common", "Microsoft.AspNetCore", "Microsoft.AspNetCore.Connections.Abstractions",
             // Hosting, StaticAssets, FileProviders, RegularExpressions, Encodings.Web: the verification page (Http/WebPage.cs).

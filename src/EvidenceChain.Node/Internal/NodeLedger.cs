@@ -53,7 +53,7 @@ internal sealed class NodeLedger : IAsyncDisposable
         ILoggerFactory loggers,
         CancellationToken cancellationToken)
     {
-        var driver = await StorageDrivers.OpenAsync(storage, dataPath, loggers, cancellationToken);
+        var driver = await StorageDrivers.OpenAsync(storage, dataPath, time, loggers, cancellationToken);
         try
         {
             var published = await driver.Log.ReadCheckpointAsync(cancellationToken) is not null;

@@ -19,6 +19,7 @@ internal sealed class NodeJobs : IAsyncDisposable
     public const string ClockKey = "jobs";
 
     private readonly LiteDbJobStore _store;
+    private int _disposed;
 
     private NodeJobs(LiteDbJobStore store, CaptureJobRunner jobs, WatchScheduler watches, CaseAttacher cases)
     {
@@ -77,6 +78,11 @@ internal sealed class NodeJobs : IAsyncDisposable
     /// <summary>Stops the workers and the schedule (what is under way is resumed at the next start), then closes the store.</summary>
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return; // the node disposes it before its host does, and the host's container again
+        }
+
         await Jobs.DisposeAsync();
         await Watches.DisposeAsync();
         _store.Dispose();

@@ -153,7 +153,7 @@ public sealed class CaptureJobTests : IAsyncLifetime
         {
             { """{"urls": []}""", "urls is empty" },
             { """{}""", "urls is empty" },
-            { """{"urls": ["https://example.org/", "not a url"]}""", "urls[1] (\"not a url\") is not an absolute URL" },
+            { """{"urls": ["https://example.org/", "not-a-url"]}""", "urls[1] (\"not-a-url\") is not an absolute URL" },
             { """{"urls": ["ftp://example.org/x"]}""", "scheme \"ftp\"" },
             { """{"urls": ["http://user:pw@example.org/"]}""", "credentials" },
             { """{"urls": ["http://example.org/a b"]}""", "space or control character" },

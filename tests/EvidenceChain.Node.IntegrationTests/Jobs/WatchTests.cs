@@ -112,27 +112,29 @@ public sealed class WatchTests : IAsyncLifetime
             await SlotsAsync(client, id, submitter, 1);
         }
 
-        _clock.Advance(TimeSpan.FromMinutes(7)); // slots 1 (12:02), 2 (12:04) and 3 (12:06) pass while the node is down
+        _clock.Advance(TimeSpan.FromMinutes(7)); // 12:07: slots 1 (12:02) and 2 (12:04) passed while the node was down
         await using var second = await StartAsync(data);
         var again = new WatchService.WatchServiceClient(second.Channel);
-        var timeline = await SlotsAsync(again, id, submitter, 5);
+        var timeline = await SlotsAsync(again, id, submitter, 4); // slot 3 (12:06) is still the current one: captured
 
-        Assert.Equal(["first-seen", "missed", "missed", "missed", "unchanged"], timeline.Events.Select(e => e.Kind));
-        Assert.All(timeline.Events.Skip(1).Take(3), e =>
+        Assert.Equal(["first-seen", "missed", "missed", "unchanged"], timeline.Events.Select(e => e.Kind));
+        Assert.All(timeline.Events.Skip(1).Take(2), e =>
         {
             Assert.Equal("the node was not running at this slot", e.Reason);
             Assert.False(e.HasEntryIndex);
         });
         Assert.Equal("2026-12-07T12:08:00.000Z", (await again.GetWatchAsync(new GetWatchRequest { Id = id }, TestNode.As(submitter))).NextSlot);
 
-        _clock.Advance(TimeSpan.FromMinutes(2)); // 12:09 -> 12:11: slot 5 (12:10) is the last
+        _clock.Advance(TimeSpan.FromMinutes(2)); // 12:09: slot 4
+        await SlotsAsync(again, id, submitter, 5);
+        _clock.Advance(TimeSpan.FromMinutes(2)); // 12:11: slot 5 (12:10) is the last
         var ended = await JobAssert.EventuallyAsync(
             () => again.GetWatchAsync(new GetWatchRequest { Id = id }, TestNode.As(submitter)).ResponseAsync, w => w.HasSummaryIndex, "the summary");
         Assert.Equal("until reached", ended.EndReason);
         var kinds = (await again.GetWatchTimelineAsync(new GetWatchRequest { Id = id }, TestNode.As(submitter))).Events.Select(e => e.Kind);
-        Assert.Equal(["first-seen", "missed", "missed", "missed", "unchanged", "unchanged"], kinds);
+        Assert.Equal(["first-seen", "missed", "missed", "unchanged", "unchanged", "unchanged"], kinds);
         var summary = await second.Evidence.GetEntryAsync(new GetEntryRequest { Index = ended.SummaryIndex });
-        Assert.Equal("3", summary.Attributes["missed"]);
+        Assert.Equal("2", summary.Attributes["missed"]);
         Assert.Equal("until reached", summary.Attributes["end-reason"]);
         var listed = await again.ListWatchesAsync(new ListWatchesRequest(), TestNode.As(submitter));
         Assert.Equal(id, Assert.Single(listed.Watches).Id);

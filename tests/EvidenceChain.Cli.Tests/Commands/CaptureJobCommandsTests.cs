@@ -9,7 +9,7 @@ namespace EvidenceChain.Cli.Tests.Commands;
 /// evidencectl capture --from and evidencectl watch against a real node (loopback allowed, no browser) capturing a
 /// local site.
 /// </summary>
-public sealed class CaptureJobCommandsTests : IAsyncLifetime
+public sealed class CaptureJobCommandsTests : IAsyncLifetime, IDisposable
 {
     private readonly TempFolder _files = new();
     private JobSite _site = null!;
@@ -27,8 +27,9 @@ public sealed class CaptureJobCommandsTests : IAsyncLifetime
     {
         await _node.DisposeAsync();
         await _site.DisposeAsync();
-        _files.Dispose();
     }
+
+    public void Dispose() => _files.Dispose();
 
     private string[] Args(params string[] args) => [.. args, "--node", _node.Node.GrpcAddress.ToString(), "--api-key", _submitter];
 
@@ -97,7 +98,7 @@ public sealed class CaptureJobCommandsTests : IAsyncLifetime
     [Fact]
     public async Task Watch_AddListShowStop_SummaryEntry_BadInputExit2()
     {
-        var until = DateTimeOffset.UtcNow.AddHours(1).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'");
+        var until = DateTimeOffset.UtcNow.AddHours(3).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'");
         var added = await Cli.RunAsync(Args("watch", "add", _site.Watched, "--every", "60", "--until", until, "--json"));
         Assert.True(added.ExitCode == 0, added.ToString());
         var id = JsonDocument.Parse(added.Out).RootElement.GetProperty("id").GetString()!;

@@ -5,6 +5,7 @@ using System.Text;
 using System.Text.Json;
 using EvidenceChain.Api.V1;
 using EvidenceChain.Node.IntegrationTests.Infrastructure;
+using EvidenceChain.Storage;
 using EvidenceChain.Testing;
 using EvidenceChain.Testing.Node;
 using Google.Protobuf;
@@ -133,6 +134,44 @@ public sealed class CaptureJobTests : IAsyncLifetime
         Assert.All(byItem, g => Assert.Single(g.Value));
         Assert.All(job.Items, i => Assert.Equal(byItem[i.Position.ToString(CultureInfo.InvariantCulture)][0].Index, i.EntryIndex));
         Assert.All(Enumerable.Range(0, 10), i => Assert.Equal(1, _site.Hits(i))); // done before the stop: not fetched again
+        second.AssertNoErrors();
+    }
+
+    [Fact]
+    public async Task CaptureBatch_StopAfterTheEntryBeforeItsProgress_FinishedFromTheTaggedEntryAtRestart_NotCapturedAgain()
+    {
+        using var temp = new TempFolder();
+        var data = temp.Sub("data");
+        string jobId, submitter;
+        Api.V1.CaptureJob before;
+        await using (var first = await TestNode.StartAsync(data, Settings))
+        {
+            submitter = await first.CreateKeyAsync("submitter");
+            var client = new CaptureJobService.CaptureJobServiceClient(first.Channel);
+            var request = new CaptureBatchRequest();
+            request.Urls.AddRange([_site.Page(100), _site.Page(101)]);
+            jobId = (await client.CaptureBatchAsync(request, TestNode.As(submitter))).Id;
+            before = await JobAssert.EventuallyAsync(
+                () => client.GetCaptureJobAsync(new GetCaptureJobRequest { Id = jobId }, TestNode.As(submitter)).ResponseAsync, JobAssert.Finished, "the job");
+        }
+
+        // As if the node had stopped after URL 1's entry was durable but before its progress was written.
+        using (var folder = DataFolder.Open(data, create: false))
+        using (var store = new LiteDbJobStore(folder))
+        {
+            var item = store.Items(jobId)[1];
+            store.UpdateItem(item with { State = Ledger.Jobs.CaptureItemState.Running, EntryIndex = null, StartedAtSize = 0 });
+        }
+
+        await using var second = await TestNode.StartAsync(data, Settings);
+        var again = new CaptureJobService.CaptureJobServiceClient(second.Channel);
+        var job = await JobAssert.EventuallyAsync(
+            () => again.GetCaptureJobAsync(new GetCaptureJobRequest { Id = jobId }, TestNode.As(submitter)).ResponseAsync, JobAssert.Finished, "the settled job");
+
+        Assert.Equal("done", job.Items[1].State);
+        Assert.Equal(before.Items[1].EntryIndex, job.Items[1].EntryIndex);
+        Assert.Equal(1, _site.Hits(101));
+        Assert.Single(await JobAssert.TaggedAsync(second.Node.Ledger, "capture-job-item", "1"), e => e.Entry.Draft.Attributes["capture-job"] == jobId);
         second.AssertNoErrors();
     }
 

@@ -26,6 +26,13 @@ public sealed record WebPageCapture(
     /// the failure sentence as salted commitments (docs/formats.md §9). False by default.
     /// </summary>
     public bool PrivateUrl { get; init; }
+
+    /// <summary>
+    /// Extra attributes naming what asked for the capture: <c>capture-job</c> and <c>capture-job-item</c> for a URL of a
+    /// capture job, <c>watch</c> and <c>watch-slot</c> for a watch's slot (docs/formats.md §20), so that after a
+    /// crash the node finds the entry it made. They may not repeat a capture attribute. Empty by default.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> Tags { get; init; } = new Dictionary<string, string>();
 }
 
 /// <summary>One file a capture produced. Immutable.</summary>

@@ -90,6 +90,14 @@ public sealed class WebPageIntake
             attributes["failure"] = capture.FailureMessage;
         }
 
+        foreach (var (name, value) in capture.Tags)
+        {
+            if (!attributes.TryAdd(name, value))
+            {
+                throw new EvidenceRejectedException($"The tag {name} repeats a capture attribute.");
+            }
+        }
+
         var draft = new EntryDraft(Kind, submitter, artefacts, attributes);
         if (capture.PrivateUrl)
         {

@@ -5,6 +5,7 @@ using EvidenceChain.Node.Auth;
 using EvidenceChain.Node.Certificates;
 using EvidenceChain.Node.Http;
 using EvidenceChain.Node.Internal;
+using EvidenceChain.Node.Jobs;
 using EvidenceChain.Node.Services;
 using EvidenceChain.Node.Witnessing;
 using EvidenceChain.Storage;
@@ -28,11 +29,13 @@ public sealed class EvidenceNode : IAsyncDisposable
     private readonly ListenOptions _http;
     private readonly NodeSearch _search;
     private readonly NodeWitnessing _witnessing;
+    private readonly NodeJobs _jobs;
     private int _disposed;
 
     private EvidenceNode(
-        WebApplication app, NodeLedger ledger, NodeTimestamping timestamping, ListenOptions grpc, ListenOptions http, string? adminKeyPath, NodeSearch search, NodeWitnessing witnessing)
+        WebApplication app, NodeLedger ledger, NodeTimestamping timestamping, ListenOptions grpc, ListenOptions http, string? adminKeyPath, NodeSearch search, NodeWitnessing witnessing, NodeJobs jobs)
     {
+        _jobs = jobs;
         _witnessing = witnessing;
         _search = search;
         _app = app;
@@ -138,6 +141,7 @@ public sealed class EvidenceNode : IAsyncDisposable
         services.AddSingleton(_ => new FileIntake(parts.Ledger.Ledger, parts.Ledger.Driver.Blobs, intakeOptions, parts.Openings));
         services.AddSingleton<UploadSlots>();
         services.AddCapture(builder.Configuration, intakeOptions.Sm3);
+        services.AddSingleton(_ => parts.Jobs);
         services.Configure<NodeOptions>(builder.Configuration);
         services.Configure<NodeLimits>(builder.Configuration.GetSection("Limits"));
         services.AddSingleton<AuthInterceptor>();
@@ -184,6 +188,7 @@ public sealed class EvidenceNode : IAsyncDisposable
         NodeSearch? search = null;
         NodeWitnessing? witnessing = null;
         CheckpointWitness? witness = null;
+        NodeJobs? jobs = null;
         try
         {
             NodeLog.Storage(log, ledger.Driver.Name, ledger.Driver.Location, ledger.KeysPath);
@@ -209,12 +214,17 @@ public sealed class EvidenceNode : IAsyncDisposable
             parts.Cases = await NodeCases.OpenAsync(ledger, openings, loggers, cancellationToken);
             search = await NodeSearch.OpenAsync(ledger, openings, time, loggers, cancellationToken);
             parts.Search = search;
+            jobs = await NodeJobs.OpenAsync(ledger, parts.Cases, app.Services, time, intakeOptions.Sm3, loggers, cancellationToken);
+            parts.Jobs = jobs;
+            app.Lifetime.ApplicationStopping.Register(jobs.Cancel); // before the cases' store closes
 
             app.UseDownloadHeaders();
             app.MapGrpcService<EvidenceApi>();
             app.MapGrpcService<LogApi>();
             app.MapGrpcService<AdminApi>();
             app.MapGrpcService<CaptureApi>();
+            app.MapGrpcService<CaptureJobApi>();
+            app.MapGrpcService<WatchApi>();
             app.MapGrpcHealthChecksService();
             app.MapGrpcReflectionService();
             app.MapTiles();
@@ -239,13 +249,18 @@ public sealed class EvidenceNode : IAsyncDisposable
 
             await app.StartAsync(cancellationToken);
             app.Lifetime.ApplicationStopped.Register(keys.Dispose);
-            var node = new EvidenceNode(app, ledger, timestamping, grpc!, http!, adminKeyPath, search, witnessing);
+            var node = new EvidenceNode(app, ledger, timestamping, grpc!, http!, adminKeyPath, search, witnessing, jobs);
             string grpcAddress = node.GrpcAddress.ToString(), httpAddress = node.HttpAddress.ToString();
             NodeLog.Listening(log, grpcAddress, httpAddress);
             return node;
         }
         catch
         {
+            if (jobs is not null)
+            {
+                await jobs.DisposeAsync();
+            }
+
             await app.DisposeAsync();
             keys?.Dispose();
             if (search is not null)
@@ -283,6 +298,7 @@ public sealed class EvidenceNode : IAsyncDisposable
         var logger = _app.Services.GetRequiredService<ILogger<EvidenceNode>>();
         NodeLog.Stopping(logger);
         await _app.StopAsync();
+        await _jobs.DisposeAsync();
         await _app.DisposeAsync();
         await _witnessing.DisposeAsync();
         await _timestamping.DisposeAsync();
@@ -332,6 +348,8 @@ public sealed class EvidenceNode : IAsyncDisposable
         public NodeSearch Search { get; set; } = null!;
 
         public NodeWitnessing Witnessing { get; set; } = null!;
+
+        public NodeJobs Jobs { get; set; } = null!;
     }
 
     private static Uri ToUri(ListenOptions listen)

@@ -125,7 +125,7 @@ internal static class ProductionAssemblies
             "System.ComponentModel", "System.Console", "System.IO.Compression", "System.Linq", "System.Memory",
             "System.Net.Http", "System.Net.Primitives", "System.Runtime", "System.Runtime.InteropServices",
             "System.Security.Cryptography", "System.Text.Encodings.Web", "System.Text.Json", "System.Text.RegularExpressions", "System.Threading",
-            "System.Threading.RateLimiting",
+            "System.Threading.Channels", "System.Threading.RateLimiting",
         ],
         [],
         []);

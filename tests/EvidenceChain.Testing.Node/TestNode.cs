@@ -57,7 +57,13 @@ public sealed class TestNode : IAsyncDisposable
     /// Starts a node on a new temporary data folder, or on <paramref name="dataPath"/> (kept on dispose), with
     /// <paramref name="settings"/> as extra command-line settings (e.g. <c>--Limits:MaxFileSize 1000</c>).
     /// </summary>
-    public static async Task<TestNode> StartAsync(string? dataPath = null, params string[] settings)
+    public static Task<TestNode> StartAsync(string? dataPath = null, params string[] settings) => StartWithAsync(dataPath, null, settings);
+
+    /// <summary>
+    /// As <see cref="StartAsync"/>, with <paramref name="configure"/> changing the host's builder too (e.g. a fake clock
+    /// for the watches, registered under its key).
+    /// </summary>
+    public static async Task<TestNode> StartWithAsync(string? dataPath, Action<Microsoft.AspNetCore.Builder.WebApplicationBuilder>? configure, params string[] settings)
     {
         var temp = dataPath is null ? new TempFolder() : null;
         var logs = new LogCapture();
@@ -71,6 +77,7 @@ public sealed class TestNode : IAsyncDisposable
                 b.Logging.ClearProviders();
                 b.Logging.SetMinimumLevel(LogLevel.Debug);
                 b.Logging.AddProvider(logs);
+                configure?.Invoke(b);
             }, timeout.Token);
         }
         catch (Exception e)

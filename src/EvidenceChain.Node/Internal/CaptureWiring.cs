@@ -22,6 +22,7 @@ internal static class CaptureWiring
             "none" => null,
             var path => path,
         };
+        services.AddSingleton(options);
         services.AddSingleton(sp => new PageCapturer(
             options,
             browser is null ? null : new ChromiumRenderer(

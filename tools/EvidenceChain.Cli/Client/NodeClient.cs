@@ -34,6 +34,8 @@ internal sealed class NodeClient : IDisposable
         Admin = new AdminService.AdminServiceClient(_channel);
         Cases = new CaseService.CaseServiceClient(_channel);
         Capture = new CaptureService.CaptureServiceClient(_channel);
+        Jobs = new CaptureJobService.CaptureJobServiceClient(_channel);
+        Watches = new WatchService.WatchServiceClient(_channel);
     }
 
     public NodeSettings Settings { get; }
@@ -52,6 +54,10 @@ internal sealed class NodeClient : IDisposable
     public CaseService.CaseServiceClient Cases { get; }
 
     public CaptureService.CaptureServiceClient Capture { get; }
+
+    public CaptureJobService.CaptureJobServiceClient Jobs { get; }
+
+    public WatchService.WatchServiceClient Watches { get; }
 
     /// <summary>
     /// Runs <paramref name="command"/> against the node in <paramref name="settings"/>. A gRPC error prints

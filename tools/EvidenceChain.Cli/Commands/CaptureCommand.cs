@@ -5,7 +5,7 @@ using EvidenceChain.Cli.Client;
 
 namespace EvidenceChain.Cli.Commands;
 
-/// <summary><c>capture URL [--no-browser] [--private-url]</c>: asks the node to capture a web page and reports the entry it became.</summary>
+/// <summary><c>capture URL [--no-browser] [--private-url]</c> (or <c>--from FILE [--case ID]</c>, see <see cref="CaptureListCommand"/>): asks the node to capture a web page and reports the entry it became.</summary>
 internal static class CaptureCommand
 {
     public static async Task<int> RunAsync(Arguments args, CliConsole console)
@@ -13,7 +13,24 @@ internal static class CaptureCommand
         var settings = NodeSettings.Read(args, console);
         var noBrowser = args.Flag("no-browser");
         var privateUrl = args.Flag("private-url");
-        var url = args.Positional.FirstOrDefault() ?? throw new UsageException("capture needs a URL");
+        var from = args.Optional("from");
+        var caseId = args.Optional("case");
+        if (from is not null)
+        {
+            if (args.Positional.Count > 0)
+            {
+                throw new UsageException("give either a URL or --from FILE, not both");
+            }
+
+            return await CaptureListCommand.RunAsync(settings, console, from, caseId ?? string.Empty, noBrowser);
+        }
+
+        if (caseId is not null)
+        {
+            throw new UsageException("--case goes with --from FILE");
+        }
+
+        var url = args.Positional.FirstOrDefault() ?? throw new UsageException("capture needs a URL, or --from FILE");
         return await NodeClient.RunAsync(settings, console, async node =>
         {
             var response = await node.Capture.CaptureUrlAsync(new CaptureUrlRequest { Url = url, NoBrowser = noBrowser, PrivateUrl = privateUrl }, node.Options);

@@ -35,9 +35,13 @@ internal static partial class CommandTree
             """,
             console,
             CaptureCommand.RunAsync,
-            Argument("URL", "the http:// or https:// address to capture"),
+            Argument("URL", "the http:// or https:// address to capture", optional: true),
+            Value("--from", "FILE", "capture every URL in FILE (one a line; # starts a comment) as one capture job: a progress bar on a terminal, a line per URL otherwise, then a summary; exit 1 when any failed"),
+            Value("--case", "ID", "with --from: attach each entry to case ID"),
             Flag("--no-browser", "record the HTTP exchange only, without rendering the page"),
             Flag("--private-url", "keep the URL out of the public log: the leaf holds url, final-url, remote-ip and failure as salted commitments, revealed only to keys that may see the entry")));
+
+        root.Add(WatchCommand(console));
 
         root.Add(Command(
             "entry",
@@ -137,6 +141,28 @@ internal static partial class CommandTree
 
         root.Add(CaseCommand(console));
         root.Add(KeysCommand(console));
+    }
+
+    private static Command WatchCommand(CliConsole console)
+    {
+        var watch = new Command(
+            "watch",
+            "Watches on a node: a URL captured every N minutes until a date, each capture an entry, with a timeline (first-seen, unchanged, changed, gone, back, missed) and a signed watch-summary entry at the end.");
+        Func<Arguments, CliConsole, Task<int>> Run(string name) => (args, c) => WatchCommands.RunAsync(name, args, c);
+        watch.Add(Command(
+            "add",
+            "Watches URL: captures it now and every --every minutes until --until. [submitter, admin]",
+            console,
+            Run("add"),
+            Argument("URL", "the http:// or https:// address to watch"),
+            Value("--every", "N", "minutes between captures, at least 1 (required)"),
+            Value("--until", "TIME", "RFC 3339 time after which nothing is captured, e.g. 2026-12-31T23:59:00Z (required)"),
+            Value("--case", "ID", "attach each capture to case ID"),
+            Flag("--no-browser", "record the HTTP exchange only, without rendering the page")));
+        watch.Add(Command("list", "Lists your watches (an admin: all). [any role]", console, Run("list")));
+        watch.Add(Command("show", "Prints watch ID and its timeline, one line per slot. [any role]", console, Run("show"), Argument("ID", "the watch's ID")));
+        watch.Add(Command("stop", "Stops watch ID and appends its watch-summary entry. [submitter, admin]", console, Run("stop"), Argument("ID", "the watch's ID")));
+        return watch;
     }
 
     private static Command CaseCommand(CliConsole console)

@@ -1,0 +1,90 @@
+using EvidenceChain.Capture;
+using EvidenceChain.Ledger;
+using EvidenceChain.Ledger.Jobs;
+using EvidenceChain.Node.Internal;
+using EvidenceChain.Storage;
+
+namespace EvidenceChain.Node.Jobs;
+
+/// <summary>
+/// The node's capture jobs and watches: their store (<c>jobs.db</c> in the data folder), the job runner and the watch
+/// scheduler, opened once the ledger and the cases are. The composition hook for <see cref="EvidenceNode"/>.
+/// </summary>
+internal sealed class NodeJobs : IAsyncDisposable
+{
+    /// <summary>
+    /// The key of a <see cref="TimeProvider"/> registered for the watches' slots (tests register a fake clock under
+    /// it); without one, the node's clock.
+    /// </summary>
+    public const string ClockKey = "jobs";
+
+    private readonly LiteDbJobStore _store;
+    private int _disposed;
+
+    private NodeJobs(LiteDbJobStore store, CaptureJobRunner jobs, WatchScheduler watches, CaseAttacher cases)
+    {
+        _store = store;
+        Cases = cases;
+        Jobs = jobs;
+        Watches = watches;
+    }
+
+    public CaptureJobRunner Jobs { get; }
+
+    /// <summary>The case checks and attaches of jobs and watches.</summary>
+    public CaseAttacher Cases { get; }
+
+    public WatchScheduler Watches { get; }
+
+    /// <summary>The job store, for the API's reads.</summary>
+    public ICaptureJobStore JobStore => _store;
+
+    /// <summary>The watch store, for the API's reads.</summary>
+    public IWatchStore WatchStore => _store;
+
+    /// <summary>Opens the store, resumes unfinished jobs, settles and starts the watches.</summary>
+    public static async Task<NodeJobs> OpenAsync(
+        NodeLedger ledger, NodeCases cases, IServiceProvider services, TimeProvider time, bool sm3, ILoggerFactory loggers, CancellationToken ct)
+    {
+        var options = services.GetRequiredService<CaptureOptions>();
+        var capture = new TaggedCapture(services.GetRequiredService<PageCapturer>(), services.GetRequiredService<WebPageIntake>(), ledger.Ledger, time);
+        var attacher = new CaseAttacher(cases);
+        var store = new LiteDbJobStore(ledger.DataPath); // in the data folder whatever the driver (docs/formats.md §20)
+        var log = loggers.CreateLogger("EvidenceChain.Node.Jobs");
+        var jobs = new CaptureJobRunner(store, capture, attacher, Math.Min(options.BrowserPoolSize, options.MaxConcurrentCaptures), log);
+        var clock = services.GetKeyedService<TimeProvider>(ClockKey) ?? time;
+        var watches = new WatchScheduler(store, capture, attacher, new WatchSummaryIntake(ledger.Ledger, ledger.Driver.Blobs, sm3, cases.SignManifest), clock, log);
+        var node = new NodeJobs(store, jobs, watches, attacher);
+        try
+        {
+            await jobs.ResumeAsync(ct);
+            await watches.StartAsync(ct);
+            return node;
+        }
+        catch
+        {
+            await node.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>Asks the workers and the schedule to stop (the host is stopping); <see cref="DisposeAsync"/> waits for them.</summary>
+    public void Cancel()
+    {
+        Jobs.Cancel();
+        Watches.Cancel();
+    }
+
+    /// <summary>Stops the workers and the schedule (what is under way is resumed at the next start), then closes the store.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return; // the node disposes it before its host does, and the host's container again
+        }
+
+        await Jobs.DisposeAsync();
+        await Watches.DisposeAsync();
+        _store.Dispose();
+    }
+}

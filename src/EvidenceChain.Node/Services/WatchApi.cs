@@ -1,0 +1,93 @@
+using System.Globalization;
+using EvidenceChain.Api.V1;
+using EvidenceChain.Node.Auth;
+using EvidenceChain.Node.Jobs;
+using Grpc.Core;
+
+namespace EvidenceChain.Node.Services;
+
+/// <summary>Watches: one URL captured at fixed intervals, with a timeline and a summary entry (docs/formats.md §20).</summary>
+internal sealed class WatchApi(NodeJobs jobs) : WatchService.WatchServiceBase
+{
+    [RequireRole(Role.Submitter, Role.Admin)]
+    public override async Task<Api.V1.Watch> CreateWatch(CreateWatchRequest request, ServerCallContext context)
+    {
+        var caller = context.GetCaller();
+        JobUrls.Check(request.Url, "url");
+        if (request.EveryMinutes < 1)
+        {
+            throw new RpcException(new Status(StatusCode.InvalidArgument, "every_minutes is 0; give at least 1 (minutes between captures). Nothing was created."));
+        }
+
+        if (!DateTimeOffset.TryParse(request.Until, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var until) || request.Until.Length < 10)
+        {
+            throw new RpcException(new Status(StatusCode.InvalidArgument,
+                $"until (\"{Core.Text.UntrustedText.Printable(request.Until, 60)}\") is not a date and time; give RFC 3339, such as 2026-12-31T23:59:00Z. Nothing was created."));
+        }
+
+        var now = jobs.Watches.Clock.GetUtcNow();
+        if (until <= now)
+        {
+            throw new RpcException(new Status(StatusCode.InvalidArgument,
+                $"until ({WatchTimelineTime(until)}) is not after now ({WatchTimelineTime(now)}); give a later time. Nothing was created."));
+        }
+
+        jobs.Cases.RequireOpen(request.CaseId);
+        var watch = await jobs.Watches.CreateAsync(
+            request.Url, TimeSpan.FromMinutes(request.EveryMinutes), until, request.CaseId, request.NoBrowser, caller.KeyId, context.CancellationToken);
+        return JobWire.ToProto(watch, jobs.Watches.Clock);
+    }
+
+    [RequireRole(Role.Submitter, Role.CaseManager, Role.Admin)]
+    public override Task<Api.V1.Watch> GetWatch(GetWatchRequest request, ServerCallContext context) =>
+        Task.FromResult(JobWire.ToProto(Find(request.Id, context), jobs.Watches.Clock));
+
+    [RequireRole(Role.Submitter, Role.CaseManager, Role.Admin)]
+    public override Task<ListWatchesResponse> ListWatches(ListWatchesRequest request, ServerCallContext context)
+    {
+        var caller = context.GetCaller();
+        var reply = new ListWatchesResponse();
+        reply.Watches.AddRange(jobs.WatchStore.Watches()
+            .Where(w => caller.Role == Role.Admin || w.Submitter == caller.KeyId)
+            .Select(w => JobWire.ToProto(w, jobs.Watches.Clock)));
+        return Task.FromResult(reply);
+    }
+
+    [RequireRole(Role.Submitter, Role.CaseManager, Role.Admin)]
+    public override Task<WatchTimeline> GetWatchTimeline(GetWatchRequest request, ServerCallContext context)
+    {
+        var watch = Find(request.Id, context);
+        var reply = new WatchTimeline { WatchId = watch.Id };
+        reply.Events.AddRange(jobs.WatchStore.Events(watch.Id).Select(JobWire.ToProto));
+        return Task.FromResult(reply);
+    }
+
+    [RequireRole(Role.Submitter, Role.Admin)]
+    public override async Task<Api.V1.Watch> StopWatch(GetWatchRequest request, ServerCallContext context)
+    {
+        var caller = context.GetCaller();
+        var watch = Find(request.Id, context);
+        try
+        {
+            return JobWire.ToProto(await jobs.Watches.StopAsync(watch, caller.KeyId, context.CancellationToken), jobs.Watches.Clock);
+        }
+        catch (InvalidOperationException e)
+        {
+            throw new RpcException(new Status(StatusCode.FailedPrecondition, e.Message));
+        }
+    }
+
+    private static string WatchTimelineTime(DateTimeOffset t) => Ledger.Jobs.WatchTimeline.Time(t);
+
+    private Ledger.Jobs.Watch Find(string id, ServerCallContext context)
+    {
+        var caller = context.GetCaller();
+        var watch = jobs.WatchStore.FindWatch(id);
+        if (watch is null || (caller.Role is not (Role.Admin or Role.CaseManager) && watch.Submitter != caller.KeyId))
+        {
+            throw new RpcException(new Status(StatusCode.NotFound, $"No watch \"{Core.Text.UntrustedText.Printable(id, 40)}\" of this key."));
+        }
+
+        return watch;
+    }
+}

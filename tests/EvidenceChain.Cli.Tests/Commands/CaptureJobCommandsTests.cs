@@ -1,0 +1,135 @@
+using System.Text.Json;
+using EvidenceChain.Node.IntegrationTests.Jobs;
+using EvidenceChain.Testing;
+using EvidenceChain.Testing.Node;
+
+namespace EvidenceChain.Cli.Tests.Commands;
+
+/// <summary>
+/// evidencectl capture --from and evidencectl watch against a real node (loopback allowed, no browser) capturing a
+/// local site.
+/// </summary>
+public sealed class CaptureJobCommandsTests : IAsyncLifetime, IDisposable
+{
+    private readonly TempFolder _files = new();
+    private JobSite _site = null!;
+    private TestNode _node = null!;
+    private string _submitter = string.Empty;
+
+    public async Task InitializeAsync()
+    {
+        _site = await JobSite.StartAsync();
+        _node = await TestNode.StartAsync(null, "--Capture:AllowedNetworks:0", "127.0.0.0/8", "--Capture:BrowserPath", "none", "--Capture:Timeout", "00:00:20");
+        _submitter = await _node.CreateKeyAsync("submitter");
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _node.DisposeAsync();
+        await _site.DisposeAsync();
+    }
+
+    public void Dispose() => _files.Dispose();
+
+    private string[] Args(params string[] args) => [.. args, "--node", _node.Node.GrpcAddress.ToString(), "--api-key", _submitter];
+
+    private string UrlFile(params string[] lines)
+    {
+        var path = _files.Sub($"urls-{Guid.NewGuid():n}.txt");
+        File.WriteAllLines(path, lines);
+        return path;
+    }
+
+    [Fact]
+    public async Task CaptureFrom_ListWithAFailure_LinePerUrl_Summary_AttachedToTheCase_Exit1()
+    {
+        var manager = await _node.CreateKeyAsync("case-manager");
+        var created = await Cli.RunAsync([.. Args("case", "create", "--title", "Pirate site", "--json")[..^2], "--api-key", manager]);
+        Assert.True(created.ExitCode == 0, created.ToString());
+        var caseId = JsonDocument.Parse(created.Out).RootElement.GetProperty("case").GetProperty("id").GetString()!;
+        var file = UrlFile("# the pirate's pages", _site.Page(1), string.Empty, _site.Page(2), "http://127.0.0.1:1/closed", _site.Page(3));
+
+        var result = await Cli.RunAsync(Args("capture", "--from", file, "--case", caseId));
+
+        Assert.True(result.ExitCode == 1, result.ToString());
+        Assert.Matches("^capture job j[0-9a-f]{16}: 4 URL\\(s\\), attached to case " + caseId, result.Error);
+        var lines = result.OutLines;
+        Assert.Equal(5, lines.Length);
+        Assert.Contains(lines, l => l.StartsWith($"done    {_site.Page(1)}: entry ", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.StartsWith("failed  http://127.0.0.1:1/closed: connect-failed: ", StringComparison.Ordinal) && l.EndsWith(')'));
+        Assert.Matches("^capture job j[0-9a-f]{16}: 4 URL\\(s\\): 3 captured, 1 failed$", lines[^1]);
+        var shown = await Cli.RunAsync([.. Args("case", "show", caseId, "--json")[..^2], "--api-key", manager]);
+        Assert.Equal(4, JsonDocument.Parse(shown.Out).RootElement.GetProperty("items").GetArrayLength());
+    }
+
+    [Fact]
+    public async Task CaptureFrom_AllCaptured_OnATerminal_BarThenSummary_Exit0()
+    {
+        var file = UrlFile(_site.Page(10), _site.Page(11));
+
+        var result = await Cli.RunAsync(new CliOptions(ErrorIsTerminal: true), Args("capture", "--from", file));
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains("\rcapturing [", result.Error);
+        Assert.Contains("2/2, 0 failed", result.Error);
+        Assert.Matches("^capture job j[0-9a-f]{16}: 2 URL\\(s\\): 2 captured, 0 failed$", Assert.Single(result.OutLines));
+    }
+
+    [Fact]
+    public async Task CaptureFrom_BadUse_Exit2OneLine()
+    {
+        var missing = await Cli.RunAsync(Args("capture", "--from", _files.Sub("none.txt")));
+        Assert.Equal(2, missing.ExitCode);
+        Assert.StartsWith("evidencectl: --from ", Assert.Single(missing.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries)));
+
+        var empty = await Cli.RunAsync(Args("capture", "--from", UrlFile("# nothing")));
+        Assert.Equal(2, empty.ExitCode);
+        Assert.Contains("no URL in it", empty.Error);
+
+        var both = await Cli.RunAsync(Args("capture", _site.Page(1), "--from", UrlFile(_site.Page(1))));
+        Assert.Equal(2, both.ExitCode);
+        Assert.Contains("not both", both.Error);
+
+        var bad = await Cli.RunAsync(Args("capture", "--from", UrlFile(_site.Page(1), "ftp://example.org/")));
+        Assert.Equal(2, bad.ExitCode);
+        Assert.Contains("urls[1] (\"ftp://example.org/\") has scheme \"ftp\"", bad.Error);
+    }
+
+    [Fact]
+    public async Task Watch_AddListShowStop_SummaryEntry_BadInputExit2()
+    {
+        var until = DateTimeOffset.UtcNow.AddHours(3).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'");
+        var added = await Cli.RunAsync(Args("watch", "add", _site.Watched, "--every", "60", "--until", until, "--json"));
+        Assert.True(added.ExitCode == 0, added.ToString());
+        var id = JsonDocument.Parse(added.Out).RootElement.GetProperty("id").GetString()!;
+
+        var list = await Cli.RunAsync(Args("watch", "list"));
+        Assert.Matches($"^watch {id}: {_site.Watched} every 60 min from .* until .*; active, next capture ", Assert.Single(list.OutLines));
+
+        CliResult shown;
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        do
+        {
+            shown = await Cli.RunAsync(Args("watch", "show", id));
+            Assert.True(shown.ExitCode == 0, shown.ToString());
+        }
+        while (!shown.Out.Contains(" first-seen entry ", StringComparison.Ordinal) && DateTime.UtcNow < deadline);
+        Assert.Matches("^  slot 0 .* first-seen entry [0-9]+ HTTP 200$", shown.OutLines[1]);
+
+        var stopped = await Cli.RunAsync(Args("watch", "stop", id));
+        Assert.True(stopped.ExitCode == 0, stopped.ToString());
+        Assert.Matches($"^watch {id}: .*; ended .* \\(stopped by k.*\\), summary entry [0-9]+$", Assert.Single(stopped.OutLines));
+
+        var again = await Cli.RunAsync(Args("watch", "stop", id));
+        Assert.Equal(1, again.ExitCode);
+        Assert.Contains("has ended already", again.Error);
+        var every = await Cli.RunAsync(Args("watch", "add", _site.Watched, "--every", "0", "--until", until));
+        Assert.Equal(2, every.ExitCode);
+        Assert.Contains("--every 0", every.Error);
+        var past = await Cli.RunAsync(Args("watch", "add", _site.Watched, "--every", "5", "--until", "2020-01-01T00:00:00Z"));
+        Assert.Equal(2, past.ExitCode);
+        Assert.Contains("is not after now", past.Error);
+        var unknown = await Cli.RunAsync(Args("watch", "show", "w0000000000000000"));
+        Assert.Equal(1, unknown.ExitCode);
+    }
+}

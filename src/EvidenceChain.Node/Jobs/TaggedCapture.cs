@@ -33,7 +33,9 @@ internal sealed class TaggedCapture(PageCapturer capturer, WebPageIntake intake,
             }
             catch (CaptureRefusedException e)
             {
-                return new CaptureOutcome(null, false, 0, string.Empty, "refused: " + e.Message);
+                // The guard's reasons already begin "refused: "; say it once.
+                var reason = e.Message.StartsWith("refused", StringComparison.Ordinal) ? e.Message : "refused: " + e.Message;
+                return new CaptureOutcome(null, false, 0, string.Empty, reason);
             }
         }
     }

@@ -122,7 +122,7 @@ internal static class ProductionAssemblies
             "Microsoft.Extensions.Primitives", "Microsoft.Net.Http.Headers", "PdfSharp", "PdfSharp.System", "QRCoder",
             "StbImageSharp", "System.Collections",
             "System.Collections.Concurrent", "System.Collections.Immutable",
-            "System.ComponentModel", "System.Console", "System.IO.Compression", "System.Linq", "System.Memory",
+            "System.ComponentModel", "System.Console", "System.Data.Common", "System.IO.Compression", "System.Linq", "System.Memory",
             "System.Net.Http", "System.Net.Primitives", "System.Runtime", "System.Runtime.InteropServices",
             "System.Security.Cryptography", "System.Text.Encodings.Web", "System.Text.Json", "System.Text.RegularExpressions", "System.Threading",
             "System.Threading.Channels", "System.Threading.RateLimiting",

@@ -37,6 +37,7 @@ internal static class FolderAudit
                 "log/" + FileCosignatureStore.FileName => "holds the witnesses' cosignatures of the newest checkpoints (docs/formats.md, cosigned checkpoint); verifiers check them under the witness keys, the audit does not",
                 LiteDbCaseStore.FileName => "is the cases' copy of the ledger's case events, derived data not compared here; delete it and the node rebuilds it from the ledger at its next start",
                 LiteDbSearchStore.FileName => "is the search store (evidence entries with their committed fields, for SearchEntries), derived data not compared here; delete it and the node rebuilds it from the ledger at its next start",
+                LiteDbJobStore.FileName => "holds the capture jobs and watches with their progress (the node's own state, docs/formats.md §20), not compared here: every capture they made is an entry of the ledger, checked above",
                 _ when relative.EndsWith("-log.db", StringComparison.Ordinal) => "is a LiteDB log file of unfinished writes; LiteDB replays or discards it when the file next opens",
                 _ when relative.EndsWith(".tmp", StringComparison.Ordinal) => "is a temporary file of a write a crash interrupted; nothing reads it",
                 _ => "is not a file the node writes; nothing reads it",

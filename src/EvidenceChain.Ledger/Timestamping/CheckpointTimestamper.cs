@@ -1,6 +1,7 @@
 using System.Text;
 using System.Threading.Channels;
 using EvidenceChain.Core.Notes;
+using EvidenceChain.Ledger.Internal;
 using Microsoft.Extensions.Logging;
 
 namespace EvidenceChain.Ledger.Timestamping;
@@ -34,7 +35,7 @@ public sealed class CheckpointTimestamper : IAsyncDisposable
 
     private readonly CancellationTokenSource _stop = new();
     private readonly Lock _lock = new();
-    private readonly List<(ulong Size, TaskCompletionSource<StoredTimestamp> Done)> _waiters = [];
+    private readonly SizeWaiters<StoredTimestamp> _waiters = new();
     private Task _loop = Task.CompletedTask;
     private volatile bool _started;
     private volatile TimestampingStatus _status;
@@ -130,9 +131,7 @@ public sealed class CheckpointTimestamper : IAsyncDisposable
             }
             else
             {
-                var done = new TaskCompletionSource<StoredTimestamp>(TaskCreationOptions.RunContinuationsAsynchronously);
-                _waiters.Add((size, done));
-                wait = done.Task;
+                wait = _waiters.Add(size);
             }
         }
 
@@ -144,7 +143,7 @@ public sealed class CheckpointTimestamper : IAsyncDisposable
         {
             lock (_lock)
             {
-                _waiters.RemoveAll(w => w.Done.Task == wait); // a waiter given up on must not stay behind
+                _waiters.Remove(wait);
             }
 
             throw;
@@ -174,12 +173,7 @@ public sealed class CheckpointTimestamper : IAsyncDisposable
 
         lock (_lock)
         {
-            foreach (var (_, done) in _waiters)
-            {
-                done.TrySetCanceled();
-            }
-
-            _waiters.Clear();
+            _waiters.CancelAll();
         }
 
         _stop.Dispose();
@@ -324,14 +318,7 @@ public sealed class CheckpointTimestamper : IAsyncDisposable
 
         lock (_lock)
         {
-            for (var i = _waiters.Count - 1; i >= 0; i--)
-            {
-                if (_waiters[i].Size <= latest.Size)
-                {
-                    _waiters[i].Done.TrySetResult(latest);
-                    _waiters.RemoveAt(i);
-                }
-            }
+            _waiters.Release(latest.Size, latest);
         }
     }
 }

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Threading.Channels;
 using EvidenceChain.Core;
+using EvidenceChain.Ledger.Internal;
 using Microsoft.Extensions.Logging;
 
 namespace EvidenceChain.Ledger.Witnessing;
@@ -40,7 +41,7 @@ public sealed class CheckpointCosigner : IAsyncDisposable
 
     private readonly CancellationTokenSource _stop = new();
     private readonly Lock _lock = new();
-    private readonly List<(ulong Size, TaskCompletionSource<CosignedCheckpoint> Done)> _waiters = [];
+    private readonly SizeWaiters<CosignedCheckpoint> _waiters = new();
     private Task _loop = Task.CompletedTask;
     private CosignatureState _state;
     private bool _policyWasMet = true;
@@ -151,9 +152,7 @@ public sealed class CheckpointCosigner : IAsyncDisposable
                 return quorum;
             }
 
-            var done = new TaskCompletionSource<CosignedCheckpoint>(TaskCreationOptions.RunContinuationsAsynchronously);
-            _waiters.Add((size, done));
-            wait = done.Task;
+            wait = _waiters.Add(size);
         }
 
         try
@@ -164,7 +163,7 @@ public sealed class CheckpointCosigner : IAsyncDisposable
         {
             lock (_lock)
             {
-                _waiters.RemoveAll(w => w.Done.Task == wait);
+                _waiters.Remove(wait);
             }
 
             throw;
@@ -192,12 +191,7 @@ public sealed class CheckpointCosigner : IAsyncDisposable
 
         lock (_lock)
         {
-            foreach (var (_, done) in _waiters)
-            {
-                done.TrySetCanceled();
-            }
-
-            _waiters.Clear();
+            _waiters.CancelAll();
         }
 
         _stop.Dispose();
@@ -447,14 +441,7 @@ public sealed class CheckpointCosigner : IAsyncDisposable
                 return;
             }
 
-            for (var i = _waiters.Count - 1; i >= 0; i--)
-            {
-                if (_waiters[i].Size <= quorum.Size)
-                {
-                    _waiters[i].Done.TrySetResult(quorum);
-                    _waiters.RemoveAt(i);
-                }
-            }
+            _waiters.Release(quorum.Size, quorum);
         }
     }
 

@@ -44,6 +44,9 @@ public sealed class AuditReport
     /// <summary>The log origin.</summary>
     public string? Origin { get; internal set; }
 
+    /// <summary>What the source audited could not give, each with why (a mirror keeps no blobs, HTTP serves no history).</summary>
+    internal List<string> NotChecked { get; } = [];
+
     internal int Limit { get; init; } = 20;
 
     internal bool Full => _problems.Count >= Limit;

@@ -2,11 +2,8 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using EvidenceChain.Core;
-using EvidenceChain.Core.Entries;
-using EvidenceChain.Core.Merkle;
 using EvidenceChain.Core.Notes;
 using EvidenceChain.Storage.Internal;
-using EvidenceChain.Core.Tiles;
 
 namespace EvidenceChain.Storage;
 
@@ -43,37 +40,17 @@ public static class LedgerAuditor
         }
 
         var sm2 = Sm2Audit.CheckKeys(folder, key, report);
-        var store = new FileLedgerStore(folder.LogPath);
-
-        var checkpointPath = Path.Combine(folder.LogPath, "checkpoint");
-        if (!File.Exists(checkpointPath))
-        {
-            report.Problem("log/checkpoint", "missing: there is no published checkpoint");
-            return report;
-        }
-
-        var note = await File.ReadAllTextAsync(checkpointPath, Encoding.UTF8, cancellationToken);
-        var opened = CheckpointNote.Open(note, key);
-        if (!opened.IsValid || opened.Checkpoint is null)
-        {
-            report.Problem("log/checkpoint", opened.Message);
-            return report;
-        }
-
-        Sm2Audit.CheckLines(note, opened, key, sm2, "log/checkpoint", report);
-        var checkpoint = opened.Checkpoint;
-        report.Origin = checkpoint.Origin;
-        var roots = CheckHistory(store, key, sm2, note, checkpoint, report);
-        var visited = new HashSet<string>(StringComparer.Ordinal);
-        var digests = await CheckEntriesAsync(folder, store, checkpoint, roots, visited, report, cancellationToken);
-        if (digests is null)
+        var source = new FolderAuditSource(new FileLedgerStore(folder.LogPath));
+        var log = await LogAudit.CheckLogAsync(source, key, sm2, report, cancellationToken).ConfigureAwait(false);
+        if (log is not { } checkedLog)
         {
             return report;
         }
 
-        NoteUnvisited(folder, store, visited, checkpoint.Size, report);
+        var (checkpoint, roots, digests) = checkedLog;
+        NoteUnvisited(folder, source, checkpoint.Size, report);
         CheckIndex(folder, digests.Fingerprints, checkpoint.Size, report);
-        await CheckBlobsAsync(folder, digests.Sizes, report, cancellationToken);
+        await CheckBlobsAsync(folder, digests.Sizes, report, cancellationToken).ConfigureAwait(false);
         TsaAudit.Result? tsa = null;
         try
         {
@@ -91,6 +68,43 @@ public static class LedgerAuditor
         DocumentSigningAudit.Check(folder.KeysPath, tsa?.Trusted, report);
         report.ApiKeys = ApiKeyAudit.Check(folder, keyEvents, report).Count;
         FolderAudit.NoteOthers(folder, report);
+        return report;
+    }
+
+    /// <summary>
+    /// Audits the log <paramref name="source"/> gives (a mirror, a published log, a database): everything
+    /// <see cref="LogAudit"/> checks, the tokens and blobs where the source keeps them; what the source cannot give
+    /// is in <see cref="AuditReport.NotChecked"/>.
+    /// </summary>
+    /// <param name="source">Where the log is read.</param>
+    /// <param name="key">The log's pinned verifier key.</param>
+    /// <param name="tsa">The pinned TSA CA (<c>--tsa-ca</c>), or null to check each token's imprint and signature only.</param>
+    /// <param name="maxProblems">Stop collecting problems after this many.</param>
+    /// <param name="cancellationToken">Cancels the audit.</param>
+    /// <exception cref="AuditSourceException">The source cannot be read.</exception>
+    internal static async Task<AuditReport> RunAsync(
+        AuditSource source, NoteVerifier key, TsaAudit.Result? tsa, int maxProblems = 20, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        ArgumentNullException.ThrowIfNull(key);
+        var report = new AuditReport { Limit = maxProblems };
+        report.NotChecked.AddRange(source.NotChecked);
+        var log = await LogAudit.CheckLogAsync(source, key, sm2: null, report, cancellationToken).ConfigureAwait(false);
+        if (log is not { } checkedLog)
+        {
+            return report;
+        }
+
+        var (_, roots, digests) = checkedLog;
+        var tokens = await LogAudit.CheckTokensAsync(source, key, roots, tsa, tsa is null ? null : "the pinned TSA CA (--tsa-ca)", report, cancellationToken)
+            .ConfigureAwait(false);
+        report.Timestamps = tokens ?? 0;
+        if (tokens is > 0 && tsa is null)
+        {
+            report.NotChecked.Add("the tokens' certificate chain: each token's imprint and signature verified, but no TSA CA is pinned (--tsa-ca PEM)");
+        }
+
+        await source.CheckBlobsAsync(digests.Sizes, report, cancellationToken).ConfigureAwait(false);
         return report;
     }
 
@@ -146,248 +160,10 @@ public static class LedgerAuditor
         return pinned;
     }
 
-    private static SortedDictionary<ulong, List<(string Where, Hash Root)>> CheckHistory(
-        FileLedgerStore store, NoteVerifier key, NoteVerifier? sm2, string published, Checkpoint checkpoint, AuditReport report)
+    private static void NoteUnvisited(DataFolder folder, FolderAuditSource source, ulong size, AuditReport report)
     {
-        var roots = new SortedDictionary<ulong, List<(string, Hash)>>();
-        var records = store.ReadRecords(out var torn);
-        if (torn is { } at)
-        {
-            report.Problem("log/checkpoints", $"record at byte {at} is truncated or has an impossible length");
-        }
-
-        var publishedAt = records.FindLastIndex(r => r.Note == published);
-        if (publishedAt < 0)
-        {
-            report.Problem("log/checkpoints", "does not contain the published log/checkpoint");
-            publishedAt = records.Count - 1;
-        }
-        else if (publishedAt < records.Count - 1)
-        {
-            report.Note($"log/checkpoints holds {records.Count - 1 - publishedAt} record(s) after the published checkpoint, from a batch that crashed before publishing; the next open removes them");
-        }
-
-        ulong lastSize = 0;
-        for (var i = 0; i <= publishedAt; i++)
-        {
-            var where = string.Create(CultureInfo.InvariantCulture, $"log/checkpoints record {i} (byte {records[i].Offset})");
-            var opened = CheckpointNote.Open(records[i].Note, key);
-            if (!opened.IsValid || opened.Checkpoint is null)
-            {
-                report.Problem(where, opened.Message);
-                continue;
-            }
-
-            Sm2Audit.CheckLines(records[i].Note, opened, key, sm2, where, report);
-            var c = opened.Checkpoint;
-            if (c.Origin != checkpoint.Origin)
-            {
-                report.Problem(where, $"is for log \"{c.Origin}\", not \"{checkpoint.Origin}\"");
-            }
-
-            if (c.Size < lastSize || c.Size > checkpoint.Size)
-            {
-                report.Problem(where, $"size {c.Size} is out of order (previous {lastSize}, latest {checkpoint.Size})");
-                continue;
-            }
-
-            lastSize = c.Size;
-            if (!roots.TryGetValue(c.Size, out var list))
-            {
-                roots[c.Size] = list = [];
-            }
-
-            list.Add((where, c.Root));
-            report.Checkpoints++;
-        }
-
-        if (!roots.ContainsKey(checkpoint.Size))
-        {
-            roots[checkpoint.Size] = [("log/checkpoint", checkpoint.Root)];
-        }
-
-        return roots;
-    }
-
-    private sealed record DerivedData(List<Hash> Fingerprints, Dictionary<Hash, long> Sizes, List<LedgerEntry> KeyEvents)
-    {
-        public List<LedgerEntry> Committed { get; } = [];
-    }
-
-    private static async Task<DerivedData?> CheckEntriesAsync(
-        DataFolder folder,
-        FileLedgerStore store,
-        Checkpoint checkpoint,
-        SortedDictionary<ulong, List<(string Where, Hash Root)>> roots,
-        HashSet<string> visited,
-        AuditReport report,
-        CancellationToken cancellationToken)
-    {
-        var size = checkpoint.Size;
-        var logPrefix = Path.GetRelativePath(folder.Path, folder.LogPath).Replace('\\', '/') + "/";
-        var sink = new TileAuditSink(store, report, logPrefix, visited);
-        var appender = new MerkleAppender();
-        var derived = new DerivedData([], [], []);
-        var pendingRoots = new Queue<KeyValuePair<ulong, List<(string Where, Hash Root)>>>(roots);
-        CheckRootsUpTo(appender, pendingRoots, report);
-
-        // Bundles are read, split, hashed and parsed a group at a time on all cores, ahead of this loop; what needs
-        // the order (the hash chain, the tree, the tiles, the problems as reported) follows here on one thread.
-        Hash prev = default;
-        await using var bundles = new BundleReadAhead(store, size, checkpoint.Origin, cancellationToken);
-        while (await bundles.NextAsync() is { } bundle)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            var id = bundle.Id;
-            visited.Add(bundle.Path);
-            report.Tiles++;
-            if (bundle.Bytes is null)
-            {
-                report.Problem(logPrefix + id.ToPath(), "missing");
-                return null;
-            }
-
-            if (bundle.Error is { } error)
-            {
-                report.Problem(logPrefix + id.ToPath(), error);
-                return null;
-            }
-
-            var leafHashes = bundle.LeafHashes;
-            for (var j = 0; j < leafHashes.Length; j++)
-            {
-                var index = (id.Index * TileId.FullWidth) + (ulong)j;
-                var offset = bundle.Spans[j].Offset;
-                CheckLeaf(
-                    bundle.Leaves[j], index, prev, checkpoint.Origin,
-                    () => string.Create(CultureInfo.InvariantCulture, $"{logPrefix}{id.ToPath()} entry {index} (byte {offset})"),
-                    derived, report);
-                prev = leafHashes[j];
-            }
-
-            CheckOlderBundles(store, id, bundle.Bytes, bundle.Spans, logPrefix, visited, report);
-
-            // Append in pieces that end at each checkpoint size, so every historic root is compared.
-            var done = 0;
-            while (done < leafHashes.Length)
-            {
-                var end = leafHashes.Length;
-                if (pendingRoots.TryPeek(out var next) && next.Key < appender.Size + (ulong)(end - done))
-                {
-                    end = done + (int)(next.Key - appender.Size);
-                }
-
-                appender.Append(leafHashes.AsSpan(done, end - done), sink);
-                done = end;
-                CheckRootsUpTo(appender, pendingRoots, report);
-            }
-
-            report.Entries = appender.Size;
-        }
-
-        sink.Finish();
-        if (appender.Root() == checkpoint.Root)
-        {
-            report.Root = checkpoint.Root;
-        }
-
-        return derived;
-    }
-
-    private static void CheckRootsUpTo(
-        MerkleAppender appender, Queue<KeyValuePair<ulong, List<(string Where, Hash Root)>>> pending, AuditReport report)
-    {
-        while (pending.TryPeek(out var next) && next.Key == appender.Size)
-        {
-            pending.Dequeue();
-            var root = appender.Root();
-            foreach (var (where, claimed) in next.Value)
-            {
-                if (claimed != root)
-                {
-                    report.Problem(where, $"root {claimed} at size {next.Key} does not match the entries' root {root}");
-                }
-            }
-        }
-    }
-
-    private static void CheckLeaf(
-        ParsedLeaf leaf, ulong index, Hash prev, string origin, Func<string> where, DerivedData derived, AuditReport report)
-    {
-        if (leaf.Error is { } error)
-        {
-            report.Problem(where(), error);
-            derived.Fingerprints.Add(default);
-            return;
-        }
-
-        if (leaf.Index != index)
-        {
-            report.Problem(where(), $"says it is entry {leaf.Index}");
-        }
-
-        if (leaf.OtherOrigin is { } other)
-        {
-            report.Problem(where(), $"is for log \"{other}\", not \"{origin}\"");
-        }
-
-        if (leaf.Prev != prev)
-        {
-            report.Problem(where(), $"prev is {leaf.Prev}, but entry {(index == 0 ? "-" : (index - 1).ToString(CultureInfo.InvariantCulture))} hashes to {prev}: the hash chain is broken");
-        }
-
-        foreach (var (sha256, size) in leaf.Sizes)
-        {
-            derived.Sizes[sha256] = size;
-        }
-
-        if (leaf.Kept is { } entry)
-        {
-            if (entry.Draft.Commitments.Count > 0)
-            {
-                derived.Committed.Add(entry);
-            }
-
-            if (entry.Draft.Kind == Core.Keys.ApiKeyEvent.Kind)
-            {
-                derived.KeyEvents.Add(entry);
-            }
-        }
-
-        derived.Fingerprints.Add(leaf.Fingerprint);
-    }
-
-    private static void CheckOlderBundles(
-        FileLedgerStore store, TileId id, byte[] bundle, List<(int Offset, int Length)> spans, string logPrefix, HashSet<string> visited, AuditReport report)
-    {
-        var partialDir = store.PathOf(TileId.Entries(id.Index, TileId.FullWidth)) + ".p";
-        if (!Directory.Exists(partialDir))
-        {
-            return;
-        }
-
-        for (var width = 1; width < spans.Count; width++)
-        {
-            var older = TileId.Entries(id.Index, width);
-            var path = store.PathOf(older);
-            if (!File.Exists(path))
-            {
-                continue;
-            }
-
-            visited.Add(path);
-            report.Tiles++;
-            var end = spans[width - 1].Offset + spans[width - 1].Length;
-            if (!bundle.AsSpan(0, end).SequenceEqual(File.ReadAllBytes(path)))
-            {
-                report.Problem(logPrefix + older.ToPath(), $"is not the first {width} entries of {id.ToPath()}");
-            }
-        }
-    }
-
-    private static void NoteUnvisited(DataFolder folder, FileLedgerStore store, HashSet<string> visited, ulong size, AuditReport report)
-    {
-        var tiles = Path.Combine(store.Root, "tile");
+        var visited = source.Visited.ToHashSet(StringComparer.Ordinal);
+        var tiles = Path.Combine(folder.LogPath, "tile");
         if (!Directory.Exists(tiles))
         {
             return;

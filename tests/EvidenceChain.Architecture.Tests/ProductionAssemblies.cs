@@ -182,6 +182,8 @@ internal static class ProductionAssemblies
             "System.Text.Json",
             // mirror: bounded concurrent fetches and verification.
             "System.Threading", "System.Threading.Tasks.Parallel",
+            // audit --postgres: reads a postgres-driver database in a read-only snapshot.
+            "Npgsql", "System.Data.Common",
         ],
         [],
         []);

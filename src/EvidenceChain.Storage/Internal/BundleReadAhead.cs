@@ -17,7 +17,7 @@ internal sealed class BundleReadAhead : IAsyncDisposable
     /// <summary>Bundles per group: 8 bundles are 2,048 entries, about 2 MB of ~1 KiB leaves.</summary>
     internal const int BundlesPerGroup = 8;
 
-    private readonly FileLedgerStore _store;
+    private readonly AuditSource _source;
     private readonly ulong _size;
     private readonly string _origin;
     private readonly ulong _bundles;
@@ -28,9 +28,9 @@ internal sealed class BundleReadAhead : IAsyncDisposable
     private ulong _nextGroup;
 
     /// <summary>Starts reading the bundles of the log <paramref name="origin"/> at <paramref name="size"/> entries.</summary>
-    public BundleReadAhead(FileLedgerStore store, ulong size, string origin, CancellationToken cancellationToken)
+    public BundleReadAhead(AuditSource source, ulong size, string origin, CancellationToken cancellationToken)
     {
-        _store = store;
+        _source = source;
         _size = size;
         _origin = origin;
         _bundles = (size + TileId.FullWidth - 1) / TileId.FullWidth;
@@ -68,14 +68,14 @@ internal sealed class BundleReadAhead : IAsyncDisposable
         _nextGroup += (ulong)count;
         var token = _stop.Token;
         return Task.Run(
-            () =>
+            async () =>
             {
                 var group = new LoadedBundle[count];
-                Parallel.For(
-                    0,
-                    count,
-                    new ParallelOptions { CancellationToken = token },
-                    b => group[b] = LoadedBundle.Load(_store, first + (ulong)b, _size, _origin));
+                await Parallel.ForEachAsync(
+                    Enumerable.Range(0, count),
+                    new ParallelOptions { CancellationToken = token, MaxDegreeOfParallelism = Math.Max(1, _source.ReadConcurrency) },
+                    async (b, ct) => group[b] = await LoadedBundle.LoadAsync(_source, first + (ulong)b, _size, _origin, ct).ConfigureAwait(false))
+                    .ConfigureAwait(false);
                 return group;
             },
             token);
@@ -103,28 +103,30 @@ internal sealed class BundleReadAhead : IAsyncDisposable
 
 /// <summary>
 /// One entry bundle as the audit reads it: its bytes (null when the file is missing), why it does not split into its
-/// leaves (null when it does), the leaves' places, hashes and parsed entries.
+/// leaves (null when it does), the leaves' places, hashes and parsed entries, and the bytes of the level-0 hash tile
+/// of the same index and width (null when missing), which the ordered checks compare with the leaf hashes.
 /// </summary>
 internal sealed record LoadedBundle(
-    TileId Id, string Path, byte[]? Bytes, string? Error, List<(int Offset, int Length)> Spans, Hash[] LeafHashes, ParsedLeaf[] Leaves)
+    TileId Id, byte[]? Bytes, string? Error, List<(int Offset, int Length)> Spans, Hash[] LeafHashes, ParsedLeaf[] Leaves, byte[]? Level0)
 {
     /// <summary>Reads, splits, hashes and parses bundle <paramref name="bundleIndex"/> of the log <paramref name="origin"/> at <paramref name="size"/> entries.</summary>
-    public static LoadedBundle Load(FileLedgerStore store, ulong bundleIndex, ulong size, string origin)
+    public static async Task<LoadedBundle> LoadAsync(AuditSource source, ulong bundleIndex, ulong size, string origin, CancellationToken cancellationToken)
     {
         var id = TileMath.TileAt(0, bundleIndex, size, entries: true)!.Value;
-        var path = store.PathOf(id);
+        var level0Read = source.ReadTileAsync(TileId.Hashes(0, id.Index, id.Width), cancellationToken).AsTask();
+        var bytes = await source.ReadTileAsync(id, cancellationToken).ConfigureAwait(false);
+        var level0 = await level0Read.ConfigureAwait(false);
         var spans = new List<(int Offset, int Length)>(TileId.FullWidth);
-        if (!File.Exists(path))
+        if (bytes is null)
         {
-            return new LoadedBundle(id, path, null, null, spans, [], []);
+            return new LoadedBundle(id, null, null, spans, [], [], level0);
         }
 
-        var bytes = File.ReadAllBytes(path);
         var hashes = new Hash[id.Width];
         if (!EntryBundle.TrySplit(bytes, id.Width, spans, out var error)
             || !EntryBundle.TryHashLeaves(bytes, id.Width, hashes, out error))
         {
-            return new LoadedBundle(id, path, bytes, error, spans, [], []);
+            return new LoadedBundle(id, bytes, error, spans, [], [], level0);
         }
 
         var leaves = new ParsedLeaf[spans.Count];
@@ -134,7 +136,7 @@ internal sealed record LoadedBundle(
             leaves[j] = ParsedLeaf.Parse(bytes.AsSpan(spans[j].Offset, spans[j].Length), index, hashes[j], origin);
         }
 
-        return new LoadedBundle(id, path, bytes, null, spans, hashes, leaves);
+        return new LoadedBundle(id, bytes, null, spans, hashes, leaves, level0);
     }
 }
 

@@ -1,4 +1,4 @@
-using System.Globalization;
+using System.Runtime.InteropServices;
 using EvidenceChain.Core;
 using EvidenceChain.Core.Merkle;
 using EvidenceChain.Core.Tiles;
@@ -6,13 +6,21 @@ using EvidenceChain.Core.Tiles;
 namespace EvidenceChain.Storage.Internal;
 
 /// <summary>
-/// Receives the nodes the audit re-derives from the entries and compares every tile file with them: each full
-/// tile when it completes, the partial tiles at the end, and every older partial (<c>.p/W</c>) as a prefix.
+/// Receives the nodes the audit re-derives from the entries and compares every tile with them: each full tile when it
+/// completes, the partial tiles at the end, and every older partial the source lists as a prefix. The tree calls
+/// <see cref="OnNodes"/> synchronously; the comparisons it queues run in order in <see cref="CompareAsync"/>, after
+/// each append, from the level-0 tiles read ahead with their bundles (<see cref="Preload"/>) or read then.
 /// </summary>
-internal sealed class TileAuditSink(FileLedgerStore store, AuditReport report, string logPrefix, HashSet<string> visited) : INodeSink
+/// <remarks>One thread, as the appender that feeds it.</remarks>
+internal sealed class TileAuditSink(AuditSource source, AuditReport report) : INodeSink
 {
     private readonly List<List<Hash>> _levels = [];
     private readonly List<ulong> _tileIndex = [];
+    private readonly Queue<(TileId Id, Hash[] Expected)> _queued = new();
+    private readonly Dictionary<TileId, byte[]?> _preloaded = [];
+
+    /// <summary>Hands over the bytes of <paramref name="tile"/> read ahead (null: missing), so its comparison reads nothing.</summary>
+    public void Preload(TileId tile, byte[]? bytes) => _preloaded[tile] = bytes;
 
     public void OnNodes(int level, ulong firstIndex, ReadOnlySpan<Hash> hashes)
     {
@@ -24,90 +32,101 @@ internal sealed class TileAuditSink(FileLedgerStore store, AuditReport report, s
         var tileLevel = level / TileId.Height;
         while (_levels.Count <= tileLevel)
         {
-            _levels.Add([]);
+            _levels.Add(new List<Hash>(TileId.FullWidth));
             _tileIndex.Add(0);
         }
 
-        foreach (var hash in hashes)
+        var current = _levels[tileLevel];
+        while (!hashes.IsEmpty)
         {
-            _levels[tileLevel].Add(hash);
-            if (_levels[tileLevel].Count == TileId.FullWidth)
+            var take = Math.Min(hashes.Length, TileId.FullWidth - current.Count);
+            current.AddRange(hashes[..take]);
+            hashes = hashes[take..];
+            if (current.Count == TileId.FullWidth)
             {
-                Compare(tileLevel, _tileIndex[tileLevel], _levels[tileLevel]);
-                _levels[tileLevel].Clear();
+                _queued.Enqueue((TileId.Hashes(tileLevel, _tileIndex[tileLevel], TileId.FullWidth), [.. current]));
+                current.Clear();
                 _tileIndex[tileLevel]++;
             }
         }
     }
 
-    /// <summary>Compares the partial tiles of the final size.</summary>
-    public void Finish()
+    /// <summary>Compares the tiles completed since the last call, in order.</summary>
+    public async Task CompareAsync(CancellationToken cancellationToken)
     {
+        while (_queued.TryDequeue(out var next))
+        {
+            await CompareTileAsync(next.Id, next.Expected, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Compares the partial tiles of the final size.</summary>
+    public async Task FinishAsync(CancellationToken cancellationToken)
+    {
+        await CompareAsync(cancellationToken).ConfigureAwait(false);
         for (var level = 0; level < _levels.Count; level++)
         {
             if (_levels[level].Count > 0)
             {
-                Compare(level, _tileIndex[level], _levels[level]);
+                await CompareTileAsync(TileId.Hashes(level, _tileIndex[level], _levels[level].Count), [.. _levels[level]], cancellationToken).ConfigureAwait(false);
             }
             else
             {
-                CheckOlderPartials(level, _tileIndex[level], []);
+                await CheckOlderPartialsAsync(level, _tileIndex[level], [], cancellationToken).ConfigureAwait(false);
             }
         }
     }
 
-    private void Compare(int level, ulong index, List<Hash> expected)
+    private async Task CompareTileAsync(TileId id, Hash[] expected, CancellationToken cancellationToken)
     {
-        var id = TileId.Hashes(level, index, expected.Count);
-        var path = store.PathOf(id);
-        visited.Add(path);
         report.Tiles++;
-        if (!File.Exists(path))
+        if (!_preloaded.Remove(id, out var bytes))
+        {
+            bytes = await source.ReadTileAsync(id, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (bytes is null)
         {
             report.Problem(Where(id), "missing");
         }
         else
         {
-            CompareHashes(id, File.ReadAllBytes(path), expected);
+            CompareHashes(id, bytes, expected);
         }
 
-        CheckOlderPartials(level, index, expected);
+        await CheckOlderPartialsAsync(id.Level, id.Index, expected, cancellationToken).ConfigureAwait(false);
     }
 
-    private void CheckOlderPartials(int level, ulong index, List<Hash> expected)
+    private async Task CheckOlderPartialsAsync(int level, ulong index, Hash[] expected, CancellationToken cancellationToken)
     {
-        var partialDir = store.PathOf(TileId.Hashes(level, index, TileId.FullWidth)) + ".p";
-        if (!Directory.Exists(partialDir))
+        var widths = await source.PartialWidthsAsync(TileId.Hashes(level, index, TileId.FullWidth), cancellationToken).ConfigureAwait(false);
+        foreach (var width in widths)
         {
-            return;
-        }
-
-        foreach (var file in Directory.EnumerateFiles(partialDir))
-        {
-            if (!int.TryParse(Path.GetFileName(file), NumberStyles.None, CultureInfo.InvariantCulture, out var width)
-                || width is < 1 or >= TileId.FullWidth || width.ToString(CultureInfo.InvariantCulture) != Path.GetFileName(file))
-            {
-                continue;
-            }
-
-            if (width > expected.Count)
+            if (width < 1 || width >= TileId.FullWidth || width > expected.Length)
             {
                 // Written by a batch that never published its checkpoint: nothing refers to it.
                 continue;
             }
 
             var id = TileId.Hashes(level, index, width);
-            visited.Add(file);
-            report.Tiles++;
-            CompareHashes(id, File.ReadAllBytes(file), expected);
+            if (await source.ReadTileAsync(id, cancellationToken).ConfigureAwait(false) is { } bytes)
+            {
+                report.Tiles++;
+                CompareHashes(id, bytes, expected);
+            }
         }
     }
 
-    private void CompareHashes(TileId id, byte[] bytes, List<Hash> expected)
+    private void CompareHashes(TileId id, byte[] bytes, Hash[] expected)
     {
         if (bytes.Length != id.Width * Hash.Size)
         {
             report.Problem(Where(id), $"is {bytes.Length} bytes; a tile of width {id.Width} is {id.Width * Hash.Size}");
+            return;
+        }
+
+        if (bytes.AsSpan().SequenceEqual(MemoryMarshal.AsBytes(expected.AsSpan(0, id.Width))))
+        {
             return;
         }
 
@@ -126,5 +145,5 @@ internal sealed class TileAuditSink(FileLedgerStore store, AuditReport report, s
         }
     }
 
-    private string Where(TileId id) => logPrefix + id.ToPath();
+    private string Where(TileId id) => source.TilePrefix + id.ToPath();
 }

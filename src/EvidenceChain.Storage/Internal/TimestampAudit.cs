@@ -119,6 +119,26 @@ internal static class TimestampAudit
             return false;
         }
 
+        return CheckToken(note, response, size, key, roots, tsa, "keys/" + TsaKeyFiles.AuthorityCertificateFile, where, report);
+    }
+
+    /// <summary>
+    /// Checks one token: its checkpoint <paramref name="note"/> (signed by the log key, of <paramref name="size"/>,
+    /// with a root the history holds) and the token over the note's text, under <paramref name="tsa"/>'s CA (named
+    /// <paramref name="trustName"/> in reports); without <paramref name="tsa"/> and with no <paramref name="trustName"/>,
+    /// its imprint and signature only (the report says the chain is unchecked).
+    /// </summary>
+    public static bool CheckToken(
+        string note,
+        ReadOnlySpan<byte> response,
+        ulong size,
+        NoteVerifier key,
+        IReadOnlyDictionary<ulong, List<(string Where, Hash Root)>> roots,
+        TsaAudit.Result? tsa,
+        string? trustName,
+        string where,
+        AuditReport report)
+    {
         var opened = CheckpointNote.Open(note, key);
         if (!opened.IsValid || opened.Checkpoint is null)
         {
@@ -135,29 +155,41 @@ internal static class TimestampAudit
 
         if (!roots.TryGetValue(size, out var claimed) || !claimed.Any(c => c.Root == checkpoint.Root))
         {
-            report.Problem(where, string.Create(CultureInfo.InvariantCulture, $"stamps a checkpoint at size {size} with root {checkpoint.Root}, which log/checkpoints does not hold"));
-            return false;
-        }
-
-        if (tsa is null)
-        {
-            report.Problem(where, "there are no TSA files in keys/ to check its token under");
+            report.Problem(where, string.Create(CultureInfo.InvariantCulture, $"stamps a checkpoint at size {size} with root {checkpoint.Root}, which the checkpoint history does not hold"));
             return false;
         }
 
         // The token covers the note's text (CheckpointTimestamper.NoteText): up to the blank line, signatures excluded.
         var text = Encoding.UTF8.GetBytes(SignedNote.TextOf(note)!);
+        if (tsa is null && trustName is null)
+        {
+            var signed = TimestampVerifier.VerifyResponseSignature(response, text);
+            if (!signed.IsValid)
+            {
+                report.Problem(where, $"its token does not verify: {signed.Message}");
+                return false;
+            }
+
+            return true;
+        }
+
+        if (tsa is null)
+        {
+            report.Problem(where, $"there is no {trustName} to check its token under");
+            return false;
+        }
+
         var result = TimestampVerifier.VerifyResponse(response, text, tsa.Trusted, tsa.Issued);
         if (result.Failure == TimestampFailure.UntrustedChain)
         {
             // Tokens of an external TSA (Timestamping:Url): imprint and signature verify; its CA is not in this folder.
-            report.Note($"{where}: its token verifies but its signer does not chain to keys/{TsaKeyFiles.AuthorityCertificateFile} (an external TSA's token); pin that TSA's CA to check its chain");
+            report.Note($"{where}: its token verifies but its signer does not chain to {trustName} (an external TSA's token); pin that TSA's CA to check its chain");
             return true;
         }
 
         if (!result.IsValid)
         {
-            report.Problem(where, $"its token does not verify under keys/{TsaKeyFiles.AuthorityCertificateFile}: {result.Message}");
+            report.Problem(where, $"its token does not verify under {trustName}: {result.Message}");
             return false;
         }
 

@@ -200,14 +200,23 @@ internal static partial class CommandTree
         root.Add(Command(
             "audit",
             """
-            Re-derives the whole ledger in DIR from its stored entries and checks every file: the hash chain, every tile
-            and entry bundle, every checkpoint (signature under --key, or under DIR/keys/log.vkey when no key is pinned,
-            and its root), the index and every blob's digest. Prints the first problems precisely (file, entry,
-            position). Exit 0 when clean, 1 when a problem was found.
+            Re-derives the whole ledger from its stored entries and checks it. With --data DIR (a stopped node's data
+            folder): the hash chain, every tile and entry bundle, every checkpoint (signature under --key, or under
+            DIR/keys/log.vkey when no key is pinned, and its root), the timestamp tokens, the index, the API keys and
+            every blob's digest. With --postgres CONNSTR [--schema S] (a postgres-driver database, read in one
+            read-only snapshot), --mirror DIR (an evidencectl mirror folder) or --url URL (a node's published
+            tlog-tiles log), --key is required and the audit checks what that source holds, saying on "not checked"
+            lines what it cannot. Prints the first problems precisely (file, entry, position). Exit 0 when clean, 1
+            when a problem was found, 2 when the source cannot be read.
             """,
             console,
             DataCommands.AuditAsync,
-            Value("--data", "DIR", "the node's data folder (required; the node must be stopped)"),
+            Value("--data", "DIR", "the node's data folder (the node must be stopped)"),
+            Value("--postgres", "CONNSTR", "a postgres-driver database: an Npgsql connection string, never printed (keep the password in PGPASSWORD or ~/.pgpass)"),
+            Value("--schema", "S", "with --postgres: the log's schema (default: the connection's search path)"),
+            Value("--mirror", "DIR", "a mirror folder written by evidencectl mirror"),
+            Value("--url", "URL", "a published log: the node's HTTP base URL (GET /checkpoint, /tile/...)"),
+            Repeated("--tsa-ca", "PEM", "with --postgres: the TSA's CA certificate(s) for the tokens' chain (else imprint and signature only)"),
             Value("--key", "VKEY", VerifierKeyHelp),
             Value("--max-problems", "N", "stop after N problems (default 20)")));
 
@@ -280,7 +289,7 @@ internal static partial class CommandTree
         ["verify"] = "Verifies a receipt (.evidence.zip) offline, trusting only the keys you pin.",
         ["verify-case"] = "Verifies a case export offline, trusting only the keys you pin.",
         ["keygen"] = "Creates a log's signing key pair (log.key, mode 0600, and log.vkey).",
-        ["audit"] = "Checks every file of a stopped node's data folder.",
+        ["audit"] = "Checks a whole log: a data folder, a database, a mirror or a published log.",
         ["reindex"] = "Rebuilds a stopped node's index.db from the ledger files.",
         ["witness serve"] = "Runs a stand-alone C2SP witness (POST /add-checkpoint) for the logs given.",
         ["witness key"] = "Prints (and first creates) a stand-alone witness's vkey.",

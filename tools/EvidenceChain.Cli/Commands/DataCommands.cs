@@ -1,7 +1,10 @@
 using EvidenceChain.Ledger;
+using EvidenceChain.Cli.Audit;
 using EvidenceChain.Cli.Client;
+using EvidenceChain.Cli.Tiles;
 using EvidenceChain.Core.Notes;
 using EvidenceChain.Storage;
+using EvidenceChain.Storage.Internal;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace EvidenceChain.Cli.Commands;
@@ -11,7 +14,27 @@ internal static class DataCommands
 {
     public static async Task<int> AuditAsync(Arguments args, CliConsole console)
     {
-        var path = args.Required("data");
+        string[] sources = ["data", "mirror", "url", "postgres"];
+        var given = sources.Where(s => args.Optional(s) is not null).ToList();
+        if (given.Count != 1)
+        {
+            throw new UsageException(given.Count == 0
+                ? "--data is required (or audit another source: --postgres CONNSTR, --mirror DIR or --url URL)"
+                : "give only one of --data DIR, --postgres CONNSTR, --mirror DIR or --url URL");
+        }
+
+        if (args.Optional("schema") is not null && given[0] != "postgres")
+        {
+            throw new UsageException("--schema goes with --postgres");
+        }
+
+        if (args.All("tsa-ca").Count > 0 && given[0] is "data" or "mirror" or "url")
+        {
+            throw new UsageException(given[0] == "data"
+                ? "--tsa-ca goes with --postgres (a data folder's audit pins keys/tsa-ca.pem)"
+                : "--tsa-ca goes with --postgres (a mirror or a published log holds no tokens)");
+        }
+
         var keyText = args.Optional("key") is { } k ? KeyArgument.Read("--key", k) : null;
         var max = args.Optional("max-problems") is { } m
             ? int.TryParse(m, out var n) && n > 0 ? n : throw new UsageException("--max-problems must be a positive number")
@@ -29,8 +52,57 @@ internal static class DataCommands
             }
         }
 
-        using var folder = OpenFolder(path);
-        var report = await LedgerAuditor.RunAsync(folder, key, max);
+        if (given[0] == "data")
+        {
+            using var folder = OpenFolder(args.Required("data"));
+            var folderReport = await LedgerAuditor.RunAsync(folder, key, max);
+            return await PrintAsync(folderReport, [], key is null ? " (key from the data folder; pin one with --key)" : string.Empty, console);
+        }
+
+        if (key is null)
+        {
+            throw new UsageException($"--{given[0]} needs --key VKEY: the log's verifier key, pinned (the source is not trusted)");
+        }
+
+        var tsa = args.All("tsa-ca") is { Count: > 0 } cas ? new TsaAudit.Result([.. VerifyCommand.ReadCas(cas)], [], null) : null;
+        try
+        {
+            switch (given[0])
+            {
+                case "postgres":
+                {
+                    await using var database = await PostgresAuditSource.OpenAsync(args.Required("postgres"), args.Optional("schema"), CancellationToken.None);
+                    var report = await LedgerAuditor.RunAsync(database, key, tsa, max);
+                    return await PrintAsync(report, database.NotChecked, string.Empty, console);
+                }
+
+                default:
+                {
+                    var location = args.Required(given[0]);
+                    var overHttp = given[0] == "url";
+                    if (overHttp != (location.StartsWith("http://", StringComparison.OrdinalIgnoreCase) || location.StartsWith("https://", StringComparison.OrdinalIgnoreCase)))
+                    {
+                        throw new UsageException(overHttp
+                            ? $"--url \"{location}\" is not an http(s) URL (a mirror folder goes with --mirror)"
+                            : $"--mirror \"{location}\" is a URL (a published log goes with --url)");
+                    }
+
+                    using var tiles = TileSource.Open(location, "--" + given[0]);
+                    var source = new TiledAuditSource(tiles, overHttp);
+                    var report = await LedgerAuditor.RunAsync(source, key, tsa, max);
+                    return await PrintAsync(report, source.NotChecked, string.Empty, console);
+                }
+            }
+        }
+        catch (AuditSourceException e)
+        {
+            // Unreachable, refused or unreadable: the source could not be audited at all (exit 2, one line).
+            throw new UsageException(e.Message);
+        }
+    }
+
+    private static async Task<int> PrintAsync(AuditReport report, IReadOnlyList<string> notChecked, string keySuffix, CliConsole console)
+    {
         foreach (var note in report.Notes)
         {
             await console.Error.WriteLineAsync($"note: {note}");
@@ -39,17 +111,23 @@ internal static class DataCommands
         if (report.IsClean)
         {
             await console.Out.WriteLineAsync(
-                $"audit clean: {report.Origin} — {report.Entries} entries, root {report.Root}; {report.Checkpoints} checkpoints, {report.Tiles} tiles and bundles, {report.Timestamps} timestamp tokens, {report.Blobs} blobs, {report.ApiKeys} API keys checked{(key is null ? " (key from the data folder; pin one with --key)" : string.Empty)}");
-            return ExitCode.Verified;
+                $"audit clean: {report.Origin} — {report.Entries} entries, root {report.Root}; {report.Checkpoints} checkpoints, {report.Tiles} tiles and bundles, {report.Timestamps} timestamp tokens, {report.Blobs} blobs, {report.ApiKeys} API keys checked{keySuffix}");
         }
-
-        await console.Out.WriteLineAsync($"audit FAILED: {report.Problems[0]}");
-        foreach (var problem in report.Problems.Skip(1))
+        else
         {
-            await console.Out.WriteLineAsync($"  also: {problem}");
+            await console.Out.WriteLineAsync($"audit FAILED: {report.Problems[0]}");
+            foreach (var problem in report.Problems.Skip(1))
+            {
+                await console.Out.WriteLineAsync($"  also: {problem}");
+            }
         }
 
-        return ExitCode.Failed;
+        foreach (var what in notChecked.Concat(report.NotChecked))
+        {
+            await console.Out.WriteLineAsync($"  not checked: {what}");
+        }
+
+        return report.IsClean ? ExitCode.Verified : ExitCode.Failed;
     }
 
     public static async Task<int> ReindexAsync(Arguments args, CliConsole console)

@@ -88,7 +88,6 @@ public static class LedgerAuditor
         ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(key);
         var report = new AuditReport { Limit = maxProblems };
-        report.NotChecked.AddRange(source.NotChecked);
         var log = await LogAudit.CheckLogAsync(source, key, sm2: null, report, cancellationToken).ConfigureAwait(false);
         if (log is not { } checkedLog)
         {

@@ -4,7 +4,7 @@ using EvidenceChain.Core.Tiles;
 namespace EvidenceChain.Storage.Internal;
 
 /// <summary>
-/// Where the audit reads a log from (docs/design.md, "the audit as a reader"): its latest checkpoint and, where the
+/// Where the audit reads a log from (issue 18: an audit a court can run on any copy of the log): its latest checkpoint and, where the
 /// source keeps them, its checkpoint history, its hash tiles and entry bundles, its checkpoint timestamp tokens and
 /// its blobs. Implemented for a files-driver data folder (here), and by <c>evidencectl</c> for a mirror folder, a
 /// published log over HTTP and a postgres database. What a source cannot give is listed in <see cref="NotChecked"/>

@@ -20,6 +20,8 @@ var captures = Option("--captures") is { } n ? int.Parse(n, CultureInfo.Invarian
 var browser = Option("--browser") ?? (File.Exists("/usr/bin/chromium") ? "/usr/bin/chromium" : null);
 var concurrency = Option("--concurrency") is { } c ? int.Parse(c, CultureInfo.InvariantCulture) : 1;
 
+Console.WriteLine($"load average at start: {(File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Trim() : "?")}");
+
 var builder = WebApplication.CreateSlimBuilder();
 builder.Logging.ClearProviders();
 builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0));
@@ -52,12 +54,19 @@ await app.StopAsync();
 
 async Task MeasureAsync(string name, IPageRenderer? renderer, int count)
 {
+    if (Option("--only") is { } only && name != only)
+    {
+        (renderer as IDisposable)?.Dispose();
+        return;
+    }
+
     using var capturer = new PageCapturer(options, renderer, TimeProvider.System, NullLogger<PageCapturer>.Instance);
     using (await capturer.CaptureAsync(url, render: renderer is not null, default))
     {
         // warm-up
     }
 
+    var before = ProcessCpu.Available ? ProcessCpu.Read() : null;
     var watch = Stopwatch.StartNew();
     var next = 0;
     await Task.WhenAll(Enumerable.Range(0, concurrency).Select(async _ =>
@@ -75,6 +84,19 @@ async Task MeasureAsync(string name, IPageRenderer? renderer, int count)
     var perMinute = count / watch.Elapsed.TotalMinutes;
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
         $"{name}: {count} captures, {concurrency} at a time, in {watch.Elapsed.TotalSeconds:F1} s = {perMinute:F0} captures/minute ({watch.Elapsed.TotalMilliseconds / count:F0} ms each)"));
+    if (before is not null)
+    {
+        await Task.Delay(500); // the last pages' renderers end and are reaped
+        var after = ProcessCpu.Read();
+        var used = ProcessCpu.Between(before, after);
+        var total = used.Values.Sum();
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"  CPU per capture: {total / count:F0} ms (at most {60_000 * Environment.ProcessorCount / Math.Max(1, total / count):F0} captures/minute on {Environment.ProcessorCount} cores)"));
+        foreach (var (kind, ms) in used.OrderByDescending(u => u.Value))
+        {
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"    {ms / count,7:F1} ms  {kind}"));
+        }
+    }
 }
 
 string? Option(string name) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault();

@@ -43,8 +43,9 @@ public sealed class CaptureOptions
     public int MaxConcurrentCaptures { get; set; } = 4;
 
     /// <summary>
-    /// The Chromium executable used to render pages. Default: <c>/usr/bin/chromium</c> when it exists (Debian's
-    /// package), else none. Set to <c>none</c> to never render.
+    /// The Chromium executable used to render pages. Default: <c>/usr/bin/chromium-headless-shell</c> when it exists
+    /// (Debian's chromium-headless-shell, about four times cheaper per capture), else <c>/usr/bin/chromium</c> when it
+    /// exists, else none. Set to <c>none</c> to never render.
     /// </summary>
     public string? BrowserPath { get; set; }
 

@@ -23,6 +23,7 @@ namespace EvidenceChain.Capture.Browser;
 /// <remarks>Thread-safe: each render has a browser of the pool to itself, and a browser context of its own.</remarks>
 public sealed partial class ChromiumRenderer : IPageRenderer, IRecordingRenderer, IDisposable
 {
+    private const int ViewportHeight = 800;
     private static readonly TimeSpan SettleTime = TimeSpan.FromSeconds(3);
 
     /// <summary>
@@ -360,7 +361,7 @@ public sealed partial class ChromiumRenderer : IPageRenderer, IRecordingRenderer
         await cdp.SendAsync("Page.setLifecycleEventsEnabled", new JsonObject { ["enabled"] = true }, session, ct);
         await cdp.SendAsync("Emulation.setDeviceMetricsOverride", new JsonObject
         {
-            ["width"] = options.ViewportWidth, ["height"] = 800, ["deviceScaleFactor"] = 1, ["mobile"] = false,
+            ["width"] = options.ViewportWidth, ["height"] = ViewportHeight, ["deviceScaleFactor"] = 1, ["mobile"] = false,
         }, session, ct);
         if (video is not null)
         {
@@ -394,7 +395,7 @@ public sealed partial class ChromiumRenderer : IPageRenderer, IRecordingRenderer
         var metrics = await cdp.SendAsync("Page.getLayoutMetrics", null, session, ct);
         var size = metrics["cssContentSize"] as JsonObject ?? metrics["contentSize"] as JsonObject ?? [];
         var width = Math.Max(1, (int)Math.Ceiling(size["width"]?.GetValue<double>() ?? options.ViewportWidth));
-        var height = Math.Max(1, (int)Math.Ceiling(size["height"]?.GetValue<double>() ?? 800));
+        var height = Math.Max(1, (int)Math.Ceiling(size["height"]?.GetValue<double>() ?? ViewportHeight));
         if (height > options.MaxScreenshotHeight)
         {
             notes.Add(string.Create(CultureInfo.InvariantCulture,
@@ -409,12 +410,17 @@ public sealed partial class ChromiumRenderer : IPageRenderer, IRecordingRenderer
             width = options.MaxScreenshotWidth;
         }
 
-        var shot = await cdp.SendAsync("Page.captureScreenshot", new JsonObject
+        // A page that fits the viewport is taken as it is on screen: capturing beyond the viewport resizes the view and
+        // lays the page out again, the same pixels for more work. PNG stays lossless; optimizeForSpeed only compresses
+        // less (a larger file, the same pixels).
+        var shotParams = new JsonObject
         {
             ["format"] = "png",
-            ["captureBeyondViewport"] = true,
+            ["captureBeyondViewport"] = height > ViewportHeight || width > options.ViewportWidth,
+            ["optimizeForSpeed"] = true,
             ["clip"] = new JsonObject { ["x"] = 0, ["y"] = 0, ["width"] = width, ["height"] = height, ["scale"] = 1 },
-        }, session, ct);
+        };
+        var shot = await cdp.SendAsync("Page.captureScreenshot", shotParams, session, ct);
         var screenshot = Convert.FromBase64String(shot["data"]!.GetValue<string>());
         var (dom, truncated, note) = await DomAsync(cdp, session, options.MaxDomBytes, ct);
         if (note is not null)

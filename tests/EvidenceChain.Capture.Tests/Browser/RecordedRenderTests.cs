@@ -111,4 +111,32 @@ public sealed class RecordedRenderTests : IClassFixture<RecordedSite>
         var metadata = CaptureAssert.Text(CaptureAssert.Consistent(result).Single(r => r.Type == "metadata"));
         Assert.Contains($"request(s) escaped interception and went through the guarded proxy, unrecorded: CONNECT {_site.Http.Authority}", metadata);
     }
+
+    [ChromiumFact]
+    public async Task CaptureAsync_PageSetsCookiesThenFetchesAResourceThatNeedsThem_SendsAndRecordsTheCookieTheBrowserWould()
+    {
+        using var renderer = new ChromiumRenderer(Tools.Chromium!, NullLogger<ChromiumRenderer>.Instance);
+        using var capturer = Capturers.Create(o => { o.Timeout = TimeSpan.FromSeconds(90); o.FfmpegPath = "none"; }, renderer);
+
+        using var result = await capturer.CaptureAsync(new Uri(_site.Http, "/rec/cookie.html").AbsoluteUri, render: true, default);
+
+        Assert.Equal("rendered", result.Rendering);
+        var records = CaptureAssert.Consistent(result);
+        var dom = await File.ReadAllTextAsync(result.Artefacts.Single(a => a.Name == "dom.html").Path);
+        Assert.Contains("cookie ok", dom); // the site got all three cookies
+
+        // The request record carries the Cookie field that was sent: the page response's (HttpOnly), the script's and the
+        // resource response's cookie.
+        var needs = new Uri(_site.Http, "/rec/needs-cookie.txt").AbsoluteUri;
+        var request = CaptureAssert.Text(records.Single(r => r.Type == "request" && r.TargetUri == needs));
+        var cookie = request.Split("\r\n").Single(l => l.StartsWith("Cookie:", StringComparison.OrdinalIgnoreCase));
+        Assert.Contains("session=s1", cookie);
+        Assert.Contains("js=j1", cookie);
+        Assert.Contains("later=l1", cookie);
+        Assert.Equal(1, _site.Hits[needs]);
+
+        // The page's own request went first, with no cookie: there was none yet.
+        var page = CaptureAssert.Text(records.Single(r => r.Type == "request" && r.TargetUri == new Uri(_site.Http, "/rec/cookie.html").AbsoluteUri));
+        Assert.DoesNotContain("Cookie:", page, StringComparison.OrdinalIgnoreCase);
+    }
 }

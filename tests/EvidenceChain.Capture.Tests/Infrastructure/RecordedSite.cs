@@ -157,5 +157,29 @@ public sealed class RecordedSite : IAsyncLifetime
         app.MapGet("/rec/ws.html", (HttpContext c) => Results.Content(
             $"<!doctype html><html><body><p>web socket</p><script>new WebSocket('ws://{c.Request.Host}/rec/ws');</script></body></html>", "text/html"));
         app.MapGet("/rec/secret.png", () => Results.Bytes(FixtureSite.Png, "image/png"));
+
+        // A session cookie from the page's own response (HttpOnly: only the browser's jar has it), one set by script,
+        // one from a fetched resource's response; the last resource answers only to a request carrying all three.
+        app.MapGet("/rec/cookie.html", (HttpContext c) =>
+        {
+            c.Response.Headers.SetCookie = "session=s1; Path=/; HttpOnly";
+            return Results.Content(
+                """
+                <!doctype html><html><body><p id="cookie">cookie pending</p><script>
+                document.cookie = 'js=j1; path=/';
+                fetch('/rec/set-cookie.txt').then(() => fetch('/rec/needs-cookie.txt'))
+                  .then(r => r.text()).then(t => { document.getElementById('cookie').textContent = 'cookie ' + t; });
+                </script></body></html>
+                """, "text/html");
+        });
+        app.MapGet("/rec/set-cookie.txt", (HttpContext c) =>
+        {
+            c.Response.Headers.SetCookie = "later=l1; Path=/rec";
+            return Results.Text("set");
+        });
+        app.MapGet("/rec/needs-cookie.txt", (HttpContext c) =>
+            c.Request.Cookies["session"] == "s1" && c.Request.Cookies["js"] == "j1" && c.Request.Cookies["later"] == "l1"
+                ? Results.Text("ok")
+                : Results.Text("refused: Cookie was " + c.Request.Headers.Cookie, statusCode: 403));
     }
 }

@@ -17,7 +17,13 @@ internal static class Tools
 
     public static string? Node { get; } = FindOnPath("node");
 
-    public static string? Chromium { get; } = File.Exists("/usr/bin/chromium") ? "/usr/bin/chromium" : FindOnPath("chromium");
+    /// <summary>
+    /// The browser the node uses by default (Debian's chromium-headless-shell, else chromium), or the one named by
+    /// <c>EVIDENCECHAIN_TEST_BROWSER</c> (to run the browser tests against the other).
+    /// </summary>
+    public static string? Chromium { get; } =
+        Environment.GetEnvironmentVariable("EVIDENCECHAIN_TEST_BROWSER") is { Length: > 0 } browser ? browser
+        : new[] { "/usr/bin/chromium-headless-shell", "/usr/bin/chromium" }.FirstOrDefault(File.Exists) ?? FindOnPath("chromium");
 
     /// <summary>Debian's ffmpeg, which the node uses for session videos (the capture's default path).</summary>
     public static string? Ffmpeg { get; } = File.Exists("/usr/bin/ffmpeg") ? "/usr/bin/ffmpeg" : null;

@@ -132,29 +132,15 @@ internal static class InclusionBatch
                     $"proof has {length} hashes; index {index} in tree size {size} needs {expectedLength}"));
         }
 
-        // RFC 9162 §2.1.3.2, as in InclusionProof.RootFromInclusionProof (at most 64 steps: a proof is never longer).
-        ulong fn = index, sn = size - 1;
-        for (var step = 0; step < length; step++)
-        {
-            if (sn == 0)
-            {
-                return ProofResult.Fail(ProofFailure.WrongProofLength, "proof is too long for the tree size");
-            }
-
-            if ((fn & 1) == 1 || fn == sn)
-            {
-                leftMask |= 1UL << step;
-                while ((fn & 1) == 0 && fn != 0)
-                {
-                    fn >>= 1;
-                    sn >>= 1;
-                }
-            }
-
-            fn >>= 1;
-            sn >>= 1;
-        }
-
-        return sn != 0 ? ProofResult.Fail(ProofFailure.WrongProofLength, "proof is too short for the tree size") : null;
+        // RFC 9162 §2.1.3.2, as InclusionProof.RootFromInclusionProof walks it, in closed form: below the level where
+        // the paths to the index and to the last leaf meet (inner), the sibling is on the left where the index has a
+        // 1 bit; above it, on the right border, every sibling is on the left. A proof of the expected length never
+        // runs out of levels or has some left over, so the walk's "too long" and "too short" cannot happen here.
+        var inner = 64 - System.Numerics.BitOperations.LeadingZeroCount(index ^ (size - 1));
+        leftMask = (index & LowBits(inner)) | (LowBits(length - inner) << inner);
+        return null;
     }
+
+    /// <summary>The lowest <paramref name="count"/> bits set (0 to 64).</summary>
+    private static ulong LowBits(int count) => count >= 64 ? ulong.MaxValue : (1UL << count) - 1;
 }

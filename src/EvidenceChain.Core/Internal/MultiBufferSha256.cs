@@ -46,16 +46,25 @@ internal static class MultiBufferSha256<TLanes, TVector>
     /// Folds <paramref name="chains"/> as <see cref="ISha256Kernel.HashChains"/> does, <c>TLanes.Count</c> chains side by
     /// side: each lane takes the next chain as soon as its own ends, and the running nodes stay in the vector state
     /// from step to step (only the siblings are loaded, and the lanes are written out when a chain ends). Chains of
-    /// length zero end where they start. Lanes left without a chain near the end hash whatever they last held.
+    /// length zero end where they start. Lanes left without a chain near the end hash whatever they last held. The caller has checked that every chain's
+    /// siblings lie within <paramref name="siblings"/>: they are read without bounds checks.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void HashChains(ReadOnlySpan<Hash> starts, ReadOnlySpan<Hash> siblings, ReadOnlySpan<HashChain> chains, Span<Hash> ends)
     {
         var lanes = TLanes.Count;
 
-        // The chain in each lane (-1: none) and its next step.
+        // Each lane's chain (-1: none), where its next sibling is, the sides of its steps still to come (bit 0
+        // next) and how many steps remain.
         Span<int> laneChain = stackalloc int[MaxLanes];
-        Span<int> laneStep = stackalloc int[MaxLanes];
+        Span<int> laneSibling = stackalloc int[MaxLanes];
+        Span<ulong> laneSides = stackalloc ulong[MaxLanes];
+        Span<int> laneSteps = stackalloc int[MaxLanes];
+        ref var chain0 = ref MemoryMarshal.GetReference(laneChain);
+        ref var sibling0 = ref MemoryMarshal.GetReference(laneSibling);
+        ref var sides0 = ref MemoryMarshal.GetReference(laneSides);
+        ref var steps0 = ref MemoryMarshal.GetReference(laneSteps);
+        ref var siblingHash0 = ref MemoryMarshal.GetReference(siblings);
 
         // One 64-byte row per lane: this step's sibling, then the lane's side as a whole word (all ones: the sibling
         // is on the left), read with one transposing load. Nodes in and out go through a row of 32 bytes per lane
@@ -71,23 +80,26 @@ internal static class MultiBufferSha256<TLanes, TVector>
         Unsafe.SkipInit(out VectorState<TVector> state);
         laneChain.Fill(-1);
         var next = 0;
-        var running = Refill(starts, chains, ends, laneChain[..lanes], laneStep, nodes, ref next);
+        var running = Refill(starts, chains, ends, laneChain[..lanes], laneSibling, laneSides, laneSteps, nodes, ref next);
         LoadNodes(ref node0, ref w, ref state);
         while (running > 0)
         {
+            var ended = false;
             for (var lane = 0; lane < lanes; lane++)
             {
-                var c = laneChain[lane];
-                if (c < 0)
+                if (Unsafe.Add(ref chain0, lane) < 0)
                 {
                     continue;
                 }
 
-                var chain = chains[c];
-                var step = laneStep[lane];
+                ref var at = ref Unsafe.Add(ref sibling0, lane);
+                ref var sides = ref Unsafe.Add(ref sides0, lane);
                 ref var row = ref Unsafe.Add(ref row0, lane * RowBytes);
-                Unsafe.WriteUnaligned(ref row, siblings[chain.Offset + step]);
-                Unsafe.WriteUnaligned(ref Unsafe.Add(ref row, Hash.Size), ((chain.LeftMask >> step) & 1) != 0 ? uint.MaxValue : 0u);
+                Unsafe.WriteUnaligned(ref row, Unsafe.Add(ref siblingHash0, at));
+                Unsafe.WriteUnaligned(ref Unsafe.Add(ref row, Hash.Size), unchecked(0u - (uint)(sides & 1)));
+                at++;
+                sides >>= 1;
+                ended |= --Unsafe.Add(ref steps0, lane) == 0;
             }
 
             TLanes.LoadBlocks(ref row0, RowBytes, ref w[0]);
@@ -101,17 +113,6 @@ internal static class MultiBufferSha256<TLanes, TVector>
             }
 
             HashNode(ref w, ref state);
-
-            var ended = false;
-            for (var lane = 0; lane < lanes; lane++)
-            {
-                var c = laneChain[lane];
-                if (c >= 0 && ++laneStep[lane] == chains[c].Length)
-                {
-                    ended = true;
-                }
-            }
-
             if (!ended)
             {
                 continue;
@@ -121,7 +122,7 @@ internal static class MultiBufferSha256<TLanes, TVector>
             for (var lane = 0; lane < lanes; lane++)
             {
                 var c = laneChain[lane];
-                if (c >= 0 && laneStep[lane] == chains[c].Length)
+                if (c >= 0 && laneSteps[lane] == 0)
                 {
                     ends[c] = Unsafe.ReadUnaligned<Hash>(ref Unsafe.Add(ref node0, lane * Hash.Size));
                     laneChain[lane] = -1;
@@ -129,12 +130,12 @@ internal static class MultiBufferSha256<TLanes, TVector>
                 }
             }
 
-            running += Refill(starts, chains, ends, laneChain[..lanes], laneStep, nodes, ref next);
+            running += Refill(starts, chains, ends, laneChain[..lanes], laneSibling, laneSides, laneSteps, nodes, ref next);
             LoadNodes(ref node0, ref w, ref state);
         }
 
         // Chains of length zero after the last one that needed a lane.
-        Refill(starts, chains, ends, [], laneStep, nodes, ref next);
+        Refill(starts, chains, ends, [], laneSibling, laneSides, laneSteps, nodes, ref next);
     }
 
     /// <summary>
@@ -142,8 +143,15 @@ internal static class MultiBufferSha256<TLanes, TVector>
     /// <paramref name="nodes"/>; chains of length zero passed on the way end at their start. Returns the lanes filled.
     /// </summary>
     private static int Refill(
-        ReadOnlySpan<Hash> starts, ReadOnlySpan<HashChain> chains, Span<Hash> ends, Span<int> laneChain, Span<int> laneStep,
-        Span<byte> nodes, ref int next)
+        ReadOnlySpan<Hash> starts,
+        ReadOnlySpan<HashChain> chains,
+        Span<Hash> ends,
+        Span<int> laneChain,
+        Span<int> laneSibling,
+        Span<ulong> laneSides,
+        Span<int> laneSteps,
+        Span<byte> nodes,
+        ref int next)
     {
         var filled = 0;
         for (var lane = 0; lane <= laneChain.Length; lane++)
@@ -164,8 +172,11 @@ internal static class MultiBufferSha256<TLanes, TVector>
                 continue;
             }
 
+            var chain = chains[next];
             laneChain[lane] = next;
-            laneStep[lane] = 0;
+            laneSibling[lane] = chain.Offset;
+            laneSides[lane] = chain.LeftMask;
+            laneSteps[lane] = chain.Length;
             starts[next].CopyTo(nodes[(lane * Hash.Size)..]);
             next++;
             filled++;

@@ -31,4 +31,13 @@ internal interface ISha256Kernel
     /// <paramref name="children"/> (a level hashed in place), but must not otherwise overlap it.
     /// </summary>
     void HashPairs(ReadOnlySpan<Hash> children, Span<Hash> parents);
+
+    /// <summary>
+    /// Folds independent chains of node hashes (inclusion proofs): <c>ends[i]</c> is <c>starts[i]</c> hashed with
+    /// each sibling of <c>chains[i]</c> in turn (see <see cref="HashChain"/>), exactly as
+    /// <see cref="HashChain.FoldOneByOne"/> does with <see cref="HashNode"/>. Requires one start and one end per chain
+    /// and every chain's siblings within <paramref name="siblings"/>.
+    /// </summary>
+    void HashChains(ReadOnlySpan<Hash> starts, ReadOnlySpan<Hash> siblings, ReadOnlySpan<HashChain> chains, Span<Hash> ends) =>
+        HashChain.FoldOneByOne(this, starts, siblings, chains, ends);
 }

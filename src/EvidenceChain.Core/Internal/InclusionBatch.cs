@@ -6,14 +6,18 @@ namespace EvidenceChain.Core.Internal;
 
 /// <summary>
 /// Checks many inclusion proofs at once. One proof is a chain of dependent hashes, so on its own it runs on one lane;
-/// but the proofs of a batch are independent of each other. Step s of every proof still running is hashed in one
-/// <see cref="ISha256Kernel.HashPairs"/> call, so the multi-buffer kernels hash 16 (AVX-512) or 8 (AVX2) proofs side
-/// by side. The results are those of <see cref="InclusionProof.Verify"/>, claim by claim. Stateless and thread-safe.
+/// but the proofs of a batch are independent of each other. Every proof that passes the shape checks becomes one
+/// chain of <see cref="ISha256Kernel.HashChains"/>, so the multi-buffer kernels hash 16 (AVX-512) or 8 (AVX2) proofs
+/// side by side, each lane keeping its running node in registers. The results are those of
+/// <see cref="InclusionProof.Verify"/>, claim by claim. Stateless and thread-safe.
 /// </summary>
 internal static class InclusionBatch
 {
-    /// <summary>Claims in flight at once: their running hashes and one step's pairs stay in the L2 cache.</summary>
-    private const int Chunk = 512;
+    /// <summary>Claims in flight at once: their siblings (about 20 hashes each), starts and ends stay in the L2 cache.</summary>
+    private const int Chunk = 256;
+
+    /// <summary>The longest proof that passes the shape checks: one hash per level of a 2^64 tree.</summary>
+    private const int MaxProof = 64;
 
     /// <summary>Verifies <paramref name="claims"/> into <paramref name="results"/> (same length) with <paramref name="kernel"/>.</summary>
     public static void Verify(ISha256Kernel kernel, ReadOnlySpan<InclusionClaim> claims, Span<ProofResult> results)
@@ -29,9 +33,9 @@ internal static class InclusionBatch
             return;
         }
 
-        var hashes = ArrayPool<Hash>.Shared.Rent(4 * Chunk);
-        var numbers = ArrayPool<ulong>.Shared.Rent(Chunk);
-        var active = ArrayPool<int>.Shared.Rent(2 * Chunk);
+        var hashes = ArrayPool<Hash>.Shared.Rent((2 + MaxProof) * Chunk);
+        var chains = ArrayPool<HashChain>.Shared.Rent(Chunk);
+        var owners = ArrayPool<int>.Shared.Rent(Chunk);
         try
         {
             for (var start = 0; start < claims.Length; start += Chunk)
@@ -41,16 +45,16 @@ internal static class InclusionBatch
                     kernel,
                     claims.Slice(start, count),
                     results.Slice(start, count),
-                    hashes.AsSpan(0, 4 * Chunk),
-                    numbers.AsSpan(0, Chunk),
-                    active.AsSpan(0, 2 * Chunk));
+                    hashes.AsSpan(0, (2 + MaxProof) * Chunk),
+                    chains.AsSpan(0, Chunk),
+                    owners.AsSpan(0, Chunk));
             }
         }
         finally
         {
             ArrayPool<Hash>.Shared.Return(hashes);
-            ArrayPool<ulong>.Shared.Return(numbers);
-            ArrayPool<int>.Shared.Return(active);
+            ArrayPool<HashChain>.Shared.Return(chains);
+            ArrayPool<int>.Shared.Return(owners);
         }
     }
 
@@ -59,76 +63,44 @@ internal static class InclusionBatch
         ReadOnlySpan<InclusionClaim> claims,
         Span<ProofResult> results,
         Span<Hash> hashes,
-        Span<ulong> leftMasks,
-        Span<int> active)
+        Span<HashChain> chains,
+        Span<int> owners)
     {
-        // hashes: the running hash of each claim, the pairs of one step, and their parents.
-        var running = hashes[..Chunk];
-        var pairs = hashes.Slice(Chunk, 2 * Chunk);
-        var parents = hashes.Slice(3 * Chunk, Chunk);
-        var live = active[..Chunk];
-        var next = active.Slice(Chunk, Chunk);
+        // hashes: the leaf hash each chain starts from, the root it ends at, and all the chains' siblings.
+        var starts = hashes[..Chunk];
+        var ends = hashes.Slice(Chunk, Chunk);
+        var siblings = hashes[(2 * Chunk)..];
         var n = 0;
+        var offset = 0;
         for (var i = 0; i < claims.Length; i++)
         {
             ref readonly var claim = ref claims[i];
-            if (Plan(claim.Index, claim.Size, claim.Proof.Length, out leftMasks[i]) is { } failure)
+            if (Plan(claim.Index, claim.Size, claim.Proof.Length, out var leftMask) is { } failure)
             {
                 results[i] = failure;
                 continue;
             }
 
-            running[i] = claim.LeafHash;
             if (claim.Proof.IsEmpty)
             {
-                results[i] = Compare(claim.Root, running[i]);
+                results[i] = Compare(claim.Root, claim.LeafHash);
+                continue;
             }
-            else
-            {
-                live[n++] = i;
-            }
+
+            // The proof's memory is read once, here: the kernel reads the copy.
+            claim.Proof.Span.CopyTo(siblings[offset..]);
+            starts[n] = claim.LeafHash;
+            chains[n] = new HashChain(offset, claim.Proof.Length, leftMask);
+            owners[n] = i;
+            offset += claim.Proof.Length;
+            n++;
         }
 
-        for (var step = 0; n > 0; step++)
+        kernel.HashChains(starts[..n], siblings[..offset], chains[..n], ends[..n]);
+        for (var k = 0; k < n; k++)
         {
-            var bit = 1UL << step;
-            for (var k = 0; k < n; k++)
-            {
-                var i = live[k];
-                var sibling = claims[i].Proof.Span[step];
-                if ((leftMasks[i] & bit) != 0)
-                {
-                    pairs[2 * k] = sibling;
-                    pairs[(2 * k) + 1] = running[i];
-                }
-                else
-                {
-                    pairs[2 * k] = running[i];
-                    pairs[(2 * k) + 1] = sibling;
-                }
-            }
-
-            kernel.HashPairs(pairs[..(2 * n)], parents[..n]);
-
-            var still = 0;
-            for (var k = 0; k < n; k++)
-            {
-                var i = live[k];
-                running[i] = parents[k];
-                if (claims[i].Proof.Length == step + 1)
-                {
-                    results[i] = Compare(claims[i].Root, running[i]);
-                }
-                else
-                {
-                    next[still++] = i;
-                }
-            }
-
-            var swap = live;
-            live = next;
-            next = swap;
-            n = still;
+            var i = owners[k];
+            results[i] = Compare(claims[i].Root, ends[k]);
         }
     }
 
@@ -160,29 +132,15 @@ internal static class InclusionBatch
                     $"proof has {length} hashes; index {index} in tree size {size} needs {expectedLength}"));
         }
 
-        // RFC 9162 §2.1.3.2, as in InclusionProof.RootFromInclusionProof (at most 64 steps: a proof is never longer).
-        ulong fn = index, sn = size - 1;
-        for (var step = 0; step < length; step++)
-        {
-            if (sn == 0)
-            {
-                return ProofResult.Fail(ProofFailure.WrongProofLength, "proof is too long for the tree size");
-            }
-
-            if ((fn & 1) == 1 || fn == sn)
-            {
-                leftMask |= 1UL << step;
-                while ((fn & 1) == 0 && fn != 0)
-                {
-                    fn >>= 1;
-                    sn >>= 1;
-                }
-            }
-
-            fn >>= 1;
-            sn >>= 1;
-        }
-
-        return sn != 0 ? ProofResult.Fail(ProofFailure.WrongProofLength, "proof is too short for the tree size") : null;
+        // RFC 9162 §2.1.3.2, as InclusionProof.RootFromInclusionProof walks it, in closed form: below the level where
+        // the paths to the index and to the last leaf meet (inner), the sibling is on the left where the index has a
+        // 1 bit; above it, on the right border, every sibling is on the left. A proof of the expected length never
+        // runs out of levels or has some left over, so the walk's "too long" and "too short" cannot happen here.
+        var inner = 64 - System.Numerics.BitOperations.LeadingZeroCount(index ^ (size - 1));
+        leftMask = (index & LowBits(inner)) | (LowBits(length - inner) << inner);
+        return null;
     }
+
+    /// <summary>The lowest <paramref name="count"/> bits set (0 to 64).</summary>
+    private static ulong LowBits(int count) => count >= 64 ? ulong.MaxValue : (1UL << count) - 1;
 }

@@ -21,6 +21,12 @@ internal static class MultiBufferSha256<TLanes, TVector>
 
     private const int PairBytes = 2 * Hash.Size;
 
+    /// <summary>The widest lane count (AVX-512: sixteen 32-bit words).</summary>
+    private const int MaxLanes = 16;
+
+    /// <summary>A lane's row in <see cref="HashChains"/>: a sibling, then its side.</summary>
+    private const int RowBytes = 64;
+
     /// <summary>
     /// <c>parents[i] = SHA-256(0x01 || pairs[64 i .. 64 i + 64))</c> for the <c>TLanes.Count</c> pairs at
     /// <paramref name="pairs"/>, written at <paramref name="parents"/> (32 bytes each). Every input is read
@@ -31,11 +37,175 @@ internal static class MultiBufferSha256<TLanes, TVector>
     {
         Unsafe.SkipInit(out VectorBlock<TVector> w);
         TLanes.LoadBlocks(ref pairs, PairBytes, ref w[0]);
+        Unsafe.SkipInit(out VectorState<TVector> state);
+        HashNode(ref w, ref state);
+        TLanes.StoreDigests(ref state[0], ref parents);
+    }
 
+    /// <summary>
+    /// Folds <paramref name="chains"/> as <see cref="ISha256Kernel.HashChains"/> does, <c>TLanes.Count</c> chains side by
+    /// side: each lane takes the next chain as soon as its own ends, and the running nodes stay in the vector state
+    /// from step to step (only the siblings are loaded, and the lanes are written out when a chain ends). Chains of
+    /// length zero end where they start. Lanes left without a chain near the end hash whatever they last held. The caller has checked that every chain's
+    /// siblings lie within <paramref name="siblings"/>: they are read without bounds checks.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void HashChains(ReadOnlySpan<Hash> starts, ReadOnlySpan<Hash> siblings, ReadOnlySpan<HashChain> chains, Span<Hash> ends)
+    {
+        var lanes = TLanes.Count;
+
+        // Each lane's chain (-1: none), where its next sibling is, the sides of its steps still to come (bit 0
+        // next) and how many steps remain.
+        Span<int> laneChain = stackalloc int[MaxLanes];
+        Span<int> laneSibling = stackalloc int[MaxLanes];
+        Span<ulong> laneSides = stackalloc ulong[MaxLanes];
+        Span<int> laneSteps = stackalloc int[MaxLanes];
+        ref var chain0 = ref MemoryMarshal.GetReference(laneChain);
+        ref var sibling0 = ref MemoryMarshal.GetReference(laneSibling);
+        ref var sides0 = ref MemoryMarshal.GetReference(laneSides);
+        ref var steps0 = ref MemoryMarshal.GetReference(laneSteps);
+        ref var siblingHash0 = ref MemoryMarshal.GetReference(siblings);
+
+        // One 64-byte row per lane: this step's sibling, then the lane's side as a whole word (all ones: the sibling
+        // is on the left), read with one transposing load. Nodes in and out go through a row of 32 bytes per lane
+        // (one spare row: the transposing load reads 64 bytes from each).
+        Span<byte> rows = stackalloc byte[MaxLanes * RowBytes];
+        Span<byte> nodes = stackalloc byte[(MaxLanes + 1) * Hash.Size];
+        rows.Clear();
+        nodes.Clear();
+        ref var row0 = ref MemoryMarshal.GetReference(rows);
+        ref var node0 = ref MemoryMarshal.GetReference(nodes);
+
+        Unsafe.SkipInit(out VectorBlock<TVector> w);
+        Unsafe.SkipInit(out VectorState<TVector> state);
+        laneChain.Fill(-1);
+        var next = 0;
+        var running = Refill(starts, chains, ends, laneChain[..lanes], laneSibling, laneSides, laneSteps, nodes, ref next);
+        LoadNodes(ref node0, ref w, ref state);
+        while (running > 0)
+        {
+            var ended = false;
+            for (var lane = 0; lane < lanes; lane++)
+            {
+                if (Unsafe.Add(ref chain0, lane) < 0)
+                {
+                    continue;
+                }
+
+                ref var at = ref Unsafe.Add(ref sibling0, lane);
+                ref var sides = ref Unsafe.Add(ref sides0, lane);
+                ref var row = ref Unsafe.Add(ref row0, lane * RowBytes);
+                Unsafe.WriteUnaligned(ref row, Unsafe.Add(ref siblingHash0, at));
+                Unsafe.WriteUnaligned(ref Unsafe.Add(ref row, Hash.Size), unchecked(0u - (uint)(sides & 1)));
+                at++;
+                sides >>= 1;
+                ended |= --Unsafe.Add(ref steps0, lane) == 0;
+            }
+
+            TLanes.LoadBlocks(ref row0, RowBytes, ref w[0]);
+            var left = w[8];
+            for (var j = 0; j < 8; j++)
+            {
+                var sibling = w[j];
+                var node = state[j];
+                w[j] = TLanes.Choose(left, sibling, node);
+                w[8 + j] = TLanes.Choose(left, node, sibling);
+            }
+
+            HashNode(ref w, ref state);
+            if (!ended)
+            {
+                continue;
+            }
+
+            TLanes.StoreDigests(ref state[0], ref node0);
+            for (var lane = 0; lane < lanes; lane++)
+            {
+                var c = laneChain[lane];
+                if (c >= 0 && laneSteps[lane] == 0)
+                {
+                    ends[c] = Unsafe.ReadUnaligned<Hash>(ref Unsafe.Add(ref node0, lane * Hash.Size));
+                    laneChain[lane] = -1;
+                    running--;
+                }
+            }
+
+            running += Refill(starts, chains, ends, laneChain[..lanes], laneSibling, laneSides, laneSteps, nodes, ref next);
+            LoadNodes(ref node0, ref w, ref state);
+        }
+
+        // Chains of length zero after the last one that needed a lane.
+        Refill(starts, chains, ends, [], laneSibling, laneSides, laneSteps, nodes, ref next);
+    }
+
+    /// <summary>
+    /// Gives every lane without a chain the next chain that has steps, writing its start into the lane's row of
+    /// <paramref name="nodes"/>; chains of length zero passed on the way end at their start. Returns the lanes filled.
+    /// </summary>
+    private static int Refill(
+        ReadOnlySpan<Hash> starts,
+        ReadOnlySpan<HashChain> chains,
+        Span<Hash> ends,
+        Span<int> laneChain,
+        Span<int> laneSibling,
+        Span<ulong> laneSides,
+        Span<int> laneSteps,
+        Span<byte> nodes,
+        ref int next)
+    {
+        var filled = 0;
+        for (var lane = 0; lane <= laneChain.Length; lane++)
+        {
+            while (next < chains.Length && chains[next].Length == 0)
+            {
+                ends[next] = starts[next];
+                next++;
+            }
+
+            if (lane == laneChain.Length || next == chains.Length)
+            {
+                break;
+            }
+
+            if (laneChain[lane] >= 0)
+            {
+                continue;
+            }
+
+            var chain = chains[next];
+            laneChain[lane] = next;
+            laneSibling[lane] = chain.Offset;
+            laneSides[lane] = chain.LeftMask;
+            laneSteps[lane] = chain.Length;
+            starts[next].CopyTo(nodes[(lane * Hash.Size)..]);
+            next++;
+            filled++;
+        }
+
+        return filled;
+    }
+
+    /// <summary>The nodes in rows of 32 bytes at <paramref name="nodes"/>, one per lane, into <paramref name="state"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void LoadNodes(ref byte nodes, ref VectorBlock<TVector> w, ref VectorState<TVector> state)
+    {
+        TLanes.LoadBlocks(ref nodes, Hash.Size, ref w[0]);
+        for (var j = 0; j < 8; j++)
+        {
+            state[j] = w[j];
+        }
+    }
+
+    /// <summary>
+    /// <paramref name="state"/> = SHA-256(0x01 || pair) of every lane, where <paramref name="w"/> holds the 64 pair bytes
+    /// as sixteen big-endian words; <paramref name="w"/> is consumed.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void HashNode(ref VectorBlock<TVector> w, ref VectorState<TVector> state)
+    {
         // Block 1 is 0x01 and the first 63 pair bytes; the last byte opens block 2, followed by the padding.
         var last = ShiftIn(ref w, TLanes.Broadcast(0x01));
 
-        Unsafe.SkipInit(out VectorState<TVector> state);
         var iv = Sha256Constants.InitialState;
         for (var i = 0; i < 8; i++)
         {
@@ -53,7 +223,6 @@ internal static class MultiBufferSha256<TLanes, TVector>
 
         w[15] = TLanes.Broadcast(NodeBits);
         Compress(ref state, ref w);
-        TLanes.StoreDigests(ref state[0], ref parents);
     }
 
     /// <summary>

@@ -44,6 +44,7 @@ internal sealed class MultiBufferSha256Kernel<TLanes, TVector> : ISha256Kernel
 
         var kernel = new MultiBufferSha256Kernel<TLanes, TVector>(single, minimumTail);
         return Sha256SelfTest.HashPairsMatchesManaged(kernel) && Sha256SelfTest.HashPrefixedBatchMatchesManaged(kernel)
+            && Sha256SelfTest.HashChainsMatchesManaged(kernel)
             ? kernel
             : null;
     }
@@ -134,5 +135,30 @@ internal sealed class MultiBufferSha256Kernel<TLanes, TVector> : ISha256Kernel
         input.Slice(done * PairSize, tail * PairSize).CopyTo(pairs);
         MultiBufferSha256<TLanes, TVector>.HashNodes(ref MemoryMarshal.GetReference(pairs), ref MemoryMarshal.GetReference(digests));
         digests[..(tail * EvidenceChain.Core.Hash.Size)].CopyTo(output[(done * EvidenceChain.Core.Hash.Size)..]);
+    }
+
+    /// <summary>
+    /// Chains go through the lanes, each lane taking the next chain when its own ends; fewer chains than
+    /// <see cref="MinimumTail"/> go to <see cref="Single"/> one node at a time.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public void HashChains(ReadOnlySpan<Hash> starts, ReadOnlySpan<Hash> siblings, ReadOnlySpan<HashChain> chains, Span<Hash> ends)
+    {
+        HashChain.CheckLengths(starts, chains, ends);
+        if (chains.Length < MinimumTail)
+        {
+            HashChain.FoldOneByOne(Single, starts, siblings, chains, ends);
+            return;
+        }
+
+        foreach (var chain in chains)
+        {
+            if (chain.Offset < 0 || chain.Length < 0 || chain.Length > 64 || chain.Offset > siblings.Length - chain.Length)
+            {
+                throw new ArgumentOutOfRangeException(nameof(chains), $"A chain of {chain.Length} steps at {chain.Offset} is not within the {siblings.Length} siblings.");
+            }
+        }
+
+        MultiBufferSha256<TLanes, TVector>.HashChains(starts, siblings, chains, ends);
     }
 }

@@ -76,4 +76,43 @@ internal static class Sha256SelfTest
 
         return true;
     }
+
+    /// <summary>
+    /// Folds 40 chains of lengths 0 to 25 (so lanes end at different steps and are refilled, some chains have no
+    /// steps, and there are more chains than lanes) and compares each end with <see cref="HashChain.FoldOneByOne"/>
+    /// over the managed kernel.
+    /// </summary>
+    public static bool HashChainsMatchesManaged(ISha256Kernel kernel)
+    {
+        const int count = 40;
+        var chains = new HashChain[count];
+        var starts = new Hash[count];
+        var bytes = new byte[EvidenceChain.Core.Hash.Size];
+        var offset = 0;
+        for (var i = 0; i < count; i++)
+        {
+            var length = (i * 7) % 26;
+            chains[i] = new HashChain(offset, length, unchecked((ulong)i * 0x9E3779B97F4A7C15UL));
+            offset += length;
+            bytes.AsSpan().Fill(unchecked((byte)((i * 29) + 5)));
+            starts[i] = new Hash(bytes);
+        }
+
+        var siblings = new Hash[offset];
+        for (var i = 0; i < siblings.Length; i++)
+        {
+            for (var j = 0; j < bytes.Length; j++)
+            {
+                bytes[j] = unchecked((byte)((i * 131) + (j * 17) + 1));
+            }
+
+            siblings[i] = new Hash(bytes);
+        }
+
+        var ends = new Hash[count];
+        var expected = new Hash[count];
+        kernel.HashChains(starts, siblings, chains, ends);
+        HashChain.FoldOneByOne(ManagedSha256Kernel.Instance, starts, siblings, chains, expected);
+        return ends.AsSpan().SequenceEqual(expected);
+    }
 }

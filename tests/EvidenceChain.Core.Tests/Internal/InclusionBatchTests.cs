@@ -78,6 +78,38 @@ public sealed class InclusionBatchTests
         InclusionProof.VerifyBatch([], []);
     }
 
+    [Property(MaxTest = 500)]
+    public Property Plan_AnyIndexAndSize_SidesAsTheRfc9162Walk(ulong a, ulong b) =>
+        Prop.ForAll(Gen.Choose(0, 64).ToArbitrary(), width =>
+        {
+            // Sizes from tiny to 2^64 - 1, the index anywhere below.
+            var size = Math.Max(1, width == 64 ? a : a & ((1UL << width) - 1));
+            var index = b % size;
+            var length = InclusionProof.ExpectedLength(index, size);
+            Assert.Null(InclusionBatch.Plan(index, size, length, out var mask));
+            ulong fn = index, sn = size - 1, walked = 0;
+            for (var step = 0; step < length; step++)
+            {
+                Assert.NotEqual(0UL, sn);
+                if ((fn & 1) == 1 || fn == sn)
+                {
+                    walked |= 1UL << step;
+                    while ((fn & 1) == 0 && fn != 0)
+                    {
+                        fn >>= 1;
+                        sn >>= 1;
+                    }
+                }
+
+                fn >>= 1;
+                sn >>= 1;
+            }
+
+            Assert.Equal(0UL, sn);
+            Assert.Equal(walked, mask);
+            return true;
+        });
+
     private static ProofResult[] AssertSameAsSingle(ISha256Kernel kernel, InclusionClaim[] claims)
     {
         var results = new ProofResult[claims.Length];

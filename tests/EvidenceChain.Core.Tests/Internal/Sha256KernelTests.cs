@@ -192,6 +192,85 @@ public sealed class Sha256KernelTests
         }
     }
 
+    [Property(MaxTest = 200)]
+    public Property HashChains_RandomLengthsSidesAndCounts_MatchTheDefinition(byte[] seed) =>
+        Prop.ForAll(
+            Gen.Elements(TestKernels.Available()).ToArbitrary(),
+            Gen.OneOf(Gen.Choose(0, 20), Gen.Choose(0, 200), Gen.Elements(15, 16, 17, 33)).ToArbitrary(),
+            Gen.Elements(0, 1, 5, 25, 64).ToArbitrary(),
+            (name, count, maxLength) =>
+            {
+                var random = new Random(seed.Aggregate(19, (h, b) => unchecked((h * 31) + b)) ^ (count * 7) ^ maxLength);
+                AssertChainsMatchDefinition(Kernel(name), random, count, maxLength);
+                return true;
+            });
+
+    [Theory]
+    [MemberData(nameof(Kernels))]
+    public void HashChains_ManyChainsOfMixedLengths_MatchTheDefinition(string name)
+    {
+        // More chains than lanes, lengths from 0 to 64 in random order (lanes end at different steps and are
+        // refilled), and equal lengths (every lane ends at once).
+        var kernel = Kernel(name);
+        AssertChainsMatchDefinition(kernel, new Random(43), 1_000, 64);
+        AssertChainsMatchDefinition(kernel, new Random(47), 100, 0);
+        var starts = RandomHashes(64, [1]);
+        var siblings = RandomHashes(64 * 20, [2]);
+        var chains = Enumerable.Range(0, 64).Select(i => new HashChain(i * 20, 20, (ulong)i * 0x5DEECE66DUL)).ToArray();
+        var ends = new Hash[64];
+        kernel.HashChains(starts, siblings, chains, ends);
+        Assert.Equal(ChainsReference(starts, siblings, chains), ends);
+    }
+
+    [Theory]
+    [MemberData(nameof(Kernels))]
+    public void HashChains_StartsOrEndsOfAnotherLength_Throws(string name)
+    {
+        var kernel = Kernel(name);
+        var chains = new HashChain[20];
+        Assert.Throws<ArgumentException>(() => kernel.HashChains(new Hash[19], [], chains, new Hash[20]));
+        Assert.Throws<ArgumentException>(() => kernel.HashChains(new Hash[20], [], chains, new Hash[21]));
+    }
+
+    private static void AssertChainsMatchDefinition(ISha256Kernel kernel, Random random, int count, int maxLength)
+    {
+        var chains = new HashChain[count];
+        var offset = random.Next(3);
+        for (var i = 0; i < count; i++)
+        {
+            var length = random.Next(maxLength + 1);
+            chains[i] = new HashChain(offset, length, (ulong)random.NextInt64() ^ ((ulong)random.Next() << 63));
+            offset += length + random.Next(2);
+        }
+
+        var bytes = new byte[32 * (offset + count)];
+        random.NextBytes(bytes);
+        var all = Hash.FromConcatenated(bytes).ToArray();
+        var starts = all[..count];
+        var siblings = all[count..];
+        var ends = new Hash[count];
+        kernel.HashChains(starts, siblings, chains, ends);
+        var expected = ChainsReference(starts, siblings, chains);
+        for (var i = 0; i < count; i++)
+        {
+            Assert.True(expected[i] == ends[i], $"{kernel.Name}: chain {i} of {count} ({chains[i].Length} steps)");
+        }
+    }
+
+    /// <summary>The chains folded with SHA-256 of each node message, from the definition.</summary>
+    private static Hash[] ChainsReference(Hash[] starts, Hash[] siblings, HashChain[] chains) =>
+        [.. chains.Select((chain, i) =>
+        {
+            var node = starts[i];
+            for (var step = 0; step < chain.Length; step++)
+            {
+                var sibling = siblings[chain.Offset + step];
+                node = ((chain.LeftMask >> step) & 1) != 0 ? NodeReference(sibling, node) : NodeReference(node, sibling);
+            }
+
+            return node;
+        })];
+
     private static Hash ToHash(byte[] bytes)
     {
         var padded = new byte[32];

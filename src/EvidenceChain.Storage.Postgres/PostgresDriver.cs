@@ -176,6 +176,7 @@ public sealed class PostgresDriver : IStorageDriver
                 await Task.Delay(retry, stop);
                 if (await SequencerLease.TryAcquireAsync(_database, Holder, stop) is { } lease)
                 {
+                    await ((PostgresTimestampStore)Timestamps).RefreshAsync(stop);
                     _lease = lease;
                     _sequencing.TrySetResult();
                     return;

@@ -52,7 +52,13 @@ await using (var front = await EvidenceLedger.OpenAsync(
 {
     await RunAsync("postgres, 2 front-ends", [(sequencerDriver.Blobs, sequencer), (frontDriver.Blobs, front)]);
     var died = Stopwatch.StartNew();
-    await sequencerDriver.AbandonLeaseAsync();
+    // As when the sequencer's process is killed: the server ends its lease connection (the advisory lock goes with it).
+    await using (var admin = Npgsql.NpgsqlDataSource.Create(connection))
+    await using (var kill = admin.CreateCommand("SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory' AND granted"))
+    {
+        await kill.ExecuteNonQueryAsync();
+    }
+
     await front.Sequencing;
     var tookOver = died.Elapsed;
     await front.AppendAsync(new EntryDraft("file", "bench", [], new Dictionary<string, string> { ["after"] = "failover" }));

@@ -41,7 +41,7 @@ await using (var ledger = await EvidenceLedger.OpenAsync(driver.Log, driver.Inde
 // connection is terminated, as a killed process's is) and the time until the other sequences is measured.
 var shared = new PostgresOptions
 {
-    ConnectionString = connection, Schema = "bench_" + Guid.NewGuid().ToString("N")[..8], Shared = true, LeaseRetry = TimeSpan.FromMilliseconds(250),
+    ConnectionString = connection + ";Maximum Pool Size=45", Schema = "bench_" + Guid.NewGuid().ToString("N")[..8], Shared = true, LeaseRetry = TimeSpan.FromMilliseconds(250),
 };
 var sequencerDriver = await PostgresDriver.OpenAsync(shared, TimeProvider.System);
 var sequencer = await EvidenceLedger.OpenAsync(

@@ -32,6 +32,7 @@ public sealed class EvidenceLedger : IAsyncDisposable
     private readonly Channel<CommittedBatch> _committed;
     private readonly ISequencerHandoff? _handoff;
     private readonly CancellationTokenSource _stop = new();
+    private int _disposeStarted;
     private readonly SemaphoreSlim _refresh = new(1, 1);
     private readonly TaskCompletionSource _sequencing = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private Task _loop = Task.CompletedTask;
@@ -520,6 +521,11 @@ public sealed class EvidenceLedger : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         _stopping = true;
+        if (Interlocked.Exchange(ref _disposeStarted, 1) != 0)
+        {
+            return;
+        }
+
         await _stop.CancelAsync();
         await _follower;
         try

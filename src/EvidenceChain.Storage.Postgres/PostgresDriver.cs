@@ -20,6 +20,7 @@ public sealed class PostgresDriver : IStorageDriver
     private readonly PostgresDatabase _database;
     private readonly TaskCompletionSource _sequencing = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly CancellationTokenSource _stop = new();
+    private int _disposeStarted;
     private readonly PostgresHandoff? _handoff;
     private volatile SequencerLease? _lease;
     private readonly Task _standby = Task.CompletedTask;
@@ -149,6 +150,11 @@ public sealed class PostgresDriver : IStorageDriver
     /// <summary>Releases the sequencer lease and closes the pool.</summary>
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposeStarted, 1) != 0)
+        {
+            return;
+        }
+
         await _stop.CancelAsync();
         await _standby;
         if (_handoff is not null)

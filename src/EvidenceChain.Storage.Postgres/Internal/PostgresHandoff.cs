@@ -24,6 +24,7 @@ internal sealed class PostgresHandoff : ISequencerHandoff, IAsyncDisposable
     private readonly Task _sequencing;
     private readonly TimeProvider _time;
     private readonly CancellationTokenSource _stop = new();
+    private int _disposeStarted;
     private readonly Pulse _queued = new();
     private readonly Pulse _done = new();
     private readonly Pulse _published = new();
@@ -157,6 +158,11 @@ internal sealed class PostgresHandoff : ISequencerHandoff, IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposeStarted, 1) != 0)
+        {
+            return;
+        }
+
         await _stop.CancelAsync();
         await Task.WhenAll(_listener, _submitter, _collector);
         while (_submissions.TryDequeue(out var s))

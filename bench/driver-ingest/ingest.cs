@@ -26,23 +26,65 @@ Console.WriteLine($"{count} files of 1 KiB, {inFlight} in flight, {Environment.P
 var folder = Path.Combine(Path.GetTempPath(), "ec-bench-" + Guid.NewGuid().ToString("N")[..8]);
 await using (var files = await FileLedger.OpenAsync(folder, "bench.example/log", options, TimeProvider.System, NullLoggerFactory.Instance))
 {
-    await RunAsync("files", files.Blobs, files.Ledger);
+    await RunAsync("files", [(files.Blobs, files.Ledger)]);
 }
 
 Directory.Delete(folder, recursive: true);
 await using (var driver = await PostgresDriver.OpenAsync(new PostgresOptions { ConnectionString = connection, Schema = "bench_" + Guid.NewGuid().ToString("N")[..8] }, TimeProvider.System))
 await using (var ledger = await EvidenceLedger.OpenAsync(driver.Log, driver.Index, signer, options, TimeProvider.System, NullLogger<EvidenceLedger>.Instance))
 {
-    await RunAsync("postgres", driver.Blobs, ledger);
+    await RunAsync("postgres", [(driver.Blobs, ledger)]);
 }
 
-async Task RunAsync(string name, IBlobStore blobs, EvidenceLedger ledger)
+// Two front-ends (each its own pool, as two processes would have) on one schema: the first sequences, the second hands
+// its appends to it through the database; the load is split between them. Then the sequencer "dies" (its lease
+// connection is terminated, as a killed process's is) and the time until the other sequences is measured.
+var shared = new PostgresOptions
 {
+    ConnectionString = connection + ";Maximum Pool Size=45", Schema = "bench_" + Guid.NewGuid().ToString("N")[..8], Shared = true, LeaseRetry = TimeSpan.FromMilliseconds(250),
+};
+var sequencerDriver = await PostgresDriver.OpenAsync(shared, TimeProvider.System);
+var sequencer = await EvidenceLedger.OpenAsync(
+    sequencerDriver.Log, sequencerDriver.Index, signer, null, sequencerDriver.Handoff, options, TimeProvider.System, NullLogger<EvidenceLedger>.Instance);
+await using (var frontDriver = await PostgresDriver.OpenAsync(shared, TimeProvider.System))
+await using (var front = await EvidenceLedger.OpenAsync(
+    frontDriver.Log, frontDriver.Index, signer, null, frontDriver.Handoff, options, TimeProvider.System, NullLogger<EvidenceLedger>.Instance))
+{
+    await RunAsync("postgres, 2 front-ends", [(sequencerDriver.Blobs, sequencer), (frontDriver.Blobs, front)]);
+    var died = Stopwatch.StartNew();
+    // As when the sequencer's process is killed: the server ends its lease connection (the advisory lock goes with it).
+    await using (var admin = Npgsql.NpgsqlDataSource.Create(connection))
+    await using (var kill = admin.CreateCommand("SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory' AND granted"))
+    {
+        await kill.ExecuteNonQueryAsync();
+    }
+
+    await front.Sequencing;
+    var tookOver = died.Elapsed;
+    await front.AppendAsync(new EntryDraft("file", "bench", [], new Dictionary<string, string> { ["after"] = "failover" }));
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+        $"failover: the front-end sequences {tookOver.TotalMilliseconds:F0} ms after the sequencer's lease connection died (lease retry 250 ms); first append after it at size {front.Size}"));
+    try
+    {
+        await sequencer.DisposeAsync();
+    }
+    catch (Exception)
+    {
+        // The deposed sequencer may not drain.
+    }
+
+    await sequencerDriver.DisposeAsync();
+}
+
+async Task RunAsync(string name, (IBlobStore Blobs, EvidenceLedger Ledger)[] fronts)
+{
+    var first = fronts[0].Ledger;
     var latencies = new double[count];
     var next = -1;
     var clock = Stopwatch.StartNew();
-    await Task.WhenAll(Enumerable.Range(0, inFlight).Select(_ => Task.Run(async () =>
+    await Task.WhenAll(Enumerable.Range(0, inFlight).Select(worker => Task.Run(async () =>
     {
+        var (blobs, ledger) = fronts[worker % fronts.Length];
         var content = new byte[1024];
         int i;
         while ((i = Interlocked.Increment(ref next)) < count)
@@ -62,5 +104,5 @@ async Task RunAsync(string name, IBlobStore blobs, EvidenceLedger ledger)
     var seconds = clock.Elapsed.TotalSeconds;
     Array.Sort(latencies);
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-        $"{name,-9} {count / seconds,8:F0} files/s acknowledged durable; latency p50 {latencies[count / 2],6:F1} ms, p99 {latencies[(int)(count * 0.99)],6:F1} ms; ledger size {ledger.Size}"));
+        $"{name,-23} {count / seconds,8:F0} files/s acknowledged durable; latency p50 {latencies[count / 2],6:F1} ms, p99 {latencies[(int)(count * 0.99)],6:F1} ms; ledger size {first.Size}"));
 }

@@ -30,7 +30,15 @@ public sealed class EvidenceLedger : IAsyncDisposable
     private readonly TreeReader _reader;
     private readonly Channel<PendingAppend> _queue;
     private readonly Channel<CommittedBatch> _committed;
+    private readonly ISequencerHandoff? _handoff;
+    private readonly CancellationTokenSource _stop = new();
+    private int _disposeStarted;
+    private readonly SemaphoreSlim _refresh = new(1, 1);
+    private readonly TaskCompletionSource _sequencing = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private Task _loop = Task.CompletedTask;
+    private Task _follower = Task.CompletedTask;
+    private Task _pump = Task.CompletedTask;
+    private volatile bool _following;
     private Task _indexer = Task.CompletedTask;
     private volatile TreeState _state = null!;
     private MerkleAppender _appender = new();
@@ -38,9 +46,10 @@ public sealed class EvidenceLedger : IAsyncDisposable
     private volatile bool _stopping;
 
     private EvidenceLedger(
-        ILedgerStore store, IEntryIndex index, CheckpointCodec checkpoints, LedgerOptions options, TimeProvider time, ILogger logger)
+        ILedgerStore store, IEntryIndex index, CheckpointCodec checkpoints, ISequencerHandoff? handoff, LedgerOptions options, TimeProvider time, ILogger logger)
     {
         _store = store;
+        _handoff = handoff;
         _index = index;
         _checkpoints = checkpoints;
         _options = options;
@@ -64,6 +73,13 @@ public sealed class EvidenceLedger : IAsyncDisposable
 
     /// <summary>The log's origin (its name, and the checkpoint key's name).</summary>
     public string Origin => _checkpoints.Origin;
+
+    /// <summary>
+    /// Completes when this process sequences the log: at open, or, for a front-end of a shared log (see
+    /// <see cref="ISequencerHandoff"/>), when it takes sequencing over. Work only the sequencer does (timestamping
+    /// checkpoints, witness rounds) starts then.
+    /// </summary>
+    public Task Sequencing => _sequencing.Task;
 
     /// <summary>Number of entries in the latest published checkpoint.</summary>
     public ulong Size => _state.Size;
@@ -94,7 +110,7 @@ public sealed class EvidenceLedger : IAsyncDisposable
         TimeProvider time,
         ILogger<EvidenceLedger> logger,
         CancellationToken cancellationToken = default) =>
-        OpenAsync(store, index, signer, null, options, time, logger, cancellationToken);
+        OpenAsync(store, index, signer, null, null, options, time, logger, cancellationToken);
 
     /// <summary>
     /// Opens the ledger as <see cref="OpenAsync(ILedgerStore, IEntryIndex, NoteSigner, LedgerOptions, TimeProvider, ILogger{EvidenceLedger}, CancellationToken)"/>
@@ -106,11 +122,34 @@ public sealed class EvidenceLedger : IAsyncDisposable
     /// <paramref name="sm2Signer"/> is not an SM2 key with the log key's name and a key ID of its own.
     /// </exception>
     /// <exception cref="LedgerCorruptException">The stored ledger is inconsistent; the message says where.</exception>
+    public static Task<EvidenceLedger> OpenAsync(
+        ILedgerStore store,
+        IEntryIndex index,
+        NoteSigner signer,
+        NoteSigner? sm2Signer,
+        LedgerOptions options,
+        TimeProvider time,
+        ILogger<EvidenceLedger> logger,
+        CancellationToken cancellationToken = default) =>
+        OpenAsync(store, index, signer, sm2Signer, null, options, time, logger, cancellationToken);
+
+    /// <summary>
+    /// Opens the ledger of a log that several processes may share through <paramref name="handoff"/> (null: this
+    /// process alone). While another process sequences the log, this one is a front-end: it follows the published
+    /// log (reads, proofs and look-ups serve what the sequencer published), hands its appends to the sequencer and
+    /// acknowledges them once published; when it takes the lease over it sequences, as the other overloads do.
+    /// </summary>
+    /// <exception cref="LedgerCorruptException">
+    /// The stored ledger is inconsistent, or its checkpoint does not verify under <paramref name="signer"/> (a
+    /// front-end with another log key than the sequencer's); the message says which.
+    /// </exception>
+    /// <exception cref="InvalidOperationException">A front-end found no published checkpoint within 30 seconds.</exception>
     public static async Task<EvidenceLedger> OpenAsync(
         ILedgerStore store,
         IEntryIndex index,
         NoteSigner signer,
         NoteSigner? sm2Signer,
+        ISequencerHandoff? handoff,
         LedgerOptions options,
         TimeProvider time,
         ILogger<EvidenceLedger> logger,
@@ -125,13 +164,161 @@ public sealed class EvidenceLedger : IAsyncDisposable
         ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxBatchSize, 1, nameof(options));
         ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxPendingAppends, 1, nameof(options));
 
-        var ledger = new EvidenceLedger(store, index, new CheckpointCodec(signer, sm2Signer), options, time, logger);
-        await ledger.LoadAsync(cancellationToken);
-        await ledger.CatchUpIndexAsync(cancellationToken);
-        ledger._indexer = Task.Run(ledger.IndexAsync, CancellationToken.None);
-        ledger._loop = Task.Run(ledger.RunAsync, CancellationToken.None);
-        LedgerLog.Opened(logger, ledger.Origin, ledger.Size);
+        var ledger = new EvidenceLedger(store, index, new CheckpointCodec(signer, sm2Signer), handoff, options, time, logger);
+        if (handoff is null || handoff.Sequencing.IsCompleted)
+        {
+            await ledger.StartSequencingAsync(cancellationToken);
+            LedgerLog.Opened(logger, ledger.Origin, ledger.Size);
+        }
+        else
+        {
+            await ledger.OpenFrontEndAsync(cancellationToken);
+            LedgerLog.OpenedFrontEnd(logger, ledger.Origin, ledger.Size);
+        }
+
         return ledger;
+    }
+
+    private async Task StartSequencingAsync(CancellationToken cancellationToken)
+    {
+        await LoadAsync(discard: true, cancellationToken);
+        await CatchUpIndexAsync(cancellationToken);
+        _indexer = Task.Run(IndexAsync, CancellationToken.None);
+        _loop = Task.Run(RunAsync, CancellationToken.None);
+        _following = false;
+        if (_handoff is not null)
+        {
+            _pump = Task.Run(() => _handoff.RunSequencerAsync(this, _stop.Token), CancellationToken.None);
+        }
+
+        _sequencing.TrySetResult();
+    }
+
+    private async Task OpenFrontEndAsync(CancellationToken cancellationToken)
+    {
+        _following = true;
+        var deadline = _time.GetTimestamp() + (30 * _time.TimestampFrequency);
+        while (await _store.ReadCheckpointAsync(cancellationToken) is null)
+        {
+            if (_time.GetTimestamp() > deadline)
+            {
+                throw new InvalidOperationException("No checkpoint of the log was published within 30 s: its sequencer has not started.");
+            }
+
+            await Task.WhenAny(_handoff!.WaitForPublishAsync(cancellationToken), Task.Delay(TimeSpan.FromMilliseconds(250), _time, cancellationToken));
+            cancellationToken.ThrowIfCancellationRequested();
+        }
+
+        try
+        {
+            await LoadAsync(discard: false, cancellationToken);
+        }
+        catch (LedgerCorruptException e) when (e.Message.StartsWith("checkpoint:", StringComparison.Ordinal))
+        {
+            throw new LedgerCorruptException(
+                $"The log's published checkpoint does not verify under this process's log key ({e.Message}): every process on one log must use the same keys folder.",
+                e);
+        }
+
+        _follower = Task.Run(FollowAsync, CancellationToken.None);
+    }
+
+    /// <summary>A front-end: refreshes the published state when it changes, until this process takes sequencing over.</summary>
+    private async Task FollowAsync()
+    {
+        var stop = _stop.Token;
+        while (!stop.IsCancellationRequested)
+        {
+            try
+            {
+                var changed = _handoff!.WaitForPublishAsync(stop);
+                await Task.WhenAny(changed, _handoff.Sequencing, Task.Delay(Timeout.Infinite, stop));
+                if (stop.IsCancellationRequested)
+                {
+                    return;
+                }
+
+                if (_handoff.Sequencing.IsCompleted)
+                {
+                    await _refresh.WaitAsync(stop);
+                    try
+                    {
+                        await StartSequencingAsync(stop);
+                    }
+                    finally
+                    {
+                        _refresh.Release();
+                    }
+
+                    LedgerLog.TookOver(_logger, Size);
+                    return;
+                }
+
+                await RefreshAsync(stop);
+            }
+            catch (OperationCanceledException) when (stop.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e)
+            {
+                LedgerLog.FollowFailed(_logger, e);
+                try
+                {
+                    await Task.Delay(TimeSpan.FromMilliseconds(500), _time, stop);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+            }
+        }
+    }
+
+    /// <summary>A front-end: reads the published checkpoint and, when it is newer, moves the state to it.</summary>
+    private async Task RefreshAsync(CancellationToken cancellationToken)
+    {
+        await _refresh.WaitAsync(cancellationToken);
+        try
+        {
+            if (_following && await _store.ReadCheckpointAsync(cancellationToken) is { } note && note != _state.SignedCheckpoint)
+            {
+                await LoadAsync(discard: false, cancellationToken);
+            }
+        }
+        finally
+        {
+            _refresh.Release();
+        }
+    }
+
+    /// <summary>A front-end's append: queued for the sequencer, acknowledged from the published log.</summary>
+    private async Task<AppendResult> HandOffAsync(EntryDraft draft, DateTimeOffset time, CancellationToken cancellationToken)
+    {
+        var submitted = LeafCodec.Encode(new LedgerEntry(Origin, 0, default, time, draft));
+        var index = await _handoff!.SubmitAsync(submitted, cancellationToken);
+        while (_state.Size <= index)
+        {
+            if (_following)
+            {
+                await RefreshAsync(cancellationToken);
+            }
+
+            if (_state.Size <= index)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(10), _time, cancellationToken);
+            }
+        }
+
+        var state = _state;
+        var leaf = await _reader.LeafAsync(index, state, cancellationToken);
+        var entry = LeafCodec.Parse(leaf);
+        if (!LeafCodec.Encode(entry with { Index = 0, Prev = default, Time = time }).AsSpan().SequenceEqual(submitted))
+        {
+            throw new LedgerCorruptException($"The sequencer answered index {index} for an append, but entry {index} is another one.");
+        }
+
+        return new AppendResult(index, Rfc6962.HashLeaf(leaf), leaf, state.Size, state.SignedCheckpoint, entry);
     }
 
     /// <summary>
@@ -155,6 +342,38 @@ public sealed class EvidenceLedger : IAsyncDisposable
         // Encode once with the largest index to reject drafts that could never fit before they take a place in the queue.
         _ = LeafCodec.Encode(new LedgerEntry(Origin, ulong.MaxValue, default, time, draft));
 
+        if (_following)
+        {
+            return HandOffAsync(draft, time, cancellationToken);
+        }
+
+        return Enqueue(draft, time, cancellationToken);
+    }
+
+    /// <summary>
+    /// Appends an entry handed off by a front-end of a shared log, with the time the sequencer fixed when it took it
+    /// (<see cref="ISequencerHandoff.RunSequencerAsync"/>); otherwise as <see cref="AppendAsync"/>.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">This process does not sequence the log.</exception>
+    public Task<AppendResult> AppendHandedOffAsync(EntryDraft draft, DateTimeOffset time, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(draft);
+        if (_following)
+        {
+            throw new InvalidOperationException("Only the log's sequencer appends handed-off entries.");
+        }
+
+        if (_fault is { } fault)
+        {
+            throw new InvalidOperationException("The ledger could not recover from a storage failure; restart it.", fault);
+        }
+
+        _ = LeafCodec.Encode(new LedgerEntry(Origin, ulong.MaxValue, default, time, draft));
+        return Enqueue(draft, time, cancellationToken);
+    }
+
+    private Task<AppendResult> Enqueue(EntryDraft draft, DateTimeOffset time, CancellationToken cancellationToken)
+    {
         var pending = new PendingAppend(draft, time, new TaskCompletionSource<AppendResult>(TaskCreationOptions.RunContinuationsAsynchronously));
         if (!_queue.Writer.TryWrite(pending))
         {
@@ -302,6 +521,26 @@ public sealed class EvidenceLedger : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         _stopping = true;
+        if (Interlocked.Exchange(ref _disposeStarted, 1) != 0)
+        {
+            return;
+        }
+
+        await _stop.CancelAsync();
+        await _follower;
+        try
+        {
+            // The handed-off appends the sequencer took are finished (and answered) before the queue closes.
+            await _pump;
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            LedgerLog.SequencerFailed(_logger, e);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+
         _queue.Writer.TryComplete();
         try
         {
@@ -311,6 +550,7 @@ public sealed class EvidenceLedger : IAsyncDisposable
         {
             _committed.Writer.TryComplete();
             await _indexer;
+            _stop.Dispose();
         }
     }
 
@@ -550,7 +790,7 @@ public sealed class EvidenceLedger : IAsyncDisposable
     {
         try
         {
-            await LoadAsync(CancellationToken.None);
+            await LoadAsync(discard: true, CancellationToken.None);
         }
         catch (Exception e)
         {
@@ -559,7 +799,11 @@ public sealed class EvidenceLedger : IAsyncDisposable
         }
     }
 
-    private async Task LoadAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Loads the published state. The sequencer (<paramref name="discard"/>) publishes an empty log's first
+    /// checkpoint and discards what an unfinished batch wrote beyond the checkpoint; a front-end only reads.
+    /// </summary>
+    private async Task LoadAsync(bool discard, CancellationToken cancellationToken)
     {
         var note = await _store.ReadCheckpointAsync(cancellationToken);
         if (note is null)
@@ -570,7 +814,11 @@ public sealed class EvidenceLedger : IAsyncDisposable
 
         var checkpoint = _checkpoints.Open(note, "checkpoint");
         var size = checkpoint.Size;
-        await _store.DiscardBeyondAsync(size, cancellationToken);
+        if (discard)
+        {
+            await _store.DiscardBeyondAsync(size, cancellationToken);
+        }
+
         var levels = TileMath.TileLevels(size);
         var partials = new Hash[levels][];
         for (var level = 0; level < levels; level++)

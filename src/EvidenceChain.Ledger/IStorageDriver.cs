@@ -55,6 +55,12 @@ public interface IStorageDriver : IAsyncDisposable
     IApiKeyStore ApiKeys { get; }
 
     /// <summary>
+    /// How this process shares the log with other processes (front-ends that hand their appends to the one
+    /// sequencer); null when the driver gives the log to one process only.
+    /// </summary>
+    ISequencerHandoff? Handoff => null;
+
+    /// <summary>
     /// When <paramref name="exception"/>, thrown while something opened over these ports (the ledger, the case book), is
     /// damage of this driver's stored data, an exception whose message says in one line what is damaged and what to do;
     /// otherwise null (the caller rethrows <paramref name="exception"/>). Without an override, null.

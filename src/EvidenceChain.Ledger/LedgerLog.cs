@@ -30,4 +30,13 @@ internal static partial class LedgerLog
 
     [LoggerMessage(EventId = 9, Level = LogLevel.Error, Message = "A CheckpointPublished handler failed for size {Size}")]
     public static partial void PublishedHandlerFailed(ILogger logger, ulong size, Exception exception);
+
+    [LoggerMessage(EventId = 10, Level = LogLevel.Information, Message = "Ledger {Origin} opened at size {Size} as a front-end: another process sequences it; appends are handed to it")]
+    public static partial void OpenedFrontEnd(ILogger logger, string origin, ulong size);
+
+    [LoggerMessage(EventId = 11, Level = LogLevel.Warning, Message = "This process took over sequencing the log at size {Size}")]
+    public static partial void TookOver(ILogger logger, ulong size);
+
+    [LoggerMessage(EventId = 12, Level = LogLevel.Warning, Message = "Following the published log failed; retrying")]
+    public static partial void FollowFailed(ILogger logger, Exception exception);
 }

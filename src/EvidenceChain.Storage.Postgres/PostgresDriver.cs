@@ -18,15 +18,34 @@ namespace EvidenceChain.Storage.Postgres;
 public sealed class PostgresDriver : IStorageDriver
 {
     private readonly PostgresDatabase _database;
-    private readonly SequencerLease _lease;
+    private readonly TaskCompletionSource _sequencing = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly CancellationTokenSource _stop = new();
+    private int _disposeStarted;
+    private readonly PostgresHandoff? _handoff;
+    private volatile SequencerLease? _lease;
+    private readonly Task _standby = Task.CompletedTask;
 
     private PostgresDriver(
-        PostgresDatabase database, SequencerLease lease, string location, TimeProvider time, PostgresTimestampStore timestamps, PostgresCosignatureStore cosignatures)
+        PostgresDatabase database, SequencerLease? lease, PostgresOptions options, string location, TimeProvider time, PostgresTimestampStore timestamps, PostgresCosignatureStore cosignatures)
     {
         _database = database;
         _lease = lease;
+        if (lease is not null)
+        {
+            _sequencing.TrySetResult();
+        }
+
         Location = location;
-        Log = new PostgresLedgerStore(database, lease);
+        Log = new PostgresLedgerStore(database, () => _lease);
+        if (options.Shared)
+        {
+            _handoff = new PostgresHandoff(database, () => _lease, _sequencing.Task, time);
+            if (lease is null)
+            {
+                _standby = Task.Run(() => StandbyAsync(options.LeaseRetry), CancellationToken.None);
+            }
+        }
+
         Blobs = new PostgresBlobStore(database);
         Index = new PostgresEntryIndex(database);
         Openings = new PostgresOpeningStore(database);
@@ -77,8 +96,14 @@ public sealed class PostgresDriver : IStorageDriver
     /// <inheritdoc/>
     public IApiKeyStore ApiKeys { get; }
 
-    /// <summary>The fencing token of this process's sequencer lease (each new sequencer of the log has a larger one).</summary>
-    public long FencingToken => _lease.Token;
+    /// <inheritdoc/>
+    public ISequencerHandoff? Handoff => _handoff;
+
+    /// <summary>True while this process holds the log's sequencer lease.</summary>
+    public bool IsSequencer => _lease is not null;
+
+    /// <summary>The fencing token of this process's sequencer lease (each new sequencer of the log has a larger one); 0 for a front-end.</summary>
+    public long FencingToken => _lease?.Token ?? 0;
 
     /// <summary>
     /// Connects, creates or migrates the schema and takes the log's sequencer lease (waiting for it with
@@ -96,13 +121,14 @@ public sealed class PostgresDriver : IStorageDriver
         SequencerLease? lease = null;
         try
         {
-            var holder = $"{Environment.MachineName} pid {Environment.ProcessId}";
-            lease = await SequencerLease.AcquireAsync(database, holder, options.WaitForSequencer, cancellationToken);
+            lease = options.Shared
+                ? await SequencerLease.TryAcquireAsync(database, Holder, cancellationToken)
+                : await SequencerLease.AcquireAsync(database, Holder, options.WaitForSequencer, cancellationToken);
             var timestamps = await PostgresTimestampStore.OpenAsync(database, cancellationToken);
             var cosignatures = await PostgresCosignatureStore.OpenAsync(database, cancellationToken);
             var builder = new NpgsqlConnectionStringBuilder(options.ConnectionString);
             var location = $"postgres {builder.Host}:{builder.Port}/{builder.Database}, schema {database.SchemaName}";
-            return new PostgresDriver(database, lease, location, time, timestamps, cosignatures);
+            return new PostgresDriver(database, lease, options, location, time, timestamps, cosignatures);
         }
         catch
         {
@@ -116,13 +142,60 @@ public sealed class PostgresDriver : IStorageDriver
         }
     }
 
+    private static string Holder => $"{Environment.MachineName} pid {Environment.ProcessId}";
+
     /// <summary>Ends the lease's connection without releasing it (tests: a sequencer that died).</summary>
-    internal Task AbandonLeaseAsync() => _lease.AbandonAsync();
+    internal Task AbandonLeaseAsync() => _lease?.AbandonAsync() ?? Task.CompletedTask;
 
     /// <summary>Releases the sequencer lease and closes the pool.</summary>
     public async ValueTask DisposeAsync()
     {
-        await _lease.DisposeAsync();
+        if (Interlocked.Exchange(ref _disposeStarted, 1) != 0)
+        {
+            return;
+        }
+
+        await _stop.CancelAsync();
+        await _standby;
+        if (_handoff is not null)
+        {
+            await _handoff.DisposeAsync();
+        }
+
+        if (_lease is { } lease)
+        {
+            await lease.DisposeAsync();
+        }
+
         await _database.DisposeAsync();
+        _stop.Dispose();
+    }
+
+    /// <summary>A front-end of a shared log: tries the lease until it has it (the sequencer stopped or died).</summary>
+    private async Task StandbyAsync(TimeSpan retry)
+    {
+        var stop = _stop.Token;
+        while (!stop.IsCancellationRequested)
+        {
+            try
+            {
+                await Task.Delay(retry, stop);
+                if (await SequencerLease.TryAcquireAsync(_database, Holder, stop) is { } lease)
+                {
+                    await ((PostgresTimestampStore)Timestamps).RefreshAsync(stop);
+                    _lease = lease;
+                    _sequencing.TrySetResult();
+                    return;
+                }
+            }
+            catch (OperationCanceledException) when (stop.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (NpgsqlException)
+            {
+                // The database is unreachable for now; try again.
+            }
+        }
     }
 }

@@ -22,14 +22,25 @@ namespace EvidenceChain.Storage.Postgres;
 internal sealed class PostgresLedgerStore : ILedgerStore
 {
     private readonly NpgsqlDataSource _source;
-    private readonly SequencerLease? _lease;
+    private readonly Func<SequencerLease?>? _lease;
+    private readonly string _published;
     private readonly List<TileId> _completed = []; // full tiles written since the last publish (writer only)
 
     public PostgresLedgerStore(PostgresDatabase database, SequencerLease? lease)
+        : this(database, lease is null ? null : () => lease)
+    {
+    }
+
+    /// <summary>
+    /// A store whose writes check the lease <paramref name="lease"/> returns at the time (null from it: this process
+    /// does not sequence the log, and every write is refused); a null <paramref name="lease"/> checks nothing.
+    /// </summary>
+    public PostgresLedgerStore(PostgresDatabase database, Func<SequencerLease?>? lease)
     {
         ArgumentNullException.ThrowIfNull(database);
         _source = database.Source;
         _lease = lease;
+        _published = database.Channel("published");
     }
 
     /// <inheritdoc/>
@@ -147,6 +158,12 @@ internal sealed class PostgresLedgerStore : ILedgerStore
             await publish.ExecuteNonQueryAsync(cancellationToken);
         }
 
+        await using (var notify = new NpgsqlCommand("SELECT pg_notify($1, $2)", connection, tx).With(_published, size.ToString(CultureInfo.InvariantCulture)))
+        {
+            // Delivered at commit: front-ends following the log reload it.
+            await notify.ExecuteNonQueryAsync(cancellationToken);
+        }
+
         if (_completed.Count > 0)
         {
             // Once a published checkpoint covers a full tile, its partials are only its prefixes (ReadTileAsync serves them).
@@ -225,8 +242,17 @@ internal sealed class PostgresLedgerStore : ILedgerStore
         return notes;
     }
 
-    private Task CheckLeaseAsync(NpgsqlConnection connection, NpgsqlTransaction tx, CancellationToken cancellationToken) =>
-        _lease is null ? Task.CompletedTask : _lease.CheckAsync(connection, tx, cancellationToken);
+    private Task CheckLeaseAsync(NpgsqlConnection connection, NpgsqlTransaction tx, CancellationToken cancellationToken)
+    {
+        if (_lease is null)
+        {
+            return Task.CompletedTask;
+        }
+
+        return _lease() is { } lease
+            ? lease.CheckAsync(connection, tx, cancellationToken)
+            : throw new SequencerDeposedException("This process does not sequence the log (another holds its lease); it may not write the log.");
+    }
 
     // The size is the checkpoint body's second line (C2SP tlog-checkpoint).
     private static long SizeOf(string signedCheckpoint)

@@ -22,4 +22,15 @@ public sealed class PostgresOptions
     /// sequencer stops or dies).
     /// </summary>
     public bool WaitForSequencer { get; set; }
+
+    /// <summary>
+    /// Several processes share the log (front-ends): when another process sequences it, this one opens anyway as a
+    /// front-end (<see cref="PostgresDriver.Handoff"/>: its appends go to the sequencer through the database), keeps
+    /// trying the lease and takes sequencing over when the sequencer stops or dies. Default false: one process per
+    /// log, as <see cref="WaitForSequencer"/> says. The node sets it.
+    /// </summary>
+    public bool Shared { get; set; }
+
+    /// <summary>How often a front-end of a shared log tries the sequencer lease. Default 250 ms.</summary>
+    public TimeSpan LeaseRetry { get; set; } = TimeSpan.FromMilliseconds(250);
 }

@@ -32,6 +32,13 @@ internal sealed class PostgresTimestampStore : ITimestampStore
     /// <inheritdoc/>
     public StoredTimestamp? Latest => _latest;
 
+    /// <summary>Reads the latest token again (a process that takes sequencing over: the previous sequencer stored tokens since open).</summary>
+    internal async Task RefreshAsync(CancellationToken cancellationToken)
+    {
+        await using var command = _source.CreateCommand("SELECT size, checkpoint, response FROM timestamps ORDER BY size DESC LIMIT 1");
+        _latest = await ReadOneAsync(command, cancellationToken);
+    }
+
     /// <inheritdoc/>
     public async Task AppendAsync(IReadOnlyList<StoredTimestamp> timestamps, CancellationToken cancellationToken)
     {

@@ -117,6 +117,12 @@ public sealed class CheckpointTimestamper : IAsyncDisposable
     /// <exception cref="OperationCanceledException">Cancelled, or the timestamper stopped.</exception>
     public async Task<StoredTimestamp> WaitForCoverageAsync(ulong size, CancellationToken cancellationToken)
     {
+        if (!_started && _ledger.Sequencing is { IsCompleted: false })
+        {
+            // A front-end of a shared log: the sequencer's process stamps; its tokens show up in the shared store.
+            return await PollCoverageAsync(size, cancellationToken);
+        }
+
         Task<StoredTimestamp> wait;
         lock (_lock)
         {
@@ -150,6 +156,24 @@ public sealed class CheckpointTimestamper : IAsyncDisposable
         }
 
         return await _store.FindCoveringAsync(size, cancellationToken) ?? await wait;
+    }
+
+    private async Task<StoredTimestamp> PollCoverageAsync(ulong size, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            if (Volatile.Read(ref _disposed) != 0)
+            {
+                throw new OperationCanceledException("The timestamper has stopped.");
+            }
+
+            if (await _store.FindCoveringAsync(size, cancellationToken) is { } found)
+            {
+                return found;
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(200), _time, cancellationToken);
+        }
     }
 
     /// <summary>Stops stamping; a stamp in progress is abandoned, and waiters are cancelled.</summary>

@@ -56,12 +56,25 @@ internal sealed class NodeLedger : IAsyncDisposable
         var driver = await StorageDrivers.OpenAsync(storage, dataPath, time, loggers, cancellationToken);
         try
         {
-            var published = await driver.Log.ReadCheckpointAsync(cancellationToken) is not null;
             var keysPath = Path.Combine(dataPath, "keys");
+            var frontEnd = driver.Handoff is { Sequencing.IsCompleted: false };
+            var published = await driver.Log.ReadCheckpointAsync(cancellationToken) is not null;
+            if (frontEnd && !published)
+            {
+                // The sequencer is creating the log: its keys are the log's; a front-end never makes keys of its own.
+                published = await WaitForFirstCheckpointAsync(driver, cancellationToken);
+            }
+
+            if (frontEnd && !File.Exists(Path.Combine(keysPath, LogKeyFiles.PrivateKeyFile)))
+            {
+                throw new DataFolderDamagedException(
+                    $"Another process sequences the log in {driver.Location}, and this process has no log key: every process on one log must use the same keys folder (copy or mount it at {keysPath}).");
+            }
+
             var (signer, sm2Signer) = DataFolderDamage.Open(
                 dataPath, null, KeyFiles, () => LogKeyFiles.LoadForLog(keysPath, origin, published, nationalCrypto));
             var ledger = await EvidenceLedger.OpenAsync(
-                driver.Log, driver.Index, signer, sm2Signer, options, time, loggers.CreateLogger<EvidenceLedger>(), cancellationToken);
+                driver.Log, driver.Index, signer, sm2Signer, driver.Handoff, options, time, loggers.CreateLogger<EvidenceLedger>(), cancellationToken);
             return new NodeLedger(dataPath, driver, ledger, sm2Signer?.VerifierKey);
         }
         catch (Exception e)
@@ -74,6 +87,20 @@ internal sealed class NodeLedger : IAsyncDisposable
 
             throw;
         }
+    }
+
+    private static async Task<bool> WaitForFirstCheckpointAsync(IStorageDriver driver, CancellationToken cancellationToken)
+    {
+        for (var i = 0; i < 120; i++)
+        {
+            await driver.Handoff!.WaitForPublishAsync(cancellationToken);
+            if (await driver.Log.ReadCheckpointAsync(cancellationToken) is not null)
+            {
+                return true;
+            }
+        }
+
+        throw new IOException($"Another process sequences the log in {driver.Location} but has published no checkpoint; start it first.");
     }
 
     /// <summary>Runs a step that reads the driver's stores; damage it meets is rethrown as the driver names it.</summary>

@@ -12,6 +12,7 @@ internal sealed class NodeTimestamping : IAsyncDisposable
 {
     private readonly TsaCredentials _credentials;
     private readonly HttpClient? _http;
+    private SequencerOnly? _start;
 
     private NodeTimestamping(
         TsaCredentials credentials,
@@ -92,8 +93,9 @@ internal sealed class NodeTimestamping : IAsyncDisposable
 
             var timestamper = new CheckpointTimestamper(
                 ledger.Ledger, source, ledger.Driver.Timestamps, mode, options, time, loggers.CreateLogger<CheckpointTimestamper>());
-            timestamper.Start();
-            return new NodeTimestamping(credentials, authority, timestamper, http, externalTrust ?? credentials.ChainPem, options);
+            var node = new NodeTimestamping(credentials, authority, timestamper, http, externalTrust ?? credentials.ChainPem, options);
+            node._start = new SequencerOnly(ledger.Ledger.Sequencing, timestamper.Start);
+            return node;
         }
         catch
         {
@@ -105,6 +107,7 @@ internal sealed class NodeTimestamping : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        _start?.Stop();
         await Timestamper.DisposeAsync();
         _http?.Dispose();
         _credentials.Dispose();

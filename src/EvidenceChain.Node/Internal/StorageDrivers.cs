@@ -38,7 +38,6 @@ internal static class StorageDrivers
     /// <param name="cancellationToken">Cancels the opening.</param>
     /// <exception cref="ArgumentException">The settings name a driver this build does not have.</exception>
     /// <exception cref="IOException">The database cannot be reached or refused the connection.</exception>
-    /// <exception cref="InvalidOperationException">Another process sequences this log (postgres).</exception>
     public static async Task<IStorageDriver> OpenAsync(
         StorageOptions options, string dataPath, TimeProvider time, ILoggerFactory loggers, CancellationToken cancellationToken)
     {
@@ -52,7 +51,7 @@ internal static class StorageDrivers
                 try
                 {
                     return await PostgresDriver.OpenAsync(
-                        new PostgresOptions { ConnectionString = options.Postgres!, Schema = options.PostgresSchema }, time, cancellationToken);
+                        new PostgresOptions { ConnectionString = options.Postgres!, Schema = options.PostgresSchema, Shared = true }, time, cancellationToken);
                 }
                 catch (DbException e)
                 {

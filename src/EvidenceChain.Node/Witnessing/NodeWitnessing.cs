@@ -12,6 +12,7 @@ namespace EvidenceChain.Node.Witnessing;
 internal sealed class NodeWitnessing : IAsyncDisposable
 {
     private readonly HttpClient? _http;
+    private SequencerOnly? _start;
 
     private NodeWitnessing(CheckpointCosigner? cosigner, HttpClient? http, WitnessOptions options)
     {
@@ -117,8 +118,9 @@ internal sealed class NodeWitnessing : IAsyncDisposable
                 },
                 time,
                 loggers.CreateLogger<CheckpointCosigner>());
-            cosigner.Start();
-            return new NodeWitnessing(cosigner, http, options);
+            var node = new NodeWitnessing(cosigner, http, options);
+            node._start = new SequencerOnly(ledger.Ledger.Sequencing, cosigner.Start);
+            return node;
         }
         catch
         {
@@ -129,6 +131,7 @@ internal sealed class NodeWitnessing : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        _start?.Stop();
         if (Cosigner is not null)
         {
             await Cosigner.DisposeAsync();

@@ -27,6 +27,9 @@ internal sealed class PostgresDatabase : IAsyncDisposable
     /// <summary>The advisory lock key of this log's sequencer (advisory locks are per database; the key names the schema).</summary>
     public long LockKey { get; }
 
+    /// <summary>The name of this log's notification channel <paramref name="kind"/> (LISTEN/NOTIFY channels are per database; the name carries the schema's key).</summary>
+    public string Channel(string kind) => $"evidencechain_{kind}_{unchecked((ulong)LockKey):x16}";
+
     /// <summary>Opens the pool and creates or migrates the schema.</summary>
     /// <exception cref="ArgumentException">The connection string is missing or malformed, or the schema name is empty.</exception>
     /// <exception cref="NotSupportedException">The database was written by a newer version of this software.</exception>

@@ -50,6 +50,14 @@ internal static class Schema
             id text PRIMARY KEY, role text NOT NULL, description text NOT NULL, secret_sha256 bytea NOT NULL,
             created_ticks bigint NOT NULL, revoked_ticks bigint);
         """,
+
+        // 2: the append queue through which front-ends hand their appends to the sequencer (docs/formats.md, "Several front-ends").
+        """
+        CREATE TABLE append_queue (
+            id bigserial PRIMARY KEY, leaf bytea NOT NULL, submitted timestamptz NOT NULL DEFAULT now(),
+            epoch bigint, claim_size bigint, claim_ms bigint, idx bigint, error text, done timestamptz);
+        CREATE INDEX append_queue_open ON append_queue (id) WHERE epoch IS NULL;
+        """,
     ];
 
     /// <summary>The schema version this build writes.</summary>

@@ -68,6 +68,32 @@ internal sealed class SequencerLease : IAsyncDisposable
         }
     }
 
+    /// <summary>Takes the lease if it is free; null when another process holds it.</summary>
+    public static async Task<SequencerLease?> TryAcquireAsync(PostgresDatabase database, string holder, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(holder);
+        var connection = await database.Source.OpenConnectionAsync(cancellationToken);
+        try
+        {
+            await using var take = new NpgsqlCommand("SELECT pg_try_advisory_lock($1)", connection).With(database.LockKey);
+            if (await take.ExecuteScalarAsync(cancellationToken) is not true)
+            {
+                await connection.DisposeAsync();
+                return null;
+            }
+
+            await using var bump = new NpgsqlCommand(
+                "UPDATE sequencer SET epoch = epoch + 1, holder = $1, acquired = now() WHERE id = 1 RETURNING epoch", connection).With(holder);
+            var token = (long)(await bump.ExecuteScalarAsync(cancellationToken))!;
+            return new SequencerLease(connection, database.LockKey, token);
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+    }
+
     /// <summary>
     /// Within <paramref name="transaction"/>, holds the sequencer row and checks that it still carries this lease's token.
     /// </summary>

@@ -28,7 +28,7 @@ public sealed class PostgresBackend : IStoreBackend
         return database;
     }
 
-    public async Task<ILedgerStore> OpenLedgerStoreAsync() => new PostgresLedgerStore(await OpenDatabaseAsync(), lease: null);
+    public async Task<ILedgerStore> OpenLedgerStoreAsync() => new PostgresLedgerStore(await OpenDatabaseAsync(), (SequencerLease?)null);
 
     public async Task<IBlobStore> OpenBlobStoreAsync() => new PostgresBlobStore(await OpenDatabaseAsync());
 

@@ -1,3 +1,4 @@
+using EvidenceChain.Testing.Postgres;
 using System.Security.Cryptography;
 using EvidenceChain.Core;
 using EvidenceChain.Ledger;

@@ -1,3 +1,4 @@
+using EvidenceChain.Testing.Postgres;
 using System.Globalization;
 using EvidenceChain.Core;
 using EvidenceChain.Core.Tiles;

@@ -1,3 +1,4 @@
+using EvidenceChain.Testing.Postgres;
 using System.Globalization;
 using EvidenceChain.Core.Entries;
 using EvidenceChain.Core.Merkle;

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using EvidenceChain.Api.V1;
 using EvidenceChain.Node;
+using EvidenceChain.Testing.Postgres;
 using Grpc.Core;
 using Grpc.Net.Client;
 using Microsoft.Extensions.Logging;
@@ -54,6 +55,14 @@ public sealed class TestNode : IAsyncDisposable
     public string DataPath => Node.DataPath;
 
     /// <summary>
+    /// The storage driver the nodes of this test run use: <c>files</c> (the default) or <c>postgres</c>, each node's
+    /// log then in a schema of the run's database that follows from its data folder (<see cref="PostgresNodeDatabase"/>),
+    /// so a node restarted on its folder finds its log. The postgres run of the integration tests sets it once, first.
+    /// A test's own <c>--Storage:...</c> settings come after and win.
+    /// </summary>
+    public static string Driver { get; set; } = "files";
+
+    /// <summary>
     /// Starts a node on a new temporary data folder, or on <paramref name="dataPath"/> (kept on dispose), with
     /// <paramref name="settings"/> as extra command-line settings (e.g. <c>--Limits:MaxFileSize 1000</c>).
     /// </summary>
@@ -67,7 +76,11 @@ public sealed class TestNode : IAsyncDisposable
     {
         var temp = dataPath is null ? new TempFolder() : null;
         var logs = new LogCapture();
-        string[] args = ["--data", dataPath ?? temp!.Sub("data"), "--grpc", "http://127.0.0.1:0", "--http", "http://127.0.0.1:0", .. settings];
+        var data = dataPath ?? temp!.Sub("data");
+        string[] driver = Driver == "postgres"
+            ? ["--Storage:Driver", "postgres", "--Storage:Postgres", await PostgresNodeDatabase.ConnectionStringAsync(), "--Storage:PostgresSchema", PostgresNodeDatabase.SchemaFor(data)]
+            : [];
+        string[] args = ["--data", data, "--grpc", "http://127.0.0.1:0", "--http", "http://127.0.0.1:0", .. driver, .. settings];
         using var timeout = new CancellationTokenSource(StartTimeout);
         EvidenceNode node;
         try

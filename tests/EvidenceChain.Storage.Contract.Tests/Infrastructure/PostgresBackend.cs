@@ -1,3 +1,4 @@
+using EvidenceChain.Testing.Postgres;
 using EvidenceChain.Ledger;
 using EvidenceChain.Ledger.Cases;
 using EvidenceChain.Ledger.Search;

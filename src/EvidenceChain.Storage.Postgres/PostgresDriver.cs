@@ -1,5 +1,6 @@
 using EvidenceChain.Ledger;
 using EvidenceChain.Ledger.Cases;
+using EvidenceChain.Ledger.Jobs;
 using EvidenceChain.Ledger.Search;
 using EvidenceChain.Ledger.Timestamping;
 using EvidenceChain.Ledger.Witnessing;
@@ -34,6 +35,9 @@ public sealed class PostgresDriver : IStorageDriver
         Cases = new PostgresCaseStore(database);
         Search = new PostgresSearchStore(database);
         ApiKeys = new PostgresApiKeyStore(database, time);
+        var jobs = new PostgresJobStore(database);
+        Jobs = jobs;
+        Watches = jobs;
         Timestamps = timestamps;
         Cosignatures = cosignatures;
     }
@@ -76,6 +80,12 @@ public sealed class PostgresDriver : IStorageDriver
 
     /// <inheritdoc/>
     public IApiKeyStore ApiKeys { get; }
+
+    /// <inheritdoc/>
+    public ICaptureJobStore Jobs { get; }
+
+    /// <inheritdoc/>
+    public IWatchStore Watches { get; }
 
     /// <summary>The fencing token of this process's sequencer lease (each new sequencer of the log has a larger one).</summary>
     public long FencingToken => _lease.Token;

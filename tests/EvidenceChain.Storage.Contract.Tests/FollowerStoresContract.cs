@@ -1,10 +1,10 @@
-using EvidenceChain.Testing.Postgres;
 using System.Security.Cryptography;
 using EvidenceChain.Core;
 using EvidenceChain.Ledger;
 using EvidenceChain.Ledger.Cases;
 using EvidenceChain.Ledger.Search;
 using EvidenceChain.Storage.Contract.Tests.Infrastructure;
+using EvidenceChain.Testing.Postgres;
 
 namespace EvidenceChain.Storage.Contract.Tests;
 

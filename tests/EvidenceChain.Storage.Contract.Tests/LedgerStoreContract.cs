@@ -1,9 +1,9 @@
-using EvidenceChain.Testing.Postgres;
 using System.Globalization;
 using EvidenceChain.Core;
 using EvidenceChain.Core.Tiles;
 using EvidenceChain.Ledger;
 using EvidenceChain.Storage.Contract.Tests.Infrastructure;
+using EvidenceChain.Testing.Postgres;
 
 namespace EvidenceChain.Storage.Contract.Tests;
 

@@ -1,12 +1,11 @@
-using EvidenceChain.Testing.Postgres;
 using System.Globalization;
 using EvidenceChain.Core.Entries;
 using EvidenceChain.Core.Merkle;
 using EvidenceChain.Core.Notes;
 using EvidenceChain.Core.Tiles;
 using EvidenceChain.Ledger;
-using EvidenceChain.Storage.Contract.Tests.Infrastructure;
 using EvidenceChain.Storage.Postgres;
+using EvidenceChain.Testing.Postgres;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 

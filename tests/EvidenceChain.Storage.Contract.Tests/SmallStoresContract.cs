@@ -1,10 +1,10 @@
-using EvidenceChain.Testing.Postgres;
 using System.Security.Cryptography;
 using EvidenceChain.Core;
 using EvidenceChain.Ledger;
 using EvidenceChain.Ledger.Timestamping;
 using EvidenceChain.Ledger.Witnessing;
 using EvidenceChain.Storage.Contract.Tests.Infrastructure;
+using EvidenceChain.Testing.Postgres;
 
 namespace EvidenceChain.Storage.Contract.Tests;
 

@@ -1,10 +1,13 @@
 using System.Collections.Concurrent;
 using EvidenceChain.Api.V1;
+using EvidenceChain.Ledger;
 using EvidenceChain.Node;
+using EvidenceChain.Node.Internal;
 using EvidenceChain.Testing.Postgres;
 using Grpc.Core;
 using Grpc.Net.Client;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace EvidenceChain.Testing.Node;
 
@@ -101,6 +104,22 @@ public sealed class TestNode : IAsyncDisposable
 
         var adminKey = node.AdminKeyPath is { } path ? (await File.ReadAllTextAsync(path)).Trim() : string.Empty;
         return new TestNode(node, logs, temp, adminKey);
+    }
+
+    /// <summary>
+    /// Opens the storage of the node whose data folder is <paramref name="dataPath"/> (stopped) on this run's driver, as
+    /// that node opens it: for a test that changes what a node left behind, whatever the driver.
+    /// </summary>
+    public static async Task<IStorageDriver> OpenStorageAsync(string dataPath)
+    {
+        var options = new StorageOptions { Driver = Driver };
+        if (Driver == "postgres")
+        {
+            options.Postgres = await PostgresNodeDatabase.ConnectionStringAsync();
+            options.PostgresSchema = PostgresNodeDatabase.SchemaFor(dataPath);
+        }
+
+        return await StorageDrivers.OpenAsync(options, Path.GetFullPath(dataPath), TimeProvider.System, NullLoggerFactory.Instance, CancellationToken.None);
     }
 
     /// <summary>Call options carrying <paramref name="key"/> as the bearer token.</summary>

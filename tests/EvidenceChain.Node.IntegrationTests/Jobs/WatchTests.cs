@@ -154,7 +154,7 @@ public sealed class WatchTests : IAsyncLifetime
     [InlineData("""{"url": "https://example.org/", "every_minutes": 5, "until": "12/31/2026"}""", "until (\"12/31/2026\") is not a date")]
     [InlineData("""{"url": "https://example.org/", "every_minutes": 5, "until": "2026-12-08T10:00:00Z trailing"}""", "is not a date")]
     [InlineData("""{"url": "https://example.org/", "every_minutes": 5, "until": "2026-13-01"}""", "until (\"2026-13-01\") is not a date")]
-    [InlineData("""{"url": "https://example.org/", "every_minutes": 5, "until": "2026-12-07"}""", "is not after now (2026-12-07T12:00:00.000Z)")]
+    [InlineData("""{"url": "https://example.org/", "every_minutes": 5, "until": "2026-12-06"}""", "until (2026-12-06T23:59:59.999Z) is not after now (2026-12-07T12:00:00.000Z)")]
     [InlineData("""{"url": "https://example.org/", "every_minutes": 5, "until": "2026-12-08T10:00:00+8"}""", "is not a date")]
     public async Task CreateWatch_BadInput_ProblemNamingIt_NothingCreated(string body, string message)
     {

@@ -148,10 +148,13 @@ public sealed class CaptureJobCommandsTests : IAsyncLifetime, IDisposable
     {
         // 20 URLs waiting at the gate: the first few are under way (as many as the node captures at once), the rest pending.
         _site.GateFrom = 500;
-        var client = new Api.V1.CaptureJobService.CaptureJobServiceClient(_node.Channel);
-        var request = new Api.V1.CaptureBatchRequest();
-        request.Urls.AddRange(Enumerable.Range(500, 20).Select(_site.Page));
-        var id = (await client.CaptureBatchAsync(request, TestNode.As(_submitter))).Id;
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/captures:batch")
+        {
+            Content = new StringContent(JsonSerializer.Serialize(new { urls = Enumerable.Range(500, 20).Select(_site.Page) }), System.Text.Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Authorization = new("Bearer", _submitter);
+        using var response = await _node.Http.SendAsync(request);
+        var id = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetString()!;
         await EventuallyAsync(() => Task.FromResult(_site.Waiting > 0));
 
         var cancelled = await Cli.RunAsync(Args("job", "cancel", id));
@@ -163,7 +166,11 @@ public sealed class CaptureJobCommandsTests : IAsyncLifetime, IDisposable
         Assert.Contains(cancelled.OutLines, l => l.StartsWith($"  running {_site.Page(500)}", StringComparison.Ordinal));
 
         _site.OpenGate();
-        await EventuallyAsync(async () => (await client.GetCaptureJobAsync(new Api.V1.GetCaptureJobRequest { Id = id }, TestNode.As(_submitter))).Running == 0);
+        await EventuallyAsync(async () =>
+        {
+            var shown = await Cli.RunAsync(Args("job", "show", id, "--json"));
+            return JsonDocument.Parse(shown.Out).RootElement.GetProperty("state").GetString() == "cancelled";
+        });
         var list = await Cli.RunAsync(Args("job", "list"));
         Assert.True(list.ExitCode == 0, list.ToString());
         Assert.Matches($"^capture job {id}: cancelled, 20 URL\\(s\\): [0-9]+ done, 0 failed, [0-9]+ cancelled, 0 pending, 0 running; created ", Assert.Single(list.OutLines));

@@ -97,7 +97,7 @@ internal static class CaptureListCommand
     }
 
     internal static string Line(Api.V1.CaptureJobItem item) => item.State is "pending" or "running" or "cancelled"
-        ? $"{item.State,-8}{Text.Printable(item.Url)}{(item.Reason.Length > 0 ? ": " + Text.Printable(item.Reason) : string.Empty)}"
+        ? $"{(item.State + " ").PadRight(8)}{Text.Printable(item.Url)}{(item.Reason.Length > 0 ? ": " + Text.Printable(item.Reason) : string.Empty)}"
         : item.State == "done"
         ? string.Create(CultureInfo.InvariantCulture, $"done    {Text.Printable(item.Url)}: entry {item.EntryIndex}")
         : string.Create(CultureInfo.InvariantCulture,

@@ -187,6 +187,7 @@ public sealed class WatchTests : IAsyncLifetime
         var watch = await CreateOverHttpAsync(node, submitter, new { url = _site.Watched, every_minutes = 60, until });
 
         Assert.Equal(expected, watch.GetProperty("until").GetString());
+        await SlotsAsync(new WatchService.WatchServiceClient(node.Channel), watch.GetProperty("id").GetString()!, submitter, 1); // not stopped mid-capture
     }
 
     [Fact]

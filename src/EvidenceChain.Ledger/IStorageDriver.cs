@@ -1,4 +1,5 @@
 using EvidenceChain.Ledger.Cases;
+using EvidenceChain.Ledger.Jobs;
 using EvidenceChain.Ledger.Search;
 using EvidenceChain.Ledger.Timestamping;
 using EvidenceChain.Ledger.Witnessing;
@@ -53,6 +54,12 @@ public interface IStorageDriver : IAsyncDisposable
 
     /// <summary>The API keys.</summary>
     IApiKeyStore ApiKeys { get; }
+
+    /// <summary>The capture jobs and their progress (the node's own state, docs/formats.md §20).</summary>
+    ICaptureJobStore Jobs { get; }
+
+    /// <summary>The watches and their timelines (the node's own state, docs/formats.md §20).</summary>
+    IWatchStore Watches { get; }
 
     /// <summary>
     /// How this process shares the log with other processes (front-ends that hand their appends to the one

@@ -61,6 +61,9 @@ public sealed class EvidenceNode : IAsyncDisposable
     /// <summary>The running ledger.</summary>
     public EvidenceLedger Ledger => _ledger.Ledger;
 
+    /// <summary>The storage driver's ports (tests read through them whatever the driver).</summary>
+    internal IStorageDriver Storage => _ledger.Driver;
+
     /// <summary>The host's services.</summary>
     public IServiceProvider Services => _app.Services;
 

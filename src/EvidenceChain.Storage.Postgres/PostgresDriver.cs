@@ -1,5 +1,6 @@
 using EvidenceChain.Ledger;
 using EvidenceChain.Ledger.Cases;
+using EvidenceChain.Ledger.Jobs;
 using EvidenceChain.Ledger.Search;
 using EvidenceChain.Ledger.Timestamping;
 using EvidenceChain.Ledger.Witnessing;
@@ -53,6 +54,9 @@ public sealed class PostgresDriver : IStorageDriver
         Cases = new PostgresCaseStore(database);
         Search = new PostgresSearchStore(database);
         ApiKeys = new PostgresApiKeyStore(database, time);
+        var jobs = new PostgresJobStore(database);
+        Jobs = jobs;
+        Watches = jobs;
         Timestamps = timestamps;
         Cosignatures = cosignatures;
     }
@@ -104,6 +108,12 @@ public sealed class PostgresDriver : IStorageDriver
 
     /// <summary>The fencing token of this process's sequencer lease (each new sequencer of the log has a larger one); 0 for a front-end.</summary>
     public long FencingToken => _lease?.Token ?? 0;
+
+    /// <inheritdoc/>
+    public ICaptureJobStore Jobs { get; }
+
+    /// <inheritdoc/>
+    public IWatchStore Watches { get; }
 
     /// <summary>
     /// Connects, creates or migrates the schema and takes the log's sequencer lease (waiting for it with

@@ -1,5 +1,6 @@
 using EvidenceChain.Ledger;
 using EvidenceChain.Ledger.Cases;
+using EvidenceChain.Ledger.Jobs;
 using EvidenceChain.Ledger.Search;
 using EvidenceChain.Ledger.Timestamping;
 using EvidenceChain.Ledger.Witnessing;
@@ -32,6 +33,7 @@ public sealed class FilesDriver : IStorageDriver
     private readonly NamedCaseStore? _namedCases;
     private readonly LiteDbSearchStore? _search;
     private readonly ApiKeyStore? _apiKeys;
+    private readonly LiteDbJobStore? _jobs;
     private int _disposed;
 
     private FilesDriver(
@@ -44,7 +46,8 @@ public sealed class FilesDriver : IStorageDriver
         FileTimestampStore? timestamps,
         LiteDbCaseStore? cases,
         LiteDbSearchStore? search,
-        ApiKeyStore? apiKeys)
+        ApiKeyStore? apiKeys,
+        LiteDbJobStore? jobs)
     {
         Folder = folder;
         FileLog = log;
@@ -59,6 +62,7 @@ public sealed class FilesDriver : IStorageDriver
         _namedCases = cases is null ? null : new NamedCaseStore(cases, folder.Path);
         _search = search;
         _apiKeys = apiKeys;
+        _jobs = jobs;
     }
 
     /// <summary>The data folder (locked while this is open).</summary>
@@ -99,6 +103,14 @@ public sealed class FilesDriver : IStorageDriver
 
     /// <inheritdoc/>
     public IApiKeyStore ApiKeys => _apiKeys ?? throw LedgerOnly();
+
+    /// <inheritdoc/>
+    /// <remarks>In <c>jobs.db</c>.</remarks>
+    public ICaptureJobStore Jobs => _jobs ?? throw LedgerOnly();
+
+    /// <inheritdoc/>
+    /// <remarks>In <c>jobs.db</c>, with the jobs.</remarks>
+    public IWatchStore Watches => _jobs ?? throw LedgerOnly();
 
     /// <summary>The log files (<c>log/</c>).</summary>
     internal FileLedgerStore FileLog { get; }
@@ -159,7 +171,7 @@ public sealed class FilesDriver : IStorageDriver
             var serials = new LazyTsaSerials(data, folder.KeysPath);
             if (ledgerOnly)
             {
-                return new FilesDriver(folder, log, indexFile, index, blobs, serials, null, null, null, null);
+                return new FilesDriver(folder, log, indexFile, index, blobs, serials, null, null, null, null, null);
             }
 
             var timestamps = Damage.Open(
@@ -172,9 +184,11 @@ public sealed class FilesDriver : IStorageDriver
             opened.Add(apiKeys);
             var cases = Damage.Open(data, LiteDbCaseStore.FileName, [], () => new LiteDbCaseStore(folder));
             opened.Add(cases);
+            var jobs = Damage.Open(data, LiteDbJobStore.FileName, [], () => new LiteDbJobStore(folder));
+            opened.Add(jobs);
             var searchLog = loggers.CreateLogger<FilesDriver>();
             var search = LiteDbSearchStore.OpenOrRecreate(folder, reason => StorageLog.SearchStoreRebuilt(searchLog, LiteDbSearchStore.FileName, reason));
-            return new FilesDriver(folder, log, indexFile, index, blobs, serials, timestamps, cases, search, apiKeys);
+            return new FilesDriver(folder, log, indexFile, index, blobs, serials, timestamps, cases, search, apiKeys, jobs);
         }
         catch
         {
@@ -217,6 +231,7 @@ public sealed class FilesDriver : IStorageDriver
         _search?.Dispose();
         _cases?.Dispose();
         _apiKeys?.Dispose();
+        _jobs?.Dispose();
         FileBlobs.Dispose();
         _index.Dispose();
         _indexFile.Dispose();

@@ -86,6 +86,15 @@ public sealed class LiteDbJobStore : ICaptureJobStore, IWatchStore, IDisposable
     }
 
     /// <inheritdoc/>
+    public IReadOnlyList<CaptureJob> Jobs()
+    {
+        lock (_lock)
+        {
+            return [.. _jobs.FindAll().Select(ToJob).OrderBy(j => j.Created).ThenBy(j => j.Id, StringComparer.Ordinal)];
+        }
+    }
+
+    /// <inheritdoc/>
     public IReadOnlyList<CaptureJobItem> Items(string jobId)
     {
         ArgumentNullException.ThrowIfNull(jobId);

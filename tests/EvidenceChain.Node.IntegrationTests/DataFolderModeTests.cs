@@ -11,6 +11,7 @@ public sealed class DataFolderModeTests
     private const UnixFileMode FileMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
     private const UnixFileMode FolderMode = FileMode | UnixFileMode.UserExecute;
 
+    [FilesDriverOnly("the modes of the data folder's files")]
     [Fact]
     public async Task RunningNode_AfterPreservingAndACase_EveryFileOwnerOnly()
     {
@@ -35,6 +36,7 @@ public sealed class DataFolderModeTests
         AssertOwnerOnly(path);
     }
 
+    [FilesDriverOnly("an older data folder's node.db")]
     [Fact]
     public async Task Start_DataFolderFromOlderVersion_TopLevelEntriesRestricted()
     {

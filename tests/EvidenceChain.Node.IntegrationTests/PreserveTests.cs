@@ -83,7 +83,7 @@ public sealed class PreserveTests(NodeFixture fixture) : IClassFixture<NodeFixtu
         var found = await node.Evidence.FindEntriesAsync(new FindEntriesRequest { Sha256 = Sha256Hex(content) });
 
         Assert.Equal([first.Entry.Index, second.Entry.Index], found.Entries.Select(e => e.Index));
-        Assert.True(NodeFiles.HasBlob(node.DataPath, Sha256Hex(content)));
+        Assert.True(node.HasBlob(Sha256Hex(content)));
         node.AssertNoErrors();
     }
 

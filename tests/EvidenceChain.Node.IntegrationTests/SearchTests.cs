@@ -175,6 +175,7 @@ public sealed class SearchTests
         node.AssertNoErrors();
     }
 
+    [FilesDriverOnly("deletes search.db")]
     [Fact]
     public async Task Restart_SearchStoreDeleted_RebuiltFromTheLedger()
     {
@@ -203,6 +204,7 @@ public sealed class SearchTests
         restarted.AssertNoErrors();
     }
 
+    [FilesDriverOnly("damages search.db")]
     [Fact]
     public async Task Restart_SearchStoreDamaged_RecreatedAndRebuilt()
     {
@@ -223,6 +225,7 @@ public sealed class SearchTests
         restarted.AssertNoErrors();
     }
 
+    [FilesDriverOnly("replaces search.db")]
     [Fact]
     public async Task Restart_SearchStoreBehindTheLedger_CatchesUp()
     {

@@ -4,6 +4,7 @@ using EvidenceChain.Testing.Node;
 namespace EvidenceChain.Node.IntegrationTests;
 
 /// <summary>The node composes the storage driver that <c>Storage:Driver</c> names; a wrong setting stops the start with one line.</summary>
+[FilesDriverOnly("names its own Storage settings")]
 public sealed class StorageDriverTests
 {
     [Fact]

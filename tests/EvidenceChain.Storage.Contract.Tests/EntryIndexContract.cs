@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using EvidenceChain.Core;
 using EvidenceChain.Ledger;
 using EvidenceChain.Storage.Contract.Tests.Infrastructure;
+using EvidenceChain.Testing.Postgres;
 
 namespace EvidenceChain.Storage.Contract.Tests;
 

@@ -4,6 +4,7 @@ using EvidenceChain.Ledger;
 using EvidenceChain.Ledger.Cases;
 using EvidenceChain.Ledger.Search;
 using EvidenceChain.Storage.Contract.Tests.Infrastructure;
+using EvidenceChain.Testing.Postgres;
 
 namespace EvidenceChain.Storage.Contract.Tests;
 

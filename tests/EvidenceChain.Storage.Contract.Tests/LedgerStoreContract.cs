@@ -3,6 +3,7 @@ using EvidenceChain.Core;
 using EvidenceChain.Core.Tiles;
 using EvidenceChain.Ledger;
 using EvidenceChain.Storage.Contract.Tests.Infrastructure;
+using EvidenceChain.Testing.Postgres;
 
 namespace EvidenceChain.Storage.Contract.Tests;
 

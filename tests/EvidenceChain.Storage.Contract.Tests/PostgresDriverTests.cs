@@ -4,8 +4,8 @@ using EvidenceChain.Core.Merkle;
 using EvidenceChain.Core.Notes;
 using EvidenceChain.Core.Tiles;
 using EvidenceChain.Ledger;
-using EvidenceChain.Storage.Contract.Tests.Infrastructure;
 using EvidenceChain.Storage.Postgres;
+using EvidenceChain.Testing.Postgres;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 

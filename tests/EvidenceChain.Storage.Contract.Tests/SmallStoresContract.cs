@@ -4,6 +4,7 @@ using EvidenceChain.Ledger;
 using EvidenceChain.Ledger.Timestamping;
 using EvidenceChain.Ledger.Witnessing;
 using EvidenceChain.Storage.Contract.Tests.Infrastructure;
+using EvidenceChain.Testing.Postgres;
 
 namespace EvidenceChain.Storage.Contract.Tests;
 

@@ -1,9 +1,13 @@
 using System.Collections.Concurrent;
 using EvidenceChain.Api.V1;
+using EvidenceChain.Ledger;
 using EvidenceChain.Node;
+using EvidenceChain.Node.Internal;
+using EvidenceChain.Testing.Postgres;
 using Grpc.Core;
 using Grpc.Net.Client;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace EvidenceChain.Testing.Node;
 
@@ -54,6 +58,14 @@ public sealed class TestNode : IAsyncDisposable
     public string DataPath => Node.DataPath;
 
     /// <summary>
+    /// The storage driver the nodes of this test run use: <c>files</c> (the default) or <c>postgres</c>, each node's
+    /// log then in a schema of the run's database that follows from its data folder (<see cref="PostgresNodeDatabase"/>),
+    /// so a node restarted on its folder finds its log. The postgres run of the integration tests sets it once, first.
+    /// A test's own <c>--Storage:...</c> settings come after and win.
+    /// </summary>
+    public static string Driver { get; set; } = "files";
+
+    /// <summary>
     /// Starts a node on a new temporary data folder, or on <paramref name="dataPath"/> (kept on dispose), with
     /// <paramref name="settings"/> as extra command-line settings (e.g. <c>--Limits:MaxFileSize 1000</c>).
     /// </summary>
@@ -67,7 +79,11 @@ public sealed class TestNode : IAsyncDisposable
     {
         var temp = dataPath is null ? new TempFolder() : null;
         var logs = new LogCapture();
-        string[] args = ["--data", dataPath ?? temp!.Sub("data"), "--grpc", "http://127.0.0.1:0", "--http", "http://127.0.0.1:0", .. settings];
+        var data = dataPath ?? temp!.Sub("data");
+        string[] driver = Driver == "postgres"
+            ? ["--Storage:Driver", "postgres", "--Storage:Postgres", await PostgresNodeDatabase.ConnectionStringAsync(), "--Storage:PostgresSchema", PostgresNodeDatabase.SchemaFor(data)]
+            : [];
+        string[] args = ["--data", data, "--grpc", "http://127.0.0.1:0", "--http", "http://127.0.0.1:0", .. driver, .. settings];
         using var timeout = new CancellationTokenSource(StartTimeout);
         EvidenceNode node;
         try
@@ -88,6 +104,22 @@ public sealed class TestNode : IAsyncDisposable
 
         var adminKey = node.AdminKeyPath is { } path ? (await File.ReadAllTextAsync(path)).Trim() : string.Empty;
         return new TestNode(node, logs, temp, adminKey);
+    }
+
+    /// <summary>
+    /// Opens the storage of the node whose data folder is <paramref name="dataPath"/> (stopped) on this run's driver, as
+    /// that node opens it: for a test that changes what a node left behind, whatever the driver.
+    /// </summary>
+    public static async Task<IStorageDriver> OpenStorageAsync(string dataPath)
+    {
+        var options = new StorageOptions { Driver = Driver };
+        if (Driver == "postgres")
+        {
+            options.Postgres = await PostgresNodeDatabase.ConnectionStringAsync();
+            options.PostgresSchema = PostgresNodeDatabase.SchemaFor(dataPath);
+        }
+
+        return await StorageDrivers.OpenAsync(options, Path.GetFullPath(dataPath), TimeProvider.System, NullLoggerFactory.Instance, CancellationToken.None);
     }
 
     /// <summary>Call options carrying <paramref name="key"/> as the bearer token.</summary>

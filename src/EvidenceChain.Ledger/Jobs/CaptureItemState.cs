@@ -14,4 +14,7 @@ public enum CaptureItemState
 
     /// <summary>Failed, with a reason; a capture that failed under way still has its (failed) entry.</summary>
     Failed,
+
+    /// <summary>Cancelled before it started (the job was cancelled); never captured, no entry.</summary>
+    Cancelled,
 }

@@ -13,6 +13,9 @@ public interface ICaptureJobStore
     /// <summary>The job with this id, or null.</summary>
     CaptureJob? FindJob(string id);
 
+    /// <summary>Every job, oldest first (then by id).</summary>
+    IReadOnlyList<CaptureJob> Jobs();
+
     /// <summary>The job's items by position.</summary>
     IReadOnlyList<CaptureJobItem> Items(string jobId);
 

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Threading.Channels;
 using EvidenceChain.Ledger.Jobs;
@@ -29,6 +30,11 @@ internal sealed class CaptureJobRunner : IAsyncDisposable
     private readonly Channel<CaptureJobItem> _queue = Channel.CreateUnbounded<CaptureJobItem>();
     private readonly CancellationTokenSource _stop = new();
     private readonly Task[] _workers;
+
+    // A URL starts (is marked running) and a job is cancelled (its pending URLs marked cancelled) one at a time, so that
+    // no URL of a cancelled job starts after the cancel returned.
+    private readonly Lock _starting = new();
+    private readonly ConcurrentDictionary<string, bool> _cancelled = new(StringComparer.Ordinal);
 
     public CaptureJobRunner(ICaptureJobStore store, TaggedCapture capture, CaseAttacher cases, int concurrency, ILogger log)
     {
@@ -77,6 +83,32 @@ internal sealed class CaptureJobRunner : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Cancels the job's pending URLs, durably: they are marked cancelled (reason <c>cancelled: by KEY</c>) and never
+    /// captured. URLs under way finish. Returns how many were cancelled (0: none was pending).
+    /// </summary>
+    public int CancelJob(CaptureJob job, string keyId)
+    {
+        var count = 0;
+        lock (_starting)
+        {
+            foreach (var item in _store.Items(job.Id).Where(i => i.State == CaptureItemState.Pending))
+            {
+                _store.UpdateItem(item with { State = CaptureItemState.Cancelled, Reason = "cancelled: by " + keyId });
+                count++;
+            }
+
+            _cancelled[job.Id] = true;
+        }
+
+        if (count > 0)
+        {
+            JobLog.JobCancelled(_log, job.Id, count, keyId);
+        }
+
+        return count;
+    }
+
     /// <summary>Signals the stop without waiting.</summary>
     public void Cancel() => _stop.Cancel();
 
@@ -111,7 +143,16 @@ internal sealed class CaptureJobRunner : IAsyncDisposable
             var item = queued with { State = CaptureItemState.Running, StartedAtSize = _capture.LedgerSize };
             try
             {
-                _store.UpdateItem(item);
+                lock (_starting)
+                {
+                    if (_cancelled.ContainsKey(item.JobId))
+                    {
+                        continue; // marked cancelled by the cancel
+                    }
+
+                    _store.UpdateItem(item);
+                }
+
                 var outcome = await _capture.CaptureAsync(item.Url, job.NoBrowser, job.Submitter, Tags(item), ct);
                 await FinishAsync(job, item, outcome, ct);
             }

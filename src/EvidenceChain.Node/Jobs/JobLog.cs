@@ -12,6 +12,9 @@ internal static partial class JobLog
     [LoggerMessage(EventId = 142, Level = LogLevel.Error, Message = "Capture job {JobId}: URL {Position} failed unexpectedly")]
     public static partial void ItemError(ILogger logger, string jobId, int position, Exception exception);
 
+    [LoggerMessage(EventId = 148, Level = LogLevel.Information, Message = "Capture job {JobId}: {Count} pending URL(s) cancelled by {KeyId}")]
+    public static partial void JobCancelled(ILogger logger, string jobId, int count, string keyId);
+
     [LoggerMessage(EventId = 143, Level = LogLevel.Information, Message = "Watch {WatchId} created: every {Every}, until {Until}")]
     public static partial void WatchCreated(ILogger logger, string watchId, TimeSpan every, DateTimeOffset until);
 

@@ -2,12 +2,11 @@ using EvidenceChain.Capture;
 using EvidenceChain.Ledger;
 using EvidenceChain.Ledger.Jobs;
 using EvidenceChain.Node.Internal;
-using EvidenceChain.Storage;
 
 namespace EvidenceChain.Node.Jobs;
 
 /// <summary>
-/// The node's capture jobs and watches: their store (<c>jobs.db</c> in the data folder), the job runner and the watch
+/// The node's capture jobs and watches: their stores (the storage driver's ports), the job runner and the watch
 /// scheduler, opened once the ledger and the cases are. The composition hook for <see cref="EvidenceNode"/>.
 /// </summary>
 internal sealed class NodeJobs : IAsyncDisposable
@@ -18,12 +17,12 @@ internal sealed class NodeJobs : IAsyncDisposable
     /// </summary>
     public const string ClockKey = "jobs";
 
-    private readonly LiteDbJobStore _store;
     private int _disposed;
 
-    private NodeJobs(LiteDbJobStore store, CaptureJobRunner jobs, WatchScheduler watches, CaseAttacher cases)
+    private NodeJobs(IStorageDriver driver, CaptureJobRunner jobs, WatchScheduler watches, CaseAttacher cases)
     {
-        _store = store;
+        JobStore = driver.Jobs;
+        WatchStore = driver.Watches;
         Cases = cases;
         Jobs = jobs;
         Watches = watches;
@@ -37,10 +36,10 @@ internal sealed class NodeJobs : IAsyncDisposable
     public WatchScheduler Watches { get; }
 
     /// <summary>The job store, for the API's reads.</summary>
-    public ICaptureJobStore JobStore => _store;
+    public ICaptureJobStore JobStore { get; }
 
     /// <summary>The watch store, for the API's reads.</summary>
-    public IWatchStore WatchStore => _store;
+    public IWatchStore WatchStore { get; }
 
     /// <summary>Opens the store, resumes unfinished jobs, settles and starts the watches.</summary>
     public static async Task<NodeJobs> OpenAsync(
@@ -49,12 +48,11 @@ internal sealed class NodeJobs : IAsyncDisposable
         var options = services.GetRequiredService<CaptureOptions>();
         var capture = new TaggedCapture(services.GetRequiredService<PageCapturer>(), services.GetRequiredService<WebPageIntake>(), ledger.Ledger, time);
         var attacher = new CaseAttacher(cases);
-        var store = new LiteDbJobStore(ledger.DataPath); // in the data folder whatever the driver (docs/formats.md §20)
         var log = loggers.CreateLogger("EvidenceChain.Node.Jobs");
-        var jobs = new CaptureJobRunner(store, capture, attacher, Math.Min(options.BrowserPoolSize, options.MaxConcurrentCaptures), log);
+        var jobs = new CaptureJobRunner(ledger.Driver.Jobs, capture, attacher, Math.Min(options.BrowserPoolSize, options.MaxConcurrentCaptures), log);
         var clock = services.GetKeyedService<TimeProvider>(ClockKey) ?? time;
-        var watches = new WatchScheduler(store, capture, attacher, new WatchSummaryIntake(ledger.Ledger, ledger.Driver.Blobs, sm3, cases.SignManifest), clock, log);
-        var node = new NodeJobs(store, jobs, watches, attacher);
+        var watches = new WatchScheduler(ledger.Driver.Watches, capture, attacher, new WatchSummaryIntake(ledger.Ledger, ledger.Driver.Blobs, sm3, cases.SignManifest), clock, log);
+        var node = new NodeJobs(ledger.Driver, jobs, watches, attacher);
         try
         {
             await jobs.ResumeAsync(ct);
@@ -75,7 +73,7 @@ internal sealed class NodeJobs : IAsyncDisposable
         Watches.Cancel();
     }
 
-    /// <summary>Stops the workers and the schedule (what is under way is resumed at the next start), then closes the store.</summary>
+    /// <summary>Stops the workers and the schedule (what is under way is resumed at the next start); the driver closes the stores.</summary>
     public async ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0)
@@ -85,6 +83,5 @@ internal sealed class NodeJobs : IAsyncDisposable
 
         await Jobs.DisposeAsync();
         await Watches.DisposeAsync();
-        _store.Dispose();
     }
 }

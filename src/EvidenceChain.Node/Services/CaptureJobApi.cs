@@ -38,13 +38,48 @@ internal sealed class CaptureJobApi(NodeJobs jobs, TimeProvider time) : CaptureJ
     [RequireRole(Role.Submitter, Role.CaseManager, Role.Admin)]
     public override Task<Api.V1.CaptureJob> GetCaptureJob(GetCaptureJobRequest request, ServerCallContext context)
     {
+        var job = Find(request.Id, context.GetCaller());
+        return Task.FromResult(JobWire.ToProto(job, jobs.JobStore.Items(job.Id)));
+    }
+
+    [RequireRole(Role.Submitter, Role.CaseManager, Role.Admin)]
+    public override Task<ListCaptureJobsResponse> ListCaptureJobs(ListCaptureJobsRequest request, ServerCallContext context)
+    {
         var caller = context.GetCaller();
-        var job = jobs.JobStore.FindJob(request.Id);
-        if (job is null || (caller.Role != Role.Admin && job.Submitter != caller.KeyId))
+        var reply = new ListCaptureJobsResponse();
+        foreach (var job in jobs.JobStore.Jobs().Where(j => caller.Role == Role.Admin || j.Submitter == caller.KeyId))
         {
-            throw new RpcException(new Status(StatusCode.NotFound, $"No capture job \"{Core.Text.UntrustedText.Printable(request.Id, 40)}\" of this key."));
+            var wire = JobWire.ToProto(job, jobs.JobStore.Items(job.Id));
+            wire.Items.Clear();
+            reply.Jobs.Add(wire);
+        }
+
+        return Task.FromResult(reply);
+    }
+
+    [RequireRole(Role.Submitter, Role.Admin)]
+    public override Task<Api.V1.CaptureJob> CancelCaptureJob(GetCaptureJobRequest request, ServerCallContext context)
+    {
+        var caller = context.GetCaller();
+        var job = Find(request.Id, caller);
+        if (jobs.Jobs.CancelJob(job, caller.KeyId) == 0)
+        {
+            var after = JobWire.ToProto(job, jobs.JobStore.Items(job.Id));
+            throw new RpcException(new Status(StatusCode.FailedPrecondition,
+                $"Capture job {job.Id} has no pending URL to cancel ({after.Running} running, {after.Done} done, {after.Failed} failed, {after.Cancelled} cancelled)."));
         }
 
         return Task.FromResult(JobWire.ToProto(job, jobs.JobStore.Items(job.Id)));
+    }
+
+    private Ledger.Jobs.CaptureJob Find(string id, Caller caller)
+    {
+        var job = jobs.JobStore.FindJob(id);
+        if (job is null || (caller.Role != Role.Admin && job.Submitter != caller.KeyId))
+        {
+            throw new RpcException(new Status(StatusCode.NotFound, $"No capture job \"{Core.Text.UntrustedText.Printable(id, 40)}\" of this key."));
+        }
+
+        return job;
     }
 }

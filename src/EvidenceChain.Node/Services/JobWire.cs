@@ -18,8 +18,9 @@ internal static class JobWire
             Running = (uint)Count(CaptureItemState.Running),
             Done = (uint)Count(CaptureItemState.Done),
             Failed = (uint)Count(CaptureItemState.Failed),
+            Cancelled = (uint)Count(CaptureItemState.Cancelled),
         };
-        reply.State = reply.Pending + reply.Running > 0 ? "running" : "done";
+        reply.State = reply.Pending + reply.Running > 0 ? "running" : reply.Cancelled > 0 ? "cancelled" : "done";
         foreach (var item in items)
         {
             var wire = new Api.V1.CaptureJobItem { Position = (uint)item.Position, Url = item.Url, State = item.State.ToString().ToLowerInvariant(), Reason = item.Reason };

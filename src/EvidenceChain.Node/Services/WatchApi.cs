@@ -9,6 +9,14 @@ namespace EvidenceChain.Node.Services;
 /// <summary>Watches: one URL captured at fixed intervals, with a timeline and a summary entry (docs/formats.md §20).</summary>
 internal sealed class WatchApi(NodeJobs jobs) : WatchService.WatchServiceBase
 {
+    // RFC 3339 with its offset (Z or ±hh:mm; seconds and fractions optional), or a date: the end of that day, UTC. A time
+    // without an offset is refused: the node's zone is not the caller's.
+    private static readonly string[] UntilFormats =
+    [
+        "yyyy'-'MM'-'dd'T'HH':'mm'Z'", "yyyy'-'MM'-'dd'T'HH':'mm':'ss'Z'", "yyyy'-'MM'-'dd'T'HH':'mm':'ss'.'FFFFFFF'Z'",
+        "yyyy'-'MM'-'dd'T'HH':'mmzzz", "yyyy'-'MM'-'dd'T'HH':'mm':'sszzz", "yyyy'-'MM'-'dd'T'HH':'mm':'ss'.'FFFFFFFzzz",
+    ];
+
     [RequireRole(Role.Submitter, Role.Admin)]
     public override async Task<Api.V1.Watch> CreateWatch(CreateWatchRequest request, ServerCallContext context)
     {
@@ -19,10 +27,11 @@ internal sealed class WatchApi(NodeJobs jobs) : WatchService.WatchServiceBase
             throw new RpcException(new Status(StatusCode.InvalidArgument, "every_minutes is 0; give at least 1 (minutes between captures). Nothing was created."));
         }
 
-        if (!DateTimeOffset.TryParse(request.Until, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var until) || request.Until.Length < 10)
+        if (ParseUntil(request.Until) is not { } until)
         {
             throw new RpcException(new Status(StatusCode.InvalidArgument,
-                $"until (\"{Core.Text.UntrustedText.Printable(request.Until, 60)}\") is not a date and time; give RFC 3339, such as 2026-12-31T23:59:00Z. Nothing was created."));
+                $"until (\"{Core.Text.UntrustedText.Printable(request.Until, 60)}\") is not a date and time; give RFC 3339 with its offset, such as " +
+                "2026-12-31T23:59:00Z or 2026-12-31T23:59:00+08:00, or a date, such as 2026-12-31 (to the end of that day, UTC). Nothing was created."));
         }
 
         var now = jobs.Watches.Clock.GetUtcNow();
@@ -78,6 +87,16 @@ internal sealed class WatchApi(NodeJobs jobs) : WatchService.WatchServiceBase
     }
 
     private static string WatchTimelineTime(DateTimeOffset t) => Ledger.Jobs.WatchTimeline.Time(t);
+
+    internal static DateTimeOffset? ParseUntil(string text)
+    {
+        if (DateOnly.TryParseExact(text, "yyyy'-'MM'-'dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
+        {
+            return date == DateOnly.MaxValue ? null : new DateTimeOffset(date.AddDays(1), TimeOnly.MinValue, TimeSpan.Zero).AddMilliseconds(-1);
+        }
+
+        return DateTimeOffset.TryParseExact(text, UntilFormats, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var t) ? t : null;
+    }
 
     private Ledger.Jobs.Watch Find(string id, ServerCallContext context)
     {

@@ -58,6 +58,25 @@ internal static class Schema
             epoch bigint, claim_size bigint, claim_ms bigint, idx bigint, error text, done timestamptz);
         CREATE INDEX append_queue_open ON append_queue (id) WHERE epoch IS NULL;
         """,
+
+        // 3: capture jobs and watches (docs/formats.md §20): the node's own state, not a follower of the log.
+        """
+        CREATE TABLE capture_jobs (
+            id text PRIMARY KEY, submitter text NOT NULL, case_id text NOT NULL, created_ms bigint NOT NULL, url_count integer NOT NULL,
+            no_browser boolean NOT NULL);
+        CREATE TABLE capture_job_items (
+            job_id text NOT NULL, pos integer NOT NULL, url text NOT NULL, state text NOT NULL, entry_idx bigint,
+            reason text NOT NULL, started_size bigint NOT NULL, PRIMARY KEY (job_id, pos));
+        CREATE INDEX capture_job_items_unfinished ON capture_job_items (job_id, pos) WHERE state IN ('Pending', 'Running');
+        CREATE TABLE watches (
+            id text PRIMARY KEY, url text NOT NULL, submitter text NOT NULL, case_id text NOT NULL, every_ticks bigint NOT NULL,
+            start_ms bigint NOT NULL, until_ms bigint NOT NULL, no_browser boolean NOT NULL, state text NOT NULL, ended_ms bigint,
+            end_reason text NOT NULL, summary_idx bigint);
+        CREATE TABLE watch_events (
+            watch_id text NOT NULL, slot bigint NOT NULL, slot_ms bigint NOT NULL, kind text NOT NULL, entry_idx bigint,
+            http_status integer NOT NULL, payload_sha256 text NOT NULL, reason text NOT NULL, started_size bigint NOT NULL,
+            PRIMARY KEY (watch_id, slot));
+        """,
     ];
 
     /// <summary>The schema version this build writes.</summary>

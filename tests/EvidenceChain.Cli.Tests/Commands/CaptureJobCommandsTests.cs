@@ -33,6 +33,16 @@ public sealed class CaptureJobCommandsTests : IAsyncLifetime, IDisposable
 
     private string[] Args(params string[] args) => [.. args, "--node", _node.Node.GrpcAddress.ToString(), "--api-key", _submitter];
 
+    private static async Task EventuallyAsync(Func<Task<bool>> condition)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (!await condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, "not within 60 s");
+            await Task.Delay(50);
+        }
+    }
+
     private string UrlFile(params string[] lines)
     {
         var path = _files.Sub($"urls-{Guid.NewGuid():n}.txt");
@@ -131,5 +141,72 @@ public sealed class CaptureJobCommandsTests : IAsyncLifetime, IDisposable
         Assert.Contains("is not after now", past.Error);
         var unknown = await Cli.RunAsync(Args("watch", "show", "w0000000000000000"));
         Assert.Equal(1, unknown.ExitCode);
+    }
+
+    [Fact]
+    public async Task Job_ListShowCancel_PendingUrlsCancelled_BadInputExit2()
+    {
+        // 20 URLs waiting at the gate: the first few are under way (as many as the node captures at once), the rest pending.
+        _site.GateFrom = 500;
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/captures:batch")
+        {
+            Content = new StringContent(JsonSerializer.Serialize(new { urls = Enumerable.Range(500, 20).Select(_site.Page) }), System.Text.Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Authorization = new("Bearer", _submitter);
+        using var response = await _node.Http.SendAsync(request);
+        var id = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetString()!;
+        await EventuallyAsync(() => Task.FromResult(_site.Waiting > 0));
+
+        var cancelled = await Cli.RunAsync(Args("job", "cancel", id));
+
+        Assert.True(cancelled.ExitCode == 0, cancelled.ToString());
+        Assert.Matches($"^capture job {id}: running, 20 URL\\(s\\): 0 done, 0 failed, [0-9]+ cancelled, 0 pending, [0-9]+ running; created ", cancelled.OutLines[0]);
+        Assert.Equal(21, cancelled.OutLines.Length);
+        Assert.Contains(cancelled.OutLines, l => l.StartsWith($"  cancelled {_site.Page(519)}: cancelled: by k", StringComparison.Ordinal));
+        Assert.Contains(cancelled.OutLines, l => l.StartsWith($"  running {_site.Page(500)}", StringComparison.Ordinal));
+
+        _site.OpenGate();
+        await EventuallyAsync(async () =>
+        {
+            var shown = await Cli.RunAsync(Args("job", "show", id, "--json"));
+            return JsonDocument.Parse(shown.Out).RootElement.GetProperty("state").GetString() == "cancelled";
+        });
+        var list = await Cli.RunAsync(Args("job", "list"));
+        Assert.True(list.ExitCode == 0, list.ToString());
+        Assert.Matches($"^capture job {id}: cancelled, 20 URL\\(s\\): [0-9]+ done, 0 failed, [0-9]+ cancelled, 0 pending, 0 running; created ", Assert.Single(list.OutLines));
+        var json = await Cli.RunAsync(Args("job", "show", id, "--json"));
+        Assert.Equal(20, JsonDocument.Parse(json.Out).RootElement.GetProperty("items").GetArrayLength());
+
+        var again = await Cli.RunAsync(Args("job", "cancel", id));
+        Assert.Equal(1, again.ExitCode);
+        Assert.Contains("has no pending URL to cancel", again.Error);
+        var unknown = await Cli.RunAsync(Args("job", "show", "j0000000000000000"));
+        Assert.Equal(1, unknown.ExitCode);
+        Assert.Contains("No capture job", unknown.Error);
+        var noId = await Cli.RunAsync(Args("job", "cancel"));
+        Assert.Equal(2, noId.ExitCode);
+    }
+
+    [Fact]
+    public async Task WatchShow_GoneSlot_ShowsTheHttpStatusOnce()
+    {
+        _site.Serve(404, "no such film");
+        var until = DateTimeOffset.UtcNow.AddHours(3).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'");
+        var added = await Cli.RunAsync(Args("watch", "add", _site.Watched, "--every", "60", "--until", until, "--json"));
+        Assert.True(added.ExitCode == 0, added.ToString());
+        var id = JsonDocument.Parse(added.Out).RootElement.GetProperty("id").GetString()!;
+
+        CliResult shown;
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        do
+        {
+            shown = await Cli.RunAsync(Args("watch", "show", id));
+            Assert.True(shown.ExitCode == 0, shown.ToString());
+        }
+        while (!shown.Out.Contains(" gone ", StringComparison.Ordinal) && DateTime.UtcNow < deadline);
+
+        Assert.Matches("^  slot 0 .* gone entry [0-9]+ HTTP 404$", shown.OutLines[1]);
+        var json = await Cli.RunAsync(Args("watch", "show", id, "--json"));
+        Assert.Contains("http-status: HTTP 404", json.Out, StringComparison.Ordinal); // the reason itself is unchanged
     }
 }

@@ -43,6 +43,7 @@ public sealed class CaseRestartTests
         node.AssertNoErrors();
     }
 
+    [FilesDriverOnly("replaces cases.db")]
     [Fact]
     public async Task Restart_StoreBehindTheLedger_CatchesUp()
     {
@@ -67,6 +68,7 @@ public sealed class CaseRestartTests
         restarted.AssertNoErrors();
     }
 
+    [FilesDriverOnly("copies cases.db between data folders")]
     [Fact]
     public async Task Restart_StoreOfAnotherNode_IsRebuiltFromThisLedger()
     {

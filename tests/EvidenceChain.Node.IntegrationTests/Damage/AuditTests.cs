@@ -1,5 +1,6 @@
 using System.Text;
 using EvidenceChain.Storage;
+using EvidenceChain.Testing.Node;
 using EvidenceChain.Testing;
 using LiteDB;
 using Xunit.Abstractions;
@@ -7,6 +8,7 @@ using Xunit.Abstractions;
 namespace EvidenceChain.Node.IntegrationTests.Damage;
 
 /// <summary><c>evidencectl audit</c>'s checks over a whole node folder: every file is checked or shown harmless.</summary>
+[FilesDriverOnly("flips and truncates bytes of the data folder's files")]
 public sealed class AuditTests(NodeFolderFixture folder, ITestOutputHelper output) : IClassFixture<NodeFolderFixture>
 {
     private static async Task<AuditReport> AuditAsync(string path)

@@ -5,6 +5,7 @@ using EvidenceChain.Testing.Node;
 namespace EvidenceChain.Node.IntegrationTests.Damage;
 
 /// <summary>A node on a folder with a damaged file refuses to start with one line naming the file, never a crash.</summary>
+[FilesDriverOnly("damages the data folder's files")]
 public sealed class StartupTests(NodeFolderFixture folder) : IClassFixture<NodeFolderFixture>
 {
     public enum Damage

@@ -5,7 +5,6 @@ using System.Text;
 using System.Text.Json;
 using EvidenceChain.Api.V1;
 using EvidenceChain.Node.IntegrationTests.Infrastructure;
-using EvidenceChain.Storage;
 using EvidenceChain.Testing;
 using EvidenceChain.Testing.Node;
 using Google.Protobuf;
@@ -156,11 +155,10 @@ public sealed class CaptureJobTests : IAsyncLifetime
         }
 
         // As if the node had stopped after URL 1's entry was durable but before its progress was written.
-        using (var folder = DataFolder.Open(data, create: false))
-        using (var store = new LiteDbJobStore(folder))
+        await using (var storage = await TestNode.OpenStorageAsync(data))
         {
-            var item = store.Items(jobId)[1];
-            store.UpdateItem(item with { State = Ledger.Jobs.CaptureItemState.Running, EntryIndex = null, StartedAtSize = 0 });
+            var item = storage.Jobs.Items(jobId)[1];
+            storage.Jobs.UpdateItem(item with { State = Ledger.Jobs.CaptureItemState.Running, EntryIndex = null, StartedAtSize = 0 });
         }
 
         await using var second = await TestNode.StartAsync(data, Settings);
@@ -172,6 +170,92 @@ public sealed class CaptureJobTests : IAsyncLifetime
         Assert.Equal(before.Items[1].EntryIndex, job.Items[1].EntryIndex);
         Assert.Equal(1, _site.Hits(101));
         Assert.Single(await JobAssert.TaggedAsync(second.Node.Ledger, "capture-job-item", "1"), e => e.Entry.Draft.Attributes["capture-job"] == jobId);
+        second.AssertNoErrors();
+    }
+
+    [Fact]
+    public async Task CancelCaptureJob_PendingUrlsCancelled_RunningOnesFinish_ListedWithCounts()
+    {
+        // One capture at a time; pages from 300 wait at the gate, so URL 0 is under way and 1 to 4 are pending.
+        await using var node = await TestNode.StartAsync(null, [.. Settings, "--Capture:MaxConcurrentCaptures", "1"]);
+        var submitter = await node.CreateKeyAsync("submitter");
+        var other = await node.CreateKeyAsync("submitter");
+        var client = new CaptureJobService.CaptureJobServiceClient(node.Channel);
+        _site.GateFrom = 300;
+        var request = new CaptureBatchRequest();
+        request.Urls.AddRange(Enumerable.Range(300, 5).Select(_site.Page));
+        var id = (await client.CaptureBatchAsync(request, TestNode.As(submitter))).Id;
+        await JobAssert.EventuallyAsync(() => Task.FromResult(_site.Waiting), w => w == 1, "URL 0 under way");
+
+        await RpcAssert.FailsAsync(
+            StatusCode.NotFound, () => client.CancelCaptureJobAsync(new GetCaptureJobRequest { Id = id }, TestNode.As(other)).ResponseAsync, "No capture job");
+        using var http = new HttpRequestMessage(HttpMethod.Post, $"/v1/capture-jobs/{id}:cancel") { Content = new StringContent("{}", Encoding.UTF8, "application/json") };
+        http.Headers.Authorization = new AuthenticationHeaderValue("Bearer", submitter);
+        using var response = await node.Http.SendAsync(http);
+        var json = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.OK, json);
+        var cancelled = JsonParser.Default.Parse<CaptureJob>(json);
+        Assert.Equal(("running", 1u, 4u, 0u), (cancelled.State, cancelled.Running, cancelled.Cancelled, cancelled.Pending));
+        Assert.All(cancelled.Items.Skip(1), i =>
+        {
+            Assert.Equal(("cancelled", false), (i.State, i.HasEntryIndex));
+            Assert.Matches("^cancelled: by k[0-9a-f]+$", i.Reason);
+        });
+
+        _site.OpenGate();
+        var job = await JobAssert.EventuallyAsync(
+            () => client.GetCaptureJobAsync(new GetCaptureJobRequest { Id = id }, TestNode.As(submitter)).ResponseAsync, j => j.Running == 0, "the job");
+        Assert.Equal(("cancelled", 1u, 4u), (job.State, job.Done, job.Cancelled));
+        Assert.Equal(0, _site.Hits(301) + _site.Hits(302) + _site.Hits(303) + _site.Hits(304));
+        await RpcAssert.FailsAsync(
+            StatusCode.FailedPrecondition, () => client.CancelCaptureJobAsync(new GetCaptureJobRequest { Id = id }, TestNode.As(submitter)).ResponseAsync,
+            $"Capture job {id} has no pending URL to cancel (0 running, 1 done, 0 failed, 4 cancelled)");
+
+        // Listed: the caller's jobs with their counts, no items; an admin's list holds every key's.
+        var second = new CaptureBatchRequest();
+        second.Urls.Add(_site.Page(1));
+        var otherJob = (await client.CaptureBatchAsync(second, TestNode.As(other))).Id;
+        var mine = await client.ListCaptureJobsAsync(new ListCaptureJobsRequest(), TestNode.As(submitter));
+        var listed = Assert.Single(mine.Jobs);
+        Assert.Equal((id, "cancelled", 5u, 4u, 0), (listed.Id, listed.State, listed.Total, listed.Cancelled, listed.Items.Count));
+        using var all = new HttpRequestMessage(HttpMethod.Get, "/v1/capture-jobs");
+        all.Headers.Authorization = new AuthenticationHeaderValue("Bearer", node.AdminKey);
+        using var allResponse = await node.Http.SendAsync(all);
+        var allJson = await allResponse.Content.ReadAsStringAsync();
+        Assert.True(allResponse.StatusCode == HttpStatusCode.OK, allJson);
+        Assert.Equal([id, otherJob], JsonParser.Default.Parse<ListCaptureJobsResponse>(allJson).Jobs.Select(j => j.Id));
+        await RpcAssert.FailsAsync(
+            StatusCode.NotFound, () => client.CancelCaptureJobAsync(new GetCaptureJobRequest { Id = "j0000000000000000" }, TestNode.As(submitter)).ResponseAsync, "No capture job");
+        await RpcAssert.FailsAsync(StatusCode.Unauthenticated, () => client.ListCaptureJobsAsync(new ListCaptureJobsRequest()).ResponseAsync);
+        node.AssertNoErrors();
+    }
+
+    [Fact]
+    public async Task CancelCaptureJob_SurvivesRestart_CancelledUrlsNotResumed()
+    {
+        using var temp = new TempFolder();
+        var data = temp.Sub("data");
+        string id, submitter;
+        await using (var first = await TestNode.StartAsync(data, [.. Settings, "--Capture:MaxConcurrentCaptures", "1"]))
+        {
+            submitter = await first.CreateKeyAsync("submitter");
+            var client = new CaptureJobService.CaptureJobServiceClient(first.Channel);
+            _site.GateFrom = 400;
+            var request = new CaptureBatchRequest();
+            request.Urls.AddRange(Enumerable.Range(400, 3).Select(_site.Page));
+            id = (await client.CaptureBatchAsync(request, TestNode.As(submitter))).Id;
+            await JobAssert.EventuallyAsync(() => Task.FromResult(_site.Waiting), w => w == 1, "URL 0 under way");
+            await client.CancelCaptureJobAsync(new GetCaptureJobRequest { Id = id }, TestNode.As(submitter));
+        }
+
+        _site.OpenGate();
+        await using var second = await TestNode.StartAsync(data, Settings);
+        var again = new CaptureJobService.CaptureJobServiceClient(second.Channel);
+        var job = await JobAssert.EventuallyAsync(
+            () => again.GetCaptureJobAsync(new GetCaptureJobRequest { Id = id }, TestNode.As(submitter)).ResponseAsync, j => j.Running + j.Pending == 0, "the job");
+
+        Assert.Equal(("cancelled", 1u, 2u), (job.State, job.Done, job.Cancelled));
+        Assert.Equal(0, _site.Hits(401) + _site.Hits(402));
         second.AssertNoErrors();
     }
 

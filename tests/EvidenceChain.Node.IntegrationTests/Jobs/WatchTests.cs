@@ -149,6 +149,13 @@ public sealed class WatchTests : IAsyncLifetime
     [InlineData("""{"url": "javascript:alert(1)", "every_minutes": 5, "until": "2026-12-08T00:00:00Z"}""", "url (\"javascript:alert(1)\")")]
     [InlineData("""{"every_minutes": 5, "until": "2026-12-08T00:00:00Z"}""", "url (\"\") is empty")]
     [InlineData("""{"url": "https://example.org/", "every_minutes": 5, "until": "2026-12-08T00:00:00Z", "case_id": "c0000000000000000"}""", "No case")]
+    [InlineData("""{"url": "https://example.org/", "every_minutes": 5, "until": "2026-12-08T10:00:00"}""", "until (\"2026-12-08T10:00:00\") is not a date and time; give RFC 3339 with its offset")]
+    [InlineData("""{"url": "https://example.org/", "every_minutes": 5, "until": "2026-12-08 10:00:00Z"}""", "until (\"2026-12-08 10:00:00Z\") is not a date")]
+    [InlineData("""{"url": "https://example.org/", "every_minutes": 5, "until": "12/31/2026"}""", "until (\"12/31/2026\") is not a date")]
+    [InlineData("""{"url": "https://example.org/", "every_minutes": 5, "until": "2026-12-08T10:00:00Z trailing"}""", "is not a date")]
+    [InlineData("""{"url": "https://example.org/", "every_minutes": 5, "until": "2026-13-01"}""", "until (\"2026-13-01\") is not a date")]
+    [InlineData("""{"url": "https://example.org/", "every_minutes": 5, "until": "2026-12-06"}""", "until (2026-12-06T23:59:59.999Z) is not after now (2026-12-07T12:00:00.000Z)")]
+    [InlineData("""{"url": "https://example.org/", "every_minutes": 5, "until": "2026-12-08T10:00:00+8"}""", "is not a date")]
     public async Task CreateWatch_BadInput_ProblemNamingIt_NothingCreated(string body, string message)
     {
         await using var node = await StartAsync(null);
@@ -165,6 +172,22 @@ public sealed class WatchTests : IAsyncLifetime
         var client = new WatchService.WatchServiceClient(node.Channel);
         Assert.Empty((await client.ListWatchesAsync(new ListWatchesRequest(), TestNode.As(node.AdminKey))).Watches);
         Assert.Equal(size, node.Node.Ledger.Size);
+    }
+
+    [Theory]
+    [InlineData("2026-12-08", "2026-12-08T23:59:59.999Z")] // a date: to the end of that day, UTC
+    [InlineData("2026-12-07T21:00:00+08:00", "2026-12-07T13:00:00.000Z")]
+    [InlineData("2026-12-07T13:30Z", "2026-12-07T13:30:00.000Z")]
+    [InlineData("2026-12-07T13:30:00.5-01:00", "2026-12-07T14:30:00.500Z")]
+    public async Task CreateWatch_UntilWithItsOffsetOrADate_ReadExactly(string until, string expected)
+    {
+        await using var node = await StartAsync(null);
+        var submitter = await node.CreateKeyAsync("submitter");
+
+        var watch = await CreateOverHttpAsync(node, submitter, new { url = _site.Watched, every_minutes = 60, until });
+
+        Assert.Equal(expected, watch.GetProperty("until").GetString());
+        await SlotsAsync(new WatchService.WatchServiceClient(node.Channel), watch.GetProperty("id").GetString()!, submitter, 1); // not stopped mid-capture
     }
 
     [Fact]

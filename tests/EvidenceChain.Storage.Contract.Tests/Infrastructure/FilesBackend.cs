@@ -1,5 +1,6 @@
 using EvidenceChain.Ledger;
 using EvidenceChain.Ledger.Cases;
+using EvidenceChain.Ledger.Jobs;
 using EvidenceChain.Ledger.Search;
 using EvidenceChain.Ledger.Timestamping;
 using EvidenceChain.Ledger.Witnessing;
@@ -44,6 +45,10 @@ public sealed class FilesBackend : IStoreBackend
     public Task<ISearchStore> OpenSearchAsync() => Task.FromResult<ISearchStore>(Replace("search", () => new LiteDbSearchStore(_folder)));
 
     public Task<IApiKeyStore> OpenApiKeysAsync() => Task.FromResult<IApiKeyStore>(Replace("apikeys", () => new ApiKeyStore(_folder.StatePath)));
+
+    public Task<ICaptureJobStore> OpenJobsAsync() => Task.FromResult<ICaptureJobStore>(Replace("jobs", () => new LiteDbJobStore(_folder)));
+
+    public Task<IWatchStore> OpenWatchesAsync() => Task.FromResult<IWatchStore>(Replace("jobs", () => new LiteDbJobStore(_folder)));
 
     public ValueTask DisposeAsync()
     {

@@ -1,5 +1,6 @@
 using EvidenceChain.Ledger;
 using EvidenceChain.Ledger.Cases;
+using EvidenceChain.Ledger.Jobs;
 using EvidenceChain.Ledger.Search;
 using EvidenceChain.Ledger.Timestamping;
 using EvidenceChain.Ledger.Witnessing;
@@ -31,4 +32,8 @@ public interface IStoreBackend : IAsyncDisposable
     Task<ISearchStore> OpenSearchAsync();
 
     Task<IApiKeyStore> OpenApiKeysAsync();
+
+    Task<ICaptureJobStore> OpenJobsAsync();
+
+    Task<IWatchStore> OpenWatchesAsync();
 }

@@ -1,10 +1,12 @@
 using EvidenceChain.Ledger;
 using EvidenceChain.Ledger.Cases;
+using EvidenceChain.Ledger.Jobs;
 using EvidenceChain.Ledger.Search;
 using EvidenceChain.Ledger.Timestamping;
 using EvidenceChain.Ledger.Witnessing;
 using EvidenceChain.Storage.Postgres;
 using EvidenceChain.Storage.Postgres.Internal;
+using EvidenceChain.Testing.Postgres;
 
 namespace EvidenceChain.Storage.Contract.Tests.Infrastructure;
 
@@ -47,6 +49,10 @@ public sealed class PostgresBackend : IStoreBackend
     public async Task<ISearchStore> OpenSearchAsync() => new PostgresSearchStore(await OpenDatabaseAsync());
 
     public async Task<IApiKeyStore> OpenApiKeysAsync() => new PostgresApiKeyStore(await OpenDatabaseAsync(), TimeProvider.System);
+
+    public async Task<ICaptureJobStore> OpenJobsAsync() => new PostgresJobStore(await OpenDatabaseAsync());
+
+    public async Task<IWatchStore> OpenWatchesAsync() => new PostgresJobStore(await OpenDatabaseAsync());
 
     public async ValueTask DisposeAsync()
     {

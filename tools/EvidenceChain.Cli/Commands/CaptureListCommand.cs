@@ -38,13 +38,13 @@ internal static class CaptureListCommand
                 }
                 else if (!settings.Json)
                 {
-                    foreach (var item in job.Items.Where(i => i.State is "done" or "failed" && reported.Add(i.Position)))
+                    foreach (var item in job.Items.Where(i => i.State is "done" or "failed" or "cancelled" && reported.Add(i.Position)))
                     {
                         await console.Out.WriteLineAsync(Line(item));
                     }
                 }
 
-                if (job.State == "done")
+                if (job.State is "done" or "cancelled")
                 {
                     break;
                 }
@@ -73,10 +73,10 @@ internal static class CaptureListCommand
                 }
 
                 await console.Out.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                    $"capture job {job.Id}: {job.Total} URL(s): {job.Done} captured, {job.Failed} failed"));
+                    $"capture job {job.Id}: {job.Total} URL(s): {job.Done} captured, {job.Failed} failed{(job.Cancelled > 0 ? $", {job.Cancelled} cancelled" : string.Empty)}"));
             }
 
-            return job.Failed > 0 ? ExitCode.Failed : ExitCode.Verified;
+            return job.Failed + job.Cancelled > 0 ? ExitCode.Failed : ExitCode.Verified;
         });
     }
 
@@ -96,7 +96,9 @@ internal static class CaptureListCommand
         return urls.Count == 0 ? throw new UsageException($"--from {file}: no URL in it (one a line; # starts a comment)") : urls;
     }
 
-    private static string Line(Api.V1.CaptureJobItem item) => item.State == "done"
+    internal static string Line(Api.V1.CaptureJobItem item) => item.State is "pending" or "running" or "cancelled"
+        ? $"{(item.State + " ").PadRight(8)}{Text.Printable(item.Url)}{(item.Reason.Length > 0 ? ": " + Text.Printable(item.Reason) : string.Empty)}"
+        : item.State == "done"
         ? string.Create(CultureInfo.InvariantCulture, $"done    {Text.Printable(item.Url)}: entry {item.EntryIndex}")
         : string.Create(CultureInfo.InvariantCulture,
             $"failed  {Text.Printable(item.Url)}: {Text.Printable(item.Reason)}{(item.HasEntryIndex ? $" (entry {item.EntryIndex})" : string.Empty)}");
@@ -110,7 +112,7 @@ internal static class CaptureListCommand
             $"\rcapturing [{new string('#', filled)}{new string(' ', Width - filled)}] {finished}/{job.Total}, {job.Failed} failed"));
     }
 
-    private static JsonObject ToJson(Api.V1.CaptureJob job)
+    internal static JsonObject ToJson(Api.V1.CaptureJob job)
     {
         var items = new JsonArray();
         foreach (var item in job.Items)
@@ -133,6 +135,7 @@ internal static class CaptureListCommand
             ["total"] = job.Total,
             ["done"] = job.Done,
             ["failed"] = job.Failed,
+            ["cancelled"] = job.Cancelled,
             ["items"] = items,
         };
     }

@@ -41,6 +41,7 @@ internal static partial class CommandTree
             Flag("--no-browser", "record the HTTP exchange only, without rendering the page"),
             Flag("--private-url", "keep the URL out of the public log: the leaf holds url, final-url, remote-ip and failure as salted commitments, revealed only to keys that may see the entry")));
 
+        root.Add(JobCommand(console));
         root.Add(WatchCommand(console));
 
         root.Add(Command(
@@ -143,6 +144,21 @@ internal static partial class CommandTree
         root.Add(KeysCommand(console));
     }
 
+    private static Command JobCommand(CliConsole console)
+    {
+        var job = new Command("job", "Capture jobs on a node (evidencectl capture --from, POST /v1/captures:batch): list them, show one URL by URL, cancel the pending URLs of one.");
+        Func<Arguments, CliConsole, Task<int>> Run(string name) => (args, c) => JobCommands.RunAsync(name, args, c);
+        job.Add(Command("list", "Lists your capture jobs (an admin: all), oldest first, with their counts. [submitter, case-manager, admin]", console, Run("list")));
+        job.Add(Command("show", "Prints capture job ID and one line per URL. [submitter, case-manager, admin]", console, Run("show"), Argument("ID", "the job's ID")));
+        job.Add(Command(
+            "cancel",
+            "Cancels the pending URLs of capture job ID: they are never captured; URLs under way finish. [submitter, admin]",
+            console,
+            Run("cancel"),
+            Argument("ID", "the job's ID")));
+        return job;
+    }
+
     private static Command WatchCommand(CliConsole console)
     {
         var watch = new Command(
@@ -156,7 +172,7 @@ internal static partial class CommandTree
             Run("add"),
             Argument("URL", "the http:// or https:// address to watch"),
             Value("--every", "N", "minutes between captures, at least 1 (required)"),
-            Value("--until", "TIME", "RFC 3339 time after which nothing is captured, e.g. 2026-12-31T23:59:00Z (required)"),
+            Value("--until", "TIME", "RFC 3339 time with its offset after which nothing is captured, e.g. 2026-12-31T23:59:00Z, or a date (to the end of that day, UTC) (required)"),
             Value("--case", "ID", "attach each capture to case ID"),
             Flag("--no-browser", "record the HTTP exchange only, without rendering the page")));
         watch.Add(Command("list", "Lists your watches (an admin: all). [any role]", console, Run("list")));

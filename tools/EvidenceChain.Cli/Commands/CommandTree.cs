@@ -297,6 +297,7 @@ internal static partial class CommandTree
         ["preserve"] = "Preserves files as ledger entries. [submitter]",
         ["capture"] = "Captures a web page (WARC, screenshot), or a list of them, as ledger entries. [submitter]",
         ["watch"] = "Watches: a URL captured at intervals, with a timeline.",
+        ["job"] = "Capture jobs (capture --from): list, show, cancel.",
         ["entry"] = "Prints entry INDEX as the node serves it.",
         ["find"] = "Lists the entries that preserved a file or digest.",
         ["download"] = "Downloads an entry's artefact, checked against its digest. [submitter, case-manager, admin]",

@@ -119,7 +119,9 @@ internal static class WatchCommands
             line += string.Create(CultureInfo.InvariantCulture, $" entry {e.EntryIndex} HTTP {e.HttpStatus}");
         }
 
-        return e.Reason.Length > 0 ? line + ": " + Text.Printable(e.Reason) : line;
+        // A gone slot's reason for an HTTP error status repeats the status the line already shows.
+        var repeatsStatus = e.HasEntryIndex && e.Reason == string.Create(CultureInfo.InvariantCulture, $"http-status: HTTP {e.HttpStatus}");
+        return e.Reason.Length > 0 && !repeatsStatus ? line + ": " + Text.Printable(e.Reason) : line;
     }
 
     private static JsonObject ToJson(Watch w) => new()

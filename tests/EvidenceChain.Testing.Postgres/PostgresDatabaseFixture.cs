@@ -1,6 +1,6 @@
 using EvidenceChain.Storage.Postgres;
 
-namespace EvidenceChain.Storage.Contract.Tests.Infrastructure;
+namespace EvidenceChain.Testing.Postgres;
 
 /// <summary>A throw-away database for one test class (each test then takes a schema of its own in it).</summary>
 public sealed class PostgresDatabaseFixture : IAsyncLifetime

@@ -1,7 +1,7 @@
 using Xunit.Abstractions;
 using Xunit.Sdk;
 
-namespace EvidenceChain.Storage.Contract.Tests.Infrastructure;
+namespace EvidenceChain.Testing.Postgres;
 
 /// <summary>Marks a test class that needs the PostgreSQL server.</summary>
 public interface INeedPostgres
@@ -12,7 +12,7 @@ public interface INeedPostgres
 /// A fact of a contract suite. In a class that implements <see cref="INeedPostgres"/> it is skipped with the reason when
 /// no server can be had here, except in CI (<c>CI=true</c>), where it runs and fails.
 /// </summary>
-[XunitTestCaseDiscoverer("EvidenceChain.Storage.Contract.Tests.Infrastructure.ContractFactDiscoverer", "EvidenceChain.Storage.Contract.Tests")]
+[XunitTestCaseDiscoverer("EvidenceChain.Testing.Postgres.ContractFactDiscoverer", "EvidenceChain.Testing.Postgres")]
 [AttributeUsage(AttributeTargets.Method)]
 public sealed class ContractFactAttribute : FactAttribute
 {

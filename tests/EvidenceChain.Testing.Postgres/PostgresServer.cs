@@ -4,7 +4,7 @@ using System.Net;
 using System.Net.Sockets;
 using Npgsql;
 
-namespace EvidenceChain.Storage.Contract.Tests.Infrastructure;
+namespace EvidenceChain.Testing.Postgres;
 
 /// <summary>
 /// The PostgreSQL server the tests use, one per test run: the server that <c>EVIDENCECHAIN_TEST_POSTGRES</c> names (an
@@ -14,7 +14,7 @@ namespace EvidenceChain.Storage.Contract.Tests.Infrastructure;
 /// server refuses root), and stopped and deleted when the test process exits. The throw-away cluster runs with
 /// <c>fsync=off</c>: it is thrown away, and its tests check what the node asks of the server, not the disk.
 /// </summary>
-internal static class PostgresServer
+public static class PostgresServer
 {
     /// <summary>The environment variable naming an existing server.</summary>
     public const string EnvironmentVariable = "EVIDENCECHAIN_TEST_POSTGRES";

@@ -4,8 +4,8 @@ using EvidenceChain.Core.Entries;
 using EvidenceChain.Core.Merkle;
 using EvidenceChain.Core.Notes;
 using EvidenceChain.Ledger;
-using EvidenceChain.Storage.Contract.Tests.Infrastructure;
 using EvidenceChain.Storage.Postgres;
+using EvidenceChain.Testing.Postgres;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace EvidenceChain.Storage.Contract.Tests;

@@ -29,4 +29,7 @@ internal static partial class JobLog
 
     [LoggerMessage(EventId = 147, Level = LogLevel.Error, Message = "The watch scheduler failed; watches stop until the node restarts")]
     public static partial void SchedulerFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 149, Level = LogLevel.Error, Message = "Capture jobs and watches could not be resumed when this node took sequencing over; they run again at the next start")]
+    public static partial void TakeOverFailed(ILogger logger, Exception exception);
 }

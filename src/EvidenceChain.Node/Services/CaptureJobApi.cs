@@ -29,6 +29,7 @@ internal sealed class CaptureJobApi(NodeJobs jobs, TimeProvider time) : CaptureJ
         }
 
         jobs.Cases.RequireOpen(request.CaseId);
+        jobs.RequireRunner();
         var id = "j" + Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(8));
         var job = new Ledger.Jobs.CaptureJob(id, caller.KeyId, request.CaseId, time.GetUtcNow(), request.Urls.Count, request.NoBrowser);
         jobs.Jobs.Submit(job, [.. request.Urls]);
@@ -62,6 +63,7 @@ internal sealed class CaptureJobApi(NodeJobs jobs, TimeProvider time) : CaptureJ
     {
         var caller = context.GetCaller();
         var job = Find(request.Id, caller);
+        jobs.RequireRunner();
         if (jobs.Jobs.CancelJob(job, caller.KeyId) == 0)
         {
             var after = JobWire.ToProto(job, jobs.JobStore.Items(job.Id));

@@ -42,6 +42,7 @@ internal sealed class WatchApi(NodeJobs jobs) : WatchService.WatchServiceBase
         }
 
         jobs.Cases.RequireOpen(request.CaseId);
+        jobs.RequireRunner();
         var watch = await jobs.Watches.CreateAsync(
             request.Url, TimeSpan.FromMinutes(request.EveryMinutes), until, request.CaseId, request.NoBrowser, caller.KeyId, context.CancellationToken);
         return JobWire.ToProto(watch, jobs.Watches.Clock);
@@ -76,6 +77,7 @@ internal sealed class WatchApi(NodeJobs jobs) : WatchService.WatchServiceBase
     {
         var caller = context.GetCaller();
         var watch = Find(request.Id, context);
+        jobs.RequireRunner();
         try
         {
             return JobWire.ToProto(await jobs.Watches.StopAsync(watch, caller.KeyId, context.CancellationToken), jobs.Watches.Clock);

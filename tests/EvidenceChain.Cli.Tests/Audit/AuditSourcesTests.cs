@@ -3,7 +3,7 @@ using EvidenceChain.Cli.Tests.Mirror;
 using EvidenceChain.Core.Tiles;
 using EvidenceChain.Ledger;
 using EvidenceChain.Storage;
-using EvidenceChain.Storage.Contract.Tests.Infrastructure;
+using EvidenceChain.Testing.Postgres;
 using EvidenceChain.Storage.Postgres;
 using EvidenceChain.Testing;
 using EvidenceChain.Testing.Node;

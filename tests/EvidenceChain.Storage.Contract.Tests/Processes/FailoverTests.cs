@@ -4,8 +4,8 @@ using System.Net.Http.Headers;
 using System.Text.Json;
 using EvidenceChain.Core;
 using EvidenceChain.Core.Merkle;
-using EvidenceChain.Storage.Contract.Tests.Infrastructure;
 using EvidenceChain.Testing;
+using EvidenceChain.Testing.Postgres;
 using Npgsql;
 using Xunit.Abstractions;
 

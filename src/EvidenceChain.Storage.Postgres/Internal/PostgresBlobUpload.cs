@@ -1,4 +1,6 @@
 using System.Buffers;
+using System.Security.Cryptography;
+using EvidenceChain.Core;
 using EvidenceChain.Core.Digests;
 using EvidenceChain.Ledger;
 using Npgsql;
@@ -6,7 +8,8 @@ using Npgsql;
 namespace EvidenceChain.Storage.Postgres.Internal;
 
 /// <summary>
-/// An upload into <see cref="PostgresBlobStore"/>, hashed as it is written. The first chunk stays in memory; when the
+/// An upload into <see cref="PostgresBlobStore"/>, hashed chunk by chunk as it is written: SHA-256 on the writer's thread
+/// and, for the national profile, SM3 beside it on the thread pool while the chunk's row is written. The first chunk stays in memory; when the
 /// content outgrows it the upload opens a connection and a transaction and writes each full chunk as a row as it
 /// arrives, so memory stays at one chunk whatever the size. Commit inserts the <c>blobs</c> row and commits; content
 /// already stored is kept once (the transaction is rolled back, and its chunks with it).
@@ -15,7 +18,8 @@ namespace EvidenceChain.Storage.Postgres.Internal;
 internal sealed class PostgresBlobUpload : IBlobUpload
 {
     private readonly PostgresBlobStore _store;
-    private readonly ArtefactHasher _hasher;
+    private readonly IncrementalHash _sha256 = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+    private readonly Sm3Hasher? _sm3;
     private byte[] _chunk = ArrayPool<byte>.Shared.Rent(PostgresBlobStore.ChunkSize);
     private int _filled;
     private long _length;
@@ -28,7 +32,7 @@ internal sealed class PostgresBlobUpload : IBlobUpload
     public PostgresBlobUpload(PostgresBlobStore store, bool withSm3)
     {
         _store = store;
-        _hasher = new ArtefactHasher(withSm3);
+        _sm3 = withSm3 ? new Sm3Hasher() : null;
     }
 
     public long Length => _length;
@@ -41,7 +45,6 @@ internal sealed class PostgresBlobUpload : IBlobUpload
         }
 
         cancellationToken.ThrowIfCancellationRequested();
-        _hasher.Append(data.Span);
         _length += data.Length;
         while (!data.IsEmpty)
         {
@@ -69,8 +72,22 @@ internal sealed class PostgresBlobUpload : IBlobUpload
         {
             await FlushChunkAsync(cancellationToken);
         }
+        else if (_transaction is null)
+        {
+            await HashChunk(); // small content: its one chunk stays in memory until the commit writes it
+        }
 
-        _digests = _hasher.Finish();
+        Span<byte> digest = stackalloc byte[Hash.Size];
+        _sha256.GetHashAndReset(digest);
+        var sha256 = new Hash(digest);
+        Hash? sm3 = null;
+        if (_sm3 is not null)
+        {
+            _sm3.Finish(digest);
+            sm3 = new Hash(digest);
+        }
+
+        _digests = new ArtefactDigests(_length, sha256, sm3);
         return _digests;
     }
 
@@ -107,7 +124,7 @@ internal sealed class PostgresBlobUpload : IBlobUpload
 
     public async ValueTask DisposeAsync()
     {
-        _hasher.Dispose();
+        _sha256.Dispose();
         if (_transaction is not null)
         {
             await _transaction.DisposeAsync(); // an uncommitted one rolls back: its chunks are gone
@@ -135,10 +152,31 @@ internal sealed class PostgresBlobUpload : IBlobUpload
             _blobId = (long)(await id.ExecuteScalarAsync(cancellationToken))!;
         }
 
-        await using var write = new NpgsqlCommand("INSERT INTO blob_chunks (blob_id, seq, data) VALUES ($1, $2, $3)", _connection, _transaction)
-            .With(_blobId, _chunks, new ArraySegment<byte>(_chunk, 0, _filled));
-        await write.ExecuteNonQueryAsync(cancellationToken);
+        var sm3 = HashChunk();
+        try
+        {
+            await using var write = new NpgsqlCommand("INSERT INTO blob_chunks (blob_id, seq, data) VALUES ($1, $2, $3)", _connection, _transaction)
+                .With(_blobId, _chunks, new ArraySegment<byte>(_chunk, 0, _filled));
+            await write.ExecuteNonQueryAsync(cancellationToken);
+        }
+        finally
+        {
+            await sm3; // the buffer is refilled only once SM3 has read it
+        }
+
         _chunks++;
         _filled = 0;
+    }
+
+    /// <summary>
+    /// Hashes the filled part of the chunk: SHA-256 here, SM3 (when asked) on the thread pool, side by side; the task
+    /// ends when SM3 has read the chunk. The chunk must not change until then.
+    /// </summary>
+    private Task HashChunk()
+    {
+        var chunk = new ReadOnlyMemory<byte>(_chunk, 0, _filled);
+        var sm3 = _sm3 is { } hasher && !chunk.IsEmpty ? Task.Run(() => hasher.Append(chunk.Span)) : Task.CompletedTask;
+        _sha256.AppendData(chunk.Span);
+        return sm3;
     }
 }

@@ -108,6 +108,13 @@ public sealed class CaptureJobCommandsTests : IAsyncLifetime, IDisposable
     [Fact]
     public async Task Watch_AddListShowStop_SummaryEntry_BadInputExit2()
     {
+        var none = await Cli.RunAsync(Args("watch", "list"));
+        Assert.True(none.ExitCode == 0, none.ToString());
+        Assert.Equal("no watches", Assert.Single(none.OutLines));
+        var noJobs = await Cli.RunAsync(Args("job", "list"));
+        Assert.True(noJobs.ExitCode == 0, noJobs.ToString());
+        Assert.Equal("no capture jobs", Assert.Single(noJobs.OutLines));
+
         var until = DateTimeOffset.UtcNow.AddHours(3).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'");
         var added = await Cli.RunAsync(Args("watch", "add", _site.Watched, "--every", "60", "--until", until, "--json"));
         Assert.True(added.ExitCode == 0, added.ToString());

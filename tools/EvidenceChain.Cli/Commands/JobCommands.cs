@@ -20,6 +20,10 @@ internal static class JobCommands
                 {
                     await JsonOutput.WriteAsync(console, new JsonObject { ["jobs"] = new JsonArray([.. list.Jobs.Select(CaptureListCommand.ToJson)]) });
                 }
+                else if (list.Jobs.Count == 0)
+                {
+                    await console.Out.WriteLineAsync("no capture jobs");
+                }
                 else
                 {
                     foreach (var job in list.Jobs)

@@ -21,6 +21,10 @@ internal static class WatchCommands
                 {
                     await JsonOutput.WriteAsync(console, new JsonObject { ["watches"] = new JsonArray([.. list.Watches.Select(ToJson)]) });
                 }
+                else if (list.Watches.Count == 0)
+                {
+                    await console.Out.WriteLineAsync("no watches");
+                }
                 else
                 {
                     foreach (var w in list.Watches)

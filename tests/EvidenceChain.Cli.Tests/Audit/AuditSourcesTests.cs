@@ -35,18 +35,7 @@ public sealed partial class AuditSourcesTests(PostgresDatabaseFixture database) 
         var submitter = await node.CreateKeyAsync("submitter");
         foreach (var count in new[] { 200, 100 })
         {
-            var folder = Path.Combine(_temp.Path, "files" + count);
-            Directory.CreateDirectory(folder);
-            var paths = new List<string>();
-            for (var i = 0; i < count; i++)
-            {
-                var path = Path.Combine(folder, $"e{i}.txt");
-                await File.WriteAllTextAsync(path, $"entry {i} {Guid.NewGuid()}");
-                paths.Add(path);
-            }
-
-            var preserved = await Cli.RunAsync(["preserve", .. paths, "--node", node.Node.GrpcAddress.ToString(), "--api-key", submitter]);
-            Assert.True(preserved.ExitCode == 0, preserved.ToString());
+            await MirrorLog.PreserveNewFilesAsync(node, submitter, Path.Combine(_temp.Path, "files" + count), count);
         }
 
         var url = node.Node.HttpAddress.ToString();

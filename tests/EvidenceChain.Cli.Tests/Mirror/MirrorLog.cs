@@ -59,7 +59,13 @@ internal sealed class MirrorLog : IAsyncDisposable
     /// <summary>Preserves <paramref name="count"/> new small files in one preserve call; returns the log's size after.</summary>
     public async Task<ulong> AppendAsync(int count)
     {
-        var folder = _files.Sub($"f{Interlocked.Increment(ref _fileCount)}");
+        await PreserveNewFilesAsync(Node, SubmitterKey, _files.Sub($"f{Interlocked.Increment(ref _fileCount)}"), count);
+        return await SizeAsync();
+    }
+
+    /// <summary>Writes <paramref name="count"/> new small files into <paramref name="folder"/> and preserves them on <paramref name="node"/> in one preserve call.</summary>
+    public static async Task PreserveNewFilesAsync(TestNode node, string submitterKey, string folder, int count)
+    {
         Directory.CreateDirectory(folder);
         var paths = new List<string>();
         for (var i = 0; i < count; i++)
@@ -69,9 +75,8 @@ internal sealed class MirrorLog : IAsyncDisposable
             paths.Add(path);
         }
 
-        var result = await Cli.RunAsync(["preserve", .. paths, "--node", Node.Node.GrpcAddress.ToString(), "--api-key", SubmitterKey]);
+        var result = await Cli.RunAsync(["preserve", .. paths, "--node", node.Node.GrpcAddress.ToString(), "--api-key", submitterKey]);
         Assert.True(result.ExitCode == 0, result.ToString());
-        return await SizeAsync();
     }
 
     /// <summary>The size of the node's latest checkpoint.</summary>

@@ -137,6 +137,7 @@ public sealed class EvidenceNode : IAsyncDisposable
         services.AddTsaRateLimit(limits.TsaRequestsPerSecondPerClient);
         services.AddSingleton(_ => parts.Cases);
         services.AddSingleton<CaseExporter>();
+        services.AddSingleton<WatchExporter>();
         services.AddSingleton<CaseView>();
         services.AddSingleton(_ => parts.Openings);
         services.AddSingleton(_ => parts.Search.Search);

@@ -39,11 +39,19 @@ public sealed class WatchSummaryIntake
     }
 
     /// <summary>Appends the summary of <paramref name="watch"/> (ended) with <paramref name="events"/>; completes once durable.</summary>
-    public async Task<AppendResult> AppendAsync(Watch watch, IReadOnlyList<WatchEvent> events, CancellationToken cancellationToken)
+    public Task<AppendResult> AppendAsync(Watch watch, IReadOnlyList<WatchEvent> events, CancellationToken cancellationToken) =>
+        AppendAsync(watch, events, null, cancellationToken);
+
+    /// <summary>
+    /// Appends the summary of <paramref name="watch"/> with <paramref name="events"/>: of an ended watch when
+    /// <paramref name="export"/> is null, else of a running one, made for an export (attributes <c>exported</c> and
+    /// <c>exported-by</c>, and the timeline's <c>exported</c> line); completes once durable.
+    /// </summary>
+    public async Task<AppendResult> AppendAsync(Watch watch, IReadOnlyList<WatchEvent> events, WatchSummaryExport? export, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(watch);
         ArgumentNullException.ThrowIfNull(events);
-        var note = Encoding.UTF8.GetBytes(_sign(WatchTimeline.ToText(watch, events)));
+        var note = Encoding.UTF8.GetBytes(_sign(WatchTimeline.ToText(watch, events, export)));
         var upload = _blobs.BeginUpload(_sm3);
         Artefact artefact;
         await using (upload)
@@ -79,6 +87,12 @@ public sealed class WatchSummaryIntake
         if (watch.CaseId.Length > 0)
         {
             attributes["case"] = watch.CaseId;
+        }
+
+        if (export is not null)
+        {
+            attributes["exported"] = WatchTimeline.Time(export.Time);
+            attributes["exported-by"] = export.By;
         }
 
         return await _ledger.AppendAsync(new EntryDraft(Kind, watch.Submitter, [artefact], attributes), cancellationToken);

@@ -61,7 +61,13 @@ public static class WatchTimeline
     /// The timeline's text: the header, the watch's lines, then one line per slot (docs/formats.md §20). Ends with a
     /// newline; holds no other control character.
     /// </summary>
-    public static string ToText(Watch watch, IReadOnlyList<WatchEvent> events)
+    public static string ToText(Watch watch, IReadOnlyList<WatchEvent> events) => ToText(watch, events, null);
+
+    /// <summary>
+    /// As <see cref="ToText(Watch, IReadOnlyList{WatchEvent})"/>; with <paramref name="export"/>, the timeline of a running
+    /// watch summarised for an export: an <c>exported TIME by KEY</c> line follows the <c>ended -</c> line.
+    /// </summary>
+    public static string ToText(Watch watch, IReadOnlyList<WatchEvent> events, WatchSummaryExport? export)
     {
         ArgumentNullException.ThrowIfNull(watch);
         ArgumentNullException.ThrowIfNull(events);
@@ -74,6 +80,11 @@ public static class WatchTimeline
         Line("start " + Time(watch.Start));
         Line("until " + Time(watch.Until));
         Line("ended " + (watch.Ended is { } ended ? Time(ended) : "-") + " " + watch.EndReason);
+        if (export is not null)
+        {
+            Line("exported " + Time(export.Time) + " by " + export.By);
+        }
+
         foreach (var e in events.Where(e => e.Kind != WatchEventKind.Running))
         {
             var line = new StringBuilder(Invariant($"slot {e.Slot} {Time(e.SlotTime)} {Name(e.Kind)}"));

@@ -32,4 +32,7 @@ internal static partial class JobLog
 
     [LoggerMessage(EventId = 149, Level = LogLevel.Error, Message = "Capture jobs and watches could not be resumed when this node took sequencing over; they run again at the next start")]
     public static partial void TakeOverFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 150, Level = LogLevel.Information, Message = "Watch {WatchId} exported while running; summary entry {Index}")]
+    public static partial void WatchExported(ILogger logger, string watchId, ulong index);
 }

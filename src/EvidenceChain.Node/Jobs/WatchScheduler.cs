@@ -100,6 +100,35 @@ internal sealed class WatchScheduler : IAsyncDisposable
         return watch;
     }
 
+    /// <summary>
+    /// The summary entry that fixes <paramref name="watch"/>'s timeline for an export: an ended watch's own
+    /// <c>watch-summary</c>; for a running watch, a new one of the slots recorded so far, marked as made for an export
+    /// by <paramref name="actor"/> (the watch goes on), attached to the watch's case when it names one.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The watch has ended and its summary is not appended yet.</exception>
+    public async Task<ulong> ExportSummaryAsync(Watch watch, string actor, CancellationToken ct)
+    {
+        await _gate.WaitAsync(ct);
+        try
+        {
+            var current = _store.FindWatch(watch.Id) ?? watch;
+            if (current.State == WatchState.Ended)
+            {
+                return current.SummaryIndex
+                    ?? throw new InvalidOperationException($"Watch {watch.Id} has ended and its summary entry is still being appended; ask again in a moment.");
+            }
+
+            var summary = await _summaries.AppendAsync(current, _store.Events(current.Id), new WatchSummaryExport(_clock.GetUtcNow(), actor), ct);
+            await _cases.AttachAsync(current.CaseId, summary.Index, current.Submitter, ct);
+            JobLog.WatchExported(_log, current.Id, summary.Index);
+            return summary.Index;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
     /// <summary>Stops an active watch: waits for its capture under way, then ends it and appends its summary.</summary>
     /// <exception cref="InvalidOperationException">It has ended already.</exception>
     public async Task<Watch> StopAsync(Watch watch, string actor, CancellationToken ct)

@@ -90,7 +90,7 @@ internal sealed class CaseExporter(EvidenceLedger ledger, NodeCases cases, Recei
     }
 
     /// <summary>Refuses, before anything is recorded, a file name that is not a plain name without folders.</summary>
-    private static void CheckFileName(string fileName)
+    internal static void CheckFileName(string fileName)
     {
         string? problem = fileName switch
         {

@@ -7,8 +7,10 @@ using Grpc.Core;
 namespace EvidenceChain.Node.Services;
 
 /// <summary>Watches: one URL captured at fixed intervals, with a timeline and a summary entry (docs/formats.md §20).</summary>
-internal sealed class WatchApi(NodeJobs jobs) : WatchService.WatchServiceBase
+internal sealed class WatchApi(NodeJobs jobs, WatchExporter exporter) : WatchService.WatchServiceBase
 {
+    private const int ChunkSize = 64 * 1024;
+
     // RFC 3339 with its offset (Z or ±hh:mm; seconds and fractions optional), or a date: the end of that day, UTC. A time
     // without an offset is refused: the node's zone is not the caller's.
     private static readonly string[] UntilFormats =
@@ -88,6 +90,20 @@ internal sealed class WatchApi(NodeJobs jobs) : WatchService.WatchServiceBase
         }
     }
 
+    [RequireRole(Role.Submitter, Role.CaseManager, Role.Admin)]
+    public override async Task ExportWatch(ExportWatchRequest request, IServerStreamWriter<ExportWatchResponse> responseStream, ServerCallContext context)
+    {
+        var ct = context.CancellationToken;
+        await using var export = await exporter.ExportAsync(Find(request.Id, context), request.FileName, context.GetCaller(), ct);
+        await responseStream.WriteAsync(new ExportWatchResponse { Info = export.Info }, ct);
+        var buffer = new byte[ChunkSize];
+        int read;
+        while ((read = await export.Content.ReadAsync(buffer, ct)) > 0)
+        {
+            await responseStream.WriteAsync(new ExportWatchResponse { Chunk = Google.Protobuf.ByteString.CopyFrom(buffer, 0, read) }, ct);
+        }
+    }
+
     private static string WatchTimelineTime(DateTimeOffset t) => Ledger.Jobs.WatchTimeline.Time(t);
 
     internal static DateTimeOffset? ParseUntil(string text)
@@ -100,9 +116,11 @@ internal sealed class WatchApi(NodeJobs jobs) : WatchService.WatchServiceBase
         return DateTimeOffset.TryParseExact(text, UntilFormats, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var t) ? t : null;
     }
 
-    private Ledger.Jobs.Watch Find(string id, ServerCallContext context)
+    private Ledger.Jobs.Watch Find(string id, ServerCallContext context) => Find(jobs, id, context.GetCaller());
+
+    /// <summary>The watch <paramref name="id"/> if <paramref name="caller"/> may see it (its own; a case manager's or admin's: any).</summary>
+    internal static Ledger.Jobs.Watch Find(NodeJobs jobs, string id, Auth.Caller caller)
     {
-        var caller = context.GetCaller();
         var watch = jobs.WatchStore.FindWatch(id);
         if (watch is null || (caller.Role is not (Role.Admin or Role.CaseManager) && watch.Submitter != caller.KeyId))
         {

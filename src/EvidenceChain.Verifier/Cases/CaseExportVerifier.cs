@@ -3,12 +3,10 @@ using System.Security.Cryptography;
 using EvidenceChain.Core;
 using EvidenceChain.Core.Cases;
 using EvidenceChain.Core.Entries;
-using EvidenceChain.Core.Merkle;
 using EvidenceChain.Core.Notes;
 using EvidenceChain.Core.Text;
 using EvidenceChain.Verifier.Internal;
 using EvidenceChain.Verifier.Receipts;
-using EvidenceChain.Verifier.Receipts.Internal;
 
 namespace EvidenceChain.Verifier.Cases;
 
@@ -52,8 +50,8 @@ public static class CaseExportVerifier
             return new CaseExportReport(export, entries, null);
         }
 
-        var items = Receipts(members, CaseExportMembers.ReceiptFolder);
-        var events = Receipts(members, CaseExportMembers.EventFolder);
+        var items = ExportReceipts.InFolder(members, CaseExportMembers.ReceiptFolder);
+        var events = ExportReceipts.InFolder(members, CaseExportMembers.EventFolder);
         export.Add(Layout, true, string.Create(CultureInfo.InvariantCulture, $"{CaseExportMembers.Manifest}, {items.Count} item receipt(s), {events.Count} event receipt(s)"));
 
         var manifestBytes = members[CaseExportMembers.Manifest];
@@ -62,7 +60,7 @@ public static class CaseExportVerifier
         // Every receipt, verified on its own, all within the one budget. All are opened first, so that their inclusion
         // proofs are checked in one batch (side by side in SIMD lanes); each entry step then uses its receipt's result.
         var leaves = new Dictionary<(bool IsEvent, ulong Index), (LedgerEntry Entry, Hash LeafHash, VerificationReport Report)>();
-        var opened = new List<OpenedReceipt>();
+        var opened = new List<OpenedExportReceipt>();
         try
         {
             foreach (var (isEvent, folder, receipts) in new[] { (false, CaseExportMembers.ReceiptFolder, items), (true, CaseExportMembers.EventFolder, events) })
@@ -70,7 +68,7 @@ public static class CaseExportVerifier
                 foreach (var (index, bytes) in receipts.OrderBy(r => r.Key))
                 {
                     budget.ThrowIfSpent();
-                    opened.Add(await OpenReceiptAsync(isEvent, folder, index, bytes, budget, cancellationToken));
+                    opened.Add(await ExportReceipts.OpenAsync(isEvent, folder, index, bytes, budget, cancellationToken));
                 }
             }
 
@@ -79,7 +77,7 @@ public static class CaseExportVerifier
             {
                 budget.ThrowIfSpent();
                 var receipt = opened[i];
-                var report = await VerifyReceiptAsync(receipt, inclusions[i], trust, cancellationToken);
+                var report = await ExportReceipts.VerifyAsync(receipt, inclusions[i], trust, cancellationToken);
                 entries.Add(new CaseExportEntryReport(CaseExportMembers.ReceiptName(receipt.Folder, receipt.Index), receipt.Index, receipt.IsEvent, report.Report));
                 if (report.Entry is { } entry)
                 {
@@ -97,15 +95,7 @@ public static class CaseExportVerifier
         }
         finally
         {
-            foreach (var receipt in opened)
-            {
-                if (receipt.Package is { } package)
-                {
-                    await package.DisposeAsync();
-                }
-
-                await receipt.Stream.DisposeAsync();
-            }
+            await ExportReceipts.DisposeAllAsync(opened);
         }
 
         if (manifest is null)
@@ -307,81 +297,6 @@ public static class CaseExportVerifier
         {
             return (null, e.Message);
         }
-    }
-
-    /// <summary>A receipt of the export, opened (or not, with the reason) and not yet verified.</summary>
-    private sealed record OpenedReceipt(bool IsEvent, string Folder, ulong Index, MemoryStream Stream, ReceiptPackage? Package, VerificationReport? Unreadable);
-
-    private static async Task<OpenedReceipt> OpenReceiptAsync(
-        bool isEvent, string folder, ulong index, byte[] bytes, WorkBudget budget, CancellationToken cancellationToken)
-    {
-        var stream = new MemoryStream(bytes, writable: false);
-        try
-        {
-            var package = await ReceiptReader.OpenAsync(stream, ReceiptLimits.Default, budget, cancellationToken);
-            return new OpenedReceipt(isEvent, folder, index, stream, package, null);
-        }
-        catch (ReceiptFormatException e)
-        {
-            var failed = new VerificationReport();
-            failed.Add("receipt format", false, e.Message);
-            return new OpenedReceipt(isEvent, folder, index, stream, null, failed);
-        }
-        catch
-        {
-            await stream.DisposeAsync();
-            throw;
-        }
-    }
-
-    private static async Task<(VerificationReport Report, LedgerEntry? Entry, Hash LeafHash)> VerifyReceiptAsync(
-        OpenedReceipt receipt, PrecomputedInclusion? inclusion, ReceiptTrust trust, CancellationToken cancellationToken)
-    {
-        if (receipt.Package is not { } package)
-        {
-            return (receipt.Unreadable!, null, default);
-        }
-
-        var index = receipt.Index;
-        var report = await ReceiptVerifier.VerifyAsync(package.Evidence, trust, inclusion, cancellationToken);
-        LedgerEntry? entry = null;
-        try
-        {
-            entry = LeafCodec.Parse(package.Evidence.Entry.Span);
-        }
-        catch (LeafFormatException)
-        {
-            // The receipt's leaf format step says why.
-        }
-
-        if (entry is not null && report.Disclosed.Count > 0)
-        {
-            // The committed title, parties and notes the custody replay compares with the manifest: proved by the disclosed step.
-            entry = Disclosure.Create(report.Disclosed).Reveal(entry);
-        }
-
-        if (entry is not null)
-        {
-            report.Add("entry index", entry.Index == index, entry.Index == index
-                ? string.Create(CultureInfo.InvariantCulture, $"entry.json is entry {index}, as the member name says")
-                : string.Create(CultureInfo.InvariantCulture, $"entry.json is entry {entry.Index}, but the member name says {index}"));
-        }
-
-        return (report, entry, Rfc6962.HashLeaf(package.Evidence.Entry.Span));
-    }
-
-    private static Dictionary<ulong, byte[]> Receipts(Dictionary<string, byte[]> members, string folder)
-    {
-        var receipts = new Dictionary<ulong, byte[]>();
-        foreach (var (name, bytes) in members)
-        {
-            if (CaseExportMembers.TryParseReceiptName(name, folder, out var index))
-            {
-                receipts[index] = bytes;
-            }
-        }
-
-        return receipts;
     }
 
     private static async Task<Dictionary<string, byte[]>> ReadMembersAsync(Stream source, CaseExportLimits limits, WorkBudget budget, CancellationToken cancellationToken)

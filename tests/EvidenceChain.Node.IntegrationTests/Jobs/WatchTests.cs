@@ -230,7 +230,7 @@ public sealed class WatchTests : IAsyncLifetime
     }
 
     /// <summary>Waits until the timeline (read over HTTP) holds <paramref name="count"/> settled slots and returns it.</summary>
-    private static async Task<WatchTimeline> SlotsAsync(WatchService.WatchServiceClient client, string id, string key, int count) =>
+    internal static async Task<WatchTimeline> SlotsAsync(WatchService.WatchServiceClient client, string id, string key, int count) =>
         await JobAssert.EventuallyAsync(
             () => client.GetWatchTimelineAsync(new GetWatchRequest { Id = id }, TestNode.As(key)).ResponseAsync,
             t => t.Events.Count == count && t.Events.All(e => e.Kind != "running"),

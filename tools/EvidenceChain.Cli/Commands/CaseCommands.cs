@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using EvidenceChain.Api.V1;
 using EvidenceChain.Cli.Client;
@@ -154,48 +153,12 @@ internal static class CaseCommands
         {
             // The export's VERIFY.txt then names the zip as it is saved here.
             using var call = node.Cases.ExportCase(new ExportCaseRequest { CaseId = id, FileName = target.Name }, node.Options);
-            var temp = Path.Combine(target.DirectoryName ?? ".", $".{target.Name}.{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6))}.partial");
-            CaseExportInfo? info = null;
-            try
-            {
-                await using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, FileOptions.Asynchronous))
-                {
-                    using var sha256 = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-                    while (await call.ResponseStream.MoveNext(node.Cancellation))
-                    {
-                        var message = call.ResponseStream.Current;
-                        if (message.PartCase == ExportCaseResponse.PartOneofCase.Info && info is null)
-                        {
-                            info = message.Info;
-                        }
-                        else if (message.PartCase == ExportCaseResponse.PartOneofCase.Chunk && info is not null)
-                        {
-                            sha256.AppendData(message.Chunk.Span);
-                            await file.WriteAsync(message.Chunk.Memory, node.Cancellation);
-                        }
-                        else
-                        {
-                            throw new BadReplyException("the export stream must start with its description, then carry only chunks");
-                        }
-                    }
-
-                    await file.FlushAsync(node.Cancellation);
-                    if (info is null || (ulong)file.Length != info.Size || Convert.ToHexStringLower(sha256.GetHashAndReset()) != info.Sha256)
-                    {
-                        throw new BadReplyException("the export's bytes do not match the size and SHA-256 the node announced");
-                    }
-                }
-
-                File.Move(temp, target.FullName, replace);
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                throw new UsageException($"cannot write {target.FullName}: {e.Message}");
-            }
-            finally
-            {
-                File.Delete(temp);
-            }
+            var info = await StreamedExport.SaveAsync(
+                call.ResponseStream, target, replace,
+                m => m.PartCase == ExportCaseResponse.PartOneofCase.Info ? m.Info : null,
+                m => m.PartCase == ExportCaseResponse.PartOneofCase.Chunk ? m.Chunk : null,
+                i => (i.Size, i.Sha256),
+                node.Cancellation);
 
             if (settings.Json)
             {

@@ -178,6 +178,19 @@ internal static partial class CommandTree
         watch.Add(Command("list", "Lists your watches (an admin: all). [any role]", console, Run("list")));
         watch.Add(Command("show", "Prints watch ID and its timeline, one line per slot. [any role]", console, Run("show"), Argument("ID", "the watch's ID")));
         watch.Add(Command("stop", "Stops watch ID and appends its watch-summary entry. [submitter, admin]", console, Run("stop"), Argument("ID", "the watch's ID")));
+        watch.Add(Command(
+            "export",
+            """
+            Writes one zip with the watch's signed timeline, the receipt of the watch-summary entry that fixes it and the
+            receipt of every capture it names; check it offline with evidencectl verify-watch FILE.zip --log-key VKEY
+            --tsa-ca PEM. A running watch gets a new summary entry of the slots so far, made for this export, and goes
+            on. [submitter: own watches, case-manager, admin]
+            """,
+            console,
+            Run("export"),
+            Argument("ID", "the watch's ID"),
+            Value("--output", "FILE.zip", "the file to write (required)", "-o"),
+            Flag("--force", "replace an existing FILE")));
         return watch;
     }
 

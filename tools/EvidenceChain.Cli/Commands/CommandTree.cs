@@ -12,7 +12,7 @@ internal static partial class CommandTree
     private const string RootDescription = """
         evidencectl: preserve evidence on an EvidenceChain node, verify proofs, and manage a ledger's data folder.
         Node commands need a running node (--node); public reads need no API key. The offline commands (proof
-        inclusion|consistency, note verify, verify, verify-case) trust only the keys you pin.
+        inclusion|consistency, note verify, verify, verify-case, verify-watch) trust only the keys you pin.
         Exit codes: 0 = done or verified; 1 = failed with the reason: a verification, a node that cannot be reached,
         or the node's error "evidencectl: <status>: <message>"; 2 = bad usage or input, including a request the node
         rejects as INVALID_ARGUMENT. Hashes are 64 lowercase hex digits. Run any command with --help for its details.
@@ -58,7 +58,7 @@ internal static partial class CommandTree
         return root;
     }
 
-    private static readonly string[] OfflineWithJson = ["verify", "verify-case", "mirror"];
+    private static readonly string[] OfflineWithJson = ["verify", "verify-case", "verify-watch", "mirror"];
 
     /// <summary>The commands that never talk to a node.</summary>
     private static IEnumerable<Command> Offline(RootCommand root)
@@ -67,7 +67,7 @@ internal static partial class CommandTree
         {
             switch (command.Name)
             {
-                case "verify" or "verify-case" or "keygen" or "audit" or "reindex" or "mirror":
+                case "verify" or "verify-case" or "verify-watch" or "keygen" or "audit" or "reindex" or "mirror":
                     yield return command;
                     break;
                 case "proof" or "note" or "witness":
@@ -187,6 +187,24 @@ internal static partial class CommandTree
             Flag("--verbose", "also print every receipt's steps")));
 
         root.Add(Command(
+            "verify-watch",
+            """
+            Verifies a watch export offline, trusting only what you pin: every receipt in it (entry, inclusion proof,
+            checkpoint signature, RFC 3161 timestamp, with --policy its witnesses' cosignatures), the timeline's signature
+            under --log-key, that the watch-summary entry lists the timeline's digests, and that every slot naming a
+            capture has that capture's receipt, tagged with this watch and slot and the HTTP status the timeline gives,
+            and no other receipt is in it. Prints the checks, then the timeline, one line per slot; exit 0 only if
+            everything passed, 1 if anything failed, 2 for bad usage.
+            """,
+            console,
+            VerifyWatchCommand.RunAsync,
+            Argument("FILE", "the watch export FILE.zip"),
+            Value("--log-key", "VKEY", "the log's key (required unless --policy names the log): " + VerifierKeyHelp),
+            Repeated("--tsa-ca", "PEM", "the TSA's CA certificate(s) to trust (required); repeatable"),
+            Value("--policy", "FILE", PolicyOption.Help),
+            Flag("--verbose", "also print every receipt's steps")));
+
+        root.Add(Command(
             "keygen",
             """
             Creates an Ed25519 signed-note key pair named ORIGIN: DIR/log.key (private, mode 0600) and DIR/log.vkey (the
@@ -288,6 +306,7 @@ internal static partial class CommandTree
         ["note verify"] = "Verifies a C2SP signed note, such as a checkpoint, offline.",
         ["verify"] = "Verifies a receipt (.evidence.zip) offline, trusting only the keys you pin.",
         ["verify-case"] = "Verifies a case export offline, trusting only the keys you pin.",
+        ["verify-watch"] = "Verifies a watch export offline, trusting only the keys you pin.",
         ["keygen"] = "Creates a log's signing key pair (log.key, mode 0600, and log.vkey).",
         ["audit"] = "Checks a whole log: a data folder, a database, a mirror or a published log.",
         ["reindex"] = "Rebuilds a stopped node's index.db from the ledger files.",
@@ -307,6 +326,7 @@ internal static partial class CommandTree
         ["consistency"] = "Verifies that the log at size OLD is a prefix of the log at size NEW.",
         ["case"] = "Cases: evidence grouped under a provable custody history.",
         ["case export"] = "Writes a case export zip for offline verification. [case-manager, admin]",
+        ["watch export"] = "Writes a watch export zip (timeline and receipts) for offline verification.",
         ["keys create"] = "Creates an API key; its secret is shown only once. [admin]",
         ["keys list"] = "Lists every API key, without secrets. [admin]",
         ["keys revoke"] = "Revokes API key ID at once. [admin]",

@@ -5,7 +5,7 @@ using EvidenceChain.Cli.Client;
 
 namespace EvidenceChain.Cli.Commands;
 
-/// <summary><c>watch add|list|show|stop</c>: watches on a node (docs/formats.md §20).</summary>
+/// <summary><c>watch add|list|show|stop|export</c>: watches on a node (docs/formats.md §20).</summary>
 internal static class WatchCommands
 {
     public static async Task<int> RunAsync(string command, Arguments args, CliConsole console)
@@ -71,6 +71,7 @@ internal static class WatchCommands
 
                 return ExitCode.Verified;
             }),
+            "export" => await ExportAsync(args, settings, console),
             _ => throw new UsageException($"unknown command \"watch {command}\"; run evidencectl watch --help"),
         };
     }
@@ -98,6 +99,47 @@ internal static class WatchCommands
             else
             {
                 await console.Out.WriteLineAsync(Summary(watch));
+            }
+
+            return ExitCode.Verified;
+        });
+    }
+
+    private static async Task<int> ExportAsync(Arguments args, NodeSettings settings, CliConsole console)
+    {
+        var output = args.Optional("output") ?? throw new UsageException("watch export needs -o FILE.zip (or --output FILE)");
+        var id = One(args);
+        var target = LocalFiles.Target(output, args.Flag("force"));
+        return await NodeClient.RunAsync(settings, console, async node =>
+        {
+            // The export's VERIFY.txt then names the zip as it is saved here.
+            using var call = node.Watches.ExportWatch(new ExportWatchRequest { Id = id, FileName = target.Name }, node.Options);
+            var info = await StreamedExport.SaveAsync(
+                call.ResponseStream, target, args.Flag("force"),
+                m => m.PartCase == ExportWatchResponse.PartOneofCase.Info ? m.Info : null,
+                m => m.PartCase == ExportWatchResponse.PartOneofCase.Chunk ? m.Chunk : null,
+                i => (i.Size, i.Sha256),
+                node.Cancellation);
+            if (settings.Json)
+            {
+                await JsonOutput.WriteAsync(console, new JsonObject
+                {
+                    ["file"] = output,
+                    ["size"] = info.Size,
+                    ["sha256"] = info.Sha256,
+                    ["summaryIndex"] = info.SummaryIndex,
+                    ["summarisedForExport"] = info.SummarisedForExport,
+                    ["captures"] = info.Captures,
+                });
+            }
+            else
+            {
+                var summary = info.SummarisedForExport
+                    ? string.Create(CultureInfo.InvariantCulture, $"the watch is running, so summary entry {info.SummaryIndex} was made for this export")
+                    : string.Create(CultureInfo.InvariantCulture, $"its summary is entry {info.SummaryIndex}");
+                await console.Out.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                    $"wrote {Text.Printable(output)}: watch {id}, {info.Captures} capture receipt(s), {info.Size} bytes; {summary}"));
+                await console.Out.WriteLineAsync($"check it offline: evidencectl verify-watch {Text.Printable(output)} --log-key VKEY --tsa-ca TSA-CA.pem");
             }
 
             return ExitCode.Verified;

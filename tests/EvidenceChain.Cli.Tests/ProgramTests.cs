@@ -130,7 +130,7 @@ public sealed partial class ProgramTests
             }
         }
 
-        Assert.Equal(1 + 21 + 2 + 1 + 8 + 3 + 3 + 4 + 3, seen); // root, top level (job and watch the 20th and 21st), then the groups' subcommands (watch: add, list, show, stop; job: list, show, cancel)
+        Assert.Equal(1 + 22 + 2 + 1 + 8 + 3 + 3 + 5 + 3, seen); // root, top level (job, watch and verify-watch the 20th to 22nd), then the groups' subcommands (watch: add, list, show, stop, export; job: list, show, cancel)
     }
 
     [Theory]

@@ -151,6 +151,50 @@ public sealed class CaptureJobCommandsTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task WatchExport_ThenVerifyWatch_TimelineLinePerSlot_Exit0_WrongKeyExit1_BadUseExit2()
+    {
+        var until = DateTimeOffset.UtcNow.AddHours(3).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'");
+        var added = await Cli.RunAsync(Args("watch", "add", _site.Watched, "--every", "60", "--until", until, "--json"));
+        Assert.True(added.ExitCode == 0, added.ToString());
+        var id = JsonDocument.Parse(added.Out).RootElement.GetProperty("id").GetString()!;
+        await EventuallyAsync(async () => (await Cli.RunAsync(Args("watch", "show", id))).Out.Contains(" first-seen entry ", StringComparison.Ordinal));
+
+        var zip = Path.Combine(_files.Path, "watch.zip");
+        var exported = await Cli.RunAsync(Args("watch", "export", id, "-o", zip));
+        Assert.True(exported.ExitCode == 0, exported.ToString());
+        Assert.Matches($"^wrote .*watch.zip: watch {id}, 1 capture receipt\\(s\\), [0-9]+ bytes; the watch is running, so summary entry [0-9]+ was made for this export$", exported.OutLines[0]);
+        Assert.Equal($"check it offline: evidencectl verify-watch {zip} --log-key VKEY --tsa-ca TSA-CA.pem", exported.OutLines[1]);
+
+        var keys = Path.Combine(_node.DataPath, "keys");
+        var verified = await Cli.RunAsync("verify-watch", zip, "--log-key", Path.Combine(keys, "log.vkey"), "--tsa-ca", Path.Combine(keys, "tsa-ca.pem"));
+        Assert.True(verified.ExitCode == 0, verified.ToString());
+        Assert.Contains("PASS timeline signature: signed by ", verified.Out, StringComparison.Ordinal);
+        Assert.Contains(verified.OutLines, l => l.StartsWith("PASS summary: entry ", StringComparison.Ordinal));
+        Assert.Contains(verified.OutLines, l => System.Text.RegularExpressions.Regex.IsMatch(l, "^PASS slot 0 [0-9T:.Z-]+ first-seen entry [0-9]+ HTTP 200: entry [0-9]+; "));
+        Assert.Matches($"^verified: watch {id}, 1 slot\\(s\\), 1 capture\\(s\\), every receipt timestamped and matching the signed timeline$", verified.OutLines[^1]);
+
+        var otherKeys = _files.Sub("other-keys");
+        Assert.Equal(0, (await Cli.RunAsync("keygen", "--name", "other.example/log", "--out", otherKeys)).ExitCode);
+        var wrongKey = await Cli.RunAsync("verify-watch", zip, "--log-key", Path.Combine(otherKeys, "log.vkey"), "--tsa-ca", Path.Combine(keys, "tsa-ca.pem"));
+        Assert.Equal(1, wrongKey.ExitCode);
+        Assert.Contains("FAIL timeline signature: ", wrongKey.Out, StringComparison.Ordinal);
+        Assert.StartsWith("FAILED: ", wrongKey.OutLines[^1], StringComparison.Ordinal);
+
+        var exists = await Cli.RunAsync(Args("watch", "export", id, "-o", zip));
+        Assert.Equal(2, exists.ExitCode);
+        var noOutput = await Cli.RunAsync(Args("watch", "export", id));
+        Assert.Equal(2, noOutput.ExitCode);
+        Assert.Contains("watch export needs -o FILE.zip", noOutput.Error, StringComparison.Ordinal);
+        var noCa = await Cli.RunAsync("verify-watch", zip, "--log-key", Path.Combine(keys, "log.vkey"));
+        Assert.Equal(2, noCa.ExitCode);
+        Assert.Contains("--tsa-ca PEM is required", noCa.Error, StringComparison.Ordinal);
+        var unknown = await Cli.RunAsync(Args("watch", "export", "w0000000000000000", "-o", Path.Combine(_files.Path, "none.zip")));
+        Assert.Equal(1, unknown.ExitCode);
+        Assert.False(File.Exists(Path.Combine(_files.Path, "none.zip")));
+        Assert.Equal(0, (await Cli.RunAsync(Args("watch", "stop", id))).ExitCode);
+    }
+
+    [Fact]
     public async Task Job_ListShowCancel_PendingUrlsCancelled_BadInputExit2()
     {
         // 20 URLs waiting at the gate: the first few are under way (as many as the node captures at once), the rest pending.

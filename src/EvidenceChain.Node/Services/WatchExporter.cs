@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Security.Cryptography;
-using System.Text;
 using EvidenceChain.Api.V1;
 using EvidenceChain.Ledger;
 using EvidenceChain.Ledger.Jobs;
@@ -107,7 +106,7 @@ internal sealed class WatchExporter(EvidenceLedger ledger, IBlobStore blobs, Nod
             ?? throw new InvalidOperationException($"The {WatchSummaryIntake.ArtefactName} of entry {summary.Index} is not in the blob store.");
         await using (content)
         {
-            using var reader = new StreamReader(content, new UTF8Encoding(false, throwOnInvalidBytes: true));
+            using var reader = new StreamReader(content);
             return await reader.ReadToEndAsync(cancellationToken);
         }
     }

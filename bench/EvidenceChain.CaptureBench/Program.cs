@@ -6,7 +6,8 @@
 // the pool replacing a browser after each page, as before the pool existed); warm browsers of Debian's chromium (a
 // pool of C, each replaced after 100 pages; the node's browser until 2026-12-07); warm browsers of Debian's
 // chromium-headless-shell (the node's default since). --browser and --chromium name other executables; --only runs
-// one row. After each row, the CPU time per capture of this process and of each kind of browser process (/proc).
+// one row. Before a row, one capture per browser of the pool starts the pool. After each row, the CPU time per capture
+// of this process and of each kind of browser process (/proc).
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
@@ -69,10 +70,14 @@ async Task MeasureAsync(string name, IPageRenderer? renderer, int count)
     }
 
     using var capturer = new PageCapturer(options, renderer, TimeProvider.System, NullLogger<PageCapturer>.Instance);
-    using (await capturer.CaptureAsync(url, render: renderer is not null, default))
+    // Warm-up: one capture per browser of the pool, at once, so the pool's browsers are started before the clock runs
+    // (a steady node starts a browser only to replace one, after Capture:BrowserRecycleAfter pages).
+    await Task.WhenAll(Enumerable.Range(0, concurrency).Select(async _ =>
     {
-        // warm-up
-    }
+        using (await capturer.CaptureAsync(url, render: renderer is not null, default))
+        {
+        }
+    }));
 
     var before = ProcessCpu.Available ? ProcessCpu.Read() : null;
     var watch = Stopwatch.StartNew();

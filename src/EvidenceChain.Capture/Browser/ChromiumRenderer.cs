@@ -25,6 +25,7 @@ public sealed partial class ChromiumRenderer : IPageRenderer, IRecordingRenderer
 {
     private const int ViewportHeight = 800;
     private static readonly TimeSpan SettleTime = TimeSpan.FromSeconds(3);
+    private static readonly TimeSpan IdleWindow = TimeSpan.FromMilliseconds(500);
 
     /// <summary>
     /// The command-line switches that keep the browser from talking to anyone but the page: background networking,
@@ -352,24 +353,27 @@ public sealed partial class ChromiumRenderer : IPageRenderer, IRecordingRenderer
                 }
             }
         };
-        if (interception is not null)
+        // The page's set-up is sent at once, not one round trip after another: the browser runs a session's commands in
+        // the order they come, and all are answered before the navigation is sent. With interception the node knows
+        // every request of the page, and tells network idle itself; without it, Chromium's lifecycle events say it.
+        var setUp = new List<Task>
         {
-            await interception.StartAsync(ct);
-        }
-
-        await cdp.SendAsync("Page.enable", null, session, ct);
-        await cdp.SendAsync("Page.setLifecycleEventsEnabled", new JsonObject { ["enabled"] = true }, session, ct);
-        await cdp.SendAsync("Emulation.setDeviceMetricsOverride", new JsonObject
-        {
-            ["width"] = options.ViewportWidth, ["height"] = ViewportHeight, ["deviceScaleFactor"] = 1, ["mobile"] = false,
-        }, session, ct);
+            interception is not null ? interception.StartAsync(ct) : cdp.SendAsync("Page.setLifecycleEventsEnabled", new JsonObject { ["enabled"] = true }, session, ct),
+            cdp.SendAsync("Page.enable", null, session, ct),
+            cdp.SendAsync("Emulation.setDeviceMetricsOverride", new JsonObject
+            {
+                ["width"] = options.ViewportWidth, ["height"] = ViewportHeight, ["deviceScaleFactor"] = 1, ["mobile"] = false,
+            }, session, ct),
+        };
         if (video is not null)
         {
-            await cdp.SendAsync("Page.startScreencast", new JsonObject
+            setUp.Add(cdp.SendAsync("Page.startScreencast", new JsonObject
             {
                 ["format"] = "jpeg", ["quality"] = 70, ["maxWidth"] = options.ViewportWidth, ["maxHeight"] = 800,
-            }, session, ct);
+            }, session, ct));
         }
+
+        await Task.WhenAll(setUp);
 
         var navigation = await cdp.SendAsync("Page.navigate", new JsonObject { ["url"] = url.AbsoluteUri }, session, ct);
         if (navigation["errorText"]?.GetValue<string>() is { Length: > 0 } error)
@@ -387,7 +391,10 @@ public sealed partial class ChromiumRenderer : IPageRenderer, IRecordingRenderer
         }
 
         await loaded.Task.WaitAsync(ct);
-        if (await Task.WhenAny(idle.Task, Task.Delay(SettleTime, ct)) != idle.Task)
+        var settled = interception is not null
+            ? await interception.WaitForIdleAsync(IdleWindow, SettleTime, ct)
+            : await Task.WhenAny(idle.Task, Task.Delay(SettleTime, ct)) == idle.Task;
+        if (!settled)
         {
             notes.Add("the page was still loading resources when it was captured (no network idle within 3 s of load)");
         }

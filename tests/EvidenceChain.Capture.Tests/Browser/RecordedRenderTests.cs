@@ -34,8 +34,9 @@ public sealed class RecordedRenderTests : IClassFixture<RecordedSite>
         Assert.Equal("rendered", result.Rendering);
 
         // One request reached the site for each resource, none for the refused image (nor anything else).
-        // (The browser may ask for /favicon.ico too; the service-worker test's page shares the site.)
-        var hits = _site.Hits.Where(h => !h.Key.EndsWith("/favicon.ico", StringComparison.Ordinal) && !h.Key.Contains("/rec/sw", StringComparison.Ordinal)).ToList();
+        // (The browser may ask for /favicon.ico too; the service-worker and late-request tests' pages share the site.)
+        var hits = _site.Hits.Where(h => !h.Key.EndsWith("/favicon.ico", StringComparison.Ordinal) && !h.Key.Contains("/rec/sw", StringComparison.Ordinal)
+            && !h.Key.Contains("/rec/late/", StringComparison.Ordinal)).ToList();
         Assert.Equal(_site.Resources.Order(StringComparer.Ordinal), hits.Select(h => h.Key).Order(StringComparer.Ordinal));
         Assert.All(hits, h => Assert.True(h.Value == 1, $"{h.Key} was requested {h.Value} times"));
         Assert.DoesNotContain(_site.Hits.Keys, k => k.StartsWith(_site.Refused.AbsoluteUri, StringComparison.Ordinal));
@@ -138,5 +139,22 @@ public sealed class RecordedRenderTests : IClassFixture<RecordedSite>
         // The page's own request went first, with no cookie: there was none yet.
         var page = CaptureAssert.Text(records.Single(r => r.Type == "request" && r.TargetUri == new Uri(_site.Http, "/rec/cookie.html").AbsoluteUri));
         Assert.DoesNotContain("Cookie:", page, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [ChromiumFact]
+    public async Task CaptureAsync_PageFetchesAfterLoad_WaitsUntilNoRequestIsWaitingAndNoneCameFor500Milliseconds()
+    {
+        using var renderer = new ChromiumRenderer(Tools.Chromium!, NullLogger<ChromiumRenderer>.Instance);
+        using var capturer = Capturers.Create(o => { o.Timeout = TimeSpan.FromSeconds(90); o.FfmpegPath = "none"; }, renderer);
+
+        using var result = await capturer.CaptureAsync(new Uri(_site.Http, "/rec/late/page.html").AbsoluteUri, render: true, default);
+
+        // The request 300 ms after load, and the one answered 1.2 s after it was asked, are in the rendered page and the WARC.
+        Assert.Equal("rendered", result.Rendering);
+        var dom = await File.ReadAllTextAsync(result.Artefacts.Single(a => a.Name == "dom.html").Path);
+        Assert.Contains("late 1 slow 1", dom);
+        var records = CaptureAssert.Consistent(result);
+        Assert.Single(records, r => r.Type == "response" && r.TargetUri == new Uri(_site.Http, "/rec/late/slow.txt").AbsoluteUri);
+        Assert.DoesNotContain("still loading", CaptureAssert.Text(records.Single(r => r.Type == "metadata")));
     }
 }

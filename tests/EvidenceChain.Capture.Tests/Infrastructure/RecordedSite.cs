@@ -158,6 +158,22 @@ public sealed class RecordedSite : IAsyncLifetime
             $"<!doctype html><html><body><p>web socket</p><script>new WebSocket('ws://{c.Request.Host}/rec/ws');</script></body></html>", "text/html"));
         app.MapGet("/rec/secret.png", () => Results.Bytes(FixtureSite.Png, "image/png"));
 
+        // After load, the page waits 300 ms, then asks for a resource the site answers only after 1.2 s: network idle
+        // (nothing waiting, nothing asked or answered for 500 ms) comes after both.
+        app.MapGet("/rec/late/page.html", () => Results.Content(
+            """
+            <!doctype html><html><body><p id="late">late pending</p><script>
+            addEventListener('load', () => setTimeout(() => fetch('/rec/late/first.txt').then(r => r.text())
+              .then(t => fetch('/rec/late/slow.txt').then(r => r.text()).then(s => { document.getElementById('late').textContent = 'late ' + t + ' slow ' + s; })), 300));
+            </script></body></html>
+            """, "text/html"));
+        app.MapGet("/rec/late/first.txt", (HttpContext c) => Results.Text(Serve(c).ToString(CultureInfo.InvariantCulture)));
+        app.MapGet("/rec/late/slow.txt", async (HttpContext c) =>
+        {
+            await Task.Delay(TimeSpan.FromSeconds(1.2), c.RequestAborted);
+            return Results.Text(Serve(c).ToString(CultureInfo.InvariantCulture));
+        });
+
         // A session cookie from the page's own response (HttpOnly: only the browser's jar has it), one set by script,
         // one from a fetched resource's response; the last resource answers only to a request carrying all three.
         app.MapGet("/rec/cookie.html", (HttpContext c) =>

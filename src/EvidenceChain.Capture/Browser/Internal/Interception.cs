@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text;
 using System.Text.Json.Nodes;
 
@@ -12,7 +13,8 @@ namespace EvidenceChain.Capture.Browser.Internal;
 /// </summary>
 /// <remarks>
 /// Events come in on the DevTools receive loop (<see cref="Handles"/>) and are answered on tasks of their own;
-/// <see cref="DisposeAsync"/> stops answering, cancels the fetches still running and waits for them.
+/// <see cref="DisposeAsync"/> stops answering, cancels the fetches still running and waits for them. Since every request
+/// of the page passes here, interception also tells when the page's network is idle (<see cref="WaitForIdleAsync"/>).
 /// </remarks>
 internal sealed class Interception(
     CdpConnection cdp, string page, Func<InterceptedRequest, CancellationToken, Task<InterceptedAnswer>> fetch, CancellationToken ct)
@@ -24,6 +26,9 @@ internal sealed class Interception(
     private readonly List<Task> _running = [];
     private readonly Lock _gate = new();
     private bool _stopped;
+    private int _waiting;
+    private long _lastActivity = Stopwatch.GetTimestamp();
+    private TaskCompletionSource _activity = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     /// <summary>Targets attached besides the page (frames and workers), by type, e.g. <c>iframe</c>, <c>worker</c>.</summary>
     public IReadOnlyList<string> Attached
@@ -55,6 +60,8 @@ internal sealed class Interception(
 
             if (method == "Fetch.requestPaused")
             {
+                _waiting++;
+                OnActivity();
                 _running.Add(AnswerAsync(sessionId, parameters));
                 return true;
             }
@@ -67,6 +74,41 @@ internal sealed class Interception(
             }
 
             return false;
+        }
+    }
+
+    /// <summary>
+    /// Waits until the page's network is idle: no intercepted request waiting for its answer, and none paused or answered
+    /// within the last <paramref name="window"/> (Chromium's own <c>networkIdle</c> means no connection for 500 ms).
+    /// Returns false when <paramref name="limit"/> passes first.
+    /// </summary>
+    public async Task<bool> WaitForIdleAsync(TimeSpan window, TimeSpan limit, CancellationToken cancellationToken)
+    {
+        var started = Stopwatch.GetTimestamp();
+        while (true)
+        {
+            Task activity;
+            TimeSpan wait;
+            lock (_gate)
+            {
+                var quiet = Stopwatch.GetElapsedTime(_lastActivity);
+                if (_waiting == 0 && quiet >= window)
+                {
+                    return true;
+                }
+
+                activity = _activity.Task;
+                wait = _waiting == 0 ? window - quiet : limit;
+            }
+
+            var left = limit - Stopwatch.GetElapsedTime(started);
+            if (left <= TimeSpan.Zero)
+            {
+                return false;
+            }
+
+            await Task.WhenAny(activity, Task.Delay(wait < left ? wait : left, cancellationToken));
+            cancellationToken.ThrowIfCancellationRequested();
         }
     }
 
@@ -119,7 +161,31 @@ internal sealed class Interception(
         }
     }
 
+    // Called under _gate: a request was paused or answered; the idle wait starts its window again.
+    private void OnActivity()
+    {
+        _lastActivity = Stopwatch.GetTimestamp();
+        _activity.TrySetResult();
+        _activity = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+
     private async Task AnswerAsync(string session, JsonObject parameters)
+    {
+        try
+        {
+            await AnswerCoreAsync(session, parameters);
+        }
+        finally
+        {
+            lock (_gate)
+            {
+                _waiting--;
+                OnActivity();
+            }
+        }
+    }
+
+    private async Task AnswerCoreAsync(string session, JsonObject parameters)
     {
         await Task.Yield();
         var id = parameters["requestId"]?.GetValue<string>();

@@ -21,6 +21,14 @@ internal static class MultiBufferSha256<TLanes, TVector>
 
     private const int PairBytes = 2 * Hash.Size;
 
+    // The constant words of a node's second block's schedule (CompressNodeTail), from 520 with FIPS 180-4's σ0 and σ1;
+    // a wrong one would change every node hash, which the kernels' known-answer and property tests compare.
+    private const uint Sigma1Of520 = 0x01450000; // W[17]
+    private const uint Sigma1Of17 = 0x200051ca; // W[19] = σ1(W[17])
+    private const uint Sigma1Of19 = 0x22d45414; // W[21] = σ1(W[19])
+    private const uint Sigma1Of21 = 0xa0802025; // W[23] - W[16] = σ1(W[21])
+    private const uint Sigma0Of520 = 0x10820045; // in W[30]
+
     /// <summary>The widest lane count (AVX-512: sixteen 32-bit words).</summary>
     private const int MaxLanes = 16;
 
@@ -213,16 +221,104 @@ internal static class MultiBufferSha256<TLanes, TVector>
         }
 
         Compress(ref state, ref w);
+        CompressNodeTail(ref state, ref w, TLanes.Or(TLanes.ShiftLeft(last, 24), TLanes.Broadcast(0x00800000)));
+    }
 
-        w[0] = TLanes.Or(TLanes.ShiftLeft(last, 24), TLanes.Broadcast(0x00800000));
-        var zero = TLanes.Broadcast(0);
-        for (var j = 1; j < 15; j++)
+    /// <summary>
+    /// <see cref="Compress"/> of a node's second block: <paramref name="w0"/> (the pair's last byte, then the 0x80 of
+    /// the padding), fourteen zero words and the bit length 520. Only the first word differs from node to node, so
+    /// rounds 1 to 15 add constants and the schedule's words 16 to 31 are written out with their zero and constant
+    /// terms left out (W[t] = σ1(W[t-2]) + W[t-7] + σ0(W[t-15]) + W[t-16]; σ0(0) = σ1(0) = 0); the rest is
+    /// <see cref="Compress"/>'s. <paramref name="w"/> is overwritten.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void CompressNodeTail(ref VectorState<TVector> state, ref VectorBlock<TVector> w, TVector w0)
+    {
+        var a = state[0];
+        var b = state[1];
+        var c = state[2];
+        var d = state[3];
+        var e = state[4];
+        var f = state[5];
+        var g = state[6];
+        var h = state[7];
+        ref var k = ref MemoryMarshal.GetReference(Sha256Constants.RoundConstants);
+        RoundWithSum(a, b, c, ref d, e, f, g, ref h, TLanes.Add(w0, TLanes.Broadcast(k)));
+        RoundWithSum(h, a, b, ref c, d, e, f, ref g, TLanes.Broadcast(Unsafe.Add(ref k, 1)));
+        RoundWithSum(g, h, a, ref b, c, d, e, ref f, TLanes.Broadcast(Unsafe.Add(ref k, 2)));
+        RoundWithSum(f, g, h, ref a, b, c, d, ref e, TLanes.Broadcast(Unsafe.Add(ref k, 3)));
+        RoundWithSum(e, f, g, ref h, a, b, c, ref d, TLanes.Broadcast(Unsafe.Add(ref k, 4)));
+        RoundWithSum(d, e, f, ref g, h, a, b, ref c, TLanes.Broadcast(Unsafe.Add(ref k, 5)));
+        RoundWithSum(c, d, e, ref f, g, h, a, ref b, TLanes.Broadcast(Unsafe.Add(ref k, 6)));
+        RoundWithSum(b, c, d, ref e, f, g, h, ref a, TLanes.Broadcast(Unsafe.Add(ref k, 7)));
+        RoundWithSum(a, b, c, ref d, e, f, g, ref h, TLanes.Broadcast(Unsafe.Add(ref k, 8)));
+        RoundWithSum(h, a, b, ref c, d, e, f, ref g, TLanes.Broadcast(Unsafe.Add(ref k, 9)));
+        RoundWithSum(g, h, a, ref b, c, d, e, ref f, TLanes.Broadcast(Unsafe.Add(ref k, 10)));
+        RoundWithSum(f, g, h, ref a, b, c, d, ref e, TLanes.Broadcast(Unsafe.Add(ref k, 11)));
+        RoundWithSum(e, f, g, ref h, a, b, c, ref d, TLanes.Broadcast(Unsafe.Add(ref k, 12)));
+        RoundWithSum(d, e, f, ref g, h, a, b, ref c, TLanes.Broadcast(Unsafe.Add(ref k, 13)));
+        RoundWithSum(c, d, e, ref f, g, h, a, ref b, TLanes.Broadcast(Unsafe.Add(ref k, 14)));
+        RoundWithSum(b, c, d, ref e, f, g, h, ref a, TLanes.Broadcast(unchecked(Unsafe.Add(ref k, 15) + NodeBits)));
+
+        // W[16..31], as the recurrence gives them for this block.
+        var s17 = TLanes.Broadcast(Sigma1Of520);
+        var s19 = TLanes.Broadcast(Sigma1Of17);
+        var s21 = TLanes.Broadcast(Sigma1Of19);
+        w[0] = w0;
+        w[1] = s17;
+        w[2] = TLanes.SmallSigma1(w[0]);
+        w[3] = s19;
+        w[4] = TLanes.SmallSigma1(w[2]);
+        w[5] = s21;
+        w[6] = TLanes.Add(TLanes.SmallSigma1(w[4]), TLanes.Broadcast(NodeBits));
+        w[7] = TLanes.Add(w[0], TLanes.Broadcast(Sigma1Of21));
+        w[8] = TLanes.Add(TLanes.SmallSigma1(w[6]), s17);
+        w[9] = TLanes.Add(TLanes.SmallSigma1(w[7]), w[2]);
+        w[10] = TLanes.Add(TLanes.SmallSigma1(w[8]), s19);
+        w[11] = TLanes.Add(TLanes.SmallSigma1(w[9]), w[4]);
+        w[12] = TLanes.Add(TLanes.SmallSigma1(w[10]), s21);
+        w[13] = TLanes.Add(TLanes.SmallSigma1(w[11]), w[6]);
+        w[14] = TLanes.Add(TLanes.Add(TLanes.SmallSigma1(w[12]), w[7]), TLanes.Broadcast(Sigma0Of520));
+        w[15] = TLanes.Add(TLanes.Add(TLanes.SmallSigma1(w[13]), w[8]), TLanes.Add(TLanes.SmallSigma0(w[0]), TLanes.Broadcast(NodeBits)));
+        for (var t = 16; t < 64; t += 16)
         {
-            w[j] = zero;
+            if (t > 16)
+            {
+                for (var i = 0; i < 16; i++)
+                {
+                    w[i] = TLanes.Add(
+                        TLanes.Add(TLanes.SmallSigma1(w[(i + 14) & 15]), w[(i + 9) & 15]),
+                        TLanes.Add(TLanes.SmallSigma0(w[(i + 1) & 15]), w[i]));
+                }
+            }
+
+            ref var kt = ref Unsafe.Add(ref k, t);
+            Round(a, b, c, ref d, e, f, g, ref h, w[0], Unsafe.Add(ref kt, 0));
+            Round(h, a, b, ref c, d, e, f, ref g, w[1], Unsafe.Add(ref kt, 1));
+            Round(g, h, a, ref b, c, d, e, ref f, w[2], Unsafe.Add(ref kt, 2));
+            Round(f, g, h, ref a, b, c, d, ref e, w[3], Unsafe.Add(ref kt, 3));
+            Round(e, f, g, ref h, a, b, c, ref d, w[4], Unsafe.Add(ref kt, 4));
+            Round(d, e, f, ref g, h, a, b, ref c, w[5], Unsafe.Add(ref kt, 5));
+            Round(c, d, e, ref f, g, h, a, ref b, w[6], Unsafe.Add(ref kt, 6));
+            Round(b, c, d, ref e, f, g, h, ref a, w[7], Unsafe.Add(ref kt, 7));
+            Round(a, b, c, ref d, e, f, g, ref h, w[8], Unsafe.Add(ref kt, 8));
+            Round(h, a, b, ref c, d, e, f, ref g, w[9], Unsafe.Add(ref kt, 9));
+            Round(g, h, a, ref b, c, d, e, ref f, w[10], Unsafe.Add(ref kt, 10));
+            Round(f, g, h, ref a, b, c, d, ref e, w[11], Unsafe.Add(ref kt, 11));
+            Round(e, f, g, ref h, a, b, c, ref d, w[12], Unsafe.Add(ref kt, 12));
+            Round(d, e, f, ref g, h, a, b, ref c, w[13], Unsafe.Add(ref kt, 13));
+            Round(c, d, e, ref f, g, h, a, ref b, w[14], Unsafe.Add(ref kt, 14));
+            Round(b, c, d, ref e, f, g, h, ref a, w[15], Unsafe.Add(ref kt, 15));
         }
 
-        w[15] = TLanes.Broadcast(NodeBits);
-        Compress(ref state, ref w);
+        state[0] = TLanes.Add(state[0], a);
+        state[1] = TLanes.Add(state[1], b);
+        state[2] = TLanes.Add(state[2], c);
+        state[3] = TLanes.Add(state[3], d);
+        state[4] = TLanes.Add(state[4], e);
+        state[5] = TLanes.Add(state[5], f);
+        state[6] = TLanes.Add(state[6], g);
+        state[7] = TLanes.Add(state[7], h);
     }
 
     /// <summary>
@@ -341,11 +437,17 @@ internal static class MultiBufferSha256<TLanes, TVector>
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Round(
-        TVector a, TVector b, TVector c, ref TVector d, TVector e, TVector f, TVector g, ref TVector h, TVector w, uint k)
+        TVector a, TVector b, TVector c, ref TVector d, TVector e, TVector f, TVector g, ref TVector h, TVector w, uint k) =>
+        RoundWithSum(a, b, c, ref d, e, f, g, ref h, TLanes.Add(w, TLanes.Broadcast(k)));
+
+    /// <summary>One round given W + K already summed (<paramref name="wk"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void RoundWithSum(
+        TVector a, TVector b, TVector c, ref TVector d, TVector e, TVector f, TVector g, ref TVector h, TVector wk)
     {
         // h + K + W does not wait for e, so it is summed first.
         var t1 = TLanes.Add(
-            TLanes.Add(h, TLanes.Add(w, TLanes.Broadcast(k))),
+            TLanes.Add(h, wk),
             TLanes.Add(TLanes.BigSigma1(e), TLanes.Choose(e, f, g)));
         d = TLanes.Add(d, t1);
         h = TLanes.Add(t1, TLanes.Add(TLanes.BigSigma0(a), TLanes.Majority(a, b, c)));

@@ -1,4 +1,5 @@
 using System.Reflection;
+using EvidenceChain.Api.V1;
 using Google.Protobuf;
 using Grpc.AspNetCore.Server.Model;
 using Grpc.Core;
@@ -9,7 +10,8 @@ namespace EvidenceChain.Node.Internal;
 /// Binds each gRPC service's methods as grpc-dotnet's own binder does, but with request marshallers that turn a
 /// malformed protobuf message into INVALID_ARGUMENT. grpc-dotnet deserializes a unary call's request before any
 /// interceptor runs, so otherwise a garbled request from a client became UNKNOWN with an error-level stack trace.
-/// Registered in place of grpc-dotnet's <c>BinderServiceMethodProvider</c> (see <see cref="Replace"/>).
+/// Registered in place of grpc-dotnet's <c>BinderServiceMethodProvider</c> (see <see cref="Replace"/>). File upload
+/// messages that carry only a chunk are read into pooled arrays (<see cref="PooledChunks"/>).
 /// </summary>
 /// <typeparam name="TService">The service implementation.</typeparam>
 internal sealed class StrictServiceMethodProvider<TService> : IServiceMethodProvider<TService>
@@ -53,11 +55,19 @@ internal sealed class StrictServiceMethodProvider<TService> : IServiceMethodProv
     private static Method<TRequest, TResponse> Strict<TRequest, TResponse>(Method<TRequest, TResponse> method)
     {
         var inner = method.RequestMarshaller;
+        var deserialize = inner.ContextualDeserializer;
+        if (deserialize is Func<DeserializationContext, PreserveFileRequest> file)
+        {
+            // An upload's chunks go into pooled arrays (PooledChunks); PreserveFile gives them back.
+            deserialize = (Func<DeserializationContext, TRequest>)(object)new Func<DeserializationContext, PreserveFileRequest>(
+                context => PooledChunks.Deserialize(context, file));
+        }
+
         var marshaller = new Marshaller<TRequest>(inner.ContextualSerializer, context =>
         {
             try
             {
-                return inner.ContextualDeserializer(context);
+                return deserialize(context);
             }
             catch (InvalidProtocolBufferException e)
             {

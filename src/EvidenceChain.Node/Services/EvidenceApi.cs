@@ -259,6 +259,7 @@ internal sealed class EvidenceApi : EvidenceService.EvidenceServiceBase
 
             pace.Received(message.Chunk.Length);
             yield return message.Chunk.Memory;
+            PooledChunks.Return(message.Chunk); // the intake has copied it
         }
     }
 }

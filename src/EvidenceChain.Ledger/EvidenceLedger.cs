@@ -552,7 +552,8 @@ public sealed class EvidenceLedger : IAsyncDisposable
 
     /// <summary>
     /// Waits until the digest index holds the first <paramref name="size"/> entries, at most <paramref name="maxWait"/>
-    /// (<see cref="Timeout.InfiniteTimeSpan"/>: no limit); false when it does not by then.
+    /// (<see cref="Timeout.InfiniteTimeSpan"/>: no limit); false when it does not by then, or at once while writing the
+    /// index fails (logged).
     /// </summary>
     public Task<bool> WaitForIndexAsync(ulong size, TimeSpan maxWait, CancellationToken cancellationToken = default) =>
         _indexFollower.WaitForAsync(size, maxWait, cancellationToken);

@@ -164,7 +164,7 @@ internal sealed class IndexFollower : IAsyncDisposable
 
     /// <summary>
     /// Waits, at most <paramref name="maxWait"/>, until the index holds the first <paramref name="size"/> entries; false
-    /// when it does not by then.
+    /// when it does not by then, or at once while writing the index fails.
     /// </summary>
     public async Task<bool> WaitForAsync(ulong size, TimeSpan maxWait, CancellationToken cancellationToken)
     {
@@ -178,6 +178,11 @@ internal sealed class IndexFollower : IAsyncDisposable
                 if (_indexed >= size)
                 {
                     return true;
+                }
+
+                if (_failing)
+                {
+                    return false;
                 }
 
                 progress = _progress.Task;

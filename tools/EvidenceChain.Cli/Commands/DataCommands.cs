@@ -158,7 +158,12 @@ internal static class DataCommands
                 path, origin: null, new LedgerOptions(), TimeProvider.System, NullLoggerFactory.Instance, rebuildIndex: true);
 
             // The index is rebuilt in the background while the ledger is open: wait for all of it.
-            await ledger.Ledger.WaitForIndexAsync(ledger.Ledger.Size, Timeout.InfiniteTimeSpan);
+            if (!await ledger.Ledger.WaitForIndexAsync(ledger.Ledger.Size, Timeout.InfiniteTimeSpan))
+            {
+                await console.Out.WriteLineAsync($"FAILED: writing index.db failed after {ledger.Ledger.IndexedSize} of {ledger.Ledger.Size} entries");
+                return ExitCode.Failed;
+            }
+
             ledger.Driver.FlushIndex();
             await console.Out.WriteLineAsync($"reindexed {ledger.Index.IndexedSize} entries of {ledger.Ledger.Origin}");
             return ExitCode.Verified;

@@ -29,7 +29,7 @@ public sealed class EvidenceLedger : IAsyncDisposable
     private readonly TileCache _cache;
     private readonly TreeReader _reader;
     private readonly Channel<PendingAppend> _queue;
-    private readonly Channel<CommittedBatch> _committed;
+    private readonly IndexFollower _indexFollower;
     private readonly ISequencerHandoff? _handoff;
     private readonly CancellationTokenSource _stop = new();
     private int _disposeStarted;
@@ -39,7 +39,6 @@ public sealed class EvidenceLedger : IAsyncDisposable
     private Task _follower = Task.CompletedTask;
     private Task _pump = Task.CompletedTask;
     private volatile bool _following;
-    private Task _indexer = Task.CompletedTask;
     private volatile TreeState _state = null!;
     private MerkleAppender _appender = new();
     private volatile Exception? _fault;
@@ -61,14 +60,7 @@ public sealed class EvidenceLedger : IAsyncDisposable
         {
             FullMode = BoundedChannelFullMode.Wait,
         });
-
-        // Indexing runs one batch behind the sequencer, so it overlaps the next batch's writes and fsyncs.
-        _committed = Channel.CreateBounded<CommittedBatch>(new BoundedChannelOptions(4)
-        {
-            SingleReader = true,
-            SingleWriter = true,
-            FullMode = BoundedChannelFullMode.Wait,
-        });
+        _indexFollower = new IndexFollower(index, _reader, () => _state, options.MaxIndexLag, time, logger);
     }
 
     /// <summary>The log's origin (its name, and the checkpoint key's name).</summary>
@@ -98,7 +90,8 @@ public sealed class EvidenceLedger : IAsyncDisposable
 
     /// <summary>
     /// Opens the ledger in <paramref name="store"/> (creating an empty one, with a signed size-0 checkpoint, if the
-    /// store has none), checks that its checkpoint verifies and matches its tiles, brings the index up to date and
+    /// store has none), checks that its checkpoint verifies and matches its tiles, starts the digest index's follower
+    /// (which catches a lagging index up in the background; an index ahead of the log is emptied and rebuilt) and
     /// starts the sequencer.
     /// </summary>
     /// <exception cref="LedgerCorruptException">The stored ledger is inconsistent; the message says where.</exception>
@@ -163,6 +156,7 @@ public sealed class EvidenceLedger : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(logger);
         ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxBatchSize, 1, nameof(options));
         ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxPendingAppends, 1, nameof(options));
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxIndexLag, 1, nameof(options));
 
         var ledger = new EvidenceLedger(store, index, new CheckpointCodec(signer, sm2Signer), handoff, options, time, logger);
         if (handoff is null || handoff.Sequencing.IsCompleted)
@@ -182,8 +176,7 @@ public sealed class EvidenceLedger : IAsyncDisposable
     private async Task StartSequencingAsync(CancellationToken cancellationToken)
     {
         await LoadAsync(discard: true, cancellationToken);
-        await CatchUpIndexAsync(cancellationToken);
-        _indexer = Task.Run(IndexAsync, CancellationToken.None);
+        await _indexFollower.StartWritingAsync();
         _loop = Task.Run(RunAsync, CancellationToken.None);
         _following = false;
         if (_handoff is not null)
@@ -220,6 +213,7 @@ public sealed class EvidenceLedger : IAsyncDisposable
                 e);
         }
 
+        _indexFollower.StartReading();
         _follower = Task.Run(FollowAsync, CancellationToken.None);
     }
 
@@ -507,15 +501,62 @@ public sealed class EvidenceLedger : IAsyncDisposable
     /// <summary>True once a storage failure could not be recovered from: appends are refused until restart.</summary>
     public bool IsFaulted => _fault is not null;
 
-    /// <summary>The index of the entry with this leaf hash, if it is in the ledger.</summary>
+    /// <summary>
+    /// How many entries the digest index holds (as this process last saw it). The index follows the published log and
+    /// may lag it by up to <see cref="LedgerOptions.MaxIndexLag"/> entries: look-ups by leaf hash or digest miss the
+    /// entries beyond it, while reads and proofs by index cover every acknowledged entry at once.
+    /// </summary>
+    public ulong IndexedSize => _indexFollower.IndexedSize;
+
+    /// <summary>
+    /// The index of the entry with this leaf hash, if the digest index has it (see <see cref="IndexedSize"/>: an entry
+    /// acknowledged a moment ago may not be found yet; <see cref="FindByLeafHashAsync"/> waits for it).
+    /// </summary>
     public ulong? FindByLeafHash(Hash leafHash) => _index.FindByLeafHash(leafHash) is { } i && i < _state.Size ? i : null;
 
-    /// <summary>Indices of entries listing an artefact with this SHA-256 or SM3 digest, ascending.</summary>
+    /// <summary>
+    /// Indices of entries listing an artefact with this SHA-256 or SM3 digest, ascending, as the digest index has them
+    /// (see <see cref="IndexedSize"/>; <see cref="FindByDigestAsync"/> waits for the entries published before the call).
+    /// </summary>
     public IReadOnlyList<ulong> FindByDigest(Hash digest, int limit = 1000)
     {
         var size = _state.Size;
         return [.. _index.FindByDigest(digest, limit).Where(i => i < size)];
     }
+
+    /// <summary>
+    /// As <see cref="FindByLeafHash"/>, but when the entry is not found and the index lags the log, first waits (at most
+    /// <see cref="LedgerOptions.IndexLookupWait"/>) for the index to hold every entry published before the call, so an
+    /// entry acknowledged before the call is found.
+    /// </summary>
+    public async Task<ulong?> FindByLeafHashAsync(Hash leafHash, CancellationToken cancellationToken = default)
+    {
+        var size = _state.Size;
+        if (FindByLeafHash(leafHash) is { } found)
+        {
+            return found;
+        }
+
+        return await WaitForIndexAsync(size, _options.IndexLookupWait, cancellationToken) ? FindByLeafHash(leafHash) : null;
+    }
+
+    /// <summary>
+    /// As <see cref="FindByDigest"/>, after waiting (at most <see cref="LedgerOptions.IndexLookupWait"/>) for the index to
+    /// hold every entry published before the call; when it still lags then, answers from what it holds.
+    /// </summary>
+    public async Task<IReadOnlyList<ulong>> FindByDigestAsync(Hash digest, int limit = 1000, CancellationToken cancellationToken = default)
+    {
+        await WaitForIndexAsync(_state.Size, _options.IndexLookupWait, cancellationToken);
+        return FindByDigest(digest, limit);
+    }
+
+    /// <summary>
+    /// Waits until the digest index holds the first <paramref name="size"/> entries, at most <paramref name="maxWait"/>
+    /// (<see cref="Timeout.InfiniteTimeSpan"/>: no limit); false when it does not by then, or at once while writing the
+    /// index fails (logged).
+    /// </summary>
+    public Task<bool> WaitForIndexAsync(ulong size, TimeSpan maxWait, CancellationToken cancellationToken = default) =>
+        _indexFollower.WaitForAsync(size, maxWait, cancellationToken);
 
     /// <summary>Stops accepting appends, commits those already queued, and stops the sequencer.</summary>
     public async ValueTask DisposeAsync()
@@ -548,8 +589,8 @@ public sealed class EvidenceLedger : IAsyncDisposable
         }
         finally
         {
-            _committed.Writer.TryComplete();
-            await _indexer;
+            // The sequencer's follower indexes what was published before it stops, so a clean stop leaves the index whole.
+            await _indexFollower.DisposeAsync();
             _stop.Dispose();
         }
     }
@@ -590,34 +631,36 @@ public sealed class EvidenceLedger : IAsyncDisposable
         var reader = _queue.Reader;
         while (await reader.WaitToReadAsync())
         {
+            // Backpressure: a batch never takes the index further behind the log than allowed (it waits for the index).
+            var max = Math.Min(_options.MaxBatchSize, await _indexFollower.RoomAsync(_state.Size));
             batch.Clear();
-            while (batch.Count < _options.MaxBatchSize && reader.TryRead(out var item))
+            while (batch.Count < max && reader.TryRead(out var item))
             {
                 batch.Add(item);
             }
 
-            if (batch.Count < _options.MaxBatchSize && _options.MaxBatchDelay > TimeSpan.Zero)
+            if (batch.Count < max && _options.MaxBatchDelay > TimeSpan.Zero)
             {
-                await FillAsync(batch, reader);
+                await FillAsync(batch, reader, max);
             }
 
             await CommitAsync(batch);
         }
     }
 
-    /// <summary>Adds appends that arrive within <see cref="LedgerOptions.MaxBatchDelay"/> of the batch's start, up to the batch size.</summary>
-    private async Task FillAsync(List<PendingAppend> batch, ChannelReader<PendingAppend> reader)
+    /// <summary>Adds appends that arrive within <see cref="LedgerOptions.MaxBatchDelay"/> of the batch's start, up to <paramref name="max"/>.</summary>
+    private async Task FillAsync(List<PendingAppend> batch, ChannelReader<PendingAppend> reader, int max)
     {
         var deadline = _time.GetTimestamp() + (long)(_options.MaxBatchDelay.TotalSeconds * _time.TimestampFrequency);
-        while (batch.Count < _options.MaxBatchSize)
+        while (batch.Count < max)
         {
-            while (batch.Count < _options.MaxBatchSize && reader.TryRead(out var item))
+            while (batch.Count < max && reader.TryRead(out var item))
             {
                 batch.Add(item);
             }
 
             var remaining = _time.GetElapsedTime(_time.GetTimestamp(), deadline);
-            if (batch.Count >= _options.MaxBatchSize || remaining <= TimeSpan.Zero)
+            if (batch.Count >= max || remaining <= TimeSpan.Zero)
             {
                 return;
             }
@@ -703,17 +746,17 @@ public sealed class EvidenceLedger : IAsyncDisposable
             return;
         }
 
+        // Durable and published: acknowledged now, readable and provable by index. The index follows (IndexFollower).
         var published = _state;
-        var committed = new CommittedBatch(new IndexedEntry[accepted.Count], new AppendResult[accepted.Count], new PendingAppend[accepted.Count]);
+        var indexed = new IndexedEntry[accepted.Count];
         for (var i = 0; i < accepted.Count; i++)
         {
             var (pending, leaf, entry) = accepted[i];
-            committed.Indexed[i] = IndexedEntry.FromLeaf(entry.Index, leafHashes[i], entry);
-            committed.Results[i] = new AppendResult(entry.Index, leafHashes[i], leaf, published.Size, published.SignedCheckpoint, entry);
-            committed.Waiters[i] = pending;
+            indexed[i] = IndexedEntry.FromLeaf(entry.Index, leafHashes[i], entry);
+            pending.Completion.TrySetResult(new AppendResult(entry.Index, leafHashes[i], leaf, published.Size, published.SignedCheckpoint, entry));
         }
 
-        await _committed.Writer.WriteAsync(committed);
+        _indexFollower.Offer(indexed);
     }
 
     private void RaisePublished(TreeState state)
@@ -725,48 +768,6 @@ public sealed class EvidenceLedger : IAsyncDisposable
         catch (Exception e)
         {
             LedgerLog.PublishedHandlerFailed(_logger, state.Size, e);
-        }
-    }
-
-    /// <summary>
-    /// Indexes committed batches and then acknowledges their appends, so an acknowledged entry is durable and can
-    /// be looked up by leaf hash and digest.
-    /// </summary>
-    private async Task IndexAsync()
-    {
-        var indexBroken = false;
-        var batches = new List<CommittedBatch>();
-        var reader = _committed.Reader;
-        while (await reader.WaitToReadAsync())
-        {
-            // Everything that has queued up goes into one index transaction.
-            batches.Clear();
-            while (reader.TryRead(out var batch))
-            {
-                batches.Add(batch);
-            }
-
-            if (!indexBroken)
-            {
-                try
-                {
-                    _index.Add(batches.Count == 1 ? batches[0].Indexed : [.. batches.SelectMany(b => b.Indexed)]);
-                }
-                catch (Exception e)
-                {
-                    // The entries are durable and published; only look-ups lag, until the ledger reopens and catches up.
-                    LedgerLog.IndexFailed(_logger, batches[0].Indexed[0].Index, e);
-                    indexBroken = true;
-                }
-            }
-
-            foreach (var batch in batches)
-            {
-                for (var i = 0; i < batch.Waiters.Length; i++)
-                {
-                    batch.Waiters[i].Completion.TrySetResult(batch.Results[i]);
-                }
-            }
         }
     }
 
@@ -860,36 +861,5 @@ public sealed class EvidenceLedger : IAsyncDisposable
         var bytes = await _store.ReadTileAsync(id, cancellationToken)
             ?? throw new LedgerCorruptException($"Tile {id} is missing.");
         return TreeReader.ParseTile(id, bytes);
-    }
-
-    private async Task CatchUpIndexAsync(CancellationToken cancellationToken)
-    {
-        var size = _state.Size;
-        if (_index.IndexedSize > size)
-        {
-            LedgerLog.IndexAhead(_logger, _index.IndexedSize, size);
-            _index.Reset();
-        }
-
-        if (_index.IndexedSize == size)
-        {
-            return;
-        }
-
-        LedgerLog.IndexCatchUp(_logger, _index.IndexedSize, size - 1);
-        var state = _state;
-        while (_index.IndexedSize < size)
-        {
-            var from = _index.IndexedSize;
-            var bundle = await _reader.BundleLeavesAsync(from / TileId.FullWidth, state, cancellationToken);
-            var batch = new List<IndexedEntry>(TileId.FullWidth);
-            for (var i = from; i < size && i / TileId.FullWidth == from / TileId.FullWidth; i++)
-            {
-                var leaf = bundle[(int)(i % TileId.FullWidth)];
-                batch.Add(IndexedEntry.FromLeaf(i, Rfc6962.HashLeaf(leaf), LeafCodec.Parse(leaf)));
-            }
-
-            _index.Add(batch);
-        }
     }
 }

@@ -26,18 +26,28 @@ internal sealed class PostgresCosignatureStore : ICosignatureStore
     public static async Task<PostgresCosignatureStore> OpenAsync(PostgresDatabase database, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(database);
-        await using var command = database.Source.CreateCommand(
+        return new PostgresCosignatureStore(database.Source, await ReadAsync(database.Source, cancellationToken));
+    }
+
+    /// <summary>
+    /// Reads the saved state again (a process that takes sequencing over: the previous sequencer saved cosignatures since
+    /// this one opened, and a new round must not start from what it read then).
+    /// </summary>
+    internal async Task RefreshAsync(CancellationToken cancellationToken) => _current = await ReadAsync(_source, cancellationToken);
+
+    private static async Task<CosignatureState> ReadAsync(NpgsqlDataSource source, CancellationToken cancellationToken)
+    {
+        await using var command = source.CreateCommand(
             "SELECT witness_names, witness_sizes, latest_size, latest_note, latest_witnesses, quorum_size, quorum_note, quorum_witnesses FROM cosignatures WHERE id = 1");
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        var state = CosignatureState.Empty;
-        if (await reader.ReadAsync(cancellationToken))
+        if (!await reader.ReadAsync(cancellationToken))
         {
-            var names = (string[])reader[0];
-            var sizes = (long[])reader[1];
-            state = new CosignatureState(Read(reader, 2), Read(reader, 5), [.. names.Zip(sizes, (n, s) => new WitnessRecord(n, (ulong)s))]);
+            return CosignatureState.Empty;
         }
 
-        return new PostgresCosignatureStore(database.Source, state);
+        var names = (string[])reader[0];
+        var sizes = (long[])reader[1];
+        return new CosignatureState(Read(reader, 2), Read(reader, 5), [.. names.Zip(sizes, (n, s) => new WitnessRecord(n, (ulong)s))]);
     }
 
     /// <inheritdoc/>

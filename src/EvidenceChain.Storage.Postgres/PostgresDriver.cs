@@ -193,6 +193,7 @@ public sealed class PostgresDriver : IStorageDriver
                 if (await SequencerLease.TryAcquireAsync(_database, Holder, stop) is { } lease)
                 {
                     await ((PostgresTimestampStore)Timestamps).RefreshAsync(stop);
+                    await ((PostgresCosignatureStore)Cosignatures).RefreshAsync(stop);
                     _lease = lease;
                     _sequencing.TrySetResult();
                     return;

@@ -8,11 +8,13 @@ namespace EvidenceChain.Storage.Postgres;
 /// <summary>
 /// The digest index in PostgreSQL: <c>entry_leaves</c> (leaf hash → index), <c>entry_digests</c> (artefact digest,
 /// index) and the <c>index</c> row of <c>watermarks</c> (how many entries it holds). Each <see cref="Add"/> is one
-/// transaction that also moves the watermark, and only from where it stood, so the index never has a gap. Derived
-/// data: its commits are asynchronous (<c>synchronous_commit = off</c>), and after a server crash it may lag the
-/// ledger, which catches it up on open.
+/// transaction that locks the watermark row, inserts only the entries from the watermark on and moves it, so the index
+/// never has a gap and adding entries it holds already does nothing. Derived data: its commits are asynchronous
+/// (<c>synchronous_commit = off</c>), and after a server crash it may lag the ledger, whose index follower catches it up.
 /// </summary>
-/// <remarks>Thread-safe: one writer and any number of readers, in any process.</remarks>
+/// <remarks>
+/// Thread-safe: any number of writers (the processes of a shared log; docs/formats.md §19) and readers, in any process.
+/// </remarks>
 internal sealed class PostgresEntryIndex : IEntryIndex
 {
     private readonly NpgsqlDataSource _source;
@@ -42,19 +44,49 @@ internal sealed class PostgresEntryIndex : IEntryIndex
             return;
         }
 
-        var leaves = new byte[entries.Count][];
-        var indices = new long[entries.Count];
-        var digests = new List<byte[]>(entries.Count * 2);
-        var digestIndices = new List<long>(entries.Count * 2);
         var first = entries[0].Index;
-        for (var i = 0; i < entries.Count; i++)
+        for (var i = 1; i < entries.Count; i++)
         {
-            var e = entries[i];
-            if (e.Index != first + (ulong)i)
+            if (entries[i].Index != first + (ulong)i)
             {
-                throw new ArgumentException($"Expected entry {first + (ulong)i} next; got {e.Index}.", nameof(entries));
+                throw new ArgumentException($"Expected entry {first + (ulong)i} next; got {entries[i].Index}.", nameof(entries));
             }
+        }
 
+        var end = first + (ulong)entries.Count;
+        using var connection = _source.OpenConnection();
+        using var tx = connection.BeginTransaction();
+        using (var off = new NpgsqlCommand("SET LOCAL synchronous_commit = off", connection, tx))
+        {
+            off.ExecuteNonQuery();
+        }
+
+        // The watermark row's lock orders the writers of a shared log's index: a second writer of the same entries
+        // waits for the first to commit and then finds them indexed.
+        ulong indexed;
+        using (var watermark = new NpgsqlCommand("SELECT value FROM watermarks WHERE name = 'index' FOR UPDATE", connection, tx))
+        {
+            indexed = (ulong)(long)watermark.ExecuteScalar()!;
+        }
+
+        if (first > indexed)
+        {
+            throw new ArgumentException($"The index ends at entry {indexed}; entries are added in order, with no gaps (got {first} next).", nameof(entries));
+        }
+
+        if (end <= indexed)
+        {
+            return; // indexed already; the transaction rolls back
+        }
+
+        var skip = (int)(indexed - first);
+        var leaves = new byte[entries.Count - skip][];
+        var indices = new long[leaves.Length];
+        var digests = new List<byte[]>(leaves.Length * 2);
+        var digestIndices = new List<long>(leaves.Length * 2);
+        for (var i = 0; i < leaves.Length; i++)
+        {
+            var e = entries[skip + i];
             leaves[i] = e.LeafHash.ToArray();
             indices[i] = Sql.Big(e.Index);
             foreach (var d in e.Digests.Distinct())
@@ -64,24 +96,13 @@ internal sealed class PostgresEntryIndex : IEntryIndex
             }
         }
 
-        using var connection = _source.OpenConnection();
-        using var tx = connection.BeginTransaction();
-        using (var off = new NpgsqlCommand("SET LOCAL synchronous_commit = off", connection, tx))
+        using (var move = new NpgsqlCommand("UPDATE watermarks SET value = $1 WHERE name = 'index'", connection, tx).With(Sql.Big(end)))
         {
-            off.ExecuteNonQuery();
-        }
-
-        using (var move = new NpgsqlCommand("UPDATE watermarks SET value = $1 WHERE name = 'index' AND value = $2", connection, tx)
-            .With(Sql.Big(first + (ulong)entries.Count), Sql.Big(first)))
-        {
-            if (move.ExecuteNonQuery() != 1)
-            {
-                throw new ArgumentException($"The index does not end at entry {first}; entries are added in order, with no gaps.", nameof(entries));
-            }
+            move.ExecuteNonQuery();
         }
 
         using (var insertLeaves = new NpgsqlCommand(
-            "INSERT INTO entry_leaves SELECT * FROM unnest($1::bytea[], $2::bigint[]) ON CONFLICT (leaf_hash) DO UPDATE SET idx = excluded.idx",
+            "INSERT INTO entry_leaves SELECT * FROM unnest($1::bytea[], $2::bigint[]) ON CONFLICT DO NOTHING",
             connection, tx).With(Sql.Bytes(leaves), Sql.Bigints(indices)))
         {
             insertLeaves.ExecuteNonQuery();

@@ -128,12 +128,23 @@ public sealed class LiteDbEntryIndex : IEntryIndex, IDisposable
             var first = (long)IndexedSize;
             var leaves = new List<(Hash, ulong)>(entries.Count);
             var digests = new List<(Hash, ulong)>(entries.Count * 2);
-            var next = (ulong)first;
+            var next = entries[0].Index;
+            if (next > (ulong)first)
+            {
+                throw new ArgumentException($"Expected entry {first} next; got {next}.", nameof(entries));
+            }
+
             foreach (var e in entries)
             {
                 if (e.Index != next)
                 {
                     throw new ArgumentException($"Expected entry {next} next; got {e.Index}.", nameof(entries));
+                }
+
+                if (e.Index < (ulong)first)
+                {
+                    next++;
+                    continue; // indexed already
                 }
 
                 leaves.Add((e.LeafHash, e.Index));
@@ -145,12 +156,17 @@ public sealed class LiteDbEntryIndex : IEntryIndex, IDisposable
                 next++;
             }
 
+            if (leaves.Count == 0)
+            {
+                return;
+            }
+
             leaves.Sort(CompareRecords);
             digests.Sort(CompareRecords);
             var run = WriteRun(first, (long)next, [leaves], [digests], replaces: []);
             Volatile.Write(ref _chain, [.. _chain, run]);
             Merge();
-            _indexedSinceOpen += entries.Count;
+            _indexedSinceOpen += leaves.Count;
             if (_indexedSinceOpen >= _reopenAfter)
             {
                 Reopen();

@@ -46,6 +46,69 @@ public sealed class EvidenceLedgerTests
     }
 
     [Fact]
+    public async Task Append_IndexWritesFail_AppendsNotHeldBack_IndexCatchesUpOnceTheyWork()
+    {
+        var index = new FailingIndex();
+        await using var ledger = await EvidenceLedger.OpenAsync(
+            new MemoryLedgerStore(), index, Signer, new LedgerOptions { MaxBatchDelay = TimeSpan.Zero, MaxIndexLag = 4 },
+            TimeProvider.System, NullLogger<EvidenceLedger>.Instance);
+
+        // While the index fails, the lag bound (4) does not hold appends back (the index never catches up), and
+        // look-ups do not wait for it.
+        var results = new List<AppendResult>();
+        for (var n = 0; n < 10; n++)
+        {
+            results.Add(await ledger.AppendAsync(Draft(n)).WaitAsync(TimeSpan.FromSeconds(20)));
+        }
+
+        Assert.True(index.Failures > 0);
+        Assert.Equal(0UL, index.IndexedSize);
+        Assert.False(await ledger.WaitForIndexAsync(10, TimeSpan.FromSeconds(5)));
+
+        // It is retried (after 1 s, 2 s, ...) and then catches up from the published log.
+        index.Heal();
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (!await ledger.WaitForIndexAsync(10, TimeSpan.FromMilliseconds(200)) && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(100);
+        }
+
+        Assert.Equal(10UL, index.IndexedSize);
+        Assert.All(results, r => Assert.Equal(r.Index, ledger.FindByLeafHash(r.LeafHash)));
+    }
+
+    /// <summary>An in-memory index whose writes throw until healed.</summary>
+    private sealed class FailingIndex : IEntryIndex
+    {
+        private readonly MemoryEntryIndex _inner = new();
+        private volatile bool _healed;
+        private int _failures;
+
+        public int Failures => Volatile.Read(ref _failures);
+
+        public ulong IndexedSize => _inner.IndexedSize;
+
+        public void Heal() => _healed = true;
+
+        public void Add(IReadOnlyList<IndexedEntry> entries)
+        {
+            if (!_healed)
+            {
+                Interlocked.Increment(ref _failures);
+                throw new IOException("disk full");
+            }
+
+            _inner.Add(entries);
+        }
+
+        public void Reset() => _inner.Reset();
+
+        public ulong? FindByLeafHash(Hash leafHash) => _inner.FindByLeafHash(leafHash);
+
+        public IReadOnlyList<ulong> FindByDigest(Hash digest, int limit) => _inner.FindByDigest(digest, limit);
+    }
+
+    [Fact]
     public async Task Append_QueueFull_ThrowsLedgerBusy()
     {
         var store = new MemoryLedgerStore();

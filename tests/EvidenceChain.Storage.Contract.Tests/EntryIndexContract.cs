@@ -51,6 +51,24 @@ public abstract class EntryIndexContract(IStoreBackend backend) : StoreContract(
     }
 
     [ContractFact]
+    public async Task Add_EntriesIndexedAlready_SkippedAndTheRestAdded()
+    {
+        // Two writers following one log (a shared log's processes) add the same entries: the second adds only what is new.
+        var index = await Backend.OpenIndexAsync();
+        index.Add([Entry(0, "a"), Entry(1, "b")]);
+
+        index.Add([Entry(0, "a"), Entry(1, "b")]);
+        index.Add([Entry(1, "b"), Entry(2, "b"), Entry(3, "c")]);
+
+        Assert.Equal(4UL, index.IndexedSize);
+        Assert.Equal([1UL, 2UL], index.FindByDigest(H("b"), 10));
+        Assert.Equal([0UL], index.FindByDigest(H("a"), 10));
+        Assert.Equal(3UL, index.FindByLeafHash(H("leaf3")));
+        Assert.Throws<ArgumentException>(() => index.Add([Entry(3, "c"), Entry(5, "d")]));
+        Assert.Equal(4UL, index.IndexedSize);
+    }
+
+    [ContractFact]
     public async Task Reset_EmptiesTheIndex_ThenItFillsFromZeroAgain()
     {
         var index = await Backend.OpenIndexAsync();

@@ -46,7 +46,7 @@ public sealed class PostgresDriverTests(PostgresDatabaseFixture database) : ICla
             Assert.Equal(r.LeafHash, entry.LeafHash);
             var proof = await reopened.InclusionProofAsync(r.Index, reopened.Size);
             Assert.True(InclusionProof.Verify(r.Index, reopened.Size, r.LeafHash, proof, reopened.Root).IsValid);
-            Assert.Equal(r.Index, reopened.FindByLeafHash(r.LeafHash));
+            Assert.Equal(r.Index, await reopened.FindByLeafHashAsync(r.LeafHash));
         }
 
         var consistency = await reopened.ConsistencyProofAsync(100, 300);

@@ -49,10 +49,44 @@ public sealed class SharedLogTests(PostgresDatabaseFixture database) : IClassFix
             var checkpoint = CheckpointNote.Open(r.SignedCheckpoint, Signer.VerifierKey).Checkpoint!;
             var proof = await frontEnd.InclusionProofAsync(r.Index, checkpoint.Size);
             Assert.True(InclusionProof.Verify(r.Index, checkpoint.Size, r.LeafHash, proof, checkpoint.Root).IsValid);
-            Assert.Equal(r.Index, frontEnd.FindByLeafHash(r.LeafHash));
+            Assert.Equal(r.Index, await frontEnd.FindByLeafHashAsync(r.LeafHash));
         }
 
         Assert.All(results.Where(r => r.Entry.Draft.Submitter == "front"), r => Assert.Equal("front", frontEnd.GetEntryAsync(r.Index).Result.Entry.Draft.Submitter));
+    }
+
+    [ContractFact]
+    public async Task FrontEnd_SequencersIndexStuck_FrontEndIndexesThePublishedLog()
+    {
+        var schema = Shared(database.NewSchema());
+        await using var first = await PostgresDriver.OpenAsync(schema, TimeProvider.System);
+        using var stuck = new StuckIndex(first.Index);
+        var sequencer = await EvidenceLedger.OpenAsync(
+            first.Log, stuck, Signer, null, first.Handoff, Options, TimeProvider.System, NullLogger<EvidenceLedger>.Instance);
+        try
+        {
+            await using var second = await PostgresDriver.OpenAsync(schema, TimeProvider.System);
+            await using var frontEnd = await OpenLedgerAsync(second);
+
+            // Acknowledged at once although the sequencer's index writes hang.
+            var results = await Task.WhenAll(Enumerable.Range(0, 40).Select(n => sequencer.AppendAsync(Draft("seq", n)))).WaitAsync(TimeSpan.FromSeconds(20));
+            Assert.True(stuck.AddCalled.Wait(TimeSpan.FromSeconds(10)));
+
+            // The front-end sees the shared index stand still behind the log and indexes the published log itself.
+            Assert.True(await frontEnd.WaitForIndexAsync(40, TimeSpan.FromSeconds(15)), $"the index holds {second.Index.IndexedSize} of 40 entries");
+            foreach (var r in results)
+            {
+                Assert.Equal(r.Index, await frontEnd.FindByLeafHashAsync(r.LeafHash));
+            }
+        }
+        finally
+        {
+            // The sequencer's own write, released now, finds the entries indexed and adds nothing.
+            stuck.Release();
+            await sequencer.DisposeAsync();
+        }
+
+        Assert.Equal(40UL, first.Index.IndexedSize);
     }
 
     [ContractFact]
@@ -119,5 +153,36 @@ public sealed class SharedLogTests(PostgresDatabaseFixture database) : IClassFix
         }
 
         await first.DisposeAsync();
+    }
+
+    /// <summary>An index whose writes hang until released (a sequencer whose index writes do not get through).</summary>
+    private sealed class StuckIndex(IEntryIndex inner) : IEntryIndex, IDisposable
+    {
+        private readonly ManualResetEventSlim _released = new(false);
+
+        public ManualResetEventSlim AddCalled { get; } = new(false);
+
+        public ulong IndexedSize => inner.IndexedSize;
+
+        public void Release() => _released.Set();
+
+        public void Add(IReadOnlyList<IndexedEntry> entries)
+        {
+            AddCalled.Set();
+            _released.Wait();
+            inner.Add(entries);
+        }
+
+        public void Reset() => inner.Reset();
+
+        public void Dispose()
+        {
+            _released.Dispose();
+            AddCalled.Dispose();
+        }
+
+        public ulong? FindByLeafHash(Core.Hash leafHash) => inner.FindByLeafHash(leafHash);
+
+        public IReadOnlyList<ulong> FindByDigest(Core.Hash digest, int limit) => inner.FindByDigest(digest, limit);
     }
 }

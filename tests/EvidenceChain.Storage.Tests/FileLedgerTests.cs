@@ -43,7 +43,7 @@ public sealed class FileLedgerTests
             Assert.True(InclusionProof.Verify(r.Index, at.Size, r.LeafHash, older, at.Root).IsValid);
             var consistency = await ledger.ConsistencyProofAsync(at.Size, ledger.Size);
             Assert.True(ConsistencyProof.Verify(at.Size, ledger.Size, at.Root, ledger.Root, consistency).IsValid);
-            Assert.Equal(r.Index, ledger.FindByLeafHash(r.LeafHash));
+            Assert.Equal(r.Index, await ledger.FindByLeafHashAsync(r.LeafHash));
         }
     }
 
@@ -144,9 +144,9 @@ public sealed class FileLedgerTests
         var a = await opened.Ledger.AppendAsync(Drafts.File(1, artefact));
         var b = await opened.Ledger.AppendAsync(Drafts.File(2, artefact));
 
-        Assert.Equal([a.Index, b.Index], opened.Ledger.FindByDigest(digests.Sha256));
-        Assert.Equal([a.Index, b.Index], opened.Ledger.FindByDigest(digests.Sm3!.Value));
-        Assert.Empty(opened.Ledger.FindByDigest(Rfc6962.EmptyRoot));
+        Assert.Equal([a.Index, b.Index], await opened.Ledger.FindByDigestAsync(digests.Sha256));
+        Assert.Equal([a.Index, b.Index], await opened.Ledger.FindByDigestAsync(digests.Sm3!.Value));
+        Assert.Empty(await opened.Ledger.FindByDigestAsync(Rfc6962.EmptyRoot));
     }
 
     [Fact]
@@ -173,6 +173,8 @@ public sealed class FileLedgerTests
         System.IO.File.WriteAllBytes(System.IO.Path.Combine(temp.Path, "index.db"), new byte[8192]);
         await using var rebuilt = await FileLedger.OpenAsync(
             temp.Path, null, SmallBatches, TimeProvider.System, NullLoggerFactory.Instance, rebuildIndex: true);
+        Assert.True(await rebuilt.Ledger.WaitForIndexAsync(101, TimeSpan.FromSeconds(30)));
+        rebuilt.Driver.FlushIndex();
         Assert.Equal(101UL, rebuilt.Index.IndexedSize);
         Assert.Equal(last.Index, rebuilt.Ledger.FindByLeafHash(last.LeafHash));
     }

@@ -25,8 +25,19 @@ public sealed class MemoryEntryIndex : IEntryIndex
     {
         lock (_entries)
         {
+            var expected = entries.Count > 0 ? entries[0].Index : 0;
             foreach (var e in entries)
             {
+                if (e.Index != expected++)
+                {
+                    throw new ArgumentException($"Expected entry {expected - 1} next; got {e.Index}.", nameof(entries));
+                }
+
+                if (e.Index < (ulong)_entries.Count)
+                {
+                    continue;
+                }
+
                 if (e.Index != (ulong)_entries.Count)
                 {
                     throw new ArgumentException($"Expected entry {_entries.Count} next; got {e.Index}.", nameof(entries));

@@ -127,7 +127,7 @@ public sealed class EntrySearch : IDisposable
         await CatchUpAsync(cancellationToken);
         if (query.Digest is { } digest)
         {
-            var found = _ledger.FindByDigest(digest, MaxDigestMatches);
+            var found = await _ledger.FindByDigestAsync(digest, MaxDigestMatches, cancellationToken);
             query = query with { Only = query.Only is null ? found : [.. found.Intersect(query.Only)] };
         }
 

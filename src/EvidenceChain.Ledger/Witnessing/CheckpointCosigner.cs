@@ -127,6 +127,22 @@ public sealed class CheckpointCosigner : IAsyncDisposable
     /// <summary>Starts listening for checkpoints and sends the latest one at once.</summary>
     public void Start()
     {
+        // A process that took sequencing over starts from what the previous sequencer saved, not from what it read at
+        // open (the store re-reads it at takeover).
+        var saved = _store.Current;
+        lock (_lock)
+        {
+            Volatile.Write(ref _state, saved);
+        }
+
+        foreach (var slot in _slots)
+        {
+            lock (slot.Gate)
+            {
+                slot.KnownSize = Math.Max(slot.KnownSize, saved.Witnesses.FirstOrDefault(r => r.Name == slot.Client.Name)?.Size ?? 0);
+            }
+        }
+
         _ledger.CheckpointPublished += OnPublished;
         _wake.Writer.TryWrite(true);
         _loop = Task.Run(RunAsync, CancellationToken.None);

@@ -146,7 +146,7 @@ internal sealed class EvidenceApi : EvidenceService.EvidenceServiceBase
         };
 
         var response = new FindEntriesResponse();
-        foreach (var index in _ledger.FindByDigest(digest, limit))
+        foreach (var index in await _ledger.FindByDigestAsync(digest, limit, context.CancellationToken))
         {
             response.Entries.Add(Wire.ToProto(await _ledger.GetEntryAsync(index, context.CancellationToken)));
         }

@@ -51,7 +51,7 @@ internal sealed class LogApi : LogService.LogServiceBase
                 break;
             case GetInclusionProofRequest.EntryOneofCase.LeafHash:
                 var leafHash = Wire.ParseHash(request.LeafHash, "leaf_hash");
-                index = _ledger.FindByLeafHash(leafHash)
+                index = await _ledger.FindByLeafHashAsync(leafHash, context.CancellationToken)
                     ?? throw new RpcException(new Status(StatusCode.NotFound, $"No entry has leaf hash {leafHash}."));
                 break;
             default:

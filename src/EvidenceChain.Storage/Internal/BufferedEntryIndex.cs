@@ -65,11 +65,23 @@ internal sealed class BufferedEntryIndex : IEntryIndex, IDisposable
                 throw new IOException("Writing the index failed; look-ups of newer entries lag until the ledger reopens.", failure);
             }
 
-            foreach (var e in entries)
+            if (entries.Count > 0 && entries[0].Index > _size)
             {
-                if (e.Index != _size)
+                throw new ArgumentException($"Expected entry {_size} next; got {entries[0].Index}.", nameof(entries));
+            }
+
+            var added = 0;
+            for (var i = 0; i < entries.Count; i++)
+            {
+                var e = entries[i];
+                if (e.Index != entries[0].Index + (ulong)i)
                 {
-                    throw new ArgumentException($"Expected entry {_size} next; got {e.Index}.", nameof(entries));
+                    throw new ArgumentException($"Expected entry {entries[0].Index + (ulong)i} next; got {e.Index}.", nameof(entries));
+                }
+
+                if (e.Index < _size)
+                {
+                    continue; // indexed already
                 }
 
                 _leaves[e.LeafHash] = e.Index;
@@ -85,9 +97,10 @@ internal sealed class BufferedEntryIndex : IEntryIndex, IDisposable
 
                 _pending.Add(e);
                 _size++;
+                added++;
             }
 
-            _buffered += entries.Count;
+            _buffered += added;
             if (_pending.Count >= FlushThreshold)
             {
                 _wake.Release();

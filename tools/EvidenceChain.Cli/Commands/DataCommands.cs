@@ -156,6 +156,15 @@ internal static class DataCommands
         {
             await using var ledger = await FileLedger.OpenAsync(
                 path, origin: null, new LedgerOptions(), TimeProvider.System, NullLoggerFactory.Instance, rebuildIndex: true);
+
+            // The index is rebuilt in the background while the ledger is open: wait for all of it.
+            if (!await ledger.Ledger.WaitForIndexAsync(ledger.Ledger.Size, Timeout.InfiniteTimeSpan))
+            {
+                await console.Out.WriteLineAsync($"FAILED: writing index.db failed after {ledger.Ledger.IndexedSize} of {ledger.Ledger.Size} entries");
+                return ExitCode.Failed;
+            }
+
+            ledger.Driver.FlushIndex();
             await console.Out.WriteLineAsync($"reindexed {ledger.Index.IndexedSize} entries of {ledger.Ledger.Origin}");
             return ExitCode.Verified;
         }

@@ -17,28 +17,42 @@ using EvidenceChain.Storage.Postgres;
 using Microsoft.Extensions.Logging.Abstractions;
 
 var connection = args[0];
+var profile = await Profile.OpenAsync(connection, Environment.GetEnvironmentVariable("EVIDENCECHAIN_BENCH_POSTGRES_PID"));
 var count = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 20_000;
 var inFlight = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 256;
+var cases = (args.Length > 3 ? args[3] : "files,postgres,fronts").Split(',');
 var options = new LedgerOptions();
 var signer = NoteSigner.FromSeed("bench.example/log", new byte[32]);
 Console.WriteLine($"{count} files of 1 KiB, {inFlight} in flight, {Environment.ProcessorCount} cores");
 
 var folder = Path.Combine(Path.GetTempPath(), "ec-bench-" + Guid.NewGuid().ToString("N")[..8]);
-await using (var files = await FileLedger.OpenAsync(folder, "bench.example/log", options, TimeProvider.System, NullLoggerFactory.Instance))
+if (cases.Contains("files"))
 {
-    await RunAsync("files", [(files.Blobs, files.Ledger)]);
+    await using (var files = await FileLedger.OpenAsync(folder, "bench.example/log", options, TimeProvider.System, NullLoggerFactory.Instance))
+    {
+        await RunAsync("files", [(files.Blobs, files.Ledger)]);
+    }
+
+    Directory.Delete(folder, recursive: true);
 }
 
-Directory.Delete(folder, recursive: true);
-await using (var driver = await PostgresDriver.OpenAsync(new PostgresOptions { ConnectionString = connection, Schema = "bench_" + Guid.NewGuid().ToString("N")[..8] }, TimeProvider.System))
-await using (var ledger = await EvidenceLedger.OpenAsync(driver.Log, driver.Index, signer, options, TimeProvider.System, NullLogger<EvidenceLedger>.Instance))
+if (cases.Contains("postgres"))
 {
-    await RunAsync("postgres", [(driver.Blobs, ledger)]);
+    await using (var driver = await PostgresDriver.OpenAsync(new PostgresOptions { ConnectionString = connection, Schema = "bench_" + Guid.NewGuid().ToString("N")[..8] }, TimeProvider.System))
+    await using (var ledger = await EvidenceLedger.OpenAsync(driver.Log, driver.Index, signer, options, TimeProvider.System, NullLogger<EvidenceLedger>.Instance))
+    {
+        await RunAsync("postgres", [(driver.Blobs, ledger)]);
+    }
 }
 
 // Two front-ends (each its own pool, as two processes would have) on one schema: the first sequences, the second hands
 // its appends to it through the database; the load is split between them. Then the sequencer "dies" (its lease
 // connection is terminated, as a killed process's is) and the time until the other sequences is measured.
+if (!cases.Contains("fronts"))
+{
+    return;
+}
+
 var shared = new PostgresOptions
 {
     ConnectionString = connection + ";Maximum Pool Size=45", Schema = "bench_" + Guid.NewGuid().ToString("N")[..8], Shared = true, LeaseRetry = TimeSpan.FromMilliseconds(250),
@@ -81,6 +95,7 @@ async Task RunAsync(string name, (IBlobStore Blobs, EvidenceLedger Ledger)[] fro
     var first = fronts[0].Ledger;
     var latencies = new double[count];
     var next = -1;
+    var before = await profile.SnapshotAsync();
     var clock = Stopwatch.StartNew();
     await Task.WhenAll(Enumerable.Range(0, inFlight).Select(worker => Task.Run(async () =>
     {
@@ -105,4 +120,131 @@ async Task RunAsync(string name, (IBlobStore Blobs, EvidenceLedger Ledger)[] fro
     Array.Sort(latencies);
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
         $"{name,-23} {count / seconds,8:F0} files/s acknowledged durable; latency p50 {latencies[count / 2],6:F1} ms, p99 {latencies[(int)(count * 0.99)],6:F1} ms; ledger size {first.Size}"));
+    await profile.ReportAsync(before, count, seconds);
+}
+
+/// <summary>
+/// Where a run's time goes: CPU of this process and of the server's processes (/proc, when the server's postmaster
+/// pid is known), allocations and collections here, and from the server the statements, commits, WAL flushes and
+/// WAL bytes per file (pg_stat_statements, pg_stat_database, pg_stat_wal; the two last are reported by the server's
+/// processes at most once a second, so the report waits two seconds for them).
+/// </summary>
+internal sealed class Profile(Npgsql.NpgsqlDataSource admin, int? postmaster, bool statements)
+{
+    public static async Task<Profile> OpenAsync(string connection, string? postmasterPid)
+    {
+        var admin = Npgsql.NpgsqlDataSource.Create(connection);
+        var statements = true;
+        try
+        {
+            await using var create = admin.CreateCommand("CREATE EXTENSION IF NOT EXISTS pg_stat_statements");
+            await create.ExecuteNonQueryAsync();
+            await using var probe = admin.CreateCommand("SELECT count(*) FROM pg_stat_statements");
+            await probe.ExecuteScalarAsync();
+        }
+        catch (Npgsql.PostgresException)
+        {
+            statements = false; // not preloaded by this server: no statement list
+        }
+
+        return new Profile(admin, int.TryParse(postmasterPid, CultureInfo.InvariantCulture, out var pid) ? pid : null, statements);
+    }
+
+    /// <summary>The counters now, after starting the statement list afresh (<paramref name="reset"/>).</summary>
+    public async Task<Snapshot> SnapshotAsync(bool reset = true)
+    {
+        if (statements && reset)
+        {
+            await using var clear = admin.CreateCommand("SELECT pg_stat_statements_reset()");
+            await clear.ExecuteNonQueryAsync();
+        }
+
+        await Task.Delay(TimeSpan.FromSeconds(2)); // the server's counters settle
+        await using var read = admin.CreateCommand(
+            """
+            SELECT (SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()), wal_sync, wal_write, wal_bytes::bigint, pg_current_wal_lsn() - '0/0'::pg_lsn
+            FROM pg_stat_wal
+            """);
+        await using var reader = await read.ExecuteReaderAsync();
+        await reader.ReadAsync();
+        return new Snapshot(
+            Process.GetCurrentProcess().TotalProcessorTime, ServerCpu(), GC.GetTotalAllocatedBytes(), GC.CollectionCount(0), GC.CollectionCount(2),
+            reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2), (long)reader.GetDecimal(4));
+    }
+
+    public async Task ReportAsync(Snapshot before, int files, double seconds)
+    {
+        var benchCpu = Process.GetCurrentProcess().TotalProcessorTime;
+        var serverCpu = ServerCpu();
+        var after = await SnapshotAsync(reset: false);
+        var perFile = 1e6 / files; // µs per file from seconds
+        var server = before.ServerCpu is { } s0 && serverCpu is { } s1 ? string.Create(CultureInfo.InvariantCulture, $"{(s1 - s0).TotalSeconds * perFile:F0} µs") : "not known";
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"  CPU per file: this process {(benchCpu - before.BenchCpu).TotalSeconds * perFile:F0} µs, the PostgreSQL server {server} " +
+            $"({seconds:F1} s wall); allocated here {(after.Allocated - before.Allocated) / (double)files / 1024:F1} KiB/file, GCs gen0 {after.Gen0 - before.Gen0}, gen2 {after.Gen2 - before.Gen2}"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"  server per file: {(after.Commits - before.Commits) / (double)files:F2} commits, {(after.WalSyncs - before.WalSyncs) / (double)files:F3} WAL flushes " +
+            $"({after.WalSyncs - before.WalSyncs} in all), {(after.WalLsn - before.WalLsn) / (double)files / 1024:F2} KiB of WAL"));
+        if (!statements)
+        {
+            return;
+        }
+
+        await using var top = admin.CreateCommand(
+            """
+            SELECT calls, total_exec_time, regexp_replace(query, '\s+', ' ', 'g') FROM pg_stat_statements
+            WHERE query NOT LIKE '%pg_stat%' ORDER BY calls DESC LIMIT 14
+            """);
+        await using var reader = await top.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            var query = reader.GetString(2);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"    {reader.GetInt64(0) / (double)files,7:F3}/file {reader.GetDouble(1) / reader.GetInt64(0),7:F3} ms  {(query.Length > 110 ? query[..110] + "…" : query)}"));
+        }
+    }
+
+    // utime + stime of the postmaster, its children now, and its children that ended (cutime + cstime).
+    private TimeSpan? ServerCpu()
+    {
+        if (postmaster is not { } pid)
+        {
+            return null;
+        }
+
+        long ticks = 0;
+        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(dir), CultureInfo.InvariantCulture, out var p))
+            {
+                continue;
+            }
+
+            string stat;
+            try
+            {
+                stat = File.ReadAllText(Path.Combine(dir, "stat"));
+            }
+            catch (IOException)
+            {
+                continue;
+            }
+
+            var f = stat[(stat.LastIndexOf(')') + 2)..].Split(' '); // f[0] is field 3 (state)
+            if (p == pid)
+            {
+                ticks += long.Parse(f[11], CultureInfo.InvariantCulture) + long.Parse(f[12], CultureInfo.InvariantCulture)
+                    + long.Parse(f[13], CultureInfo.InvariantCulture) + long.Parse(f[14], CultureInfo.InvariantCulture);
+            }
+            else if (f[1] == pid.ToString(CultureInfo.InvariantCulture))
+            {
+                ticks += long.Parse(f[11], CultureInfo.InvariantCulture) + long.Parse(f[12], CultureInfo.InvariantCulture);
+            }
+        }
+
+        return TimeSpan.FromSeconds(ticks / 100.0); // USER_HZ
+    }
+
+    internal sealed record Snapshot(
+        TimeSpan BenchCpu, TimeSpan? ServerCpu, long Allocated, int Gen0, int Gen2, long Commits, long WalSyncs, long WalWrites, long WalLsn);
 }

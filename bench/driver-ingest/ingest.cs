@@ -119,7 +119,8 @@ if (cases.Contains("fronts"))
 // --front) opens the log as a front-end and takes the other half, handing its appends over through the database.
 if (cases.Contains("processes"))
 {
-    var shared = new PostgresOptions { ConnectionString = connection, Schema = "bench_" + Guid.NewGuid().ToString("N")[..8], Shared = true };
+    // Each process its pool of 45 connections, as in "fronts" (the throw-away cluster allows 100).
+    var shared = new PostgresOptions { ConnectionString = connection + ";Maximum Pool Size=45", Schema = "bench_" + Guid.NewGuid().ToString("N")[..8], Shared = true };
     await using var driver = await PostgresDriver.OpenAsync(shared, TimeProvider.System);
     await using var ledger = await EvidenceLedger.OpenAsync(
         driver.Log, driver.Index, signer, null, driver.Handoff, options, TimeProvider.System, NullLogger<EvidenceLedger>.Instance);
@@ -131,7 +132,7 @@ if (cases.Contains("processes"))
         start.ArgumentList.Add(Environment.GetCommandLineArgs()[0]); // the program's dll
     }
 
-    foreach (var a in (string[])["--front", connection, shared.Schema, (count / 2).ToString(CultureInfo.InvariantCulture), (inFlight / 2).ToString(CultureInfo.InvariantCulture), childLatencies])
+    foreach (var a in (string[])["--front", shared.ConnectionString, shared.Schema, (count / 2).ToString(CultureInfo.InvariantCulture), (inFlight / 2).ToString(CultureInfo.InvariantCulture), childLatencies])
     {
         start.ArgumentList.Add(a);
     }

@@ -12,7 +12,11 @@ else
   dir=$(mktemp -d /tmp/ec-bench-pg-XXXXXX); chmod 777 "$dir"
   trap 'as_pg "$bin/pg_ctl" -D "$dir/data" -m fast -w stop >/dev/null 2>&1 || true; rm -rf "$dir"' EXIT
   as_pg "$bin/initdb" -D "$dir/data" -U postgres --auth=trust --encoding=UTF8 --locale=C.UTF-8 >/dev/null
-  as_pg "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -o "-p 5499 -k $dir -c listen_addresses=''" start >/dev/null
+  # pg_stat_statements: the bench prints the statements each file costs the server (it changes nothing else).
+  as_pg "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w \
+    -o "-p 5499 -k $dir -c listen_addresses='' -c shared_preload_libraries=pg_stat_statements" start >/dev/null
   conn="Host=$dir;Port=5499;Username=postgres;Database=postgres"
+  # The server's processes, for its CPU time per file (the postmaster and its children, as /proc shows them).
+  export EVIDENCECHAIN_BENCH_POSTGRES_PID=$(head -1 "$dir/data/postmaster.pid")
 fi
 dotnet run -c Release ingest.cs -- "$conn" "$@"

@@ -34,6 +34,8 @@ public sealed class EvidenceLedger : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private int _disposeStarted;
     private readonly SemaphoreSlim _refresh = new(1, 1);
+    private long _refreshAsked; // refreshes asked for, numbered (a front-end's)
+    private long _refreshCovered; // the asks a finished refresh read the store after (under _refresh)
     private readonly TaskCompletionSource _sequencing = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private Task _loop = Task.CompletedTask;
     private Task _follower = Task.CompletedTask;
@@ -270,15 +272,28 @@ public sealed class EvidenceLedger : IAsyncDisposable
     }
 
     /// <summary>A front-end: reads the published checkpoint and, when it is newer, moves the state to it.</summary>
+    /// <remarks>
+    /// Many callers at once (every handed-off append waiting for its index) share reads: a caller whose ask came
+    /// before a refresh that read the store after it returns without reading again.
+    /// </remarks>
     private async Task RefreshAsync(CancellationToken cancellationToken)
     {
+        var ask = Interlocked.Increment(ref _refreshAsked);
         await _refresh.WaitAsync(cancellationToken);
         try
         {
+            if (_refreshCovered >= ask)
+            {
+                return;
+            }
+
+            var covers = Volatile.Read(ref _refreshAsked);
             if (_following && await _store.ReadCheckpointAsync(cancellationToken) is { } note && note != _state.SignedCheckpoint)
             {
                 await LoadAsync(discard: false, cancellationToken);
             }
+
+            _refreshCovered = covers;
         }
         finally
         {

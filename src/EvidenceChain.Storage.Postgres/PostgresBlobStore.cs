@@ -8,8 +8,8 @@ namespace EvidenceChain.Storage.Postgres;
 /// <summary>
 /// Content-addressed artefacts in PostgreSQL: <c>blobs</c> (SHA-256 → blob id, size, chunk size) and
 /// <c>blob_chunks</c> (the content in rows of <see cref="ChunkSize"/> bytes, stored uncompressed out of line). An
-/// upload holds at most one chunk in memory: content up to one chunk is written with its <c>blobs</c> row in one
-/// statement at commit; larger content streams its chunks into a transaction of its own as it arrives, committed
+/// upload holds at most one chunk in memory: content up to one chunk is written with its <c>blobs</c> row at commit,
+/// together with the other small blobs committed at that time (<see cref="BlobGroupCommit"/>); larger content streams its chunks into a transaction of its own as it arrives, committed
 /// with the <c>blobs</c> row, so an upload that is abandoned or cut off by a crash leaves nothing behind. Reading
 /// fetches one chunk at a time.
 /// </summary>
@@ -27,7 +27,11 @@ internal sealed class PostgresBlobStore : IBlobStore
     {
         ArgumentNullException.ThrowIfNull(database);
         Source = database.Source;
+        GroupCommit = new BlobGroupCommit(Source);
     }
+
+    /// <summary>The group commit of single-chunk blobs.</summary>
+    internal BlobGroupCommit GroupCommit { get; }
 
     /// <summary>The pool.</summary>
     internal NpgsqlDataSource Source { get; }

@@ -10,8 +10,9 @@ namespace EvidenceChain.Storage.Postgres;
 /// <summary>
 /// The ledger's tiles, entry bundles and checkpoints in PostgreSQL: table <c>tiles</c> (one row per tile or bundle
 /// and width, full tiles with width 256), <c>checkpoint_history</c> (every published checkpoint, one per size) and
-/// <c>checkpoint_latest</c>. <see cref="PublishCheckpointAsync"/> is one transaction (history row, latest row, and
-/// the partial tiles a newly full tile made redundant) committed synchronously: the commit point of a batch.
+/// <c>checkpoint_latest</c>. <see cref="WriteTilesAsync"/> commits asynchronously; <see cref="PublishCheckpointAsync"/>
+/// is one transaction (history row, latest row, and the partial tiles a newly full tile made redundant) committed
+/// synchronously: the commit point of a batch, whose WAL flush also makes the batch's tiles durable.
 /// </summary>
 /// <remarks>
 /// Reads are thread-safe and may come from any process. Writes come from the one sequencer: with a lease every write
@@ -102,6 +103,15 @@ internal sealed class PostgresLedgerStore : ILedgerStore
         await using var connection = await _source.OpenConnectionAsync(cancellationToken);
         await using var tx = await connection.BeginTransactionAsync(cancellationToken);
         await CheckLeaseAsync(connection, tx, cancellationToken);
+        await using (var deferred = new NpgsqlCommand("SET LOCAL synchronous_commit = off", connection, tx))
+        {
+            // Nothing reads these tiles as part of the log before a checkpoint covering them is published, and the
+            // publish commits synchronously after this commit: the server flushes its WAL in order, so that flush
+            // makes these tiles durable too (docs/formats.md §19, "Commit point"). Until then a crash loses them
+            // with the unpublished batch, as a crash between the two transactions always could.
+            await deferred.ExecuteNonQueryAsync(cancellationToken);
+        }
+
         await using (var upsert = new NpgsqlCommand(
             """
             INSERT INTO tiles (entries, level, idx, width, data)

@@ -105,6 +105,26 @@ public abstract class BlobStoreContract(IStoreBackend backend) : StoreContract(b
     }
 
     [ContractFact]
+    public async Task Store_ManySmallConcurrentlyWithRepeats_EachKeptOnceAndReadableAfterReopen()
+    {
+        // Small uploads committed at once (a store may write them together): the same content several times in the
+        // same moment, an empty one among them, and each completed commit readable from a store opened afresh.
+        var store = await Backend.OpenBlobStoreAsync();
+        var contents = Enumerable.Range(0, 300).Select(i => i % 50 == 7 ? [] : RandomNumberGenerator.GetBytes(1 + (i % 60 * 37))).ToArray();
+        var repeated = RandomNumberGenerator.GetBytes(1024);
+        var all = contents.Concat(Enumerable.Repeat(repeated, 40)).ToArray();
+
+        var digests = await Task.WhenAll(all.Select(c => Task.Run(() => StoreAsync(store, c))));
+
+        var reopened = await Backend.OpenBlobStoreAsync();
+        for (var i = 0; i < all.Length; i++)
+        {
+            Assert.Equal(new Hash(SHA256.HashData(all[i])), digests[i].Sha256);
+            Assert.Equal(all[i], await ReadAsync(reopened, digests[i].Sha256));
+        }
+    }
+
+    [ContractFact]
     public async Task Store_ManyDifferentConcurrently_AllReadable()
     {
         var store = await Backend.OpenBlobStoreAsync();

@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Security.Cryptography;
+using EvidenceChain.Core;
 using EvidenceChain.Core.Entries;
 using EvidenceChain.Core.Merkle;
 using EvidenceChain.Core.Notes;
@@ -81,6 +83,32 @@ public sealed class PostgresDriverTests(PostgresDatabaseFixture database) : ICla
         Assert.Equal(third.LeafHash, (await reopened.GetEntryAsync(2)).LeafHash);
         var proof = await reopened.InclusionProofAsync(2, 3);
         Assert.True(InclusionProof.Verify(2, 3, third.LeafHash, proof, reopened.Root).IsValid);
+    }
+
+    [ContractFact]
+    public async Task Publish_Returns_WalFlushedPastTheTilesWrittenBeforeIt()
+    {
+        // Tiles commit asynchronously; the publish that follows commits synchronously, and its WAL flush covers them
+        // (docs/formats.md §19): once it returns, the WAL is flushed at least as far as it reached after the tiles.
+        var options = database.NewSchema();
+        await using var driver = await PostgresDriver.OpenAsync(options, TimeProvider.System);
+        await using var server = NpgsqlDataSource.Create(options.ConnectionString);
+        for (var size = 1; size <= 30; size++)
+        {
+            var bundle = Enumerable.Range(0, size).SelectMany(_ => new byte[] { 0, 1, (byte)size }).ToArray();
+            await driver.Log.WriteTilesAsync([new TileData(TileId.Entries(0, size), bundle)], CancellationToken.None);
+            await using var inserted = server.CreateCommand("SELECT pg_current_wal_insert_lsn()::text");
+            var afterTiles = (string)(await inserted.ExecuteScalarAsync())!;
+            var root = new Hash(SHA256.HashData(bundle));
+            await driver.Log.PublishCheckpointAsync(CheckpointNote.Sign(new Checkpoint("pg.test/log", (ulong)size, root), Signer), CancellationToken.None);
+            await using var flushed = server.CreateCommand("SELECT pg_current_wal_flush_lsn() >= $1::pg_lsn");
+            flushed.Parameters.Add(new NpgsqlParameter { Value = afterTiles });
+
+            Assert.True((bool)(await flushed.ExecuteScalarAsync())!, $"After publishing size {size} the WAL is not flushed to {afterTiles}.");
+        }
+
+        await using var read = server.CreateCommand($"SELECT length(data) FROM \"{options.Schema}\".tiles WHERE entries AND width = 30");
+        Assert.Equal(90, await read.ExecuteScalarAsync());
     }
 
     [ContractFact]

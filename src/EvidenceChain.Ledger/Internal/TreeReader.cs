@@ -70,8 +70,10 @@ internal sealed class TreeReader(ILedgerStore store, TileCache cache)
             throw new ArgumentOutOfRangeException(nameof(index), $"Entry {index} does not exist; the log has {state.Size} entries.");
         }
 
-        var leaves = await BundleLeavesAsync(index / TileId.FullWidth, state, cancellationToken);
-        return leaves[(int)(index % TileId.FullWidth)];
+        var id = TileMath.TileAt(0, index / TileId.FullWidth, state.Size, entries: true)!.Value;
+        var (bundle, spans) = await SplitBundleAsync(id, state, cancellationToken);
+        var (offset, length) = spans[(int)(index % TileId.FullWidth)];
+        return bundle.AsSpan(offset, length).ToArray();
     }
 
     /// <summary>The leaves of entry bundle <paramref name="bundleIndex"/> as of <paramref name="state"/>.</summary>
@@ -79,6 +81,13 @@ internal sealed class TreeReader(ILedgerStore store, TileCache cache)
     {
         var id = TileMath.TileAt(0, bundleIndex, state.Size, entries: true)
             ?? throw new ArgumentOutOfRangeException(nameof(bundleIndex), $"Bundle {bundleIndex} is empty at size {state.Size}.");
+        var (bundle, spans) = await SplitBundleAsync(id, state, cancellationToken);
+        return [.. spans.Select(s => bundle.AsSpan(s.Offset, s.Length).ToArray())];
+    }
+
+    // The bundle's bytes and where each leaf is in them.
+    private async ValueTask<(byte[] Bundle, List<(int Offset, int Length)> Spans)> SplitBundleAsync(TileId id, TreeState state, CancellationToken cancellationToken)
+    {
         var bundle = id.IsFull
             ? await store.ReadTileAsync(id, cancellationToken) ?? throw new LedgerCorruptException($"Entry bundle {id} is missing.")
             : state.PartialBundle;
@@ -88,7 +97,7 @@ internal sealed class TreeReader(ILedgerStore store, TileCache cache)
             throw new LedgerCorruptException($"Entry bundle {id}: {error}.");
         }
 
-        return [.. spans.Select(s => bundle.AsSpan(s.Offset, s.Length).ToArray())];
+        return (bundle, spans);
     }
 
     /// <summary>A full tile's tree (<see cref="TileCache"/>): its 256 hashes first, then the levels above them.</summary>

@@ -9,10 +9,12 @@ namespace EvidenceChain.Storage.Postgres.Internal;
 
 /// <summary>
 /// An upload into <see cref="PostgresBlobStore"/>, hashed chunk by chunk as it is written: SHA-256 on the writer's thread
-/// and, for the national profile, SM3 beside it on the thread pool while the chunk's row is written. The first chunk stays in memory; when the
-/// content outgrows it the upload opens a connection and a transaction and writes each full chunk as a row as it
-/// arrives, so memory stays at one chunk whatever the size. Commit inserts the <c>blobs</c> row and commits; content
-/// already stored is kept once (the transaction is rolled back, and its chunks with it).
+/// and, for the national profile, SM3 beside it on the thread pool while the chunk's row is written. The first chunk stays in memory
+/// (in a buffer that grows with the content, so a 1 KiB upload holds a few KiB, not a chunk); its commit goes into
+/// the next group commit of small blobs (<see cref="BlobGroupCommit"/>). When the content outgrows one chunk the upload
+/// opens a connection and a transaction and writes each full chunk as a row as it arrives, so memory stays at one chunk
+/// whatever the size. Commit inserts the <c>blobs</c> row and commits; content already stored is kept once (the
+/// transaction is rolled back, and its chunks with it).
 /// </summary>
 /// <remarks>Not thread-safe: one writer. A large upload holds one pooled connection until it is committed or disposed.</remarks>
 internal sealed class PostgresBlobUpload : IBlobUpload
@@ -20,7 +22,8 @@ internal sealed class PostgresBlobUpload : IBlobUpload
     private readonly PostgresBlobStore _store;
     private readonly IncrementalHash _sha256 = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
     private readonly Sm3Hasher? _sm3;
-    private byte[] _chunk = ArrayPool<byte>.Shared.Rent(PostgresBlobStore.ChunkSize);
+    private const int FirstBuffer = 4096;
+    private byte[] _chunk = []; // rented, grown up to a chunk as content arrives
     private int _filled;
     private long _length;
     private NpgsqlConnection? _connection;
@@ -54,6 +57,11 @@ internal sealed class PostgresBlobUpload : IBlobUpload
             }
 
             var take = Math.Min(data.Length, PostgresBlobStore.ChunkSize - _filled);
+            if (_chunk.Length < _filled + take)
+            {
+                Grow(_filled + take);
+            }
+
             data.Span[..take].CopyTo(_chunk.AsSpan(_filled));
             _filled += take;
             data = data[take..];
@@ -97,14 +105,8 @@ internal sealed class PostgresBlobUpload : IBlobUpload
         cancellationToken.ThrowIfCancellationRequested();
         if (_transaction is null)
         {
-            // Small content: its row and its one chunk in one statement, nothing when the content is stored already.
-            await using var insert = _store.Source.CreateCommand(
-                """
-                WITH b AS (INSERT INTO blobs (sha256, blob_id, size, chunk_size) VALUES ($1, nextval('blob_ids'), $2, $3)
-                           ON CONFLICT (sha256) DO NOTHING RETURNING blob_id)
-                INSERT INTO blob_chunks (blob_id, seq, data) SELECT blob_id, 0, $4 FROM b WHERE $2 > 0
-                """).With(digests.Sha256.ToArray(), digests.Size, PostgresBlobStore.ChunkSize, new ArraySegment<byte>(_chunk, 0, _filled));
-            await insert.ExecuteNonQueryAsync(cancellationToken);
+            // Small content: its row and its one chunk in the next group commit, nothing when the content is stored already.
+            await _store.GroupCommit.StoreAsync(digests.Sha256, _chunk.AsSpan(0, _filled).ToArray(), cancellationToken);
             return;
         }
 
@@ -140,6 +142,20 @@ internal sealed class PostgresBlobUpload : IBlobUpload
             ArrayPool<byte>.Shared.Return(_chunk);
             _chunk = [];
         }
+    }
+
+    /// <summary>Moves the content into a rented buffer of at least <paramref name="needed"/> bytes (at most a chunk).</summary>
+    private void Grow(int needed)
+    {
+        var size = Math.Min(PostgresBlobStore.ChunkSize, Math.Max(needed, Math.Max(FirstBuffer, _chunk.Length * 2)));
+        var bigger = ArrayPool<byte>.Shared.Rent(size);
+        _chunk.AsSpan(0, _filled).CopyTo(bigger);
+        if (_chunk.Length > 0)
+        {
+            ArrayPool<byte>.Shared.Return(_chunk);
+        }
+
+        _chunk = bigger;
     }
 
     private async Task FlushChunkAsync(CancellationToken cancellationToken)

@@ -86,7 +86,7 @@ internal static class CanonicalLeafReader
         }
 
         var attributes = new SortedDictionary<string, string>(StringComparer.Ordinal);
-        var commitments = new SortedDictionary<string, Commitment>(StringComparer.Ordinal);
+        SortedDictionary<string, Commitment>? commitments = null;
         if (!r.Take("}"u8))
         {
             string? previous = null;
@@ -116,7 +116,7 @@ internal static class CanonicalLeafReader
                 }
                 else if (version == LedgerEntry.FormatVersion && ReadCommitment(ref r) is { } commitment)
                 {
-                    commitments.Add(key, commitment);
+                    (commitments ??= new SortedDictionary<string, Commitment>(StringComparer.Ordinal)).Add(key, commitment);
                 }
                 else
                 {
@@ -136,10 +136,12 @@ internal static class CanonicalLeafReader
             return null;
         }
 
-        var draft = new EntryDraft(Encoding.UTF8.GetString(kindBytes), Encoding.UTF8.GetString(submitterBytes), artefacts, attributes)
+        var draft = new EntryDraft(Encoding.UTF8.GetString(kindBytes), Encoding.UTF8.GetString(submitterBytes), artefacts, attributes);
+        if (commitments is not null)
         {
-            Commitments = commitments,
-        };
+            draft = draft with { Commitments = commitments };
+        }
+
         return new LedgerEntry(origin, index, prev, new DateTimeOffset(time, TimeSpan.Zero), draft) { Version = version };
     }
 

@@ -22,6 +22,8 @@ internal static class CanonicalLeafReader
 
     private static readonly SearchValues<byte> StringEnd = SearchValues.Create("\"\\"u8);
 
+    private static readonly SearchValues<byte> LowerHexDigits = SearchValues.Create("0123456789abcdef"u8);
+
     private static readonly SearchValues<byte> KindCharacters = SearchValues.Create("abcdefghijklmnopqrstuvwxyz0123456789-"u8);
 
     /// <summary>The entry, or null when the leaf is not canonical or uses a form this reader leaves to the general path.</summary>
@@ -239,16 +241,11 @@ internal static class CanonicalLeafReader
                 return false;
             }
 
-            for (var i = 0; i < bytes.Length; i++)
+            var hex = _rest[..digits];
+            if (hex.ContainsAnyExcept(LowerHexDigits)
+                || Convert.FromHexString(hex, bytes, out _, out var written) != OperationStatus.Done || written != bytes.Length)
             {
-                var high = LowerHexValue(_rest[2 * i]);
-                var low = LowerHexValue(_rest[(2 * i) + 1]);
-                if ((high | low) < 0)
-                {
-                    return false;
-                }
-
-                bytes[i] = (byte)((high << 4) | low);
+                return false;
             }
 
             hash = new Hash(bytes);
@@ -336,12 +333,5 @@ internal static class CanonicalLeafReader
 
             return value;
         }
-
-        private static int LowerHexValue(byte c) => c switch
-        {
-            >= (byte)'0' and <= (byte)'9' => c - '0',
-            >= (byte)'a' and <= (byte)'f' => c - 'a' + 10,
-            _ => -1,
-        };
     }
 }

@@ -60,4 +60,18 @@ public sealed class AuditReport
     }
 
     internal void Note(string note) => _notes.Add(note);
+
+    /// <summary>An empty report with the same limit, for checks run beside others; <see cref="Append"/> it where they would have run.</summary>
+    internal AuditReport Fork() => new() { Limit = Limit };
+
+    /// <summary>Adds the problems and notes of <paramref name="other"/> (a <see cref="Fork"/>), in order, as if reported here.</summary>
+    internal void Append(AuditReport other)
+    {
+        foreach (var problem in other._problems)
+        {
+            Problem(problem.Where, problem.What);
+        }
+
+        _notes.AddRange(other._notes);
+    }
 }

@@ -41,28 +41,39 @@ public static class LedgerAuditor
 
         var sm2 = Sm2Audit.CheckKeys(folder, key, report);
         var source = new FolderAuditSource(new FileLedgerStore(folder.LogPath));
-        var log = await LogAudit.CheckLogAsync(source, key, sm2, report, cancellationToken).ConfigureAwait(false);
+
+        // The index (LiteDB) is read, and the TSA's files and the checkpoint tokens are checked once the history gives
+        // the roots, on tasks of their own while the entries are checked; what they find is reported after the entries,
+        // in the order the checks ran in one by one (bench/README.md).
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var indexRead = Task.Run(() => IndexSnapshot.Read(folder, stop.Token), stop.Token);
+        Task<(TsaAudit.Result? Tsa, int Verified, AuditReport Found)>? stamps = null;
+        (Checkpoint Checkpoint, LogAudit.Roots Roots, LogAudit.DerivedData Derived)? log;
+        try
+        {
+            log = await LogAudit.CheckLogAsync(
+                source, key, sm2, report, cancellationToken,
+                roots => stamps = Task.Run(() => CheckStamps(folder, key, roots, report.Fork()), stop.Token)).ConfigureAwait(false);
+        }
+        catch
+        {
+            await AbandonAsync(stop, indexRead, stamps).ConfigureAwait(false);
+            throw;
+        }
+
         if (log is not { } checkedLog)
         {
+            await AbandonAsync(stop, indexRead, stamps).ConfigureAwait(false);
             return report;
         }
 
         var (checkpoint, roots, digests) = checkedLog;
         NoteUnvisited(folder, source, checkpoint.Size, report);
-        CheckIndex(folder, digests.Fingerprints, checkpoint.Size, report);
+        CheckIndex(await indexRead.ConfigureAwait(false), digests.Fingerprints, checkpoint.Size, report);
         await CheckBlobsAsync(folder, digests.Sizes, report, cancellationToken).ConfigureAwait(false);
-        TsaAudit.Result? tsa = null;
-        try
-        {
-            tsa = TsaAudit.Check(folder.KeysPath, report);
-        }
-        catch (Exception e) when (e is not OperationCanceledException and not OutOfMemoryException)
-        {
-            // Whatever else a damaged certificate or key makes the runtime throw, the finding is the same.
-            report.Problem("keys/tsa*", $"the TSA's files are unusable: {e.Message}");
-        }
-
-        report.Timestamps = TimestampAudit.Check(folder, key, roots, tsa, report);
+        var (tsa, verified, found) = await (stamps ?? throw new InvalidOperationException("The history was checked without its roots.")).ConfigureAwait(false);
+        report.Append(found);
+        report.Timestamps = verified;
         var revealed = OpeningsAudit.Check(folder, digests.Committed, report);
         var keyEvents = digests.KeyEvents.Select(e => revealed.GetValueOrDefault(e.Index, e)).ToList();
         DocumentSigningAudit.Check(folder.KeysPath, tsa?.Trusted, report);
@@ -105,6 +116,31 @@ public static class LedgerAuditor
 
         await source.CheckBlobsAsync(digests.Sizes, report, cancellationToken).ConfigureAwait(false);
         return report;
+    }
+
+    // Stops the checks run beside the entries and waits for them; what they found or threw is not needed.
+    private static async Task AbandonAsync(CancellationTokenSource stop, Task indexRead, Task? stamps)
+    {
+        await stop.CancelAsync().ConfigureAwait(false);
+        await Task.WhenAll(stamps is null ? [indexRead] : [indexRead, stamps]).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+    }
+
+    // The TSA's keys and certificates, then every checkpoint token; found holds what they find.
+    private static (TsaAudit.Result? Tsa, int Verified, AuditReport Found) CheckStamps(
+        DataFolder folder, NoteVerifier key, LogAudit.Roots roots, AuditReport found)
+    {
+        TsaAudit.Result? tsa = null;
+        try
+        {
+            tsa = TsaAudit.Check(folder.KeysPath, found);
+        }
+        catch (Exception e) when (e is not OperationCanceledException and not OutOfMemoryException)
+        {
+            // Whatever else a damaged certificate or key makes the runtime throw, the finding is the same.
+            found.Problem("keys/tsa*", $"the TSA's files are unusable: {e.Message}");
+        }
+
+        return (tsa, TimestampAudit.Check(folder, key, roots, tsa, found), found);
     }
 
     private static NoteVerifier? CheckKeys(DataFolder folder, NoteVerifier? pinned, AuditReport report)
@@ -177,35 +213,53 @@ public static class LedgerAuditor
         }
     }
 
-    private static void CheckIndex(DataFolder folder, List<Hash> fingerprints, ulong size, AuditReport report)
+    private static void CheckIndex(IndexSnapshot index, List<Hash> fingerprints, ulong size, AuditReport report)
     {
-        if (!File.Exists(folder.IndexPath))
+        if (!index.Exists)
         {
             report.Note("index.db does not exist; it is rebuilt when the ledger opens");
             return;
         }
 
-        LiteDbEntryIndex? index = null;
+        // The index was read beside the entries (IndexSnapshot); its findings are reported here, in the order reading
+        // and comparing it in one go would have found them.
+        if (index.OpenError is { } openError)
+        {
+            ReportUnreadable(openError, report);
+            return;
+        }
+
         try
         {
-            index = new LiteDbEntryIndex(folder.IndexPath, readOnly: true);
-            CompareIndex(index, fingerprints, size, report);
-            index.Dispose();
+            if (CompareIndex(index, fingerprints, size, report) is { } readError)
+            {
+                ReportUnreadable(readError, report);
+                return;
+            }
         }
-        catch (Exception e) when (e is not OperationCanceledException and not OutOfMemoryException)
+        catch (ArgumentOutOfRangeException e)
         {
-            // Whatever a damaged LiteDB file makes LiteDB throw, the finding is the same: the derived index is unusable.
-            index?.Abandon();
-            report.Problem("index.db", $"unreadable: {e.Message} (run evidencectl reindex)");
+            // A record of an entry the ledger does not have.
+            ReportUnreadable(e, report);
+            return;
+        }
+
+        if (index.CloseError is { } closeError)
+        {
+            ReportUnreadable(closeError, report);
         }
     }
 
-    private static void CompareIndex(LiteDbEntryIndex index, List<Hash> fingerprints, ulong size, AuditReport report)
+    private static void ReportUnreadable(Exception e, AuditReport report) =>
+        report.Problem("index.db", $"unreadable: {e.Message} (run evidencectl reindex)");
+
+    // Returns what reading the records threw, when the comparison needed them and they could not be read.
+    private static Exception? CompareIndex(IndexSnapshot index, List<Hash> fingerprints, ulong size, AuditReport report)
     {
         if (index.IndexedSize > size)
         {
             report.Problem("index.db", $"claims {index.IndexedSize} entries; the ledger has {size} (run evidencectl reindex)");
-            return;
+            return null;
         }
 
         if (index.IndexedSize < size)
@@ -213,14 +267,21 @@ public static class LedgerAuditor
             report.Note($"index.db covers {index.IndexedSize} of {size} entries; it catches up when the ledger opens");
         }
 
-        foreach (var entry in index.All())
+        if (index.ReadError is { } readError)
         {
-            if (IndexFingerprint.Of(entry) != fingerprints[(int)entry.Index])
+            return readError;
+        }
+
+        foreach (var (entryIndex, fingerprint) in index.Records)
+        {
+            if (fingerprint != fingerprints[(int)entryIndex])
             {
-                report.Problem("index.db", $"entry {entry.Index} does not match the ledger (run evidencectl reindex)");
-                return;
+                report.Problem("index.db", $"entry {entryIndex} does not match the ledger (run evidencectl reindex)");
+                return null;
             }
         }
+
+        return null;
     }
 
     private static async Task CheckBlobsAsync(DataFolder folder, Dictionary<Hash, long> sizes, AuditReport report, CancellationToken cancellationToken)

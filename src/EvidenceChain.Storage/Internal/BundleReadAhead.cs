@@ -1,7 +1,6 @@
 using EvidenceChain.Core;
 using EvidenceChain.Core.Entries;
 using EvidenceChain.Core.Tiles;
-using EvidenceChain.Ledger;
 
 namespace EvidenceChain.Storage.Internal;
 
@@ -177,6 +176,6 @@ internal readonly record struct ParsedLeaf(
             sizes,
             keep ? entry : null,
             null,
-            IndexFingerprint.Of(IndexedEntry.FromLeaf(index, leafHash, entry)));
+            IndexFingerprint.Of(leafHash, artefacts));
     }
 }

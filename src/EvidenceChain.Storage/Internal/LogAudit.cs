@@ -24,9 +24,14 @@ internal static class LogAudit
     /// <summary>The verified checkpoints' roots by size, each with where it was read.</summary>
     internal sealed class Roots : SortedDictionary<ulong, List<(string Where, Hash Root)>>;
 
-    /// <summary>The checkpoint, history and entries; null (with the problem reported) when the log cannot be followed to its end.</summary>
+    /// <summary>
+    /// The checkpoint, history and entries; null (with the problem reported) when the log cannot be followed to its end.
+    /// <paramref name="historyChecked"/>, when given, is called with the verified roots before the entries are checked
+    /// (it must not change them).
+    /// </summary>
     public static async Task<(Checkpoint Checkpoint, Roots Roots, DerivedData Derived)?> CheckLogAsync(
-        AuditSource source, NoteVerifier key, NoteVerifier? sm2, AuditReport report, CancellationToken cancellationToken)
+        AuditSource source, NoteVerifier key, NoteVerifier? sm2, AuditReport report, CancellationToken cancellationToken,
+        Action<Roots>? historyChecked = null)
     {
         var note = await source.ReadCheckpointAsync(cancellationToken).ConfigureAwait(false);
         if (note is null)
@@ -47,6 +52,7 @@ internal static class LogAudit
         report.Origin = checkpoint.Origin;
         var history = await source.ReadHistoryAsync(cancellationToken).ConfigureAwait(false);
         var roots = CheckHistory(source, history, key, sm2, note, checkpoint, report);
+        historyChecked?.Invoke(roots);
         var derived = await CheckEntriesAsync(source, checkpoint, roots, report, cancellationToken).ConfigureAwait(false);
         return derived is null ? null : (checkpoint, roots, derived);
     }

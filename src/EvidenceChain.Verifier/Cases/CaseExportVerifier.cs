@@ -37,7 +37,10 @@ public static class CaseExportVerifier
         Dictionary<string, byte[]> members;
         try
         {
-            members = await ReadMembersAsync(source, limits, budget, cancellationToken);
+            members = await ExportReceipts.ReadMembersAsync(
+                source, limits, budget, [CaseExportMembers.ReceiptFolder, CaseExportMembers.EventFolder],
+                [CaseExportMembers.Manifest, CaseExportMembers.Instructions, CaseExportMembers.LogKey, CaseExportMembers.TsaChain],
+                CaseExportMembers.Manifest, $"The export has no {CaseExportMembers.Manifest}.", "; docs/formats.md lists the members of a case export.", cancellationToken);
         }
         catch (Exception e) when (e is InvalidDataException or FormatException or IOException)
         {
@@ -298,46 +301,4 @@ public static class CaseExportVerifier
             return (null, e.Message);
         }
     }
-
-    private static async Task<Dictionary<string, byte[]>> ReadMembersAsync(Stream source, CaseExportLimits limits, WorkBudget budget, CancellationToken cancellationToken)
-    {
-        var rules = new ZipReadRules
-        {
-            Subject = "export",
-            MaxMembers = limits.MaxMembers,
-            MaxTotalBytes = limits.MaxTotalBytes,
-            Folders = [CaseExportMembers.ReceiptFolder, CaseExportMembers.EventFolder, "trust/"],
-            MemberLimit = name =>
-                IsReceipt(name) ? limits.MaxReceiptBytes
-                : name is CaseExportMembers.Manifest or CaseExportMembers.Instructions or CaseExportMembers.LogKey or CaseExportMembers.TsaChain ? limits.MaxTextBytes
-                : null,
-            UnexpectedHint = "; docs/formats.md lists the members of a case export.",
-        };
-        var zip = await UntrustedZip.OpenAsync(source, rules, budget, cancellationToken);
-        await using (zip.ConfigureAwait(false))
-        {
-            var receipts = zip.Members.Count(m => IsReceipt(m.FullName));
-            if (receipts > limits.MaxReceipts)
-            {
-                throw new FormatException(string.Create(CultureInfo.InvariantCulture, $"The export holds {receipts} receipts; at most {limits.MaxReceipts} are verified."));
-            }
-
-            var members = new Dictionary<string, byte[]>(StringComparer.Ordinal);
-            foreach (var member in zip.Members)
-            {
-                members[member.FullName] = await zip.ReadAllAsync(member, cancellationToken);
-            }
-
-            if (!members.ContainsKey(CaseExportMembers.Manifest))
-            {
-                throw new FormatException($"The export has no {CaseExportMembers.Manifest}.");
-            }
-
-            return members;
-        }
-    }
-
-    private static bool IsReceipt(string name) =>
-        CaseExportMembers.TryParseReceiptName(name, CaseExportMembers.ReceiptFolder, out _)
-        || CaseExportMembers.TryParseReceiptName(name, CaseExportMembers.EventFolder, out _);
 }

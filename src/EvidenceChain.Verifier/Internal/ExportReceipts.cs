@@ -94,6 +94,53 @@ internal static class ExportReceipts
         return (report, entry, Rfc6962.HashLeaf(package.Evidence.Entry.Span));
     }
 
+    /// <summary>
+    /// Reads every member of an export zip within <paramref name="limits"/>: the receipts in <paramref name="receiptFolders"/>
+    /// (each at most <see cref="CaseExportLimits.MaxReceiptBytes"/>, at most <see cref="CaseExportLimits.MaxReceipts"/>
+    /// of them), the text members <paramref name="texts"/> (each at most <see cref="CaseExportLimits.MaxTextBytes"/>) and
+    /// <c>trust/</c>; <paramref name="required"/> must be there.
+    /// </summary>
+    /// <exception cref="FormatException">Too many receipts, or <paramref name="required"/> is missing (<paramref name="missing"/> says so).</exception>
+    public static async Task<Dictionary<string, byte[]>> ReadMembersAsync(
+        Stream source,
+        CaseExportLimits limits,
+        WorkBudget budget,
+        string[] receiptFolders,
+        string[] texts,
+        string required,
+        string missing,
+        string unexpectedHint,
+        CancellationToken cancellationToken)
+    {
+        bool IsReceipt(string name) => receiptFolders.Any(folder => CaseExportMembers.TryParseReceiptName(name, folder, out _));
+        var rules = new ZipReadRules
+        {
+            Subject = "export",
+            MaxMembers = limits.MaxMembers,
+            MaxTotalBytes = limits.MaxTotalBytes,
+            Folders = [.. receiptFolders, "trust/"],
+            MemberLimit = name => IsReceipt(name) ? limits.MaxReceiptBytes : texts.Contains(name) ? limits.MaxTextBytes : null,
+            UnexpectedHint = unexpectedHint,
+        };
+        var zip = await UntrustedZip.OpenAsync(source, rules, budget, cancellationToken);
+        await using (zip.ConfigureAwait(false))
+        {
+            var receipts = zip.Members.Count(m => IsReceipt(m.FullName));
+            if (receipts > limits.MaxReceipts)
+            {
+                throw new FormatException(string.Create(CultureInfo.InvariantCulture, $"The export holds {receipts} receipts; at most {limits.MaxReceipts} are verified."));
+            }
+
+            var members = new Dictionary<string, byte[]>(StringComparer.Ordinal);
+            foreach (var member in zip.Members)
+            {
+                members[member.FullName] = await zip.ReadAllAsync(member, cancellationToken);
+            }
+
+            return members.ContainsKey(required) ? members : throw new FormatException(missing);
+        }
+    }
+
     /// <summary>Disposes every opened receipt's package and stream.</summary>
     public static async Task DisposeAllAsync(IEnumerable<OpenedExportReceipt> opened)
     {

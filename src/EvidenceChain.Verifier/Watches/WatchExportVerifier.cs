@@ -43,7 +43,10 @@ public static class WatchExportVerifier
         Dictionary<string, byte[]> members;
         try
         {
-            members = await ReadMembersAsync(source, limits, budget, cancellationToken);
+            members = await ExportReceipts.ReadMembersAsync(
+                source, limits, budget, [WatchExportMembers.SummaryFolder, WatchExportMembers.CaptureFolder],
+                [WatchExportMembers.Timeline, WatchExportMembers.Instructions, WatchExportMembers.LogKey, WatchExportMembers.TsaChain],
+                WatchExportMembers.Timeline, $"The export has no {WatchExportMembers.Timeline}: it is not a watch export.", "; docs/formats.md §20 lists the members of a watch export.", cancellationToken);
         }
         catch (Exception e) when (e is InvalidDataException or FormatException or IOException)
         {
@@ -249,46 +252,4 @@ public static class WatchExportVerifier
             ? string.Create(CultureInfo.InvariantCulture, $"every one of the {named} capture(s) the timeline names has its receipt, and no other is in the export")
             : string.Create(CultureInfo.InvariantCulture, $"{missing} capture(s) the timeline names have no receipt; {unnamed} receipt(s) are of entries it does not name"));
     }
-
-    private static async Task<Dictionary<string, byte[]>> ReadMembersAsync(Stream source, CaseExportLimits limits, WorkBudget budget, CancellationToken cancellationToken)
-    {
-        var rules = new ZipReadRules
-        {
-            Subject = "export",
-            MaxMembers = limits.MaxMembers,
-            MaxTotalBytes = limits.MaxTotalBytes,
-            Folders = [WatchExportMembers.SummaryFolder, WatchExportMembers.CaptureFolder, "trust/"],
-            MemberLimit = name =>
-                IsReceipt(name) ? limits.MaxReceiptBytes
-                : name is WatchExportMembers.Timeline or WatchExportMembers.Instructions or WatchExportMembers.LogKey or WatchExportMembers.TsaChain ? limits.MaxTextBytes
-                : null,
-            UnexpectedHint = "; docs/formats.md §20 lists the members of a watch export.",
-        };
-        var zip = await UntrustedZip.OpenAsync(source, rules, budget, cancellationToken);
-        await using (zip.ConfigureAwait(false))
-        {
-            var receipts = zip.Members.Count(m => IsReceipt(m.FullName));
-            if (receipts > limits.MaxReceipts)
-            {
-                throw new FormatException(string.Create(CultureInfo.InvariantCulture, $"The export holds {receipts} receipts; at most {limits.MaxReceipts} are verified."));
-            }
-
-            var members = new Dictionary<string, byte[]>(StringComparer.Ordinal);
-            foreach (var member in zip.Members)
-            {
-                members[member.FullName] = await zip.ReadAllAsync(member, cancellationToken);
-            }
-
-            if (!members.ContainsKey(WatchExportMembers.Timeline))
-            {
-                throw new FormatException($"The export has no {WatchExportMembers.Timeline}: it is not a watch export.");
-            }
-
-            return members;
-        }
-    }
-
-    private static bool IsReceipt(string name) =>
-        CaseExportMembers.TryParseReceiptName(name, WatchExportMembers.SummaryFolder, out _)
-        || CaseExportMembers.TryParseReceiptName(name, WatchExportMembers.CaptureFolder, out _);
 }

@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using EvidenceChain.Verifier;
 using EvidenceChain.Verifier.Cases;
-using EvidenceChain.Verifier.Receipts;
 
 namespace EvidenceChain.Cli.Commands;
 
@@ -16,21 +15,10 @@ internal static class VerifyCaseCommand
     {
         var json = args.Flag("json");
         var verbose = args.Flag("verbose");
-        var policy = PolicyOption.Read(args);
-        var trust = new ReceiptTrust { LogKey = PolicyOption.LogKey(args, policy), TsaCas = VerifyCommand.ReadCas(args.All("tsa-ca")), Witnesses = policy };
-        if (trust.TsaCas.Count == 0)
-        {
-            throw new UsageException("--tsa-ca PEM is required: pin the TSA's CA certificate");
-        }
-
-        var file = args.Positional.FirstOrDefault() ?? throw new UsageException("verify-case needs the export FILE.zip");
-        if (!File.Exists(file))
-        {
-            throw new UsageException($"{file}: no such file");
-        }
+        var (trust, policy, file) = ExportVerification.Read(args, "verify-case");
 
         CaseExportReport report;
-        await using (var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, useAsync: true))
+        await using (var stream = ExportVerification.Open(file))
         {
             report = await CaseExportVerifier.VerifyAsync(stream, trust, cancellationToken: console.Cancellation);
         }
@@ -42,14 +30,14 @@ internal static class VerifyCaseCommand
                 ["file"] = file,
                 ["verified"] = report.IsValid,
                 ["case"] = report.Manifest?.CaseId,
-                ["steps"] = Steps(report.Export),
+                ["steps"] = ExportVerification.Steps(report.Export),
                 ["entries"] = new JsonArray([.. report.Entries.Select(e => new JsonObject
                 {
                     ["member"] = e.Member,
                     ["index"] = e.Index,
                     ["kind"] = e.IsEvent ? "event" : "item",
                     ["verified"] = e.IsValid,
-                    ["steps"] = Steps(e.Report),
+                    ["steps"] = ExportVerification.Steps(e.Report),
                 })]),
             });
             return report.IsValid ? ExitCode.Verified : ExitCode.Failed;
@@ -57,7 +45,7 @@ internal static class VerifyCaseCommand
 
         foreach (var step in report.Export.Steps)
         {
-            await console.Out.WriteLineAsync(Line(step));
+            await console.Out.WriteLineAsync(ExportVerification.Line(step));
         }
 
         foreach (var entry in report.Entries)
@@ -79,13 +67,13 @@ internal static class VerifyCaseCommand
             {
                 foreach (var step in entry.Report.Steps)
                 {
-                    await console.Out.WriteLineAsync("    " + Line(step));
+                    await console.Out.WriteLineAsync("    " + ExportVerification.Line(step));
                 }
             }
             else if (entry.Report.Steps.FirstOrDefault(s => s.Name == "disclosed") is { } disclosed)
             {
                 // The committed fields the receipt opens (titles, parties, private URLs): shown as verify shows them.
-                await console.Out.WriteLineAsync("    " + Line(disclosed));
+                await console.Out.WriteLineAsync("    " + ExportVerification.Line(disclosed));
             }
         }
 
@@ -96,13 +84,4 @@ internal static class VerifyCaseCommand
             : string.Create(CultureInfo.InvariantCulture, $"FAILED: {report.Export.Steps.Count(s => s.Failed) + report.Entries.Count(e => !e.IsValid)} check(s) failed"));
         return report.IsValid ? ExitCode.Verified : ExitCode.Failed;
     }
-
-    private static string Line(VerificationStep step) => $"{(step.Passed ? "PASS" : step.Skipped ? "SKIP" : "FAIL")} {step.Name}: {step.Detail}";
-
-    private static JsonArray Steps(VerificationReport report) => new([.. report.Steps.Select(s => new JsonObject
-    {
-        ["step"] = s.Name,
-        ["result"] = s.Passed ? "pass" : s.Skipped ? "skip" : "fail",
-        ["detail"] = s.Detail,
-    })]);
 }

@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using EvidenceChain.Cli.Client;
 using EvidenceChain.Verifier;
-using EvidenceChain.Verifier.Receipts;
 using EvidenceChain.Verifier.Watches;
 
 namespace EvidenceChain.Cli.Commands;
@@ -18,21 +17,10 @@ internal static class VerifyWatchCommand
     {
         var json = args.Flag("json");
         var verbose = args.Flag("verbose");
-        var policy = PolicyOption.Read(args);
-        var trust = new ReceiptTrust { LogKey = PolicyOption.LogKey(args, policy), TsaCas = VerifyCommand.ReadCas(args.All("tsa-ca")), Witnesses = policy };
-        if (trust.TsaCas.Count == 0)
-        {
-            throw new UsageException("--tsa-ca PEM is required: pin the TSA's CA certificate");
-        }
-
-        var file = args.Positional.FirstOrDefault() ?? throw new UsageException("verify-watch needs the export FILE.zip");
-        if (!File.Exists(file))
-        {
-            throw new UsageException($"{file}: no such file");
-        }
+        var (trust, policy, file) = ExportVerification.Read(args, "verify-watch");
 
         WatchExportReport report;
-        await using (var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, useAsync: true))
+        await using (var stream = ExportVerification.Open(file))
         {
             report = await WatchExportVerifier.VerifyAsync(stream, trust, cancellationToken: console.Cancellation);
         }
@@ -44,7 +32,7 @@ internal static class VerifyWatchCommand
                 ["file"] = file,
                 ["verified"] = report.IsValid,
                 ["watch"] = report.Timeline?.WatchId,
-                ["steps"] = Steps(report.Export),
+                ["steps"] = ExportVerification.Steps(report.Export),
                 ["entries"] = new JsonArray([.. report.Entries.Select(e => new JsonObject
                 {
                     ["member"] = e.Member,
@@ -52,7 +40,7 @@ internal static class VerifyWatchCommand
                     ["kind"] = e.IsSummary ? "summary" : "capture",
                     ["slot"] = e.Slot?.Slot,
                     ["verified"] = e.IsValid,
-                    ["steps"] = Steps(e.Report),
+                    ["steps"] = ExportVerification.Steps(e.Report),
                 })]),
             });
             return report.IsValid ? ExitCode.Verified : ExitCode.Failed;
@@ -60,7 +48,7 @@ internal static class VerifyWatchCommand
 
         foreach (var step in report.Export.Steps)
         {
-            await console.Out.WriteLineAsync(Line(step));
+            await console.Out.WriteLineAsync(ExportVerification.Line(step));
         }
 
         foreach (var entry in report.Entries.Where(e => e.IsSummary))
@@ -131,17 +119,8 @@ internal static class VerifyWatchCommand
         {
             foreach (var step in entry.Report.Steps)
             {
-                await console.Out.WriteLineAsync("    " + Line(step));
+                await console.Out.WriteLineAsync("    " + ExportVerification.Line(step));
             }
         }
     }
-
-    private static string Line(VerificationStep step) => $"{(step.Passed ? "PASS" : step.Skipped ? "SKIP" : "FAIL")} {step.Name}: {step.Detail}";
-
-    private static JsonArray Steps(VerificationReport report) => new([.. report.Steps.Select(s => new JsonObject
-    {
-        ["step"] = s.Name,
-        ["result"] = s.Passed ? "pass" : s.Skipped ? "skip" : "fail",
-        ["detail"] = s.Detail,
-    })]);
 }

@@ -17,25 +17,7 @@ internal static class CaseExportInstructions
         Line(string.Create(CultureInfo.InvariantCulture, $"{contents.ItemReceipts.Count} item receipt(s) in receipts/, {contents.EventReceipts.Count} event receipt(s) in events/."));
         Line(string.Create(CultureInfo.InvariantCulture, $"The export itself is case event {contents.ExportEventIndex}; its leaf carries manifest-sha256 {manifestSha256}."));
         Line();
-        Line("TRUST ANCHORS. trust/ holds copies for convenience only. Obtain the log's verifier key (LOG.vkey) and the TSA's");
-        Line("CA certificate (TSA-CA.pem) from a source you trust, and compare them with the copies.");
-        Line();
-        Line("Every command below runs the same in cmd, PowerShell and a POSIX shell, in the folder named in each step.");
-        Line();
-        var word = "";
-        var named = contents.FileName is { } given && CommandWord.TryWrite(given, out word);
-        if (named)
-        {
-            Line($"1. Everything at once, offline, in the folder where you saved this zip as {contents.FileName}:");
-        }
-        else
-        {
-            Line("1. Everything at once, offline, in the folder where you saved this zip (the node suggested the name");
-            Line($"   {contents.SuggestedFileName}; give the name you saved it under):");
-        }
-
-        Line();
-        Line($"   evidencectl verify-case {(named ? word : contents.SuggestedFileName)} --log-key LOG.vkey --tsa-ca TSA-CA.pem");
+        ExportInstructions.TrustAndCommand(l => Line(l), "verify-case", contents.FileName, contents.SuggestedFileName);
         Line();
         Line("   It verifies every receipt (entry, inclusion proof, checkpoint signature, RFC 3161 timestamp), the manifest's");
         Line("   signature, that every listed item and event has a receipt whose leaf hash matches the manifest, that the");

@@ -20,25 +20,7 @@ internal static class WatchExportInstructions
         Line(string.Create(CultureInfo.InvariantCulture,
             $"(entry {contents.SummaryReceipt.Index}) that fixed it in the ledger; captures/ holds the receipts of the {contents.CaptureReceipts.Count} capture(s) it names."));
         Line();
-        Line("TRUST ANCHORS. trust/ holds copies for convenience only. Obtain the log's verifier key (LOG.vkey) and the TSA's");
-        Line("CA certificate (TSA-CA.pem) from a source you trust, and compare them with the copies.");
-        Line();
-        Line("Every command below runs the same in cmd, PowerShell and a POSIX shell, in the folder named in each step.");
-        Line();
-        var word = "";
-        var named = contents.FileName is { } given && CommandWord.TryWrite(given, out word);
-        if (named)
-        {
-            Line($"1. Everything at once, offline, in the folder where you saved this zip as {contents.FileName}:");
-        }
-        else
-        {
-            Line("1. Everything at once, offline, in the folder where you saved this zip (the node suggested the name");
-            Line($"   {contents.SuggestedFileName}; give the name you saved it under):");
-        }
-
-        Line();
-        Line($"   evidencectl verify-watch {(named ? word : contents.SuggestedFileName)} --log-key LOG.vkey --tsa-ca TSA-CA.pem");
+        ExportInstructions.TrustAndCommand(l => Line(l), "verify-watch", contents.FileName, contents.SuggestedFileName);
         Line();
         Line("   It verifies every receipt (entry, inclusion proof, checkpoint signature, RFC 3161 timestamp), the timeline's");
         Line("   signature, that the summary entry lists timeline.note's SHA-256, and that every slot naming a capture has");

@@ -133,7 +133,9 @@ public sealed class EvidenceTests(ConsoleFixture fixture) : IClassFixture<Consol
 
         await tab.Page.ClickAsync("#open-verifier");
 
-        await tab.Page.WaitForURLAsync("**/verify");
+        // The navigation only has to start here: loading the verifier's WebAssembly can take longer than Playwright's
+        // default 30 s on a loaded 2-core machine (a CI run failed so), and the verdict below waits up to 120 s for it.
+        await tab.Page.WaitForURLAsync("**/verify", new PageWaitForURLOptions { WaitUntil = WaitUntilState.Commit, Timeout = 120_000 });
         await tab.Page.WaitForSelectorAsync("[data-verdict]", new PageWaitForSelectorOptions { Timeout = 120_000 });
         Assert.Equal("pass", await tab.Page.GetAttributeAsync("[data-verdict]", "data-verdict"));
         Assert.Equal($"entry-{_fixture.PreservedIndex}.evidence.zip", await tab.Page.GetAttributeAsync("li[data-file]", "data-file"));

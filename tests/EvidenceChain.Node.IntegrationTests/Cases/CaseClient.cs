@@ -28,27 +28,35 @@ public static class CaseClient
     public static async Task<(CaseExportInfo Info, byte[] Zip)> ExportAsync(this TestNode node, string key, string caseId, string fileName = "")
     {
         using var call = node.Cases().ExportCase(new ExportCaseRequest { CaseId = caseId, FileName = fileName }, TestNode.As(key));
-        CaseExportInfo? info = null;
+        return await ReadExportAsync(call.ResponseStream, m => m.PartCase == ExportCaseResponse.PartOneofCase.Info ? m.Info : null, m => m.Chunk, i => (i.Size, i.Sha256));
+    }
+
+    /// <summary>Reads a streamed export (its description first, then chunks) and checks the chunks against the announced size and SHA-256.</summary>
+    public static async Task<(TInfo Info, byte[] Zip)> ReadExportAsync<TMessage, TInfo>(
+        Grpc.Core.IAsyncStreamReader<TMessage> stream, Func<TMessage, TInfo?> info, Func<TMessage, Google.Protobuf.ByteString> chunk, Func<TInfo, (ulong Size, string Sha256)> announced)
+        where TInfo : class
+    {
+        TInfo? description = null;
         using var zip = new MemoryStream();
-        while (await call.ResponseStream.MoveNext(CancellationToken.None))
+        while (await stream.MoveNext(CancellationToken.None))
         {
-            var message = call.ResponseStream.Current;
-            if (message.PartCase == ExportCaseResponse.PartOneofCase.Info)
+            var message = stream.Current;
+            if (info(message) is { } first)
             {
-                Assert.Null(info);
-                info = message.Info;
+                Assert.Null(description);
+                description = first;
             }
             else
             {
-                Assert.NotNull(info);
-                zip.Write(message.Chunk.Span);
+                Assert.NotNull(description);
+                zip.Write(chunk(message).Span);
             }
         }
 
-        Assert.NotNull(info);
-        Assert.Equal(info.Size, (ulong)zip.Length);
-        Assert.Equal(info.Sha256, Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(zip.ToArray())));
-        return (info, zip.ToArray());
+        Assert.NotNull(description);
+        Assert.Equal(announced(description).Size, (ulong)zip.Length);
+        Assert.Equal(announced(description).Sha256, Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(zip.ToArray())));
+        return (description, zip.ToArray());
     }
 
     /// <summary>What a verifier pins: the log key and the node's TSA CA certificate.</summary>

@@ -204,27 +204,7 @@ public sealed class WatchExportTests : IAsyncLifetime
     private static async Task<(WatchExportInfo Info, byte[] Zip)> ExportOverGrpcAsync(WatchService.WatchServiceClient client, string key, string id)
     {
         using var call = client.ExportWatch(new ExportWatchRequest { Id = id }, TestNode.As(key));
-        WatchExportInfo? info = null;
-        using var zip = new MemoryStream();
-        while (await call.ResponseStream.MoveNext(CancellationToken.None))
-        {
-            var message = call.ResponseStream.Current;
-            if (message.PartCase == ExportWatchResponse.PartOneofCase.Info)
-            {
-                Assert.Null(info);
-                info = message.Info;
-            }
-            else
-            {
-                Assert.NotNull(info);
-                zip.Write(message.Chunk.Span);
-            }
-        }
-
-        Assert.NotNull(info);
-        Assert.Equal(info.Size, (ulong)zip.Length);
-        Assert.Equal(info.Sha256, Convert.ToHexStringLower(SHA256.HashData(zip.ToArray())));
-        return (info, zip.ToArray());
+        return await CaseClient.ReadExportAsync(call.ResponseStream, m => m.PartCase == ExportWatchResponse.PartOneofCase.Info ? m.Info : null, m => m.Chunk, i => (i.Size, i.Sha256));
     }
 
     private static async Task<WatchExportReport> VerifyAsync(TestNode node, byte[] zip)
